@@ -1,0 +1,75 @@
+"""Declaration and Paragraph records: what a parsed declaration is, independent of any index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One citable paragraph of a declaration, quoted verbatim.
+
+    Attributes:
+        doc_id: The declaration this paragraph belongs to.
+        number: The number as printed ("5", "15.2", "Article 3"), or a sequential
+            number when the declaration prints none (then ``numbered`` is False).
+        text: The paragraph text exactly as it stands in the source.
+        numbered: True when ``number`` was printed in the source.
+        truncated: True when the source ends in the middle of this paragraph.
+        section: The thematic heading the paragraph stands under, if any.
+        start: Character offset of ``text`` in the source text (after decoding).
+        footnotes: Footnote texts referenced from this paragraph, kept apart from ``text``.
+    """
+
+    doc_id: str
+    number: str
+    text: str
+    numbered: bool = True
+    truncated: bool = False
+    section: str | None = None
+    start: int = 0
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How a citation names this paragraph: "¶5", "Article 3", or "para. 7 (unnumbered)"."""
+        if not self.numbered:
+            return f"para. {self.number} (unnumbered)"
+        if self.number[:1].isdigit():
+            return f"¶{self.number}"
+        return self.number
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A declaration with its metadata and numbered paragraphs.
+
+    Attributes:
+        doc_id: Stable identifier, the file stem ("nato-chicago-summit-2012").
+        title: Official title.
+        date: ISO 8601 date of issue ("2012-05-20"), or "" if unknown.
+        place: Where it was issued ("Chicago").
+        issuer: Who issued it ("NATO").
+        source: Path of the file it was read from.
+        sha256: Hash of the file's bytes.
+        paragraphs: The paragraphs in document order.
+        metadata_origin: For each metadata field, where it came from:
+            "catalog", "header", "guessed" or "missing".
+        notes: Things the reader noticed, e.g. undecodable bytes replaced.
+    """
+
+    doc_id: str
+    title: str
+    date: str
+    place: str
+    issuer: str
+    source: str
+    sha256: str
+    paragraphs: tuple[Paragraph, ...]
+    metadata_origin: dict[str, str] = field(default_factory=dict, compare=False)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        """The year of issue, if the date is known."""
+        return int(self.date[:4]) if self.date[:4].isdigit() else None

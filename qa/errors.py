@@ -1,0 +1,34 @@
+"""The few exceptions the library raises; the CLI and the chat turn them into one sentence."""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class for every error Declaration QA raises on purpose."""
+
+
+class InvalidQuestionError(QAError, ValueError):
+    """The question is empty, too long, or not text."""
+
+
+class InvalidOptionError(QAError, ValueError):
+    """An option such as k or a year range is out of its allowed range."""
+
+
+class UnknownDocumentError(QAError, KeyError):
+    """A doc_id names no declaration in the library."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class CorpusError(QAError):
+    """The corpus folder is missing, empty, or holds nothing that could be read."""
+
+
+class DamagedIndexError(QAError):
+    """The index folder is damaged or does not match its manifest."""
+
+
+class IndexLockedError(QAError):
+    """Another process is building the index right now."""
