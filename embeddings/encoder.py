@@ -81,7 +81,7 @@ class Encoder:
     @property
     def dimension(self) -> int:
         """Length of the vectors this model produces."""
-        dim = self.model.get_sentence_embedding_dimension()
+        dim = self.model.get_embedding_dimension()
         return int(dim) if dim else int(self.encode(["x"]).shape[1])
 
     def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
