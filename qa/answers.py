@@ -1,0 +1,173 @@
+"""Hit and Answer records: verbatim quotes with highlight offsets and citations.
+
+Example:
+    >>> answer = qa.ask("When will the ISAF mission end?")
+    >>> hit = answer.hits[0]
+    >>> hit.text[slice(*hit.highlight)]      # the answering sentence, verbatim
+    >>> hit.citation                          # 'NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶6'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date as _date
+
+from qa.documents import Declaration, Paragraph
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One paragraph returned for a question.
+
+    Attributes:
+        doc_id: Declaration id.
+        title: Declaration title.
+        date: ISO date of the declaration.
+        place: Where it was issued.
+        paragraph: The paragraph number as printed ("5", "15.2", "Article 3"), or its
+            sequential number when the declaration prints none (see ``numbered``).
+        text: The paragraph, verbatim.
+        highlight: (start, end) offsets in ``text`` of the sentence that best answers.
+        score: Ranking score, higher is better; comparable within one query only.
+        citation: "NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶5".
+        issuer: Who issued the declaration.
+        section: The heading the paragraph stands under, if any.
+        numbered: False when ``paragraph`` is a sequential number, not a printed one.
+        truncated: True when the source breaks off inside this paragraph.
+    """
+
+    doc_id: str
+    title: str
+    date: str
+    place: str
+    paragraph: str
+    text: str
+    highlight: tuple[int, int]
+    score: float
+    citation: str
+    issuer: str = ""
+    section: str | None = None
+    numbered: bool = True
+    truncated: bool = False
+
+    @property
+    def sentence(self) -> str:
+        """The highlighted sentence."""
+        return self.text[self.highlight[0] : self.highlight[1]]
+
+    def to_dict(self) -> dict[str, object]:
+        """The hit as JSON-ready data (the fields of the CLI's --json and the web /ask)."""
+        data = asdict(self)
+        data["highlight"] = list(self.highlight)
+        data["score"] = round(float(self.score), 6)
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to a question: the best paragraphs, and whether they answer it.
+
+    Attributes:
+        question: The question as asked (after cleaning).
+        found: False when the declarations do not seem to cover the question; ``hits``
+            then holds the nearest passages anyway.
+        hits: Best first.
+        read_as: The text actually searched, when it differs from ``question``
+            (a follow-up combined with the previous turn).
+    """
+
+    question: str
+    found: bool
+    hits: list[Hit] = field(default_factory=list)
+    read_as: str | None = None
+
+    @property
+    def markdown(self) -> str:
+        """The reply as the chat shows it: quotes, bold answering sentence, numbered citations."""
+        return render_markdown(self)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data: question, found, read_as, hits."""
+        return {
+            "question": self.question,
+            "found": self.found,
+            "read_as": self.read_as,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
+
+def human_date(iso: str) -> str:
+    """'2012-05-20' -> '20 May 2012'; anything unparsable is returned as it is."""
+    try:
+        day = _date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def citation(declaration: Declaration, paragraph: Paragraph) -> str:
+    """Issuer, title, place, date, paragraph: the parts known, comma-separated."""
+    issuer = declaration.issuer
+    if issuer and issuer.lower() in declaration.title.lower():
+        issuer = ""  # "G20, G20 Bali Leaders' Declaration" says G20 twice
+    parts = [issuer, declaration.title, declaration.place, human_date(declaration.date), paragraph.label]
+    return ", ".join(part for part in parts if part)
+
+
+def make_hit(
+    declaration: Declaration, paragraph: Paragraph, *, highlight: tuple[int, int], score: float
+) -> Hit:
+    """Build a Hit for one paragraph of a declaration."""
+    return Hit(
+        doc_id=declaration.doc_id,
+        title=declaration.title,
+        date=declaration.date,
+        place=declaration.place,
+        paragraph=paragraph.number,
+        text=paragraph.text,
+        highlight=highlight,
+        score=score,
+        citation=citation(declaration, paragraph),
+        issuer=declaration.issuer,
+        section=paragraph.section,
+        numbered=paragraph.numbered,
+        truncated=paragraph.truncated,
+    )
+
+
+# Characters markdown would read as syntax; escaped so a quote renders as the text it is.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Escape markdown syntax and HTML so text displays literally."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _quote(hit: Hit) -> str:
+    start, end = hit.highlight
+    before, middle, after = hit.text[:start], hit.text[start:end], hit.text[end:]
+    body = escape_markdown(before) + (f"**{escape_markdown(middle)}**" if middle.strip() else "")
+    body += escape_markdown(after)
+    if hit.truncated:
+        body += " *\\[the source breaks off here\\]*"
+    return "> " + body.replace("\n", "\n> ")
+
+
+def render_markdown(answer: Answer) -> str:
+    """Render an answer as markdown: the best quote first, then the other sources, cited."""
+    lines: list[str] = []
+    if answer.read_as:
+        lines.append(f"*Read as: {escape_markdown(answer.read_as)}*\n")
+    if not answer.hits:
+        lines.append("Nothing in the declarations matches this question.")
+        return "\n".join(lines)
+    if not answer.found:
+        lines.append(
+            "The declarations do not seem to answer this question. The nearest passages are:\n"
+        )
+    for number, hit in enumerate(answer.hits, start=1):
+        lines.append(_quote(hit))
+        lines.append(f"\n\\[{number}\\] {escape_markdown(hit.citation)}\n")
+    return "\n".join(lines)

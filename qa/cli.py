@@ -1,0 +1,163 @@
+"""The `qa` command: ask, index, list, serve. A thin shell: parse, call the library, print.
+
+Exit codes: 0 ok, 1 error (one sentence on stderr, no traceback), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+
+from qa.errors import QAError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _library(args: argparse.Namespace, *, rebuild: bool = False):
+    from qa.library import Library
+
+    return Library.open(args.corpus, args.index, model=args.model, rebuild=rebuild)
+
+
+def _bold(text: str, enabled: bool) -> str:
+    return f"\033[1m{text}\033[0m" if enabled else text
+
+
+def _print_hit(number: int, hit, *, color: bool) -> None:
+    width = min(shutil.get_terminal_size((100, 20)).columns, 100) - 4
+    start, end = hit.highlight
+    print(f"[{number}] {hit.citation}")
+    print(textwrap.indent(textwrap.fill(f"Answer: {hit.sentence}", width), "    "))
+    body = hit.text[:start] + _bold(hit.text[start:end], color) + hit.text[end:]
+    print(textwrap.indent(textwrap.fill(body, width, replace_whitespace=True), "    │ "))
+    if hit.truncated:
+        print("    │ [the source breaks off here]")
+    print()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    answer = _library(args).ask(args.question, k=args.k, doc_ids=args.doc or None)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not answer.found:
+        print("The declarations do not seem to answer this question. The nearest passages:\n")
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for number, hit in enumerate(answer.hits, start=1):
+        _print_hit(number, hit, color=color)
+    return EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    lib = _library(args, rebuild=args.rebuild)
+    report = lib.report
+    summary = {
+        "declarations": len(lib.declarations),
+        "paragraphs": report.paragraphs,
+        "built": report.built,
+        "reason": report.reason,
+        "seconds": round(report.seconds, 2),
+        "embedded": report.embedded,
+        "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return EXIT_OK
+    state = f"built ({report.reason})" if report.built else "up to date"
+    print(f"Index {state}: {summary['declarations']} declarations, {report.paragraphs} paragraphs, "
+          f"{report.embedded} texts embedded, {report.seconds:.1f} s.")
+    for skipped in report.skipped:
+        print(f"Skipped {skipped.path}: {skipped.reason}")
+    return EXIT_OK
+
+
+def _flags(decl) -> str:
+    odd = [f"{name} {origin}" for name, origin in sorted(decl.metadata_origin.items())
+           if origin in ("missing", "guessed")]
+    unnumbered = sum(not p.numbered for p in decl.paragraphs)
+    if unnumbered == len(decl.paragraphs):
+        odd.append("no printed numbers")
+    return ("  [" + "; ".join(odd) + "]") if odd else ""
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    lib = _library(args)
+    if args.json:
+        rows = [{"doc_id": d.doc_id, "title": d.title, "date": d.date, "place": d.place,
+                 "issuer": d.issuer, "paragraphs": len(d.paragraphs),
+                 "metadata_origin": d.metadata_origin, "notes": list(d.notes)} for d in lib.declarations]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max(len(d.doc_id) for d in lib.declarations)
+    for d in lib.declarations:
+        print(f"{d.doc_id:<{width}}  {d.date or '????-??-??':<10}  {len(d.paragraphs):>4} ¶  {d.title}{_flags(d)}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from qa.web import serve
+
+    serve(host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index, model=args.model)
+    return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Cited, verbatim answers from official declarations.")
+    parser.add_argument("--corpus", default=None, help="declarations folder (env QA_CORPUS; default: bundled corpus/)")
+    parser.add_argument("--index", default=None, help="index folder (env QA_INDEX; default: .qa-index/)")
+    parser.add_argument("--model", default=None, help="sentence-transformers model (env QA_MODEL; default: bundled all-MiniLM-L6-v2)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="answer a question with cited paragraphs")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=_positive_int, default=3, help="number of passages (default 3)")
+    ask.add_argument("--doc", action="append", metavar="DOC_ID", help="search only this declaration (repeatable)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON (the Python API's fields)")
+    ask.set_defaults(func=cmd_ask)
+
+    index = sub.add_parser("index", help="build or refresh the index and summarise it")
+    index.add_argument("--rebuild", action="store_true", help="rebuild even if up to date")
+    index.add_argument("--json", action="store_true")
+    index.set_defaults(func=cmd_index)
+
+    listing = sub.add_parser("list", help="list declarations with title, date and paragraph count")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_list)
+
+    serve = sub.add_parser("serve", help="run the web chat")
+    serve.add_argument("--host", default=None, help="interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
+    serve.add_argument("--port", type=_positive_int, default=None, help="port (env GRADIO_SERVER_PORT; default 7860)")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except QAError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,354 @@
+"""Library: a corpus of declarations plus its persisted hybrid index, answering questions.
+
+Example:
+    >>> import qa
+    >>> lib = qa.Library.open()                       # corpus/ and .qa-index/ next to the package
+    >>> answer = lib.ask("What did NATO say about Georgia?", k=3)
+    >>> answer.found, answer.hits[0].citation
+    (True, 'NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶29')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from qa.abstention import is_answered
+from qa.answers import Answer, Hit, make_hit
+from qa.documents import Declaration, Paragraph
+from qa.errors import CorpusError, DamagedIndexError, InvalidOptionError, QAError
+from qa.questions import check_doc_ids, check_k, clean_question
+from qa.reading import CorpusReading, SkippedFile, read_corpus
+from qa.retrieval import HybridIndex, Ranked
+from qa.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+CORPUS_ENV = "QA_CORPUS"
+INDEX_ENV = "QA_INDEX"
+
+
+def default_corpus_dir() -> Path:
+    """QA_CORPUS if set, else the bundled corpus/ folder."""
+    return Path(os.environ.get(CORPUS_ENV) or PACKAGE_ROOT / "corpus")
+
+
+def default_index_dir() -> Path:
+    """QA_INDEX if set, else .qa-index/ beside the bundled corpus (git-ignored)."""
+    return Path(os.environ.get(INDEX_ENV) or PACKAGE_ROOT / ".qa-index")
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("declaration-qa")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What opening a library did to its index."""
+
+    built: bool  # False when an up-to-date index was loaded
+    reason: str  # why it was (re)built, or "up to date"
+    seconds: float
+    paragraphs: int
+    embedded: int = 0  # texts sent to the model (the rest came from the embedding cache)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+def corpus_hash(declarations: list[Declaration]) -> str:
+    """A hash of everything an index depends on in the corpus: metadata and paragraphs."""
+    digest = hashlib.sha256()
+    for decl in declarations:
+        head = [decl.doc_id, decl.title, decl.date, decl.place, decl.issuer]
+        digest.update(json.dumps(head).encode())
+        for par in decl.paragraphs:
+            row = [par.number, par.text, par.section, par.numbered, par.truncated]
+            digest.update(json.dumps(row).encode())
+    return digest.hexdigest()
+
+
+def _fields(decl: Declaration, par: Paragraph) -> str:
+    """Metadata a question may name: issuer, title, place, year and section."""
+    year = str(decl.year) if decl.year else ""
+    return " ".join(part for part in (decl.issuer, decl.title, decl.place, year, par.section or "") if part)
+
+
+class Library:
+    """Declarations and their index; ``search`` ranks paragraphs, ``ask`` answers.
+
+    Use :meth:`open` for a corpus folder with a persisted index, or :meth:`from_passages`
+    for an in-memory library over any passages.
+    """
+
+    def __init__(self, declarations: list[Declaration], index: HybridIndex, *, report: BuildReport | None = None) -> None:
+        self.declarations = list(declarations)
+        self._index = index
+        self._by_id = {decl.doc_id: decl for decl in self.declarations}
+        self._rows: list[tuple[Declaration, Paragraph]] = [
+            (decl, par) for decl in self.declarations for par in decl.paragraphs
+        ]
+        self._row_doc = np.array([decl.doc_id for decl, _ in self._rows], dtype=object)
+        self.report = report
+
+    # ----- construction -------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        corpus_dir: Path | str | None = None,
+        index_dir: Path | str | None = None,
+        *,
+        model: str | None = None,
+        encoder=None,
+        rebuild: bool = False,
+        progress: bool | None = None,
+    ) -> Library:
+        """Open a corpus folder, loading its index or (re)building it when stale or damaged.
+
+        Args:
+            corpus_dir: Folder of declaration files; None means :func:`default_corpus_dir`.
+            index_dir: Index folder; None means :func:`default_index_dir`.
+            model: Embedding model setting (see embeddings.encoder); None means QA_MODEL or
+                the bundled all-MiniLM-L6-v2. Ignored when ``encoder`` is given.
+            encoder: An encoder object to use instead (tests pass a fake one).
+            rebuild: Build a new index even if the current one is up to date.
+            progress: Show a progress bar while embedding; None means when stderr is a terminal.
+
+        Raises:
+            CorpusError: If the corpus folder is missing or holds no readable declaration.
+            IndexLockedError: If another process holds the build lock for too long.
+        """
+        from embeddings.encoder import Encoder
+
+        started = time.perf_counter()
+        corpus = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+        store = IndexStore(Path(index_dir) if index_dir is not None else default_index_dir())
+        reading = read_corpus(corpus)
+        if not reading.declarations:
+            reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in reading.skipped[:5])
+            raise CorpusError(
+                f"No readable declaration in {corpus}" + (f" ({reasons})" if reasons else "")
+                + ". Add .txt, .md, .html, .pdf or .docx files, or point QA_CORPUS elsewhere."
+            )
+        encoder = encoder or Encoder(model)
+        wanted = corpus_hash(reading.declarations)
+        if progress is None:
+            progress = sys.stderr.isatty()
+        index, report = _load_or_build(store, reading, encoder, wanted, rebuild=rebuild, progress=progress)
+        report = BuildReport(
+            built=report.built, reason=report.reason, seconds=time.perf_counter() - started,
+            paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
+        )
+        return cls(reading.declarations, index, report=report)
+
+    @classmethod
+    def from_passages(
+        cls, passages: Iterable[Mapping[str, object]], *, model: str | None = None, encoder=None, progress: bool = False
+    ) -> Library:
+        """An in-memory library over passages (nothing written to disk).
+
+        Args:
+            passages: Dicts with ``doc_id``, ``paragraph`` and ``text``; optionally ``title``,
+                ``date``, ``place``, ``issuer``, ``section``.
+            model: Embedding model setting; None means the default.
+            encoder: An encoder object to use instead.
+            progress: Show a progress bar while embedding.
+
+        Raises:
+            InvalidOptionError: If a passage lacks a field, has an empty text, or repeats a
+                (doc_id, paragraph) pair.
+        """
+        from embeddings.encoder import Encoder
+
+        declarations = _declarations_from_passages(passages)
+        encoder = encoder or Encoder(model)
+        rows = [(d, p) for d in declarations for p in d.paragraphs]
+        index = HybridIndex.build(
+            [p.text for _, p in rows], encoder, fields=[_fields(d, p) for d, p in rows], progress=progress
+        )
+        return cls(declarations, index)
+
+    # ----- questions ----------------------------------------------------------------------
+
+    def search(self, query: str, *, k: int = 10, doc_ids: Iterable[str] | str | None = None) -> list[Hit]:
+        """Rank paragraphs for a query, best first (no abstention).
+
+        Raises:
+            InvalidQuestionError: For an empty, non-text or over-long query.
+            InvalidOptionError: For k outside 1..100.
+            UnknownDocumentError: For a doc_id that names no declaration.
+        """
+        return [self._hit(r) for r in self._rank(query, k=k, doc_ids=doc_ids)]
+
+    def ask(self, question: str, *, k: int = 3, doc_ids: Iterable[str] | str | None = None) -> Answer:
+        """Answer a question: the best k paragraphs, and whether they answer it.
+
+        When the declarations do not cover the question, ``found`` is False and the
+        hits are the nearest passages.
+        """
+        text = clean_question(question)
+        ranked = self._rank(text, k=k, doc_ids=doc_ids)
+        found = bool(ranked) and is_answered(ranked[0])
+        return Answer(question=text, found=found, hits=[self._hit(r) for r in ranked])
+
+    def declaration(self, doc_id: str) -> Declaration:
+        """The declaration with this id. Raises UnknownDocumentError."""
+        check_doc_ids([doc_id], self._by_id)
+        return self._by_id[doc_id]
+
+    def context(self, doc_id: str, paragraph: str, *, before: int = 2, after: int = 2) -> list[Paragraph]:
+        """The paragraphs around one paragraph of a declaration, itself included.
+
+        Raises:
+            UnknownDocumentError: For an unknown doc_id.
+            InvalidOptionError: For a paragraph number the declaration does not have.
+        """
+        decl = self.declaration(doc_id)
+        numbers = [p.number for p in decl.paragraphs]
+        if paragraph not in numbers:
+            raise InvalidOptionError(
+                f"{doc_id} has no paragraph {paragraph!r}; it has {numbers[0]}…{numbers[-1]}."
+            )
+        at = numbers.index(paragraph)
+        return list(decl.paragraphs[max(0, at - before) : at + after + 1])
+
+    # ----- internals ----------------------------------------------------------------------
+
+    def _rank(self, query: str, *, k: int, doc_ids: Iterable[str] | str | None) -> list[Ranked]:
+        text = clean_question(query)
+        k = check_k(k)
+        wanted = check_doc_ids(doc_ids, self._by_id)
+        allowed = None if wanted is None else np.isin(self._row_doc, wanted)
+        return self._index.search(text, k=k, allowed=allowed)
+
+    def _hit(self, ranked: Ranked) -> Hit:
+        decl, par = self._rows[ranked.row]
+        return make_hit(decl, par, highlight=ranked.sentence, score=ranked.score)
+
+    def __repr__(self) -> str:
+        return f"Library({len(self.declarations)} declarations, {len(self._rows)} paragraphs)"
+
+
+def _declarations_from_passages(passages: Iterable[Mapping[str, object]]) -> list[Declaration]:
+    grouped: dict[str, list[Paragraph]] = {}
+    meta: dict[str, Mapping[str, object]] = {}
+    seen: set[tuple[str, str]] = set()
+    for i, passage in enumerate(passages):
+        if not isinstance(passage, Mapping):
+            raise InvalidOptionError(f"Passage {i} is a {type(passage).__name__}; pass dicts.")
+        missing = [key for key in ("doc_id", "paragraph", "text") if not passage.get(key)]
+        if missing:
+            raise InvalidOptionError(
+                f"Passage {i} lacks {', '.join(missing)}: each passage needs doc_id, paragraph and text."
+            )
+        doc_id, number, text = (str(passage[key]) for key in ("doc_id", "paragraph", "text"))
+        if not text.strip():
+            raise InvalidOptionError(f"Passage {i} ({doc_id} {number}) has an empty text.")
+        if (doc_id, number) in seen:
+            raise InvalidOptionError(f"Passage {i} repeats {doc_id} paragraph {number!r}.")
+        seen.add((doc_id, number))
+        meta.setdefault(doc_id, passage)
+        section = passage.get("section")
+        grouped.setdefault(doc_id, []).append(
+            Paragraph(doc_id=doc_id, number=number, text=text, section=str(section) if section else None)
+        )
+    if not grouped:
+        raise InvalidOptionError("No passages given: pass at least one dict with doc_id, paragraph and text.")
+    return [
+        Declaration(
+            doc_id=doc_id,
+            title=str(meta[doc_id].get("title") or doc_id),
+            date=str(meta[doc_id].get("date") or ""),
+            place=str(meta[doc_id].get("place") or ""),
+            issuer=str(meta[doc_id].get("issuer") or ""),
+            source="",
+            sha256="",
+            paragraphs=tuple(pars),
+        )
+        for doc_id, pars in grouped.items()
+    ]
+
+
+def _load_or_build(
+    store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, rebuild: bool, progress: bool
+) -> tuple[HybridIndex, BuildReport]:
+    count = sum(len(d.paragraphs) for d in reading.declarations)
+    if not rebuild:
+        loaded, why = _try_load(store, encoder, wanted)
+        if loaded is not None:
+            return loaded, BuildReport(False, "up to date", 0.0, count)
+    else:
+        why = "rebuild requested"
+    with store.lock():
+        if not rebuild:  # another process may have built it while we waited for the lock
+            loaded, _ = _try_load(store, encoder, wanted)
+            if loaded is not None:
+                return loaded, BuildReport(False, "built by another process", 0.0, count)
+        return _build(store, reading, encoder, wanted, reason=why, progress=progress)
+
+
+def _try_load(store: IndexStore, encoder, wanted: str) -> tuple[HybridIndex | None, str]:
+    """Load the current build if it matches corpus and model; else None and why not."""
+    folder = store.current()
+    if folder is None:
+        return None, "no index yet"
+    try:
+        manifest = store.read_manifest(folder)
+        if manifest.model != encoder.name:
+            return None, f"model changed ({manifest.model} -> {encoder.name})"
+        if manifest.corpus_hash != wanted:
+            return None, "corpus changed"
+        store.verify(folder, manifest)
+        return HybridIndex.load(folder, encoder), "up to date"
+    except (DamagedIndexError, OSError, ValueError) as exc:
+        print(f"qa: the index is damaged and will be rebuilt: {exc}", file=sys.stderr)
+        return None, f"damaged index ({exc})"
+
+
+def _build(
+    store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, reason: str, progress: bool
+) -> tuple[HybridIndex, BuildReport]:
+    from embeddings.cache import CachingEncoder
+
+    started = time.perf_counter()
+    store.sweep(keep=store.current())  # half-written builds of crashed processes
+    caching = CachingEncoder(encoder, store.root / "embedding-cache")
+    rows = [(d, p) for d in reading.declarations for p in d.paragraphs]
+    if progress:
+        print(f"qa: indexing {len(rows)} paragraphs ({reason})…", file=sys.stderr)
+    index = HybridIndex.build(
+        [p.text for _, p in rows], caching, fields=[_fields(d, p) for d, p in rows], progress=progress
+    )
+    folder = store.new_build()
+    try:
+        names = index.save(folder)
+        manifest = Manifest(
+            format=FORMAT_VERSION,
+            package_version=package_version(),
+            model=encoder.name,
+            dimension=int(caching.dimension),
+            corpus_hash=wanted,
+            paragraphs=len(rows),
+            documents={d.doc_id: d.sha256 for d in reading.declarations},
+            files={name: sha256_file(folder / name) for name in names},
+            settings=dict(index.settings),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        )
+        store.commit(folder, manifest)
+    except OSError as exc:
+        raise QAError(f"Cannot write the index to {store.root}: {exc}. Choose another folder with QA_INDEX.") from exc
+    # Queries go to the plain encoder: caching them would fill the cache with questions.
+    index = HybridIndex.load(folder, encoder)
+    seconds = time.perf_counter() - started
+    return index, BuildReport(True, reason, seconds, len(rows), embedded=caching.embedded)
+
