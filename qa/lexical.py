@@ -1,0 +1,120 @@
+"""BM25 over stemmed words (bm25s), with the tokenizer the rest of retrieval shares.
+
+Example:
+    >>> index = LexicalIndex.build(["Georgia will join NATO.", "Russia's military presence."])
+    >>> index.scores(tokenize("When does Georgia join?")).round(3).tolist()
+    [0.63, 0.0]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+#: Lucene's BM25 defaults: the usual starting point; the SQuAD benchmark
+#: (benchmarks/squad_fusion.py) found no clearly better pair for paragraph-sized documents.
+K1 = 1.2
+B = 0.75
+#: "lucene" scoring: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), never negative,
+#: so a word in most paragraphs still counts a little instead of counting against.
+METHOD = "lucene"
+#: Words of two or more letters or digits, as bm25s and scikit-learn count them, plus
+#: single digits ("G7", "Article 5") that carry meaning in declarations.
+_WORD = re.compile(r"\w\w+|\d")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    # NLTK's 179 English stopwords: unlike Lucene's 33 they include the question words
+    # (what, when, which, did...), which questions are full of and paragraphs rarely hold.
+    return frozenset(STOPWORDS_EN_PLUS)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stopword-free, Snowball-stemmed words of ``text``, in order."""
+    stop = _stopwords()
+    words = [w for w in _WORD.findall(text.lower()) if w not in stop]
+    return _stemmer().stemWords(words) if words else []
+
+
+class LexicalIndex:
+    """A BM25 index over documents; scores are exact bm25s scores for every document.
+
+    Args:
+        bm25: A built ``bm25s.BM25``.
+    """
+
+    def __init__(self, bm25) -> None:
+        self._bm25 = bm25
+        indptr = np.asarray(bm25.scores["indptr"])
+        self.size = int(bm25.scores["num_docs"])
+        #: Documents holding each vocabulary term, by term id (for rare-term weighting).
+        self._doc_freq = np.diff(indptr).astype(np.int64)
+
+    @classmethod
+    def build(cls, texts: list[str], *, k1: float = K1, b: float = B) -> LexicalIndex:
+        """Index texts (one document each) for BM25."""
+        import bm25s
+
+        bm25 = bm25s.BM25(k1=k1, b=b, method=METHOD)
+        docs = [tokenize(t) for t in texts]
+        if not any(docs):  # bm25s needs one word somewhere; a placeholder no query can hold
+            docs = [["\x00"] for _ in docs]
+        bm25.index(docs, show_progress=False)
+        return cls(bm25)
+
+    @property
+    def settings(self) -> dict[str, object]:
+        return {"k1": float(self._bm25.k1), "b": float(self._bm25.b), "method": self._bm25.method,
+                "stemmer": "snowball-english", "stopwords": "nltk-english"}
+
+    def _ids(self, tokens: list[str]) -> list[int]:
+        vocab = self._bm25.vocab_dict
+        return [vocab[t] for t in tokens if t in vocab and t]
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every document for the query tokens, as float32 (zeros if none match)."""
+        ids = self._ids(tokens)
+        if not ids:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def doc_freq(self, tokens: list[str]) -> np.ndarray:
+        """How many documents hold each token (0 for a token the index never saw)."""
+        vocab = self._bm25.vocab_dict
+        return np.array([self._doc_freq[vocab[t]] if t in vocab else 0 for t in tokens], dtype=np.int64)
+
+    def save(self, folder: Path) -> list[str]:
+        """Write bm25s' plain files (npy and json) into ``folder``; returns their names."""
+        folder = Path(folder)
+        if folder.exists():
+            shutil.rmtree(folder)
+        self._bm25.save(str(folder), show_progress=False)
+        return sorted(p.name for p in folder.iterdir() if p.is_file())
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Read an index written by :meth:`save` (no pickle)."""
+        import bm25s
+
+        folder = Path(folder)
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if params.get("method") != METHOD:
+            raise ValueError(f"BM25 index in {folder} uses method {params.get('method')!r}; expected {METHOD!r}")
+        bm25 = bm25s.BM25.load(str(folder), load_corpus=False, mmap=False, allow_pickle=False,
+                               show_progress=False, verbosity=0)
+        return cls(bm25)

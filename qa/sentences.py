@@ -1,0 +1,83 @@
+"""Sentence boundaries as character spans, so an answer can highlight its sentence verbatim.
+
+Example:
+    >>> text = "We met in Chicago. Georgia will join NATO."
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['We met in Chicago.', 'Georgia will join NATO.']
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+_lock = threading.Lock()  # pysbd's Segmenter keeps per-call state: one caller at a time
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    # clean=False keeps the text as is, so its spans are offsets into the caller's text.
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each sentence of ``text``, trimmed of surrounding whitespace.
+
+    Spans are in order, do not overlap and together cover every non-space character.
+    Non-empty text always yields at least one span (whitespace-only text yields
+    ``[(0, len(text))]``); empty text yields ``[]``.
+    """
+    if not text:
+        return []
+    with _lock:
+        pieces = _segmenter().segment(text)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in pieces:
+        start, end = _locate(text, piece, cursor)
+        if start is None:
+            continue
+        cursor = end
+        start, end = _trim(text, start, end)
+        if start < end:
+            spans.append((start, end))
+    spans = _cover_gaps(text, spans)
+    return spans or [(0, len(text))]
+
+
+def _locate(text: str, piece, cursor: int) -> tuple[int | None, int]:
+    """Where pysbd's piece lies in text at or after cursor (its own offsets, checked)."""
+    sent = piece.sent
+    if piece.start >= cursor and text[piece.start : piece.end] == sent:
+        return piece.start, piece.end
+    found = text.find(sent, cursor)  # pysbd's offsets can drift; the text itself cannot
+    if found < 0:
+        found = text.find(sent.strip(), cursor)
+        sent = sent.strip()
+    if found < 0 or not sent:
+        return None, cursor
+    return found, found + len(sent)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cover_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Make sure no non-space text falls between spans (pysbd may drop a fragment)."""
+    edges = [0, *(e for _, e in spans)]
+    starts = [*(s for s, _ in spans), len(text)]
+    out: list[tuple[int, int]] = []
+    for i, (gap_start, gap_end) in enumerate(zip(edges, starts)):
+        start, end = _trim(text, gap_start, gap_end)
+        if start < end:
+            out.append((start, end))
+        if i < len(spans):
+            out.append(spans[i])
+    return out

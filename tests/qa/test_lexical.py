@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from qa.lexical import B, K1, LexicalIndex, tokenize
+
+CORPUS = [
+    "NATO leaders met in Chicago and welcomed Georgia's progress towards NATO membership.",
+    "Georgia will become a member of the Alliance.",
+    "Russia's military presence in Georgia remains a concern for the Alliance and its members.",
+]
+
+
+def reference_bm25(docs: list[list[str]], query: list[str], *, k1: float, b: float) -> list[float]:
+    """Lucene BM25 as bm25s computes it, written out by hand."""
+    n = len(docs)
+    avgdl = sum(len(d) for d in docs) / n
+    scores = []
+    for doc in docs:
+        tf = Counter(doc)
+        total = 0.0
+        for term in query:
+            df = sum(term in d for d in docs)
+            if df == 0:
+                continue
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            total += idf * tf[term] / (tf[term] + k1 * (1 - b + b * len(doc) / avgdl))
+        scores.append(total)
+    return scores
+
+
+def test_tokenize_lowercases_stems_and_drops_stopwords() -> None:
+    assert tokenize("What did the Members of NATO decide?") == ["member", "nato", "decid"]
+    assert tokenize("The G7 and Article 5") == ["g7", "articl", "5"]
+    assert tokenize("the of and") == []
+
+
+@pytest.mark.parametrize("query", ["Georgia member", "NATO Chicago", "Russia Alliance concern", "Georgia"])
+@pytest.mark.parametrize(("k1", "b"), [(K1, B), (1.5, 0.3), (0.9, 1.0)])
+def test_scores_equal_a_hand_written_bm25(query: str, k1: float, b: float) -> None:
+    index = LexicalIndex.build(CORPUS, k1=k1, b=b)
+    docs = [tokenize(t) for t in CORPUS]
+    expected = reference_bm25(docs, tokenize(query), k1=k1, b=b)
+    np.testing.assert_allclose(index.scores(tokenize(query)), expected, rtol=1e-5)
+
+
+def test_unknown_or_empty_query_scores_zero() -> None:
+    index = LexicalIndex.build(CORPUS)
+    assert index.scores(tokenize("unheard-of words")).tolist() == [0.0, 0.0, 0.0]
+    assert index.scores([]).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_doc_freq_counts_documents_holding_each_term() -> None:
+    index = LexicalIndex.build(CORPUS)
+    assert index.doc_freq(tokenize("Georgia NATO Chicago zebra")).tolist() == [3, 1, 1, 0]
+
+
+def test_corpus_without_words_still_indexes() -> None:
+    index = LexicalIndex.build(["the", "of the"])
+    assert index.scores(tokenize("anything")).tolist() == [0.0, 0.0]
+
+
+def test_save_load_round_trip(tmp_path) -> None:
+    index = LexicalIndex.build(CORPUS, k1=1.4, b=0.6)
+    names = index.save(tmp_path / "bm25")
+    assert names and all((tmp_path / "bm25" / n).is_file() for n in names)
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    query = tokenize("Georgia Alliance member")
+    np.testing.assert_array_equal(loaded.scores(query), index.scores(query))
+    assert loaded.settings == index.settings

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qa.retrieval import HybridIndex, Ranked
+
+
+@pytest.fixture
+def texts(tiny_passages) -> list[str]:
+    return [p["text"] for p in tiny_passages]
+
+
+@pytest.fixture
+def index(texts, tiny_passages, fake_encoder) -> HybridIndex:
+    fields = [f"{p['title']} {p['place']} {p['date'][:4]}" for p in tiny_passages]
+    return HybridIndex.build(texts, fake_encoder, fields=fields)
+
+
+@pytest.mark.parametrize(
+    ("query", "row"),
+    [
+        ("Will Georgia become a member of NATO?", 1),
+        ("When is the transition of security to Afghan forces complete?", 0),
+        ("freedom of navigation in the South China Sea", 3),
+        ("online gambling and telecommunication fraud", 4),
+        ("Russia's military presence", 2),
+    ],
+)
+def test_ranks_the_answering_paragraph_first(index, query, row) -> None:
+    assert index.search(query, k=3)[0].row == row
+
+
+def test_results_are_sorted_unique_and_at_most_k(index) -> None:
+    hits = index.search("NATO cooperation", k=3)
+    assert 1 <= len(hits) <= 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({h.row for h in hits}) == len(hits)
+    assert len(index.search("NATO cooperation", k=50)) == index.size
+
+
+def test_sentence_offsets_slice_the_answering_sentence(index, texts) -> None:
+    best = index.search("Will Georgia become a member of NATO?", k=1)[0]
+    start, end = best.sentence
+    assert texts[best.row][start:end] == "At the 2008 Bucharest Summit we agreed that Georgia will become a member of NATO."
+    for hit in index.search("Russia", k=5):
+        start, end = hit.sentence
+        sentence = texts[hit.row][start:end]
+        assert sentence and sentence == sentence.strip() and sentence in texts[hit.row]
+
+
+def test_second_sentence_is_chosen_when_it_answers(index, texts) -> None:
+    best = index.search("Did they strengthen law enforcement cooperation?", k=1)[0]
+    assert best.row == 4
+    assert texts[4][slice(*best.sentence)].startswith("We agreed to strengthen law enforcement")
+
+
+def test_allowed_mask_filters_rows(index) -> None:
+    allowed = np.array([False, False, False, True, True])
+    hits = index.search("Will Georgia become a member of NATO?", k=5, allowed=allowed)
+    assert {h.row for h in hits} <= {3, 4}
+    assert index.search("Georgia", k=5, allowed=np.zeros(5, dtype=bool)) == []
+
+
+def test_metadata_fields_reach_bm25(index) -> None:
+    hits = index.search("Vientiane", k=5)
+    assert {h.row for h in hits if h.lexical > 0} == {3, 4}
+
+
+def test_absolute_signals(index) -> None:
+    hit = index.search("Georgia will become a member of NATO", k=1)[0]
+    assert isinstance(hit, Ranked)
+    assert 0.5 < hit.cosine <= 1.0 + 1e-6
+    assert hit.lexical > 0
+    miss = index.search("zebra quantum pancake", k=1)[0]
+    assert miss.lexical == 0.0
+    assert miss.cosine < hit.cosine
+
+
+def test_save_load_round_trip_gives_the_same_results(index, fake_encoder, tmp_path) -> None:
+    names = index.save(tmp_path)
+    assert all((tmp_path / n).is_file() for n in names)
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    json.loads((tmp_path / "retrieval.json").read_text())
+    loaded = HybridIndex.load(tmp_path, fake_encoder)
+    assert loaded.settings == index.settings
+    for query in ("Georgia NATO", "South China Sea", "law enforcement", "Chicago 2012"):
+        assert loaded.search(query, k=5) == index.search(query, k=5)
+
+
+def test_load_refuses_an_encoder_of_another_dimension(index, tmp_path) -> None:
+    index.save(tmp_path)
+
+    class Wide:
+        name, dimension = "wide", 128
+
+    with pytest.raises(ValueError, match="dimensions"):
+        HybridIndex.load(tmp_path, Wide())
+
+
+def test_build_embeds_once_and_rejects_mismatched_fields(texts, fake_encoder) -> None:
+    HybridIndex.build(texts, fake_encoder)
+    assert len(fake_encoder.calls) == 1
+    with pytest.raises(ValueError, match="one per text"):
+        HybridIndex.build(texts, fake_encoder, fields=["only one"])
+
+
+def test_settings_record_the_build(index) -> None:
+    settings = index.settings
+    assert settings["paragraphs"] == 5 and settings["dimension"] == 64
+    assert settings["bm25"]["k1"] > 0
