@@ -1,0 +1,346 @@
+"""FAISS index over L2-normalised float32 vectors: inner product is cosine, ids are row numbers.
+
+The index kind follows the corpus size: an exact flat scan while a scan is fast, a graph
+(HNSW) above that. The numbers behind the threshold and the HNSW constants are in
+``docs/scaling.md`` and come from ``benchmarks/scale.py``.
+
+Example:
+    >>> vectors = np.eye(3, 8, dtype=np.float32)           # three unit vectors
+    >>> index = VectorIndex.build(vectors)
+    >>> scores, ids = index.search(vectors[1], k=2)
+    >>> ids[0].tolist(), round(float(scores[0, 0]), 3)
+    ([1, 0], 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from enum import Enum
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from qa.errors import DamagedIndexError, InvalidOptionError
+
+
+class IndexKind(Enum):
+    """How vectors are searched: exactly, or approximately for large corpora."""
+
+    FLAT = "flat"  # exact IndexFlatIP scan
+    HNSW = "hnsw"  # IndexHNSWFlat graph; vectors kept exact, so scores are exact cosines
+    IVF = "ivf"  # IndexIVFFlat: k-means cells, `nprobe` of them scanned per query
+
+
+#: Largest corpus searched by a flat scan when no kind is asked for. A flat scan reads every
+#: vector per query (1.5 KB each at 384-d), so its latency grows linearly: about 3 ms at 50k
+#: and 30 ms at 500k on this 2-core machine; beyond this size a graph answers in about 1 ms.
+FLAT_MAX_COUNT = 50_000
+
+#: HNSW neighbours per node. 32 keeps recall@10 >= 0.99 on 384-d embeddings for 256 B of
+#: links per vector (17% on top of the vectors themselves).
+HNSW_M = 32
+#: Candidate list while building the graph; higher builds slower, with a better graph.
+HNSW_EF_CONSTRUCTION = 80
+#: Candidate list while searching (never below k): the recall / latency knob.
+HNSW_EF_SEARCH = 96
+
+#: IVF cells: 4 * sqrt(n) is the low end of FAISS's advice (4-16 sqrt(n)) and keeps training short.
+IVF_CELLS_PER_SQRT_N = 4
+#: k-means samples per cell; FAISS warns below 39, and more adds training time but no recall.
+IVF_TRAIN_PER_CELL = 64
+#: Cells scanned per query.
+IVF_NPROBE = 32
+
+
+def choose_kind(count: int) -> IndexKind:
+    """The kind :meth:`VectorIndex.build` uses for ``count`` vectors when none is asked for."""
+    return IndexKind.FLAT if count <= FLAT_MAX_COUNT else IndexKind.HNSW
+
+
+def _threads() -> int:
+    """CPUs this process may run on: FAISS's default can see more cores than a container grants."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class VectorIndex:
+    """Nearest unit vectors by inner product (cosine); ids are the rows of the built matrix.
+
+    Use :meth:`build` or :meth:`load`, not the constructor.
+
+    Args:
+        index: The FAISS index (inner-product metric).
+        kind: Which :class:`IndexKind` it is.
+        effort: Default search breadth: ``efSearch`` for HNSW, ``nprobe`` for IVF; None means
+            the module constant. FLAT ignores it.
+    """
+
+    def __init__(self, index: faiss.Index, kind: IndexKind, *, effort: int | None = None) -> None:
+        self._index = index
+        self.kind = kind
+        self.effort = effort or {IndexKind.HNSW: HNSW_EF_SEARCH, IndexKind.IVF: IVF_NPROBE}.get(kind, 0)
+
+    @property
+    def dimension(self) -> int:
+        """Length of the stored vectors."""
+        return int(self._index.d)
+
+    @property
+    def count(self) -> int:
+        """Number of stored vectors; ids run from 0 to count - 1."""
+        return int(self._index.ntotal)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __repr__(self) -> str:
+        return f"VectorIndex(kind={self.kind.value}, count={self.count}, dimension={self.dimension})"
+
+    # -- building -------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, *, kind: IndexKind | None = None, effort: int | None = None) -> VectorIndex:
+        """Index the rows of ``vectors``; row i gets id i.
+
+        Args:
+            vectors: (n, d) array of L2-normalised vectors; cast to float32.
+            kind: Index kind; None means :func:`choose_kind` by n.
+            effort: Default search breadth (see the class docstring).
+
+        Raises:
+            InvalidOptionError: The array is not 2-D, has non-finite values or non-unit rows.
+        """
+        matrix = _unit_rows(vectors)
+        n, d = matrix.shape
+        kind = kind or choose_kind(n)
+        faiss.omp_set_num_threads(_threads())
+        if kind is IndexKind.FLAT:
+            index: faiss.Index = faiss.IndexFlatIP(d)
+        elif kind is IndexKind.HNSW:
+            index = faiss.IndexHNSWFlat(d, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+        else:
+            index = _trained_ivf(matrix)
+        index.add(matrix)
+        return cls(index, kind, effort=effort)
+
+    # -- searching ------------------------------------------------------------------------
+
+    def search(
+        self,
+        queries: np.ndarray,
+        k: int,
+        *,
+        allowed: np.ndarray | None = None,
+        effort: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best ids per query, best first, with their inner products.
+
+        Every returned id is a real row: when fewer than k vectors exist or are allowed, the
+        arrays are narrower than k; they never hold -1. Rows an approximate search leaves
+        short are searched again exactly.
+
+        Args:
+            queries: (nq, d) or (d,) query vectors.
+            k: Results wanted per query, at least 1.
+            allowed: Restrict results to these ids: a bool mask of length ``count`` or an
+                array of ids. None allows every id.
+            effort: Search breadth for this call; None means the instance default.
+
+        Returns:
+            ``(scores, ids)``: float32 and int64 arrays of shape (nq, min(k, allowed count)).
+
+        Raises:
+            InvalidOptionError: k < 1, queries of the wrong dimension, or a bad ``allowed``.
+        """
+        matrix = self._queries(queries)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
+        bitmap, n_allowed = self._bitmap(allowed)
+        width = min(int(k), n_allowed)
+        if width == 0 or len(matrix) == 0:
+            return np.zeros((len(matrix), width), np.float32), np.zeros((len(matrix), width), np.int64)
+        selector = None if bitmap is None else faiss.IDSelectorBitmap(bitmap)
+        # A small allowed set is scanned exactly: a graph walk would meet too few allowed ids.
+        if self.kind is IndexKind.FLAT or (selector is not None and n_allowed <= FLAT_MAX_COUNT):
+            return self._exact(matrix, width, selector)
+        breadth = (effort or self.effort) * self.count / n_allowed  # walk further when few ids pass
+        scores, ids = self._approximate(matrix, width, selector, max(width, min(int(breadth), self.count)))
+        short = (ids < 0).any(axis=1)
+        if short.any():
+            scores[short], ids[short] = self._exact(matrix[short], width, selector)
+        return scores, ids
+
+    def _approximate(
+        self, matrix: np.ndarray, k: int, selector: faiss.IDSelector | None, breadth: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if self.kind is IndexKind.HNSW:
+            params = faiss.SearchParametersHNSW(efSearch=max(breadth, k))
+        else:
+            params = faiss.SearchParametersIVF(nprobe=min(breadth, self._index.nlist))
+        if selector is not None:
+            params.sel = selector
+        return self._index.search(matrix, k, params=params)
+
+    def _exact(self, matrix: np.ndarray, k: int, selector: faiss.IDSelector | None) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top k: a flat scan (of HNSW's stored vectors) or every IVF cell."""
+        if self.kind is IndexKind.IVF:
+            params: faiss.SearchParameters = faiss.SearchParametersIVF(nprobe=self._index.nlist)
+            index = self._index
+        else:
+            params = faiss.SearchParameters()
+            index = self._index if self.kind is IndexKind.FLAT else faiss.downcast_index(self._index.storage)
+        if selector is not None:
+            params.sel = selector
+        return index.search(matrix, k, params=params)
+
+    def reconstruct(self, ids: np.ndarray | list[int]) -> np.ndarray:
+        """The stored vectors of ``ids`` as an (len(ids), d) float32 array."""
+        wanted = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if wanted.size and (wanted.min() < 0 or wanted.max() >= self.count):
+            raise InvalidOptionError(
+                f"ids must lie in 0..{self.count - 1}; got {wanted.min()}..{wanted.max()}. Pass row numbers of this index."
+            )
+        if not wanted.size:
+            return np.zeros((0, self.dimension), np.float32)
+        return self._index.reconstruct_batch(wanted)
+
+    # -- persistence ----------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the index to one file, atomically: a temporary name, fsync, then ``os.replace``."""
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            faiss.write_index(self._index, str(tmp))
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path, *, dimension: int, count: int, effort: int | None = None) -> VectorIndex:
+        """Read an index written by :meth:`save` and check it holds what the caller expects.
+
+        Args:
+            path: The index file.
+            dimension: Vector length the manifest promises.
+            count: Number of vectors the manifest promises.
+            effort: Default search breadth (see the class docstring).
+
+        Raises:
+            DamagedIndexError: The file is missing or unreadable, is not an inner-product index
+                of a known kind, or its dimension or count differ from the expected ones.
+        """
+        path = Path(path)
+        fix = "Rebuild the index (qa index)."
+        if not path.is_file():
+            raise DamagedIndexError(f"The vector index file {path} is missing. {fix}")
+        try:
+            index = faiss.read_index(str(path))  # already downcast to its class
+        except (RuntimeError, MemoryError, ValueError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DamagedIndexError(f"The vector index file {path} cannot be read ({reason}). {fix}") from exc
+        kind = _kind_of(index)
+        if kind is None or index.metric_type != faiss.METRIC_INNER_PRODUCT:
+            raise DamagedIndexError(
+                f"The vector index file {path} holds a {type(index).__name__}, not an inner-product "
+                f"index of kind {', '.join(k.value for k in IndexKind)}. {fix}"
+            )
+        if index.d != dimension or index.ntotal != count:
+            raise DamagedIndexError(
+                f"The vector index file {path} holds {index.ntotal} vectors of dimension {index.d}; "
+                f"the manifest expects {count} of dimension {dimension}. {fix}"
+            )
+        return cls(index, kind, effort=effort)
+
+    # -- checks ---------------------------------------------------------------------------
+
+    def _queries(self, queries: np.ndarray) -> np.ndarray:
+        matrix = np.asarray(queries, dtype=np.float32)
+        if matrix.ndim == 1:
+            matrix = matrix[None, :]
+        if matrix.ndim != 2 or matrix.shape[1] != self.dimension:
+            raise InvalidOptionError(
+                f"Query vectors must have {self.dimension} dimensions like the index; got shape "
+                f"{np.shape(queries)}. Encode queries with the model that built the index."
+            )
+        if not np.isfinite(matrix).all():
+            raise InvalidOptionError("Query vectors must be finite; got NaN or infinity. Check the encoder output.")
+        return np.ascontiguousarray(matrix)
+
+    def _bitmap(self, allowed: np.ndarray | None) -> tuple[np.ndarray | None, int]:
+        """FAISS's IDSelectorBitmap layout (bit i of byte i // 8 is id i) and the allowed count."""
+        if allowed is None:
+            return None, self.count
+        values = np.asarray(allowed)
+        if values.dtype == bool:
+            if values.shape != (self.count,):
+                raise InvalidOptionError(
+                    f"A bool 'allowed' mask needs one entry per vector ({self.count}); got shape "
+                    f"{values.shape}. Pass a mask of length count or an array of ids."
+                )
+            mask = values
+        else:
+            if values.size and (not np.issubdtype(values.dtype, np.integer) or values.ndim != 1):
+                raise InvalidOptionError(
+                    f"'allowed' must be a bool mask or a 1-D array of integer ids; got dtype "
+                    f"{values.dtype} and shape {values.shape}."
+                )
+            ids = values.astype(np.int64).reshape(-1)
+            if ids.size and (ids.min() < 0 or ids.max() >= self.count):
+                raise InvalidOptionError(
+                    f"'allowed' ids must lie in 0..{self.count - 1}; got {ids.min()}..{ids.max()}. "
+                    "Pass row numbers of this index."
+                )
+            mask = np.zeros(self.count, dtype=bool)
+            mask[ids] = True
+        return np.packbits(mask, bitorder="little"), int(mask.sum())
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` as a C-contiguous float32 matrix of unit rows, or a clear error."""
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    if matrix.ndim != 2 or matrix.shape[1] == 0:
+        raise InvalidOptionError(f"Vectors must be a 2-D (n, d) array; got shape {matrix.shape}.")
+    if not np.isfinite(matrix).all():
+        raise InvalidOptionError("Vectors must be finite; got NaN or infinity. Check the encoder output.")
+    norms = np.linalg.norm(matrix, axis=1)
+    # 1e-3 allows float32 rounding in the encoder; anything further is a missing normalisation.
+    if norms.size and np.abs(norms - 1.0).max() > 1e-3:
+        raise InvalidOptionError(
+            f"Vectors must be L2-normalised so inner product is cosine; got norms from "
+            f"{norms.min():.4f} to {norms.max():.4f}. Encode with normalize_embeddings=True."
+        )
+    return matrix
+
+
+def _trained_ivf(matrix: np.ndarray) -> faiss.IndexIVFFlat:
+    n, d = matrix.shape
+    cells = max(1, min(n // 39, int(IVF_CELLS_PER_SQRT_N * math.sqrt(n))))
+    quantizer = faiss.IndexFlatIP(d)
+    index = faiss.IndexIVFFlat(quantizer, d, cells, faiss.METRIC_INNER_PRODUCT)  # keeps quantizer alive
+    sample = np.random.default_rng(0).permutation(n)[: cells * IVF_TRAIN_PER_CELL]
+    index.train(matrix[np.sort(sample)])
+    index.make_direct_map()  # for reconstruct()
+    index.nprobe = IVF_NPROBE
+    return index
+
+
+def _kind_of(index: faiss.Index) -> IndexKind | None:
+    if isinstance(index, faiss.IndexHNSWFlat):
+        return IndexKind.HNSW
+    if isinstance(index, faiss.IndexIVFFlat):
+        return IndexKind.IVF
+    if isinstance(index, faiss.IndexFlat):
+        return IndexKind.FLAT
+    return None

@@ -1,0 +1,184 @@
+"""VectorIndex against a numpy brute-force reference, with filters, edge cases and a round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings.vector_index import FLAT_MAX_COUNT, IndexKind, VectorIndex, choose_kind
+from qa.errors import DamagedIndexError, InvalidOptionError
+
+DIM = 32
+
+
+def unit_rows(n: int, d: int = DIM, seed: int = 0) -> np.ndarray:
+    rows = np.random.default_rng(seed).standard_normal((n, d)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def clustered(n: int, d: int = DIM, seed: int = 0) -> np.ndarray:
+    """Unit vectors in tight groups of about 20, as paragraphs on one topic are."""
+    rng = np.random.default_rng(seed)
+    centres = unit_rows(max(1, n // 20), d, seed + 1)
+    rows = centres[rng.integers(0, len(centres), n)] + 0.1 * rng.standard_normal((n, d)).astype(np.float32)
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def brute_force(vectors: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    scores = queries @ vectors.T
+    ids = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(scores, ids, axis=1), ids
+
+
+@pytest.fixture(scope="module")
+def vectors() -> np.ndarray:
+    return unit_rows(500)
+
+
+@pytest.fixture(scope="module")
+def queries() -> np.ndarray:
+    return unit_rows(20, seed=1)
+
+
+@pytest.mark.parametrize("k", [1, 10, 499])
+def test_flat_top_k_equals_brute_force(vectors: np.ndarray, queries: np.ndarray, k: int) -> None:
+    index = VectorIndex.build(vectors, kind=IndexKind.FLAT)
+    scores, ids = index.search(queries, k)
+    want_scores, want_ids = brute_force(vectors, queries, k)
+    np.testing.assert_allclose(scores, want_scores, atol=1e-5)
+    # Deep in a long list float32 rounding may swap near-ties; the ids must still score as ranked.
+    np.testing.assert_allclose(np.take_along_axis(queries @ vectors.T, ids, axis=1), want_scores, atol=1e-5)
+    assert (ids[:, :10] == want_ids[:, :10]).all()
+
+
+def test_small_corpus_is_flat_and_large_is_approximate() -> None:
+    assert choose_kind(1) is IndexKind.FLAT
+    assert choose_kind(FLAT_MAX_COUNT) is IndexKind.FLAT
+    assert choose_kind(FLAT_MAX_COUNT + 1) is not IndexKind.FLAT
+    assert VectorIndex.build(unit_rows(10)).kind is IndexKind.FLAT
+
+
+@pytest.mark.parametrize("kind", [IndexKind.HNSW, IndexKind.IVF])
+def test_approximate_recall_at_10_against_exact(kind: IndexKind) -> None:
+    data = clustered(20_000)
+    rng = np.random.default_rng(2)
+    held_out = data[rng.choice(len(data), 200, replace=False)] + 0.05 * rng.standard_normal((200, DIM)).astype(np.float32)
+    held_out /= np.linalg.norm(held_out, axis=1, keepdims=True)
+    _, exact = brute_force(data, held_out, 10)
+    _, found = VectorIndex.build(data, kind=kind).search(held_out, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, exact)])
+    assert recall >= 0.99
+
+
+@pytest.mark.parametrize("kind", list(IndexKind))
+@pytest.mark.parametrize("as_mask", [True, False])
+def test_allowed_restricts_results(vectors: np.ndarray, queries: np.ndarray, kind: IndexKind, as_mask: bool) -> None:
+    index = VectorIndex.build(vectors, kind=kind)
+    allowed_ids = np.arange(0, 500, 7)
+    allowed = np.isin(np.arange(500), allowed_ids) if as_mask else allowed_ids
+    scores, ids = index.search(queries, 10, allowed=allowed)
+    assert ids.shape == (20, 10)
+    assert np.isin(ids, allowed_ids).all()
+    _, want = brute_force(vectors[allowed_ids], queries, 10)
+    np.testing.assert_array_equal(ids, allowed_ids[want])
+
+
+@pytest.mark.parametrize("kind", list(IndexKind))
+def test_fewer_allowed_than_k_trims_never_minus_one(vectors: np.ndarray, queries: np.ndarray, kind: IndexKind) -> None:
+    index = VectorIndex.build(vectors, kind=kind)
+    scores, ids = index.search(queries, 10, allowed=np.array([3, 42, 99]))
+    assert ids.shape == scores.shape == (20, 3)
+    assert set(ids.ravel()) == {3, 42, 99}
+    empty_scores, empty_ids = index.search(queries, 10, allowed=np.zeros(500, dtype=bool))
+    assert empty_ids.shape == empty_scores.shape == (20, 0)
+
+
+@pytest.mark.parametrize("kind", list(IndexKind))
+def test_k_larger_than_count_returns_every_row(kind: IndexKind) -> None:
+    data = unit_rows(40)
+    scores, ids = VectorIndex.build(data, kind=kind).search(data[0], 100)
+    assert ids.shape == (1, 40)
+    assert sorted(ids[0].tolist()) == list(range(40))
+    assert ids[0, 0] == 0 and np.all(np.diff(scores[0]) <= 1e-6)
+
+
+def test_one_dimensional_query_and_reconstruct(vectors: np.ndarray) -> None:
+    index = VectorIndex.build(vectors, kind=IndexKind.HNSW)
+    _, ids = index.search(vectors[5], 1)
+    assert ids.tolist() == [[5]]
+    np.testing.assert_allclose(index.reconstruct([5, 6]), vectors[5:7])
+    assert (index.dimension, index.count, len(index)) == (DIM, 500, 500)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda ix, q: ix.search(q, 0), "k must be"),
+        (lambda ix, q: ix.search(q[:, :5], 3), "dimensions"),
+        (lambda ix, q: ix.search(q, 3, allowed=np.ones(3, dtype=bool)), "one entry per vector"),
+        (lambda ix, q: ix.search(q, 3, allowed=np.array([1, 500])), "0..499"),
+        (lambda ix, q: ix.search(q * np.nan, 3), "finite"),
+        (lambda ix, q: ix.reconstruct([-1]), "0..499"),
+    ],
+)
+def test_bad_search_arguments_are_explained(vectors: np.ndarray, queries: np.ndarray, call, match: str) -> None:
+    with pytest.raises(InvalidOptionError, match=match):
+        call(VectorIndex.build(vectors), queries)
+
+
+def test_build_rejects_unnormalised_vectors() -> None:
+    with pytest.raises(InvalidOptionError, match="L2-normalised.*normalize_embeddings"):
+        VectorIndex.build(2 * unit_rows(5))
+
+
+@pytest.mark.parametrize("kind", list(IndexKind))
+def test_save_load_round_trip(tmp_path: Path, vectors: np.ndarray, queries: np.ndarray, kind: IndexKind) -> None:
+    index = VectorIndex.build(vectors, kind=kind)
+    index.save(tmp_path / "vectors.faiss")
+    loaded = VectorIndex.load(tmp_path / "vectors.faiss", dimension=DIM, count=500)
+    assert loaded.kind is kind
+    assert [p.name for p in tmp_path.iterdir()] == ["vectors.faiss"]  # no temporary left behind
+    for before, after in zip(index.search(queries, 10), loaded.search(queries, 10)):
+        np.testing.assert_array_equal(before, after)
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+@pytest.mark.parametrize(
+    ("spoil", "match"),
+    [
+        (_truncated, "cannot be read"),
+        (lambda p: p.write_bytes(b""), "cannot be read"),
+        (lambda p: p.write_bytes(b"not a faiss index at all" * 10), "cannot be read"),
+        (lambda p: p.unlink(), "missing"),
+    ],
+    ids=["truncated", "zero-byte", "junk", "missing"],
+)
+def test_load_of_damaged_file_raises(tmp_path: Path, vectors: np.ndarray, spoil, match: str) -> None:
+    path = tmp_path / "vectors.faiss"
+    VectorIndex.build(vectors).save(path)
+    spoil(path)
+    with pytest.raises(DamagedIndexError, match=f"{match}.*Rebuild the index"):
+        VectorIndex.load(path, dimension=DIM, count=500)
+
+
+@pytest.mark.parametrize(("dimension", "count"), [(DIM + 1, 500), (DIM, 499)])
+def test_load_with_wrong_shape_raises(tmp_path: Path, vectors: np.ndarray, dimension: int, count: int) -> None:
+    path = tmp_path / "vectors.faiss"
+    VectorIndex.build(vectors).save(path)
+    with pytest.raises(DamagedIndexError, match=f"holds 500 vectors of dimension {DIM}; the manifest expects"):
+        VectorIndex.load(path, dimension=dimension, count=count)
+
+
+def test_load_rejects_l2_index(tmp_path: Path, vectors: np.ndarray) -> None:
+    import faiss
+
+    l2 = faiss.IndexFlatL2(DIM)
+    l2.add(vectors)
+    faiss.write_index(l2, str(tmp_path / "l2.faiss"))
+    with pytest.raises(DamagedIndexError, match="not an inner-product index"):
+        VectorIndex.load(tmp_path / "l2.faiss", dimension=DIM, count=500)
