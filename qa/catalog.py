@@ -1,0 +1,95 @@
+"""Catalog: corpus/catalog.toml supplies or corrects each declaration's metadata.
+
+One TOML table per doc_id (the file stem), every key optional::
+
+    [nato-chicago-summit-2012]
+    title = "Chicago Summit Declaration"
+    date = "2012-05-20"          # ISO 8601; for a range of days, the first day
+    place = "Chicago"
+    issuer = "NATO Heads of State and Government"
+
+Example:
+    >>> catalog = load_catalog(Path("corpus/catalog.toml"))
+    >>> catalog.get("nato-chicago-summit-2012").date
+    '2012-05-20'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from qa.errors import QAError
+
+CATALOG_NAME = "catalog.toml"
+
+
+class CatalogError(QAError, ValueError):
+    """catalog.toml cannot be read or holds a bad entry."""
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """Metadata for one declaration; None means "not given, use the file's own header"."""
+
+    title: str | None = None
+    date: str | None = None
+    place: str | None = None
+    issuer: str | None = None
+
+
+_KEYS = tuple(f.name for f in fields(CatalogEntry))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All catalog entries, by doc_id."""
+
+    entries: dict[str, CatalogEntry] = field(default_factory=dict)
+
+    def get(self, doc_id: str) -> CatalogEntry:
+        """The entry for ``doc_id``, or an empty entry if the catalog has none."""
+        return self.entries.get(doc_id, CatalogEntry())
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read a catalog file; a missing file is an empty catalog.
+
+    Raises:
+        CatalogError: If the file is not valid TOML or an entry has an unknown key,
+            a non-string value or a date that is not ISO 8601.
+    """
+    if not path.is_file():
+        return Catalog()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path} is not valid TOML ({exc}). Fix the file or delete it.") from exc
+    return Catalog({doc_id: _entry(path, doc_id, table) for doc_id, table in data.items()})
+
+
+def _entry(path: Path, doc_id: str, table: object) -> CatalogEntry:
+    if not isinstance(table, dict):
+        raise CatalogError(
+            f"{path}: '{doc_id}' must be a table like [{doc_id}] with keys {', '.join(_KEYS)}, "
+            f"got {type(table).__name__}."
+        )
+    for key, value in table.items():
+        if key not in _KEYS:
+            raise CatalogError(
+                f"{path}: [{doc_id}] has unknown key '{key}'. Allowed keys: {', '.join(_KEYS)}."
+            )
+        if not isinstance(value, str):
+            raise CatalogError(f"{path}: [{doc_id}] {key} must be a string, got {value!r}.")
+    date = table.get("date")
+    if date is not None:
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            raise CatalogError(
+                f"{path}: [{doc_id}] date {date!r} is not an ISO 8601 date. Write it as "
+                "\"2012-05-20\" (for a range of days, the first day)."
+            ) from None
+    return CatalogEntry(**table)

@@ -1,0 +1,112 @@
+"""Tests for qa/reading.py: the corpus folder becomes Declaration records with metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.catalog import Catalog
+from qa.errors import CorpusError
+from qa.reading import UnreadableFileError, read_corpus, read_declaration
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def reading():
+    return read_corpus(CORPUS)
+
+
+def test_reads_every_bundled_declaration_sorted(reading):
+    ids = [d.doc_id for d in reading.declarations]
+    assert ids == sorted(p.stem for p in CORPUS.glob("*.txt"))
+    assert reading.skipped == []
+
+
+def test_catalog_supplies_official_metadata(reading):
+    nato = next(d for d in reading.declarations if d.doc_id == "nato-chicago-summit-2012")
+    assert (nato.title, nato.date, nato.place) == ("Chicago Summit Declaration", "2012-05-20", "Chicago")
+    assert nato.year == 2012
+    for declaration in reading.declarations:
+        assert declaration.metadata_origin == {
+            "title": "catalog", "date": "catalog", "place": "catalog", "issuer": "catalog",
+        }
+
+
+def test_declaration_records_source_and_hash(reading):
+    for declaration in reading.declarations:
+        data = Path(declaration.source).read_bytes()
+        assert declaration.sha256 == hashlib.sha256(data).hexdigest()
+        text = data.decode("utf-8")
+        for p in declaration.paragraphs:
+            assert p.doc_id == declaration.doc_id
+            assert text[p.start:p.start + len(p.text)] == p.text
+
+
+def test_header_metadata_without_catalog():
+    decl = read_declaration(CORPUS / "asean-china-summit-2024.txt", catalog=Catalog())
+    assert decl.title == "Chairman’s Statement of the 27th ASEAN-China Summit"
+    assert decl.date == "2024-10-10"
+    assert decl.place == "Vientiane, Lao PDR"
+    assert decl.metadata_origin == {"title": "header", "date": "header", "place": "header", "issuer": "missing"}
+
+
+def test_nato_header_issued_on_date():
+    decl = read_declaration(CORPUS / "nato-chicago-summit-2012.txt", catalog=Catalog())
+    assert decl.date == "2012-05-20"
+    assert decl.place == "Chicago"
+    assert decl.metadata_origin["date"] == "header"
+    assert any("breaks off" in note for note in decl.notes)
+
+
+def test_range_date_uses_first_day():
+    decl = read_declaration(CORPUS / "g20-2022-bali.txt", catalog=Catalog())
+    assert (decl.date, decl.place) == ("2022-11-15", "Bali, Indonesia")
+
+
+def test_catalog_beside_file_is_used_by_default():
+    decl = read_declaration(CORPUS / "g7-2024-apulia.txt")
+    assert decl.title == "Apulia G7 Leaders’ Communiqué"
+
+
+def test_guessed_metadata_when_nothing_stated(tmp_path):
+    path = tmp_path / "paris-accord.txt"
+    path.write_text("We met in Paris on 3 March 2020. We agreed.\n\nWe left.\n", encoding="utf-8")
+    decl = read_declaration(path)
+    assert decl.title == "Paris accord"
+    assert decl.date == "2020-03-03"
+    assert decl.metadata_origin == {"title": "guessed", "date": "guessed", "place": "missing", "issuer": "missing"}
+
+
+def test_corpus_ignores_catalog_readme_and_sources(tmp_path):
+    shutil.copy(CORPUS / "g20-2022-bali.txt", tmp_path)
+    (tmp_path / "README.md").write_text("# About\n\nNot a declaration.\n", encoding="utf-8")
+    (tmp_path / "SOURCES.md").write_text("Sources.\n", encoding="utf-8")
+    (tmp_path / "catalog.toml").write_text('[g20-2022-bali]\nplace = "Nusa Dua"\n', encoding="utf-8")
+    reading = read_corpus(tmp_path)
+    assert [d.doc_id for d in reading.declarations] == ["g20-2022-bali"]
+    assert reading.declarations[0].place == "Nusa Dua"
+    assert reading.declarations[0].metadata_origin["place"] == "catalog"
+    assert reading.declarations[0].metadata_origin["title"] == "header"
+    assert reading.skipped == []
+
+
+def test_missing_corpus_folder_is_a_corpus_error(tmp_path):
+    with pytest.raises(CorpusError, match="does not exist"):
+        read_corpus(tmp_path / "nope")
+
+
+def test_unsupported_file_is_skipped_with_reason(tmp_path):
+    shutil.copy(CORPUS / "g20-2022-bali.txt", tmp_path)
+    (tmp_path / "notes.xyz").write_text("hello", encoding="utf-8")
+    reading = read_corpus(tmp_path)
+    assert len(reading.declarations) == 1
+    assert len(reading.skipped) == 1 and "unsupported format '.xyz'" in reading.skipped[0].reason
+
+
+def test_read_declaration_missing_file(tmp_path):
+    with pytest.raises(UnreadableFileError, match="cannot read"):
+        read_declaration(tmp_path / "gone.txt")
