@@ -1,0 +1,52 @@
+"""The real model over the real corpus: the questions from the brief get the right quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.library import Library
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "paragraphs"),
+    [
+        ("When will the ISAF mission end?", "nato-chicago-summit-2012", {"5", "6"}),
+        ("What did NATO say about Georgia in 2012?", "nato-chicago-summit-2012", {"29", "30"}),
+        ("Counter-piracy off the Horn of Africa", "nato-chicago-summit-2012", {"15.1"}),
+        ("code of conduct in the South China Sea", "asean-china-summit-2024", {"43"}),
+        ("telecom fraud and online gambling", "asean-china-summit-2024", {"8"}),
+    ],
+)
+def test_known_questions_get_the_right_paragraph_first(
+    library: Library, question: str, doc_id: str, paragraphs: set[str]
+) -> None:
+    answer = library.ask(question, k=3)
+    top = answer.hits[0]
+    assert answer.found
+    assert (top.doc_id, top.paragraph) in {(doc_id, p) for p in paragraphs}
+    assert top.text in {p.text for d in library.declarations for p in d.paragraphs}
+    assert top.sentence and top.sentence in top.text
+
+
+def test_off_topic_question_is_not_found_but_offers_passages(library: Library) -> None:
+    answer = library.ask("What is the recipe for pad thai?", k=3)
+    assert not answer.found
+    assert len(answer.hits) == 3
+    assert "do not seem to answer" in answer.markdown
+
+
+def test_citation_names_declaration_place_date_and_paragraph(library: Library) -> None:
+    hit = library.ask("When will the ISAF mission end?").hits[0]
+    assert hit.citation.startswith("NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶")
+
+
+def test_every_bundled_declaration_has_title_and_date(library: Library) -> None:
+    assert len(library.declarations) == 11
+    for decl in library.declarations:
+        assert decl.title and len(decl.date) == 10, decl.doc_id
+        assert decl.paragraphs, decl.doc_id
+
+
+def test_doc_filter_keeps_to_one_declaration(library: Library) -> None:
+    hits = library.search("human rights", k=5, doc_ids=["un-2007-undrip"])
+    assert {h.doc_id for h in hits} == {"un-2007-undrip"}

@@ -1,0 +1,72 @@
+"""The `qa` command in a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def run(index_dir: Path, library):  # library: build the index once before the CLI runs
+    def _run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus")}
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "qa"), *args], capture_output=True, text=True, env=env, timeout=300
+        )
+
+    return _run
+
+
+def test_ask_prints_cited_quotes(run) -> None:
+    result = run("ask", "When will the ISAF mission end?")
+    assert result.returncode == 0, result.stderr
+    assert "[1] NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶" in result.stdout
+    assert "Answer: " in result.stdout
+
+
+def test_ask_json_has_the_api_fields(run) -> None:
+    result = run("ask", "Georgia membership", "--json", "-k", "2", "--doc", "nato-chicago-summit-2012")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert isinstance(data["found"], bool) and len(data["hits"]) == 2
+    hit = data["hits"][0]
+    assert hit["doc_id"] == "nato-chicago-summit-2012"
+    start, end = hit["highlight"]
+    assert hit["text"][start:end]
+
+
+def test_list_shows_every_declaration(run) -> None:
+    result = run("list")
+    assert result.returncode == 0, result.stderr
+    assert "nato-chicago-summit-2012" in result.stdout and "2012-05-20" in result.stdout
+    assert len(result.stdout.strip().splitlines()) == 11
+
+
+def test_index_summarises(run) -> None:
+    result = run("index", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["declarations"] == 11 and summary["paragraphs"] > 500 and not summary["built"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("ask", "   "), 1, "empty"),
+        (("ask", "Georgia", "--doc", "nato-2099"), 1, "Unknown declaration"),
+        (("ask", "Georgia", "-k", "0"), 2, "must be 1 or more"),
+        (("frobnicate",), 2, "invalid choice"),
+    ],
+)
+def test_errors_are_one_sentence_with_the_right_exit_code(run, args, code, message) -> None:
+    result = run(*args)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

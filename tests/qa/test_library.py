@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.errors import CorpusError, InvalidOptionError, InvalidQuestionError, UnknownDocumentError
+from qa.library import Library
+from qa.store import IndexStore
+
+NATO_TEXT = """Chicago Summit Declaration
+
+1. We, the Heads of State and Government, have gathered in Chicago to renew our commitment.
+
+2. The transition of full security responsibility from ISAF to the Afghan forces is on track for completion by the end of 2014. We welcome the announcement by President Karzai.
+
+3. At the 2008 Bucharest Summit we agreed that Georgia will become a member of NATO. We welcome Georgia's progress.
+"""
+
+ASEAN_TEXT = """Chairman's Statement of the ASEAN-China Summit
+
+1. We discussed the situation in the South China Sea. We reaffirmed freedom of navigation and overflight.
+
+2. We agreed to fight telecommunication network fraud and online gambling crimes together.
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "nato-2012.txt").write_text(NATO_TEXT, encoding="utf-8")
+    (folder / "asean-2024.txt").write_text(ASEAN_TEXT, encoding="utf-8")
+    return folder
+
+
+def test_from_passages_ranks_the_matching_paragraph_first(tiny_passages, fake_encoder) -> None:
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    hits = lib.search("Will Georgia become a member of NATO?", k=3)
+    assert (hits[0].doc_id, hits[0].paragraph) == ("nato-2012", "29")
+    assert hits[0].sentence.startswith("At the 2008 Bucharest Summit")
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_highlight_is_a_sentence_of_the_verbatim_text(tiny_passages, fake_encoder) -> None:
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    texts = {p["text"] for p in tiny_passages}
+    for hit in lib.search("ISAF transition end of 2014", k=5):
+        assert hit.text in texts
+        start, end = hit.highlight
+        assert 0 <= start < end <= len(hit.text)
+        assert hit.text[start:end].strip() == hit.text[start:end]
+
+
+def test_doc_ids_restrict_the_search(tiny_passages, fake_encoder) -> None:
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    hits = lib.search("Georgia NATO member", k=5, doc_ids=["asean-2024"])
+    assert hits and {h.doc_id for h in hits} == {"asean-2024"}
+
+
+def test_k_larger_than_the_corpus_returns_every_paragraph_once(tiny_passages, fake_encoder) -> None:
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    hits = lib.search("Georgia", k=50)
+    assert len({(h.doc_id, h.paragraph) for h in hits}) == len(hits) <= len(tiny_passages)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda lib: lib.search("", k=3), InvalidQuestionError, "empty"),
+        (lambda lib: lib.ask("x" * 100_000), InvalidQuestionError, "limit"),
+        (lambda lib: lib.search("Georgia", k=0), InvalidOptionError, "k must be"),
+        (lambda lib: lib.ask("Georgia", doc_ids=["nope"]), UnknownDocumentError, "Unknown declaration 'nope'"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(tiny_passages, fake_encoder, call, error, message) -> None:
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    with pytest.raises(error, match=message):
+        call(lib)
+
+
+@pytest.mark.parametrize(
+    ("passages", "message"),
+    [
+        ([], "No passages"),
+        ([{"doc_id": "a", "text": "x"}], "lacks paragraph"),
+        ([{"doc_id": "a", "paragraph": "1", "text": "   "}], "empty text"),
+        ([{"doc_id": "a", "paragraph": "1", "text": "x"}, {"doc_id": "a", "paragraph": "1", "text": "y"}], "repeats"),
+    ],
+)
+def test_from_passages_refuses_bad_passages(passages, message, fake_encoder) -> None:
+    with pytest.raises(InvalidOptionError, match=message):
+        Library.from_passages(passages, encoder=fake_encoder)
+
+
+def test_open_builds_then_loads_the_same_index(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    first = Library.open(corpus, index, encoder=fake_encoder)
+    assert first.report.built and first.report.paragraphs == 5
+    again = Library.open(corpus, index, encoder=fake_encoder)
+    assert not again.report.built
+    question = "When will the ISAF transition be complete?"
+    assert [h.to_dict() for h in first.search(question, k=5)] == [h.to_dict() for h in again.search(question, k=5)]
+    assert again.search(question, k=1)[0].paragraph == "2"
+
+
+def test_a_changed_declaration_triggers_a_rebuild_and_new_text(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(corpus, index, encoder=fake_encoder)
+    (corpus / "asean-2024.txt").write_text(ASEAN_TEXT + "\n3. We welcomed the durian trade protocol.\n")
+    lib = Library.open(corpus, index, encoder=fake_encoder)
+    assert lib.report.built and lib.report.reason == "corpus changed"
+    assert lib.report.embedded < 6  # unchanged paragraphs came from the embedding cache
+    assert lib.search("durian trade", k=1)[0].paragraph == "3"
+
+
+def test_a_model_change_triggers_a_rebuild(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(corpus, index, encoder=fake_encoder)
+    fake_encoder.name = "fake:another-model"
+    lib = Library.open(corpus, index, encoder=fake_encoder)
+    assert lib.report.built and "model changed" in lib.report.reason
+
+
+def test_damaged_index_files_are_rebuilt_not_trusted(corpus: Path, tmp_path: Path, fake_encoder, capsys) -> None:
+    index = tmp_path / "index"
+    Library.open(corpus, index, encoder=fake_encoder)
+    build = IndexStore(index).current()
+    assert build is not None
+    for path in build.iterdir():
+        if path.name != "manifest.json" and path.is_file():
+            path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    lib = Library.open(corpus, index, encoder=fake_encoder)
+    assert lib.report.built and "damaged" in lib.report.reason
+    assert "damaged" in capsys.readouterr().err
+    assert lib.search("Georgia member of NATO", k=1)[0].paragraph == "3"
+
+
+def test_context_returns_the_neighbours(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    assert [p.number for p in lib.context("nato-2012", "2", before=1, after=1)] == ["1", "2", "3"]
+    with pytest.raises(InvalidOptionError, match="no paragraph '9'"):
+        lib.context("nato-2012", "9")
+
+
+def test_an_empty_corpus_is_a_clear_error(tmp_path: Path, fake_encoder) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="No readable declaration"):
+        Library.open(tmp_path / "empty", tmp_path / "index", encoder=fake_encoder)
