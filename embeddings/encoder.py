@@ -66,6 +66,9 @@ class Encoder:
         # for a hub id before falling back to its cache. Set at load time, never at import.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar on every CLI call is noise
 
         path = _resolve(self.name)
         try:
