@@ -34,9 +34,13 @@ _BULLET = re.compile(r"[-•*·▪◦–][ \t]+(?=\S)")
 _ARTICLE = re.compile(r"(?i:article)[ \t]+(\d{1,3})[ \t]*[.:]?$")
 _LETTERED = re.compile(r"\(([a-z]{1,2}|[ivxl]{1,6})\)[ \t]")
 _FOOTNOTE_DEF = re.compile(r"\[\^?(\w{1,4})\]:?[ \t]+(?=\S)")
-_FOOTNOTE_AFTER_RULE = re.compile(r"(\d{1,2}|[*†‡])[.):]?[ \t]+(?=\S)")
+_FOOTNOTE_AFTER_RULE = re.compile(r"(\d{1,2}|[*†‡])[ \t]+(?=\S)")  # "1 Noting …"; "1." stays a number
 _RULE = re.compile(r"(?:[-—–_=*·][ \t]*){2,}")
 _NOTES_HEADING = re.compile(r"(?i:foot ?notes|end ?notes|notes)[ \t]*:?")
+# Words left in lower case in a title; a line whose other words are mostly capitalised
+# (at least this share) is a title or heading.
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+TITLE_CASE_SHARE = 0.8
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
 
@@ -139,7 +143,13 @@ def _starts_item(line: Line, in_notes: bool) -> tuple[Kind, str, int] | None:
     return None
 
 
-def _continues(prev: Line, line: Line, width: int | None) -> bool:
+def title_case(text: str) -> bool:
+    """True if the words of ``text`` are capitalised like a title ("Water Security")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if w.lower() not in _SMALL_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _continues(prev: Line, line: Line, width: int | None, opens_block: bool) -> bool:
     """True if ``line`` carries on the paragraph that ``prev`` belongs to."""
     if prev.block != line.block:
         return False
@@ -147,6 +157,8 @@ def _continues(prev: Line, line: Line, width: int | None) -> bool:
         return True
     if width is None:
         return False
+    if opens_block and title_case(prev.text) and not ends_sentence(prev.text):
+        return False  # a title or heading directly above the text
     if prev.indent + len(prev.text) < SHORT_LINE_RATIO * width:
         return False
     # An indented run without markers is a hanging list: an item ends with its punctuation.
@@ -170,7 +182,7 @@ def split_units(text: str) -> list[Unit]:
     for line in lines:
         opened = _starts_item(line, in_notes)
         if opened is None and current and head[0] not in (Kind.ARTICLE, Kind.RULE):
-            if _continues(current[-1], line, width):
+            if _continues(current[-1], line, width, len(current) == 1):
                 current.append(line)
                 continue
         flush()

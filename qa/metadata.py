@@ -40,6 +40,7 @@ _DATE_PATTERNS = [
 _PLACE_BEFORE_DATE = re.compile(r"^(?P<place>[A-Z][^\d]{1,60}?),\s*$")
 _PLACE_IN_ON = re.compile(r"\bin (?P<place>[A-Z][\w.'’ -]{1,40}?),? on\s*$")
 _PLACE_LINE = re.compile(r"[A-Z][\w.'’-]*(?: [\w.'’-]+)*(?:, [A-Z][\w.'’ -]*)+")
+_PLACE_VERB = re.compile(r"^(?:adopted|done|issued|signed|made|given|held)\s+(?:at|in)\s+", re.IGNORECASE)
 _ISSUED_BY = re.compile(r"\bIssued by (?:the )?(?P<issuer>.+?)(?: in [A-Z].*| on \d.*)?$")
 
 
@@ -90,7 +91,7 @@ def header_fields(header: Sequence[str]) -> dict[str, str]:
             before = line[:start]
             place = _PLACE_IN_ON.search(before) or _PLACE_BEFORE_DATE.match(before)
             if place and "place" not in out:
-                out["place"] = place.group("place").strip()
+                out["place"] = _PLACE_VERB.sub("", place.group("place")).strip()
         elif not date and "place" not in out and _PLACE_LINE.fullmatch(line.strip()):
             out["place"] = line.strip()
         if (issued := _ISSUED_BY.search(line)) and "issuer" not in out:
@@ -103,14 +104,26 @@ def resolve(
     entry: CatalogEntry,
     stated: Mapping[str, str],
     *,
+    guessed: Mapping[str, str] | None = None,
     opening_text: str = "",
 ) -> Metadata:
-    """Combine catalog entry, stated (header or format) fields and guesses, in that order."""
+    """Combine the catalog entry, stated fields (file header or format metadata) and guesses.
+
+    Args:
+        doc_id: The file stem; a title is guessed from it when nothing else gives one.
+        entry: The catalog's entry for the declaration (may be empty).
+        stated: Fields the file states outright (header lines, HTML <meta>, PDF title).
+        guessed: Weak hints from the format (a PDF's creation date).
+        opening_text: The first paragraphs; the first date in them is a guess for ``date``.
+    """
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
     guesses = {"title": doc_id.replace("-", " ").replace("_", " ").strip().capitalize()}
     if (date := find_date(opening_text)) is not None:
         guesses["date"] = date
+    for name, value in (guessed or {}).items():
+        if value:
+            guesses.setdefault(name, value)
     for name in FIELDS:
         given = getattr(entry, name)
         if given:

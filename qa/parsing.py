@@ -32,7 +32,7 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.documents import Paragraph
 from qa.layout import Kind, Line, Unit, ends_sentence, split_lines, split_units
@@ -46,6 +46,8 @@ FURNITURE_MIN_LINES = 3
 SHORT_WORDS = 6
 
 _FOOTNOTE_REF = re.compile(r"\[\^?(\w{1,4})\]")
+_SYMBOLS = "*†‡"
+_SYMBOL_REF = re.compile(r"(?<=[^\s*])([*†‡])(?![*\w])")  # "2024.*": a glued footnote symbol
 _LEADING_MARKER = re.compile(r"(\d{1,2}|[*†‡])[ \t]+(?=\S)")
 _SYMBOL = re.compile(r"^[\d/.\s]+")
 _ABBREVIATION_END = re.compile(r"\b\w{1,3}\.$")  # "Jr.", "Inc." end a name, not a sentence
@@ -90,6 +92,7 @@ def parse_text(text: str, *, doc_id: str) -> ParsedText:
     units = split_units(text)
     notes: list[str] = []
     units = _drop_trailing_furniture(units, text, notes)
+    units = _symbol_footnotes(units, text)
     footnotes = {u.marker: text[u.start:u.end] for u in units if u.kind is Kind.FOOTNOTE}
     units = [u for u in units if u.kind not in (Kind.FOOTNOTE, Kind.RULE)]
     header, body, section = _split_header(units, text)
@@ -135,6 +138,23 @@ def _drop_trailing_furniture(units: list[Unit], text: str, notes: list[str]) -> 
     limit = lines[cut].start
     notes.append(f"dropped {dropped} trailing short lines (signatures or page furniture)")
     return [u for u in units if u.start < limit and u.first.start < limit]
+
+
+def _symbol_footnotes(units: list[Unit], text: str) -> list[Unit]:
+    """Turn trailing "* note" / "† note" lines into footnotes when the text cites the symbol."""
+    units = list(units)
+    for index in range(len(units) - 1, -1, -1):
+        unit = units[index]
+        line = unit.first.text
+        symbol = line[0]
+        if symbol not in _SYMBOLS or not line[1:2].isspace() or unit.kind not in (Kind.BULLET, Kind.PLAIN):
+            break
+        cited = {m.group(1) for m in _SYMBOL_REF.finditer(text, 0, unit.first.start)}
+        if symbol not in cited:
+            break
+        start = unit.first.start + 1 + len(line[1:]) - len(line[1:].lstrip())
+        units[index] = replace(unit, kind=Kind.FOOTNOTE, start=start, marker=symbol)
+    return units
 
 
 def _title_repeat(line: str, title: str | None) -> bool:
@@ -209,8 +229,9 @@ class _Builder:
             self.article_draft = self._add(unit.start, unit.end, f"{self.article}({int(unit.marker)})")
         elif self.article_draft is not None:
             self.article_draft.end = unit.end
-        else:
-            self.article_draft = self._add(unit.start, unit.end, self.article)
+        else:  # a bullet keeps its marker here, like the bullets that follow it in the text
+            start = unit.first.start if unit.kind is Kind.BULLET else unit.start
+            self.article_draft = self._add(start, unit.end, self.article)
 
     def _numbered(self, unit: Unit) -> None:
         n = int(unit.marker)
@@ -280,7 +301,8 @@ def _finish(drafts: list[_Draft], text: str, doc_id: str, footnotes: dict[str, s
             number += "'"
         used.add(number)
         body = text[draft.start:draft.end]
-        for label in _FOOTNOTE_REF.findall(body):
+        cited = _FOOTNOTE_REF.findall(body) + _SYMBOL_REF.findall(body)
+        for label in cited:
             if label in footnotes and footnotes[label] not in draft.footnotes:
                 draft.footnotes.append(footnotes[label])
         paragraphs.append(

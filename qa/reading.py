@@ -14,17 +14,22 @@ from pathlib import Path
 
 from qa.catalog import CATALOG_NAME, Catalog, load_catalog
 from qa.documents import Declaration
-from qa.errors import CorpusError, QAError
-from qa.metadata import resolve, header_fields
+from qa.errors import CorpusError
+from qa.formats import SUPPORTED_SUFFIXES, UnreadableFileError, extract
+from qa.metadata import header_fields, resolve
 from qa.parsing import parse_text
 
-SUPPORTED_SUFFIXES = (".txt",)
+__all__ = [
+    "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "CorpusReading", "SkippedFile", "UnreadableFileError",
+    "read_corpus", "read_declaration",
+]
+
+# The largest bundled declaration is 135 KB of text and a long declaration as PDF is a few MB.
+# A file over 20 MB is almost surely not one declaration, and reading it would stall every
+# index build, so it is skipped.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 # Files in the corpus folder that describe it rather than being declarations.
 _NOT_DECLARATIONS = ("readme", "sources")
-
-
-class UnreadableFileError(QAError):
-    """A declaration file cannot be read; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,11 @@ class CorpusReading:
 def read_corpus(corpus_dir: Path) -> CorpusReading:
     """Read every declaration file in ``corpus_dir`` (not its subfolders).
 
-    catalog.toml and files named README* or SOURCES* are not declarations and are ignored.
-    A file that cannot be read is listed in ``skipped`` with the reason; the rest is read.
+    catalog.toml, hidden files and files named README* or SOURCES* are not declarations and
+    are ignored. A file that cannot be read (empty, binary, too big, not really a PDF, a
+    symlink out of the folder, a duplicate of an earlier file) is listed in ``skipped`` with
+    the reason, and the rest is read. Of two duplicates the first in name order is kept;
+    of two files with the same stem, the plainer format (.txt before .md, .html, .pdf, .docx).
 
     Raises:
         CorpusError: If ``corpus_dir`` is not an existing folder.
@@ -60,49 +68,125 @@ def read_corpus(corpus_dir: Path) -> CorpusReading:
             "Create it with declaration files in it, or point QA_CORPUS at one."
         )
     catalog = load_catalog(corpus_dir / CATALOG_NAME)
+    seen = _Seen()
     declarations: list[Declaration] = []
     skipped: list[SkippedFile] = []
-    for path in sorted(corpus_dir.iterdir()):
-        if path.name == CATALOG_NAME or path.name.startswith(".") or path.is_dir():
-            continue
-        if path.name.lower().startswith(_NOT_DECLARATIONS):
+    for path in sorted(corpus_dir.iterdir(), key=_reading_order):
+        if _ignored(path):
             continue
         try:
-            declarations.append(read_declaration(path, catalog=catalog))
+            _check_link(path, corpus_dir)
+            declaration = read_declaration(path, catalog=catalog)
+            seen.check(declaration, path)
         except UnreadableFileError as exc:
             skipped.append(SkippedFile(str(path), str(exc)))
+            continue
+        declarations.append(declaration)
     declarations.sort(key=lambda d: d.doc_id)
     return CorpusReading(declarations=declarations, skipped=skipped)
 
 
 def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declaration:
-    """Read one declaration file.
+    """Read one declaration file (.txt, .md, .html, .pdf or .docx).
 
     Args:
-        path: A .txt file.
+        path: The file; its stem is the doc_id.
         catalog: Metadata to apply; None means the catalog.toml beside the file, if any.
 
     Raises:
-        UnreadableFileError: If the file is missing, of an unsupported format or unreadable.
+        UnreadableFileError: If the file is missing, empty, too big, of an unsupported
+            format, not what its suffix says, or holds no paragraphs.
     """
     path = Path(path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise UnreadableFileError(
-            f"unsupported format '{path.suffix or path.name}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        extract(path.suffix, b"")  # raises the unsupported-format error
+    data = _read_bytes(path)
     if catalog is None:
         catalog = load_catalog(path.parent / CATALOG_NAME)
-    text = data.decode("utf-8-sig")
+    extracted = extract(path.suffix, data)
     doc_id = path.stem
-    parsed = parse_text(text, doc_id=doc_id)
+    parsed = parse_text(extracted.text, doc_id=doc_id)
+    if not parsed.paragraphs:
+        raise UnreadableFileError("no paragraphs found in the text; is it a declaration?")
+    header = header_fields(parsed.header)
+    # The file's visible title line wins over format metadata; for the other fields explicit
+    # metadata (<meta name="date">, PDF author) is more precise than header prose.
+    stated = {**header, **extracted.stated, **({"title": header["title"]} if "title" in header else {})}
     opening = " ".join(p.text for p in parsed.paragraphs[:3])
-    meta = resolve(doc_id, catalog.get(doc_id), header_fields(parsed.header), opening_text=opening)
+    meta = resolve(doc_id, catalog.get(doc_id), stated, guessed=extracted.guessed, opening_text=opening)
     return Declaration(
         doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),
-        paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin, notes=tuple(parsed.notes),
+        paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
+        notes=(*extracted.notes, *parsed.notes),
     )
+
+
+def _reading_order(path: Path) -> tuple[str, int, str]:
+    suffix = path.suffix.lower()
+    rank = SUPPORTED_SUFFIXES.index(suffix) if suffix in SUPPORTED_SUFFIXES else len(SUPPORTED_SUFFIXES)
+    return path.stem, rank, path.name
+
+
+def _ignored(path: Path) -> bool:
+    name = path.name
+    if name == CATALOG_NAME or name.startswith(".") or name.lower().startswith(_NOT_DECLARATIONS):
+        return True
+    return path.is_dir()
+
+
+def _check_link(path: Path, corpus_dir: Path) -> None:
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.exists():
+        raise UnreadableFileError(f"broken symlink to {target}; remove it or restore the target")
+    if corpus_dir.resolve() not in target.parents:
+        raise UnreadableFileError(
+            f"symlink to {target}, outside the corpus folder; copy the file into the folder instead"
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFileError(
+                f"file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for one "
+                "declaration; split it or remove it from the corpus"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not data:
+        raise UnreadableFileError("empty file (0 bytes); remove it or add the declaration text")
+    return data
+
+
+class _Seen:
+    """Remembers what has been read so that duplicates are skipped."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.hashes: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+
+    def check(self, declaration: Declaration, path: Path) -> None:
+        doc_id = declaration.doc_id
+        if doc_id in self.ids:
+            raise UnreadableFileError(
+                f"doc_id '{doc_id}' is already taken by {self.ids[doc_id]}; rename one of the files"
+            )
+        text_key = hashlib.sha256(_normalised(declaration).encode()).hexdigest()
+        if (other := self.hashes.get(declaration.sha256)) is not None:
+            raise UnreadableFileError(f"duplicate of {other} (same bytes); remove one of them")
+        if (other := self.texts.get(text_key)) is not None:
+            raise UnreadableFileError(f"duplicate of {other} (same text); remove one of them")
+        self.ids[doc_id] = path.name
+        self.hashes[declaration.sha256] = doc_id
+        self.texts[text_key] = doc_id
+
+
+def _normalised(declaration: Declaration) -> str:
+    """Paragraph text with case and whitespace differences removed."""
+    return " ".join(" ".join(p.text for p in declaration.paragraphs).casefold().split())

@@ -110,3 +110,111 @@ def test_unsupported_file_is_skipped_with_reason(tmp_path):
 def test_read_declaration_missing_file(tmp_path):
     with pytest.raises(UnreadableFileError, match="cannot read"):
         read_declaration(tmp_path / "gone.txt")
+
+
+# --- bad files are skipped with a reason, the rest is read ------------------------------
+
+GOOD = "Good Declaration\n\n1. We agree on peace.\n\n2. We meet again next year.\n"
+
+
+def _corpus_with(tmp_path, name, content: bytes):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / name).write_bytes(content)
+    return read_corpus(tmp_path)
+
+
+def _only_skip(reading, name):
+    assert [d.doc_id for d in reading.declarations] == ["good"]
+    assert [Path(s.path).name for s in reading.skipped] == [name]
+    return reading.skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", r"empty file \(0 bytes\)"),
+        ("blob.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary data, not text"),
+        ("fake.pdf", b"We agree on peace, says this text file.", r"not a PDF \(no %PDF- header\)"),
+        ("broken.pdf", b"%PDF-1.4\nthis is not really a pdf", "PDF"),
+        ("blank.txt", b"\n\n   \n", "empty|no paragraphs found"),
+        ("fake.docx", b"We agree on peace.", "not a Word .docx document"),
+        ("notes.rtf", b"{\\rtf1 We agree.}", r"unsupported format '\.rtf'"),
+    ],
+)
+def test_bad_file_is_skipped_with_reason(tmp_path, name, content, reason):
+    import re
+
+    got = _only_skip(_corpus_with(tmp_path, name, content), name)
+    assert re.search(reason, got), got
+
+
+def test_pdf_without_text_is_skipped(tmp_path):
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    got = _only_skip(_corpus_with(tmp_path, "scan.pdf", buffer.getvalue()), "scan.pdf")
+    assert "no text layer" in got and "OCR" in got
+
+
+def test_invalid_utf8_is_kept_with_a_note(tmp_path):
+    reading = _corpus_with(tmp_path, "latin.txt", "Title\n\n1. We agree on caf".encode() + b"\xe9 prices.\n")
+    assert reading.skipped == []
+    latin = next(d for d in reading.declarations if d.doc_id == "latin")
+    assert latin.paragraphs[0].text == "We agree on caf\ufffd prices."
+    assert latin.notes == ("1 bytes were not valid UTF-8 and were replaced with U+FFFD (�)",)
+
+
+def test_file_over_size_limit_is_skipped(tmp_path, monkeypatch):
+    import qa.reading
+
+    monkeypatch.setattr(qa.reading, "MAX_FILE_BYTES", 1024)
+    got = _only_skip(_corpus_with(tmp_path, "huge.txt", b"We agree. " * 200), "huge.txt")
+    assert "limit for one declaration; split it or remove it" in got
+
+
+def test_symlink_outside_corpus_is_skipped(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Secret\n\n1. We reveal everything here.\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
+    (corpus / "leak.txt").symlink_to(outside)
+    (corpus / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    reading = read_corpus(corpus)
+    assert [d.doc_id for d in reading.declarations] == ["good"]
+    reasons = {Path(s.path).name: s.reason for s in reading.skipped}
+    assert "outside the corpus folder" in reasons["leak.txt"]
+    assert "broken symlink" in reasons["dangling.txt"]
+
+
+def test_symlink_inside_corpus_is_a_duplicate(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "zlink.txt").symlink_to(tmp_path / "good.txt")
+    got = _only_skip(read_corpus(tmp_path), "zlink.txt")
+    assert got == "duplicate of good (same bytes); remove one of them"
+
+
+def test_same_text_in_another_form_is_a_duplicate(tmp_path):
+    same_text = GOOD.replace("\n\n", "\n\n\n").upper()
+    got = _only_skip(_corpus_with(tmp_path, "other.txt", same_text.encode()), "other.txt")
+    assert got == "duplicate of good (same text); remove one of them"
+
+
+def test_same_doc_id_in_two_formats(tmp_path):
+    got = _only_skip(_corpus_with(tmp_path, "good.md", b"# Other\n\n1. A different text entirely.\n"), "good.md")
+    assert "doc_id 'good' is already taken by good.txt" in got
+
+
+def test_mixed_formats_corpus(tmp_path):
+    for fixture in ("charter-of-example.md", "ministerial-communique.txt", "summit-page.html"):
+        shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / fixture, tmp_path)
+    reading = read_corpus(tmp_path)
+    assert [d.doc_id for d in reading.declarations] == [
+        "charter-of-example", "ministerial-communique", "summit-page",
+    ]
+    assert reading.skipped == []
