@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -27,7 +28,9 @@ from qa.answers import Answer, Hit, make_hit
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DamagedIndexError, InvalidOptionError, QAError
 from qa.questions import check_doc_ids, check_k, clean_question
-from qa.reading import CorpusReading, SkippedFile, read_corpus
+from qa.catalog import CATALOG_NAME, load_catalog
+
+from qa.reading import CorpusReading, SkippedFile, read_corpus, read_declaration
 from qa.retrieval import HybridIndex, Ranked
 from qa.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 
@@ -90,7 +93,19 @@ class Library:
     for an in-memory library over any passages.
     """
 
-    def __init__(self, declarations: list[Declaration], index: HybridIndex, *, report: BuildReport | None = None) -> None:
+    def __init__(
+        self,
+        declarations: list[Declaration],
+        index: HybridIndex,
+        *,
+        report: BuildReport | None = None,
+        source: _Source | None = None,
+    ) -> None:
+        self._set(declarations, index)
+        self.report = report
+        self._source = source  # where open() read from; None for an in-memory library
+
+    def _set(self, declarations: list[Declaration], index: HybridIndex) -> None:
         self.declarations = list(declarations)
         self._index = index
         self._by_id = {decl.doc_id: decl for decl in self.declarations}
@@ -98,7 +113,6 @@ class Library:
             (decl, par) for decl in self.declarations for par in decl.paragraphs
         ]
         self._row_doc = np.array([decl.doc_id for decl, _ in self._rows], dtype=object)
-        self.report = report
 
     # ----- construction -------------------------------------------------------------------
 
@@ -149,7 +163,7 @@ class Library:
             built=report.built, reason=report.reason, seconds=time.perf_counter() - started,
             paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
         )
-        return cls(reading.declarations, index, report=report)
+        return cls(reading.declarations, index, report=report, source=_Source(corpus, store.root, encoder, progress))
 
     @classmethod
     def from_passages(
@@ -177,6 +191,73 @@ class Library:
             [p.text for _, p in rows], encoder, fields=[_fields(d, p) for d, p in rows], progress=progress
         )
         return cls(declarations, index)
+
+    # ----- adding and removing -------------------------------------------------------------
+
+    def add(self, *paths: Path | str, replace: bool = False) -> list[Declaration]:
+        """Copy declaration files into the corpus and refresh the index (unchanged text is not re-embedded).
+
+        Args:
+            paths: Files to add (.txt, .md, .html, .pdf, .docx); the file stem becomes the doc_id.
+            replace: Allow a file to replace a declaration with the same doc_id.
+
+        Returns:
+            The declarations added, as read.
+
+        Raises:
+            InvalidOptionError: For an in-memory library, a doc_id already present (without
+                ``replace``), or two files with the same stem.
+            UnreadableFileError: For a file that cannot be read as a declaration; nothing is copied.
+        """
+        source = self._opened("add")
+        if not paths:
+            raise InvalidOptionError("Name at least one file to add.")
+        files = [Path(p) for p in paths]
+        stems = [f.stem for f in files]
+        if len(set(stems)) != len(stems):
+            raise InvalidOptionError(f"Two files would share a doc_id: {sorted(stems)}. Rename one.")
+        catalog = load_catalog(source.corpus / CATALOG_NAME)
+        read = [read_declaration(f, catalog=catalog) for f in files]  # all or nothing
+        hashes = {d.sha256: d.doc_id for d in self.declarations}
+        for decl in read:
+            twin = hashes.get(decl.sha256)
+            if twin is not None and twin != decl.doc_id:
+                raise InvalidOptionError(f"{decl.source} is a copy of the declaration {twin!r}; nothing added.")
+            if decl.doc_id in self._by_id and not replace:
+                raise InvalidOptionError(
+                    f"{decl.doc_id!r} is already in the corpus. Use replace=True (qa add --replace) to update it."
+                )
+        for file, decl in zip(files, read):
+            old = self._by_id.get(decl.doc_id)
+            if old is not None and Path(old.source).resolve() != (source.corpus / file.name).resolve():
+                Path(old.source).unlink(missing_ok=True)  # the same doc_id in another format
+            _copy_atomically(file, source.corpus / file.name)
+        self._reopen(source)
+        return [self._by_id[d.doc_id] for d in read if d.doc_id in self._by_id]
+
+    def remove(self, doc_id: str) -> Declaration:
+        """Delete a declaration's file from the corpus and refresh the index.
+
+        Raises:
+            UnknownDocumentError: If no declaration has this id.
+        """
+        source = self._opened("remove")
+        decl = self.declaration(doc_id)
+        Path(decl.source).unlink(missing_ok=True)
+        self._reopen(source)
+        return decl
+
+    def _opened(self, what: str) -> _Source:
+        if self._source is None:
+            raise InvalidOptionError(
+                f"Cannot {what} declarations in an in-memory library; use Library.open(corpus_dir=...)."
+            )
+        return self._source
+
+    def _reopen(self, source: _Source) -> None:
+        fresh = Library.open(source.corpus, source.index, encoder=source.encoder, progress=source.progress)
+        self._set(fresh.declarations, fresh._index)
+        self.report = fresh.report
 
     # ----- questions ----------------------------------------------------------------------
 
@@ -237,6 +318,22 @@ class Library:
 
     def __repr__(self) -> str:
         return f"Library({len(self.declarations)} declarations, {len(self._rows)} paragraphs)"
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where an opened library came from, so add/remove can refresh it."""
+
+    corpus: Path
+    index: Path
+    encoder: object
+    progress: bool
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 def _declarations_from_passages(passages: Iterable[Mapping[str, object]]) -> list[Declaration]:

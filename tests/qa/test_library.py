@@ -147,3 +147,63 @@ def test_an_empty_corpus_is_a_clear_error(tmp_path: Path, fake_encoder) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(CorpusError, match="No readable declaration"):
         Library.open(tmp_path / "empty", tmp_path / "index", encoder=fake_encoder)
+
+
+def test_add_indexes_a_new_declaration_without_reembedding_the_rest(
+    corpus: Path, tmp_path: Path, fake_encoder
+) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    new = tmp_path / "g20-2022.txt"
+    new.write_text("G20 Bali Leaders' Declaration\n\n1. We discussed debt relief for vulnerable countries.\n")
+    added = lib.add(new)
+    assert [d.doc_id for d in added] == ["g20-2022"]
+    assert (corpus / "g20-2022.txt").is_file()
+    assert lib.report.built and lib.report.embedded <= 2  # the new paragraph and its sentence
+    assert lib.search("debt relief", k=1)[0].doc_id == "g20-2022"
+    assert not Library.open(corpus, tmp_path / "index", encoder=fake_encoder).report.built
+
+
+def test_add_refuses_an_existing_doc_id_unless_replacing(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    update = tmp_path / "nato-2012.txt"
+    update.write_text("Chicago Summit Declaration\n\n1. We welcome the new partnership with Mongolia.\n")
+    with pytest.raises(InvalidOptionError, match="already in the corpus"):
+        lib.add(update)
+    lib.add(update, replace=True)
+    assert [p.number for p in lib.declaration("nato-2012").paragraphs] == ["1"]
+    assert lib.search("Mongolia partnership", k=1)[0].doc_id == "nato-2012"
+
+
+def test_add_refuses_a_copy_of_another_declaration(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    copy = tmp_path / "copy.txt"
+    copy.write_text(NATO_TEXT, encoding="utf-8")
+    with pytest.raises(InvalidOptionError, match="copy of the declaration 'nato-2012'"):
+        lib.add(copy)
+    assert not (corpus / "copy.txt").exists()
+
+
+def test_add_of_an_unreadable_file_copies_nothing(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    from qa.errors import QAError
+
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(QAError):
+        lib.add(empty)
+    assert not (corpus / "empty.txt").exists()
+
+
+def test_remove_drops_a_declaration_from_corpus_and_index(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    lib.remove("asean-2024")
+    assert not (corpus / "asean-2024.txt").exists()
+    assert {h.doc_id for h in lib.search("South China Sea", k=5)} == {"nato-2012"}
+    with pytest.raises(UnknownDocumentError):
+        lib.remove("asean-2024")
+
+
+def test_an_in_memory_library_cannot_add(tiny_passages, fake_encoder, tmp_path: Path) -> None:
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    with pytest.raises(InvalidOptionError, match="in-memory"):
+        lib.add(tmp_path / "x.txt")
