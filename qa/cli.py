@@ -99,6 +99,23 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    lib = _library(args)
+    added = lib.add(*args.files, replace=args.replace)
+    for decl in added:
+        print(f"Added {decl.doc_id}: {len(decl.paragraphs)} paragraphs, {decl.title} ({decl.date or 'no date'})")
+    print(f"Index refreshed: {lib.report.embedded} texts embedded, {lib.report.seconds:.1f} s.")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    lib = _library(args)
+    for doc_id in args.doc_ids:
+        decl = lib.remove(doc_id)
+        print(f"Removed {decl.doc_id} ({decl.source}).")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from qa.web import serve
 
@@ -138,6 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="list declarations with title, date and paragraph count")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_list)
+
+    add = sub.add_parser("add", help="copy declaration files into the corpus and index them")
+    add.add_argument("files", nargs="+", metavar="FILE")
+    add.add_argument("--replace", action="store_true", help="update a declaration with the same doc_id")
+    add.set_defaults(func=cmd_add)
+
+    remove = sub.add_parser("remove", help="delete declarations from the corpus and the index")
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    remove.set_defaults(func=cmd_remove)
 
     serve = sub.add_parser("serve", help="run the web chat")
     serve.add_argument("--host", default=None, help="interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
