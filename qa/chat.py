@@ -24,7 +24,7 @@ from qa.answers import Answer, Hit, human_date
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, QAError
 from qa.followup import read_question
-from qa.questions import clean_question
+from qa.questions import check_doc_ids, clean_question
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def _quote(hit: Hit) -> str:
     text = hit.text
     body = escape(text[:start]) + f"<mark>{escape(text[start:end])}</mark>" + escape(text[end:])
     if hit.truncated:
-        body += " <em>[the source breaks off here]</em>"
+        body += f" <em>{escape('[the source breaks off here]')}</em>"
     return f"<blockquote>{body}</blockquote>"
 
 
@@ -100,11 +100,11 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
             "These are the nearest passages.</p>"
         )
     best, *others = hits
-    parts.append(f'<div class="qa-best">{_quote(best)}<p class="qa-cite">[1] '
+    parts.append(f'<div class="qa-best">{_quote(best)}<p class="qa-cite">{escape("[1]")} '
                  f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p></div>')
     for number, hit in enumerate(others, start=2):
         parts.append(
-            f'<details class="qa-source"><summary>[{number}] {escape(hit.citation)}</summary>'
+            f'<details class="qa-source"><summary>{escape(f"[{number}] {hit.citation}")}</summary>'
             f"{_quote(hit)}<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p></details>"
         )
     parts.append("</div>")
@@ -133,7 +133,7 @@ def _paragraph_html(decl: Declaration, par: Paragraph, *, focus: bool = False, a
     ident = f' id="{anchor_id(decl.doc_id, par.number)}"' if anchors else ""
     label = _link(decl.doc_id, par.number, escape(par.label), view="full") if not anchors else escape(par.label)
     css = "qa-par qa-focus" if focus else "qa-par"
-    broken = " <em>[the source breaks off here]</em>" if par.truncated else ""
+    broken = f" <em>{escape('[the source breaks off here]')}</em>" if par.truncated else ""
     return f'<div class="{css}"{ident}><span class="qa-num">{label}</span> {escape(par.text)}{broken}</div>'
 
 
@@ -213,12 +213,18 @@ class Chat:
         """The declarations the filters allow (None: all of them).
 
         Raises:
+            UnknownDocumentError: If a chosen doc_id names no declaration.
             InvalidOptionError: If no declaration passes the filters.
         """
-        chosen = [self._by_id[i] for i in filters.doc_ids if i in self._by_id] if filters.doc_ids else self.declarations
+        wanted = check_doc_ids(filters.doc_ids, self._by_id) if filters.doc_ids else None
+        chosen = [self._by_id[i] for i in wanted] if wanted else self.declarations
         low, high = filters.year_from, filters.year_to
         if low is not None and high is not None and low > high:
             low, high = high, low
+        if self.years and low is not None and low <= self.years[0]:
+            low = None  # the whole range: undated declarations stay in
+        if self.years and high is not None and high >= self.years[-1]:
+            high = None
         if low is not None or high is not None:
             chosen = [d for d in chosen if d.year and (low is None or d.year >= low) and (high is None or d.year <= high)]
         if not chosen:
