@@ -128,12 +128,21 @@ def extract_markdown(data: bytes) -> Extracted:
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
 
+def check_supported(suffix: str) -> None:
+    """Raise :class:`UnreadableFileError` unless files with this suffix can be read."""
+    if suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise UnreadableFileError(
+            f"unsupported format '{suffix or '(no suffix)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+
+
 def extract(suffix: str, data: bytes) -> Extracted:
     """Convert the bytes of a file with this suffix (".pdf") to text.
 
     Raises:
         UnreadableFileError: If the format is unsupported or the bytes cannot be converted.
     """
+    check_supported(suffix)
     suffix = suffix.lower()
     # Readers are imported on use: reading .txt files never loads bs4, pypdf or python-docx.
     if suffix in (".txt", ".text"):
@@ -152,6 +161,4 @@ def extract(suffix: str, data: bytes) -> Extracted:
         from qa.docx_reader import extract_docx
 
         return extract_docx(data)
-    raise UnreadableFileError(
-        f"unsupported format '{suffix or '(no suffix)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
-    )
+    raise AssertionError(f"no reader for supported suffix {suffix}")  # unreachable

@@ -15,7 +15,7 @@ from pathlib import Path
 from qa.catalog import CATALOG_NAME, Catalog, load_catalog
 from qa.documents import Declaration
 from qa.errors import CorpusError
-from qa.formats import SUPPORTED_SUFFIXES, UnreadableFileError, extract
+from qa.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract
 from qa.metadata import header_fields, resolve
 from qa.parsing import parse_text
 
@@ -98,8 +98,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
             format, not what its suffix says, or holds no paragraphs.
     """
     path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        extract(path.suffix, b"")  # raises the unsupported-format error
+    check_supported(path.suffix)
     data = _read_bytes(path)
     if catalog is None:
         catalog = load_catalog(path.parent / CATALOG_NAME)
