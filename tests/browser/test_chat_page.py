@@ -1,0 +1,128 @@
+"""The chat page as a person uses it: ask, read the cited answer, open its context, filter,
+follow up; and hostile text from the corpus or the user stays text and fetches nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+NATO_TITLE = "Chicago Summit Declaration"
+UN_TITLE = "Rights of Indigenous Peoples"
+
+
+def _choose_year(page, box: str, year: str) -> None:
+    page.click(f"{box} input")
+    page.locator(f"{box} [role=option][aria-label='{year}']").click()
+
+
+def _set_sources(page, count: int) -> None:
+    number = page.locator("#qa-k input[type=number]")
+    number.fill(str(count))
+    number.press("Enter")
+
+
+def test_answer_quotes_the_best_paragraph_highlights_the_sentence_and_cites_it(page, ask, shot) -> None:
+    reply = ask("What did NATO say about Georgia in 2012?")
+    mark = reply.locator(".qa-best mark")
+    expect(mark).to_contain_text("Georgia")
+    citation = reply.locator(".qa-cite")
+    expect(citation).to_contain_text(f"[1] NATO Heads of State and Government, {NATO_TITLE}, Chicago, 20 May 2012, ¶")
+    sources = reply.locator("details.qa-source")
+    assert sources.count() == 2  # three sources by default: the best and two folded
+    expect(sources.first.locator("summary")).to_have_text(re.compile(r"^\[2\] .+, ¶?.+"))
+    expect(sources.first.locator("blockquote")).to_be_hidden()
+    sources.first.locator("summary").click()
+    expect(sources.first.locator("blockquote mark")).to_be_visible()
+    shot("answer")
+
+
+def test_example_questions_show_on_the_empty_chat(page) -> None:
+    example = page.locator("#qa-chat button", has_text="When will the ISAF mission end?")
+    expect(example).to_be_visible()
+    example.click()
+    expect(page.locator("#qa-chat .qa-answer .qa-best mark")).to_contain_text("2014")
+
+
+def test_a_citation_opens_its_context_and_then_the_whole_declaration(page, ask, shot) -> None:
+    reply = ask("When will the ISAF mission end?")
+    quoted = reply.locator(".qa-best blockquote").text_content()
+    reply.locator(".qa-cite a").click()
+    panel = page.locator("#qa-context-panel")
+    expect(panel.locator(".qa-focus")).to_contain_text(quoted[:60])
+    assert 2 <= panel.locator(".qa-par").count() <= 5  # the cited paragraph and its neighbours
+    expect(panel.locator("h3")).to_have_text(NATO_TITLE)
+    shot("context")
+
+    panel.locator("a.qa-full-link", has_text="Open the whole declaration").click()
+    view = page.locator("#qa-declaration-view")
+    expect(view.locator("h2")).to_have_text(NATO_TITLE)
+    expect(view.locator("dl")).to_contain_text("20 May 2012")
+    focus = view.locator(".qa-focus")
+    expect(focus).to_contain_text(quoted[:60])
+    expect(focus).to_be_in_viewport()
+    assert view.locator(".qa-par[id]").count() >= 40  # an anchor per paragraph
+    shot("declaration")
+
+
+def test_filters_narrow_the_sources(page, ask, shot) -> None:
+    _choose_year(page, "#qa-from", "2007")
+    _choose_year(page, "#qa-to", "2007")
+    _set_sources(page, 5)
+    reply = ask("What did NATO say about Georgia?")
+    expect(reply.locator(".qa-scope")).to_have_text("Searched 1 of 3 declarations.")
+    citations = [reply.locator(".qa-cite").text_content()] + reply.locator("details summary").all_text_contents()
+    assert len(citations) == 5
+    assert all(UN_TITLE in c for c in citations), citations
+    expect(reply.locator(".qa-notfound")).to_contain_text("do not seem to answer")  # and says so plainly
+    shot("filtered")
+
+
+def test_a_follow_up_reuses_the_previous_question(page, ask, shot) -> None:
+    ask("What did NATO say about Georgia in 2012?")
+    reply = ask("What about Russia?")
+    expect(reply.locator(".qa-read-as")).to_have_text("Read as: What did NATO say about Russia in 2012?")
+    expect(reply.locator(".qa-best")).to_contain_text("Russia")
+    expect(reply.locator(".qa-cite")).to_contain_text(NATO_TITLE)
+    shot("follow-up")
+
+
+def test_bad_input_gets_one_sentence_and_the_chat_goes_on(page, ask, shot) -> None:
+    expect(ask("")).to_have_text(re.compile(r"^The question is empty\."))
+    expect(ask("x" * 100_000)).to_contain_text("100,000 characters long; the limit is 2,000")
+    expect(ask("\u202e\u200f\x00\x07")).to_contain_text("The question is empty")
+    reply = ask("\x07When will the \u202eISAF\u2066 mission end?\x00", press_enter=True)
+    expect(reply.locator(".qa-best mark")).to_contain_text("2014")
+    assert "Traceback" not in page.locator("#qa-chat").text_content()
+    shot("bad-input")
+
+
+def test_hostile_text_shows_as_text_and_nothing_is_fetched(page, ask, shot, requests_seen) -> None:
+    question = "<img src=http://127.0.0.9:9/q.png onerror=window.__pwned=4> ![q](http://127.0.0.9:9/q2.png) widget safety?"
+    _set_sources(page, 3)
+    reply = ask(question)
+    chat = page.locator("#qa-chat")
+    expect(chat.locator(".user-row, [data-testid=user]").last).to_contain_text("<img src=http://127.0.0.9:9/q.png")
+    text = reply.text_content()
+    assert "Widgets <b>Declaration</b> ![t](http://127.0.0.9:9/title.png)" in text
+    assert "<img src=\"http://127.0.0.9:9/evil.png\"" in text or "<script>window.__pwned = 1</script>" in text
+    reply.locator("details summary").evaluate_all("els => els.forEach(e => e.click())")
+    reply.locator(".qa-best").scroll_into_view_if_needed()
+    shot("hostile-chat")
+    reply.locator(".qa-cite a").click()
+    expect(page.locator("#qa-context-panel .qa-focus")).to_contain_text("Widget")
+    page.locator("#qa-context-panel a.qa-full-link").last.click()
+    view = page.locator("#qa-declaration-view")
+    expect(view.locator("h2")).to_contain_text("Widgets <b>Declaration</b>")
+    expect(view).to_contain_text("![pixel](http://127.0.0.9:9/pixel.png)")
+    expect(view).to_contain_text("<script>window.__pwned = 1</script>")
+    page.wait_for_timeout(500)  # let any image or script that slipped through fire
+    assert page.evaluate("window.__pwned") is None
+    for where in ("#qa-chat", "#qa-context-panel", "#qa-declaration-view"):
+        assert page.locator(f"{where} img, {where} script, {where} iframe").count() == 0, where
+    assert requests_seen.foreign == []
+    assert not [u for u in requests_seen.seen if "127.0.0.9" in u]
+    shot("hostile")
