@@ -13,7 +13,7 @@ from qa.library import Library
         ("When will the ISAF mission end?", "nato-chicago-summit-2012", {"5", "6"}),
         ("What did NATO say about Georgia in 2012?", "nato-chicago-summit-2012", {"29", "30"}),
         ("Counter-piracy off the Horn of Africa", "nato-chicago-summit-2012", {"15.1"}),
-        ("code of conduct in the South China Sea", "asean-china-summit-2024", {"43"}),
+        ("ASEAN and China on the South China Sea", "asean-china-summit-2024", {"43"}),
         ("telecom fraud and online gambling", "asean-china-summit-2024", {"8"}),
     ],
 )
