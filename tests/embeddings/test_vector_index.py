@@ -62,9 +62,9 @@ def test_small_corpus_is_flat_and_large_is_approximate() -> None:
 
 @pytest.mark.parametrize("kind", [IndexKind.HNSW, IndexKind.IVF])
 def test_approximate_recall_at_10_against_exact(kind: IndexKind) -> None:
-    data = clustered(20_000)
+    data = clustered(5_000)
     rng = np.random.default_rng(2)
-    held_out = data[rng.choice(len(data), 200, replace=False)] + 0.05 * rng.standard_normal((200, DIM)).astype(np.float32)
+    held_out = data[rng.choice(len(data), 100, replace=False)] + 0.05 * rng.standard_normal((100, DIM)).astype(np.float32)
     held_out /= np.linalg.norm(held_out, axis=1, keepdims=True)
     _, exact = brute_force(data, held_out, 10)
     _, found = VectorIndex.build(data, kind=kind).search(held_out, 10)

@@ -1,0 +1,322 @@
+"""Scale benchmark: build time, search latency, memory and recall at 10k, 100k and 1M paragraphs.
+
+Lexical part: paragraphs recombined from the sentences of corpus/*.txt, indexed with bm25s and
+searched with the project's tokenizer and :class:`qa.lexical.LexicalIndex`, using the questions
+of eval/calibration.jsonl. Vector part: synthetic 384-d unit vectors (embedding a million
+paragraphs with the model would take hours) searched with :class:`VectorIndex` of every kind;
+queries are perturbed copies of stored vectors, and recall@10 is measured against exact search.
+Latencies are single queries, k=10, excluding the model. Each size runs in its own process so
+memory figures do not mix.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 10000 100000 1000000] [--kinds flat hnsw ivf]
+        [--vectors topical|uniform] [--sweep] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from embeddings.vector_index import IndexKind, VectorIndex  # noqa: E402
+
+DIM = 384
+K = 10
+#: Single queries timed per index: enough for a stable p95 (the 10th-slowest of 200).
+LATENCY_QUERIES = 200
+#: A flat scan of 1M vectors takes ~0.1 s a query; fewer of them keep the run short.
+FLAT_LATENCY_BUDGET_S = 15.0
+#: Held-out queries for recall@10 (each recall figure is a mean over these).
+RECALL_QUERIES = 500
+#: Paragraphs whose tokenisation is timed; the rest is extrapolated (it is linear, per text).
+TOKENIZE_SAMPLE = 20_000
+#: efSearch (HNSW) and nprobe (IVF) tried with --sweep.
+SWEEP = {"hnsw": [32, 64, 128, 192, 256, 384, 512], "ivf": [16, 32, 64, 128, 256]}
+
+
+@dataclass
+class VectorRow:
+    """One index kind at one size."""
+
+    kind: str
+    build_s: float
+    rss_mib: float  # resident memory the built index added
+    file_mib: float  # bytes of the saved index
+    p50_ms: float
+    p95_ms: float
+    recall_at_10: float
+    effort: int
+    sweep: list[dict[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class SizeResult:
+    """Everything measured at one corpus size."""
+
+    size: int
+    vectors: str
+    bm25_tokenize_s: float
+    bm25_build_s: float
+    bm25_rss_mib: float
+    bm25_p50_ms: float
+    bm25_p95_ms: float
+    exact_numpy_p50_ms: float  # `vectors @ q` plus top-k, as a brute-force caller pays
+    rows: list[VectorRow]
+    peak_rss_mib: float
+
+
+# ----- memory and timing --------------------------------------------------------------------
+
+
+def _status_mib(field_name: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def rss_mib() -> float:
+    return _status_mib("VmRSS")
+
+
+def percentiles_ms(seconds: list[float]) -> tuple[float, float]:
+    p50, p95 = np.percentile(np.asarray(seconds) * 1000, [50, 95])
+    return round(float(p50), 3), round(float(p95), 3)
+
+
+def time_each(fn, items) -> list[float]:
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+# ----- synthetic vectors --------------------------------------------------------------------
+
+
+class TopicalVectors:
+    """Unit vectors shaped like sentence embeddings: a shared direction, a decaying spectrum,
+    and topics of about a dozen paragraphs.
+
+    Tuned on the 541 real paragraphs of corpus/ embedded with all-MiniLM-L6-v2, whose mean
+    nearest-neighbour cosine is 0.71 (0.56 for the 10th), mean pair cosine 0.26 and PCA
+    participation ratio 38; the same figures for 541 of these vectors are 0.70, 0.55, 0.24, 41.
+    Isotropic random vectors (``--vectors uniform``) are the worst case instead: every
+    neighbour is nearly as far as any other, which no real corpus looks like.
+    """
+
+    SPECTRUM_DECAY = 0.42  # std of principal axis i is i ** -0.42
+    SHARED = 0.78  # weight of the direction all embeddings share (their mean)
+    TOPIC_SIZE = 12
+    SPREAD = 1.0  # paragraph scatter around its topic, relative to the topics' own scatter
+
+    def __init__(self, size: int, *, seed: int = 0, uniform: bool = False) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.uniform = uniform
+        rotation, _ = np.linalg.qr(self.rng.standard_normal((DIM, DIM)))
+        scale = np.arange(1, DIM + 1) ** -self.SPECTRUM_DECAY
+        self.basis = (rotation * (scale / np.linalg.norm(scale))).T.astype(np.float32)
+        shared = self.rng.standard_normal(DIM)
+        self.shared = (self.SHARED * shared / np.linalg.norm(shared)).astype(np.float32)
+        self.topics = self._shaped(max(1, size // self.TOPIC_SIZE))
+
+    def _shaped(self, n: int) -> np.ndarray:
+        return self.rng.standard_normal((n, DIM), dtype=np.float32) @ self.basis
+
+    def sample(self, n: int, *, chunk: int = 100_000) -> np.ndarray:
+        """n unit vectors, generated in chunks to bound temporary memory."""
+        out = np.empty((n, DIM), dtype=np.float32)
+        for lo in range(0, n, chunk):
+            m = min(chunk, n - lo)
+            if self.uniform:
+                block = self.rng.standard_normal((m, DIM), dtype=np.float32)
+            else:
+                topic = self.topics[self.rng.integers(0, len(self.topics), m)]
+                block = self.shared + topic + self.SPREAD * self._shaped(m)
+            out[lo : lo + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+        return out
+
+    def queries(self, stored: np.ndarray, n: int, *, noise: float = 0.5) -> np.ndarray:
+        """Perturbed copies of n random stored vectors (cosine about 0.85 to their source)."""
+        source = stored[self.rng.choice(len(stored), n, replace=False)]
+        jitter = self.rng.standard_normal((n, DIM), dtype=np.float32)
+        if not self.uniform:
+            jitter = jitter @ self.basis * np.sqrt(DIM)
+        block = source + noise * jitter / np.sqrt(DIM)
+        return (block / np.linalg.norm(block, axis=1, keepdims=True)).astype(np.float32)
+
+
+# ----- lexical part -------------------------------------------------------------------------
+
+
+def corpus_sentences() -> list[str]:
+    sentences = []
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        for part in re.split(r"(?<=[.;:!?])\s+", path.read_text(encoding="utf-8")):
+            if len(part.split()) >= 4:
+                sentences.append(" ".join(part.split()))
+    return sentences
+
+
+def calibration_questions() -> list[str]:
+    lines = (ROOT / "eval" / "calibration.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def bench_lexical(size: int, rng: np.random.Generator) -> dict[str, float]:
+    """bm25s over ``size`` paragraphs of 3-7 recombined corpus sentences (~120 words, as real)."""
+    import bm25s
+
+    from qa.lexical import METHOD, LexicalIndex, tokenize
+
+    sentences = corpus_sentences()
+    lengths = rng.integers(3, 8, size)
+    picks = rng.integers(0, len(sentences), int(lengths.sum()))
+    bounds = np.concatenate([[0], np.cumsum(lengths)])
+    sample = min(size, TOKENIZE_SAMPLE)
+    start = time.perf_counter()
+    for i in range(sample):
+        tokenize(" ".join(sentences[j] for j in picks[bounds[i] : bounds[i + 1]]))
+    tokenize_s = (time.perf_counter() - start) * size / sample
+    # The same tokens for every paragraph, cheaply: each sentence is tokenised once.
+    vocab: dict[str, int] = {}
+    sentence_ids = [[vocab.setdefault(t, len(vocab)) for t in tokenize(s)] for s in sentences]
+    docs = [sum((sentence_ids[j] for j in picks[bounds[i] : bounds[i + 1]]), []) for i in range(size)]
+    before = rss_mib()
+    start = time.perf_counter()
+    bm25 = bm25s.BM25(method=METHOD)
+    bm25.index((docs, vocab), show_progress=False)
+    build_s = time.perf_counter() - start
+    del docs
+    index = LexicalIndex(bm25)
+
+    def query(text: str) -> None:
+        scores = index.scores(tokenize(text))
+        np.argpartition(-scores, K)[:K]
+
+    questions = calibration_questions()
+    times = time_each(query, (questions * (LATENCY_QUERIES // len(questions) + 1))[:LATENCY_QUERIES])
+    p50, p95 = percentiles_ms(times)
+    return {"bm25_tokenize_s": round(tokenize_s, 2), "bm25_build_s": round(build_s, 2),
+            "bm25_rss_mib": round(rss_mib() - before, 1), "bm25_p50_ms": p50, "bm25_p95_ms": p95}
+
+
+# ----- vector part --------------------------------------------------------------------------
+
+
+def recall_at_k(found: np.ndarray, exact: np.ndarray) -> float:
+    hits = [len(np.intersect1d(f, e)) for f, e in zip(found, exact)]
+    return round(float(np.sum(hits) / exact.size), 4)
+
+
+def bench_kind(kind: IndexKind, vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray, sweep: bool) -> VectorRow:
+    before = rss_mib()
+    start = time.perf_counter()
+    index = VectorIndex.build(vectors, kind=kind)
+    build_s = time.perf_counter() - start
+    added = rss_mib() - before
+    with tempfile.TemporaryDirectory() as folder:
+        index.save(Path(folder) / "vectors.faiss")
+        file_mib = (Path(folder) / "vectors.faiss").stat().st_size / 2**20
+    probe = time_each(lambda q: index.search(q, K), queries[:3])
+    budget = max(20, min(LATENCY_QUERIES, int(FLAT_LATENCY_BUDGET_S / max(np.median(probe), 1e-6))))
+    p50, p95 = percentiles_ms(time_each(lambda q: index.search(q, K), queries[:budget]))
+    _, found = index.search(queries, K)
+    row = VectorRow(kind.value, round(build_s, 2), round(added, 1), round(file_mib, 1), p50, p95,
+                    recall_at_k(found, exact), index.effort)
+    for effort in SWEEP.get(kind.value, []) if sweep else []:
+        times = time_each(lambda q: index.search(q, K, effort=effort), queries[:LATENCY_QUERIES])
+        _, found = index.search(queries, K, effort=effort)
+        row.sweep.append({"effort": effort, "p50_ms": percentiles_ms(times)[0], "recall_at_10": recall_at_k(found, exact)})
+    return row
+
+
+def bench_size(size: int, kinds: list[str], uniform: bool, sweep: bool) -> SizeResult:
+    rng = np.random.default_rng(size)
+    lexical = bench_lexical(size, rng)
+    gen = TopicalVectors(size, seed=1, uniform=uniform)
+    vectors = gen.sample(size)
+    queries = gen.queries(vectors, max(RECALL_QUERIES, LATENCY_QUERIES))
+    exact_index = VectorIndex.build(vectors, kind=IndexKind.FLAT)
+    _, exact = exact_index.search(queries, K)  # batched: BLAS makes the reference cheap
+    del exact_index
+
+    def numpy_top_k(q: np.ndarray) -> None:
+        scores = vectors @ q
+        np.argpartition(-scores, K)[:K]
+
+    numpy_p50, _ = percentiles_ms(time_each(numpy_top_k, queries[:50]))
+    rows = [bench_kind(IndexKind(k), vectors, queries, exact, sweep) for k in kinds]
+    return SizeResult(size, "uniform" if uniform else "topical", exact_numpy_p50_ms=numpy_p50, rows=rows,
+                      peak_rss_mib=round(_status_mib("VmHWM"), 1), **lexical)
+
+
+def _worker(args: tuple[int, list[str], bool, bool]) -> dict:
+    return asdict(bench_size(*args))
+
+
+# ----- report -------------------------------------------------------------------------------
+
+
+def markdown(results: list[dict]) -> str:
+    lines = [
+        "| paragraphs | index | build s | +RSS MiB | file MiB | p50 ms | p95 ms | recall@10 |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(f"| {r['size']:,} | bm25 (tokenise {r['bm25_tokenize_s']} s) | {r['bm25_build_s']} | "
+                     f"{r['bm25_rss_mib']} | | {r['bm25_p50_ms']} | {r['bm25_p95_ms']} | |")
+        lines.append(f"| {r['size']:,} | numpy `V @ q` | | | | {r['exact_numpy_p50_ms']} | | 1.0 |")
+        for row in r["rows"]:
+            name = row["kind"] + (f" ({'efSearch' if row['kind'] == 'hnsw' else 'nprobe'}={row['effort']})"
+                                  if row["kind"] != "flat" else "")
+            lines.append(f"| {r['size']:,} | {name} | {row['build_s']} | {row['rss_mib']} | {row['file_mib']} | "
+                         f"{row['p50_ms']} | {row['p95_ms']} | {row['recall_at_10']} |")
+    sweeps = [(r["size"], row) for r in results for row in r["rows"] if row["sweep"]]
+    if sweeps:
+        lines += ["", "| paragraphs | index | effort | p50 ms | recall@10 |", "|---:|---|---:|---:|---:|"]
+        for size, row in sweeps:
+            lines += [f"| {size:,} | {row['kind']} | {s['effort']} | {s['p50_ms']} | {s['recall_at_10']} |"
+                      for s in row["sweep"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--kinds", nargs="+", default=[k.value for k in IndexKind], choices=[k.value for k in IndexKind])
+    parser.add_argument("--vectors", choices=["topical", "uniform"], default="topical")
+    parser.add_argument("--sweep", action="store_true", help="also try several efSearch / nprobe values")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    results = []
+    context = multiprocessing.get_context("spawn")  # a fresh process per size: clean RSS figures
+    for size in args.sizes:
+        with context.Pool(1) as pool:
+            result = pool.apply(_worker, ((size, args.kinds, args.vectors == "uniform", args.sweep),))
+        results.append(result)
+        print(f"[{size:,} done]", file=sys.stderr, flush=True)
+    print(markdown(results))
+    print()
+    print(json.dumps({"threads": os.cpu_count(), "results": results}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
