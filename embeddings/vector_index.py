@@ -254,7 +254,9 @@ class VectorIndex:
             tmp.unlink(missing_ok=True)
 
     @classmethod
-    def load(cls, path: Path, *, dimension: int, count: int, effort: int | None = None) -> VectorIndex:
+    def load(
+        cls, path: Path, *, dimension: int, count: int, effort: int | None = None, mmap: bool = False
+    ) -> VectorIndex:
         """Read an index written by :meth:`save` and check it holds what the caller expects.
 
         Args:
@@ -262,6 +264,11 @@ class VectorIndex:
             dimension: Vector length the manifest promises.
             count: Number of vectors the manifest promises.
             effort: Default search breadth (see the class docstring).
+            mmap: Map the stored vectors from the file instead of reading them into memory
+                (FAISS's IO_FLAG_MMAP_IFC; IVF is read as usual). Processes serving the same
+                read-only index folder then share one copy in the page cache, and loading
+                is instant; the first searches read from disk. The file must not be
+                rewritten in place (:meth:`save` replaces it, which is safe).
 
         Raises:
             DamagedIndexError: The file is missing or unreadable, is not an inner-product index
@@ -272,7 +279,8 @@ class VectorIndex:
         if not path.is_file():
             raise DamagedIndexError(f"The vector index file {path} is missing. {fix}")
         try:
-            index = faiss.read_index(str(path))  # already downcast to its class
+            flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if mmap else 0
+            index = faiss.read_index(str(path), flags)  # already downcast to its class
         except (RuntimeError, MemoryError, ValueError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise DamagedIndexError(f"The vector index file {path} cannot be read ({reason}). {fix}") from exc

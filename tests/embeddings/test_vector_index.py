@@ -133,11 +133,12 @@ def test_build_rejects_unnormalised_vectors() -> None:
         VectorIndex.build(2 * unit_rows(5))
 
 
+@pytest.mark.parametrize("mmap", [False, True], ids=["read", "mmap"])
 @pytest.mark.parametrize("kind", list(IndexKind))
-def test_save_load_round_trip(tmp_path: Path, vectors: np.ndarray, queries: np.ndarray, kind: IndexKind) -> None:
+def test_save_load_round_trip(tmp_path: Path, vectors: np.ndarray, queries: np.ndarray, kind: IndexKind, mmap: bool) -> None:
     index = VectorIndex.build(vectors, kind=kind)
     index.save(tmp_path / "vectors.faiss")
-    loaded = VectorIndex.load(tmp_path / "vectors.faiss", dimension=DIM, count=500)
+    loaded = VectorIndex.load(tmp_path / "vectors.faiss", dimension=DIM, count=500, mmap=mmap)
     assert loaded.kind is kind
     assert [p.name for p in tmp_path.iterdir()] == ["vectors.faiss"]  # no temporary left behind
     for before, after in zip(index.search(queries, 10), loaded.search(queries, 10)):
@@ -158,12 +159,13 @@ def _truncated(path: Path) -> None:
     ],
     ids=["truncated", "zero-byte", "junk", "missing"],
 )
-def test_load_of_damaged_file_raises(tmp_path: Path, vectors: np.ndarray, spoil, match: str) -> None:
+@pytest.mark.parametrize("mmap", [False, True], ids=["read", "mmap"])
+def test_load_of_damaged_file_raises(tmp_path: Path, vectors: np.ndarray, spoil, match: str, mmap: bool) -> None:
     path = tmp_path / "vectors.faiss"
     VectorIndex.build(vectors).save(path)
     spoil(path)
     with pytest.raises(DamagedIndexError, match=f"{match}.*Rebuild the index"):
-        VectorIndex.load(path, dimension=DIM, count=500)
+        VectorIndex.load(path, dimension=DIM, count=500, mmap=mmap)
 
 
 @pytest.mark.parametrize(("dimension", "count"), [(DIM + 1, 500), (DIM, 499)])
