@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 
 import gradio as gr
 
 from qa.chat import MAX_SOURCES, Chat, Filters, echo
-from qa.errors import QAError
+from qa.errors import InvalidOptionError, QAError
 
 log = logging.getLogger("qa.app")
 
@@ -98,12 +99,17 @@ def _year(value: object) -> int | None:
         return None
 
 
+def _ids(doc_ids: list[str] | str | None) -> tuple[str, ...]:
+    return (doc_ids,) if isinstance(doc_ids, str) else tuple(doc_ids or ())
+
+
 def _filters(doc_ids: list[str] | None, year_from: object, year_to: object, k: object) -> Filters:
+    """The page's filter widgets as Filters; k held to the slider's 1..MAX_SOURCES."""
     try:
         k = int(k)
     except (TypeError, ValueError):
         k = 3
-    return Filters(tuple(doc_ids or ()), _year(year_from), _year(year_to), max(1, min(MAX_SOURCES, k)))
+    return Filters(_ids(doc_ids), _year(year_from), _year(year_to), max(1, min(MAX_SOURCES, k)))
 
 
 def build_app(library, *, unavailable: str | None = None) -> gr.Blocks:
@@ -124,8 +130,9 @@ def build_app(library, *, unavailable: str | None = None) -> gr.Blocks:
             with gr.Tab("Declarations", id="declarations"):
                 decl_select, decl_view = _declarations_tab(chat)
         jump = gr.Textbox(visible="hidden", elem_id="qa-jump", show_label=False)
-        _wire_chat(chat, previous, *ask_parts)
-        _wire_sources(chat, jump, ask_parts[-1], tabs, decl_select, decl_view)
+        *chat_parts, context = ask_parts
+        _wire_chat(chat, previous, *chat_parts)
+        _wire_sources(chat, jump, context, tabs, decl_select, decl_view)
         _api(chat)
     return demo
 
@@ -171,7 +178,7 @@ def _declarations_tab(chat: Chat):
     return select, view
 
 
-def _wire_chat(chat: Chat, previous, chatbot, box, send, docs, year_from, year_to, k, context) -> None:
+def _wire_chat(chat: Chat, previous, chatbot, box, send, docs, year_from, year_to, k) -> None:
     def respond(message, history, last, doc_ids, low, high, count):
         turn = chat.reply(message, previous=last, filters=_filters(doc_ids, low, high, count))
         history = list(history or []) + [
@@ -217,7 +224,7 @@ def _api(chat: Chat) -> None:
             year_from: int | None = None, year_to: int | None = None) -> dict:
         """Answer a question: {"found", "hits": [{doc_id, title, date, place, paragraph, text,
         highlight, score, citation, ...}], "question", "read_as"}."""
-        filters = Filters(tuple(doc_ids or ()), _year(year_from), _year(year_to), k)
+        filters = Filters(_ids(doc_ids), _year(year_from), _year(year_to), k)
         try:
             return chat.ask(question, filters=filters).to_dict()
         except QAError as exc:
@@ -305,11 +312,27 @@ def open_app(corpus_dir: str | Path | None = None, index_dir: str | Path | None 
     return build_app(library)
 
 
+def server_address(host: str | None = None, port: int | str | None = None) -> tuple[str, int]:
+    """Where to listen. Precedence: argument > GRADIO_SERVER_NAME / GRADIO_SERVER_PORT > 127.0.0.1:7860.
+
+    Raises:
+        InvalidOptionError: For a port that is not a number from 1 to 65535.
+    """
+    host = host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
+    value = port or os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if not 1 <= number <= 65535:
+        raise InvalidOptionError(f"The port must be a number from 1 to 65535, not {value!r}: fix --port or GRADIO_SERVER_PORT.")
+    return host, number
+
+
 def main(host: str | None = None, port: int | None = None, *, corpus_dir: str | Path | None = None,
          index_dir: str | Path | None = None, model: str | None = None, block: bool = True) -> gr.Blocks:
-    """Serve the chat. Precedence: argument > GRADIO_SERVER_NAME / GRADIO_SERVER_PORT > 127.0.0.1:7860."""
-    host = host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
-    port = int(port or os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    """Serve the chat on :func:`server_address` (127.0.0.1:7860 unless told otherwise)."""
+    host, port = server_address(host, port)
     demo = open_app(corpus_dir, index_dir, model)
     # Chat and /ask share the "answer" pool (ANSWER_CONCURRENCY); the queue bounds what waits.
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
@@ -322,4 +345,9 @@ serve = main  # the name qa.cli's `serve` command calls
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    main()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own startup checks, one line each
+    try:
+        main()
+    except QAError as exc:
+        print(f"app: error: {exc}", file=sys.stderr)
+        sys.exit(1)

@@ -56,6 +56,27 @@ def test_host_check_refuses_foreign_hosts_and_uploads() -> None:
     assert client.post("/gradio_api/upload").status_code == 403
 
 
+def test_server_address_prefers_arguments_then_environment(monkeypatch) -> None:
+    monkeypatch.delenv("GRADIO_SERVER_NAME", raising=False)
+    monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
+    assert app.server_address() == ("127.0.0.1", 7860)
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "0.0.0.0")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "8123")
+    assert app.server_address() == ("0.0.0.0", 8123)
+    assert app.server_address("localhost", 9000) == ("localhost", 9000)
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "http")
+    with pytest.raises(app.InvalidOptionError, match="not 'http'"):
+        app.server_address()
+
+
+def test_a_corpus_that_cannot_be_read_becomes_a_chat_that_says_why(tmp_path, monkeypatch) -> None:
+    built = {}
+    monkeypatch.setattr(app, "build_app", lambda library, **kwargs: built.update(library=library, **kwargs))
+    app.open_app(tmp_path / "missing", tmp_path / "index")
+    assert built["library"] is None
+    assert built["unavailable"].startswith("The declarations could not be loaded: ")
+
+
 @pytest.mark.parametrize(("k", "expected"), [(3, 3), (0, 1), (9, 5), ("x", 3), (2.0, 2)])
 def test_filters_from_the_page_keep_k_in_range(k, expected: int) -> None:
     assert app._filters(None, "2012", None, k) == app.Filters((), 2012, None, expected)
@@ -93,6 +114,8 @@ def test_ask_endpoint_returns_the_answer_as_json(client: Client) -> None:
 def test_ask_endpoint_takes_filters(client: Client) -> None:
     result = client.predict("Georgia", k=1, doc_ids=["asean-2024"], api_name="/ask")
     assert [h["doc_id"] for h in result["hits"]] == ["asean-2024"]
+    result = client.predict("Georgia", k=2, doc_ids="asean-2024", year_from=2024, api_name="/ask")
+    assert [h["doc_id"] for h in result["hits"]] == ["asean-2024", "asean-2024"]
 
 
 @pytest.mark.parametrize(
