@@ -30,7 +30,7 @@ def test_answer_quotes_the_best_paragraph_highlights_the_sentence_and_cites_it(p
     mark = reply.locator(".qa-best mark")
     expect(mark).to_contain_text("Georgia")
     citation = reply.locator(".qa-cite")
-    expect(citation).to_contain_text(f"[1] NATO Heads of State and Government, {NATO_TITLE}, Chicago, 20 May 2012, ¶")
+    expect(citation).to_have_text(re.compile(rf"^\[1\] NATO.*, {NATO_TITLE}, Chicago, 20 May 2012, ¶\d+\s*$"))
     sources = reply.locator("details.qa-source")
     assert sources.count() == 2  # three sources by default: the best and two folded
     expect(sources.first.locator("summary")).to_have_text(re.compile(r"^\[2\] .+, ¶?.+"))
