@@ -1,4 +1,4 @@
-"""The `qa` command: ask, index, list, serve. A thin shell: parse, call the library, print.
+"""The `qa` command: ask, index, list, eval, serve. A thin shell: parse, call the library, print.
 
 Exit codes: 0 ok, 1 error (one sentence on stderr, no traceback), 2 usage.
 """
@@ -116,6 +116,34 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qa import evaluation
+    from qa.eval_files import check_questions, load_questions, load_squad, paragraph_numbers
+    from qa.eval_report import render_report, render_squad_report
+    from qa.library import default_index_dir
+
+    progress = sys.stderr.isatty()
+    if args.squad:
+        squad = load_squad(Path(args.squad), limit=args.limit)
+        cache = Path(args.index or default_index_dir()) / "eval-cache"
+        lib = evaluation.squad_library(squad, model=args.model, cache_dir=cache, progress=progress)
+        report = evaluation.evaluate_squad(
+            evaluation.run_squad(lib, squad.questions, progress=progress), paragraphs=len(squad.passages)
+        )
+        text = render_squad_report(report)
+    else:
+        questions = load_questions(Path(args.questions))  # a bad file fails before the index loads
+        lib = _library(args)
+        check_questions(Path(args.questions), questions, paragraph_numbers(lib.declarations))
+        questions = questions[: args.limit]
+        report = evaluation.evaluate(evaluation.run_questions(lib, questions, progress=progress))
+        text = render_report(report, verbose=args.verbose)
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else text)
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from qa.web import serve
 
@@ -164,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="delete declarations from the corpus and the index")
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
     remove.set_defaults(func=cmd_remove)
+
+    evaluate = sub.add_parser("eval", help="measure retrieval and abstention on a question file, or on SQuAD")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("questions", nargs="?", metavar="QUESTIONS.jsonl",
+                        help="questions over the corpus, one JSON object a line (see eval/README.md)")
+    source.add_argument("--squad", metavar="FILE", help="a SQuAD v1.1 file: index its paragraphs, rank each question")
+    evaluate.add_argument("--limit", type=_positive_int, default=None,
+                          help="only the first N questions (every paragraph is still indexed)")
+    evaluate.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    evaluate.add_argument("--json", action="store_true", help="print the metrics (and misses) as JSON")
+    evaluate.set_defaults(func=cmd_eval)
 
     serve = sub.add_parser("serve", help="run the web chat")
     serve.add_argument("--host", default=None, help="interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
