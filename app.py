@@ -67,11 +67,18 @@ SCROLL_JS = """
 (payload) => {
   let target = null;
   try { target = JSON.parse(payload); } catch (e) { return; }
-  const id = target.view === "full" ? target.anchor : "qa-context-panel";
+  const find = () => target.view === "full" ? document.getElementById(target.anchor)
+                                             : document.querySelector("#qa-context-panel .qa-focus");
   let tries = 0;
   const go = () => {
-    const node = document.getElementById(id);
-    if (node) { node.scrollIntoView({block: "start"}); return; }
+    const node = find();
+    if (node && target.view === "full") { node.scrollIntoView({block: "start"}); return; }
+    if (node) {  // the cited paragraph at the top of the panel, the panel in view
+      const box = node.closest(".qa-context");
+      box.scrollTop += node.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      box.scrollIntoView({block: "nearest"});
+      return;
+    }
     if (++tries < 20) setTimeout(go, 100);
   };
   setTimeout(go, 50);
@@ -89,6 +96,7 @@ CSS = """
 .qa-declaration dl { display: grid; grid-template-columns: max-content auto; gap: 0 1em; }
 .qa-declaration dd { margin: 0; }
 .qa-error p { color: #991b1b; }
+.qa-context { max-height: 60vh; overflow-y: auto; padding-right: .3em; }
 """
 
 
