@@ -26,13 +26,14 @@ log = logging.getLogger("qa.app")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
-# Answering is CPU-bound (one query embedding plus BM25 and vector search, ~50-150 ms) on a
-# 2-core machine: two answers at a time keep both cores busy, more only make every answer
-# slower. The chat and /ask share this pool (one concurrency_id). Measured with
-# benchmarks/load.py: see its docstring.
+# Answering is CPU-bound (one query embedding plus BM25 and vector search) on a 2-core
+# machine: two answers at a time keep both cores busy; more only make every answer slower.
+# The chat and /ask share this pool (one concurrency_id). Measured with benchmarks/load.py,
+# 20 users x 10 questions on the shared 2-core box: limit 1 gave 5.2 requests/s (p95 6.3 s),
+# 2 gave 7.4/s (p95 3.9 s), 4 gave 7.9/s (p95 3.9 s): past 2 the gain is noise.
 ANSWER_CONCURRENCY = 2
 # Waiting requests beyond the ones running. 64 holds 20 busy users with room to spare and at
-# ~0.1 s per answer drains in a few seconds; past it a user is told the queue is full at once
+# ~0.15-0.3 s per answer drains in 10-20 s; past it a user is told the queue is full at once
 # instead of waiting ever longer.
 QUEUE_SIZE = 64
 # Rendering a context panel or a declaration is a few milliseconds of string work.
