@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import sys
 from pathlib import Path
@@ -82,11 +83,18 @@ def test_filters_from_the_page_keep_k_in_range(k, expected: int) -> None:
     assert app._filters(None, "2012", None, k) == app.Filters((), 2012, None, expected)
 
 
+def _root_conftest():
+    """tests/conftest.py by path: `import conftest` may find another folder's conftest."""
+    spec = importlib.util.spec_from_file_location("tests_root_conftest", Path(__file__).with_name("conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
 def url():
-    from conftest import TINY_PASSAGES, FakeEncoder
-
-    library = Library.from_passages(TINY_PASSAGES, encoder=FakeEncoder())
+    fixtures = _root_conftest()
+    library = Library.from_passages(fixtures.TINY_PASSAGES, encoder=fixtures.FakeEncoder())
     demo = app.build_app(library)
     demo.queue(max_size=app.QUEUE_SIZE, default_concurrency_limit=app.RENDER_CONCURRENCY)
     port = _free_port()
