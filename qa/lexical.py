@@ -68,10 +68,14 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str], *, k1: float = K1, b: float = B) -> LexicalIndex:
         """Index texts (one document each) for BM25."""
+        return cls.from_tokens([tokenize(t) for t in texts], k1=k1, b=b)
+
+    @classmethod
+    def from_tokens(cls, docs: list[list[str]], *, k1: float = K1, b: float = B) -> LexicalIndex:
+        """Index documents already tokenized with :func:`tokenize`."""
         import bm25s
 
         bm25 = bm25s.BM25(k1=k1, b=b, method=METHOD)
-        docs = [tokenize(t) for t in texts]
         if not any(docs):  # bm25s needs one word somewhere; a placeholder no query can hold
             docs = [["\x00"] for _ in docs]
         bm25.index(docs, show_progress=False)
@@ -92,6 +96,25 @@ class LexicalIndex:
         if not ids:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def coverage(self, tokens: list[str]) -> np.ndarray:
+        """Share of the query's idf mass that each document holds, in [0, 1].
+
+        Unlike BM25 it neither saturates with repeats nor penalises length: a long paragraph
+        holding every rare word of the question scores 1. Words no document holds are left
+        out (they cannot tell documents apart).
+        """
+        ids = sorted(set(self._ids(tokens)))
+        out = np.zeros(self.size, dtype=np.float32)
+        df = self._doc_freq[ids]
+        ids = [i for i, d in zip(ids, df) if d > 0]
+        if not ids:
+            return out
+        idf = np.log1p((self.size - self._doc_freq[ids] + 0.5) / (self._doc_freq[ids] + 0.5))
+        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        for token, weight in zip(ids, idf):
+            out[indices[indptr[token] : indptr[token + 1]]] += weight
+        return out / np.float32(idf.sum())
 
     def doc_freq(self, tokens: list[str]) -> np.ndarray:
         """How many documents hold each token (0 for a token the index never saw)."""
@@ -118,3 +141,23 @@ class LexicalIndex:
         bm25 = bm25s.BM25.load(str(folder), load_corpus=False, mmap=False, allow_pickle=False,
                                show_progress=False, verbosity=0)
         return cls(bm25)
+
+
+def shared_terms(fields: list[str], groups: list[str]) -> tuple[list[list[str]], np.ndarray]:
+    """Per group (declaration), the metadata words every one of its rows has.
+
+    A row's fields mix document metadata (issuer, title, place, year) with its section
+    heading; the words all rows of a document share are its metadata, without the headings.
+
+    Returns:
+        ``(terms, row_group)``: the tokens of each group, in order of first appearance, and
+        the group index of each row.
+    """
+    order: dict[str, int] = {}
+    row_group = np.array([order.setdefault(g, len(order)) for g in groups], dtype=np.int64)
+    terms: list[list[str] | None] = [None] * len(order)
+    for text, g in zip(fields, row_group):
+        tokens = tokenize(text)
+        held = terms[g]
+        terms[g] = tokens if held is None else [t for t in held if t in set(tokens)]
+    return [list(dict.fromkeys(t or [])) for t in terms], row_group

@@ -1,7 +1,7 @@
-"""Hybrid retrieval: BM25 and dense vectors over paragraphs and their sentences.
+"""Hybrid retrieval: BM25, word coverage and dense vectors over paragraphs and their sentences.
 
 Example:
-    >>> index = HybridIndex.build(texts, Encoder(), fields=titles)
+    >>> index = HybridIndex.build(texts, Encoder(), fields=metadata, groups=doc_ids)
     >>> best = index.search("When will the ISAF mission end?", k=3)[0]
     >>> texts[best.row][slice(*best.sentence)]          # the answering sentence, verbatim
 """
@@ -14,16 +14,17 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.fusion import Signals, Weights, best_sentence, fuse
-from qa.lexical import LexicalIndex, tokenize
+from embeddings.vector_index import VectorIndex
+from qa.fusion import Evidence, Weights, fuse, highlight, segment_max
+from qa.lexical import LexicalIndex, shared_terms, tokenize
 from qa.sentences import sentence_spans
 
-_PARAGRAPH_VECTORS = "paragraph_vectors.npy"
-_SENTENCE_VECTORS = "sentence_vectors.npy"
+_PARAGRAPH_VECTORS = "paragraph_vectors.faiss"
+_SENTENCE_VECTORS = "sentence_vectors.faiss"
 _SENTENCE_SPANS = "sentence_spans.npy"  # (sentences, 3) int64: row, start, end
+_ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
 _SETTINGS = "retrieval.json"
-_BM25_PARAGRAPHS = "bm25_paragraphs"
-_BM25_SENTENCES = "bm25_sentences"
+_BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
 
 
 @dataclass(frozen=True)
@@ -38,87 +39,103 @@ class Ranked:
 
 
 class HybridIndex:
-    """Paragraph and sentence vectors plus BM25 over paragraphs (with metadata) and sentences.
+    """Paragraph and sentence vectors, BM25 over paragraphs (with metadata), sentences and
+    declarations. Build with :meth:`build` or :meth:`load`.
 
-    Build with :meth:`build` or :meth:`load`; the constructor takes the parts as they are.
+    Args:
+        encoder: Embeds queries; anything with ``encode(list[str])`` and ``dimension``.
+        parts: The indexes, as :meth:`build` or :meth:`load` makes them.
+        weights: Fusion weights; None means the benchmark's winner.
     """
 
-    def __init__(
-        self,
-        encoder,
-        *,
-        paragraph_vectors: np.ndarray,
-        sentence_vectors: np.ndarray,
-        spans: np.ndarray,
-        paragraphs: LexicalIndex,
-        sentences: LexicalIndex,
-        weights: Weights | None = None,
-    ) -> None:
+    def __init__(self, encoder, parts: _Parts, *, weights: Weights | None = None) -> None:
         self.encoder = encoder
         self.weights = weights or Weights()
-        self._paragraph_vectors = paragraph_vectors
-        self._sentence_vectors = sentence_vectors
-        self._spans = spans
-        self._paragraphs = paragraphs
-        self._sentences = sentences
-        counts = np.bincount(spans[:, 0], minlength=len(paragraph_vectors))
+        self._p = parts
+        counts = np.bincount(parts.spans[:, 0], minlength=parts.paragraph_vectors.count)
         self._first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     @property
     def size(self) -> int:
-        return len(self._paragraph_vectors)
+        return self._p.paragraph_vectors.count
 
     @property
     def settings(self) -> dict[str, object]:
         """The parameters that built this index (recorded in the manifest)."""
         return {
             "encoder": getattr(self.encoder, "name", type(self.encoder).__name__),
-            "dimension": int(self._paragraph_vectors.shape[1]),
+            "dimension": self._p.paragraph_vectors.dimension,
             "paragraphs": self.size,
-            "sentences": len(self._spans),
-            "bm25": self._paragraphs.settings,
+            "sentences": len(self._p.spans),
+            "documents": 0 if self._p.documents is None else self._p.documents.size,
+            "vector_index": self._p.paragraph_vectors.kind.value,
+            "bm25": self._p.paragraphs.settings,
             "weights": asdict(self.weights),
         }
 
     # ----- building and persistence -------------------------------------------------------
 
     @classmethod
-    def build(cls, texts: list[str], encoder, *, fields: list[str] | None = None, progress: bool = False) -> HybridIndex:
+    def build(
+        cls,
+        texts: list[str],
+        encoder,
+        *,
+        fields: list[str] | None = None,
+        groups: list[str] | None = None,
+        progress: bool = False,
+    ) -> HybridIndex:
         """Split paragraphs into sentences, embed both, and index both for BM25.
 
         Args:
             texts: Paragraph texts; row i of the index is texts[i].
             encoder: Anything with ``encode(list[str]) -> (n, d) unit vectors``.
-            fields: Per-paragraph metadata (title, issuer, place, year, section) that BM25
+            fields: Per-paragraph metadata (issuer, title, place, year, section) that BM25
                 also matches, so "What did NATO say in Chicago?" finds the right declaration.
+            groups: The declaration of each paragraph (e.g. its doc_id). With ``fields``, a
+                question naming a declaration's metadata favours that declaration's paragraphs.
             progress: Show the encoder's progress bar.
+
+        Raises:
+            ValueError: If ``fields`` or ``groups`` is not one entry per text.
         """
-        if fields is not None and len(fields) != len(texts):
-            raise ValueError(f"fields has {len(fields)} entries for {len(texts)} texts; give one per text.")
+        for name, values in (("fields", fields), ("groups", groups)):
+            if values is not None and len(values) != len(texts):
+                raise ValueError(f"{name} has {len(values)} entries for {len(texts)} texts; give one per text.")
         spans = _spans(texts)
         sentence_texts = [texts[r][s:e] for r, s, e in spans]
         vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
-        lexical_docs = [t if not fields else f"{t}\n{fields[i]}" for i, t in enumerate(texts)]
-        return cls(
-            encoder,
-            paragraph_vectors=np.ascontiguousarray(vectors[: len(texts)], dtype=np.float32),
-            sentence_vectors=np.ascontiguousarray(vectors[len(texts) :], dtype=np.float32),
+        documents, row_groups = None, None
+        if fields is not None and groups is not None:
+            terms, row_groups = shared_terms(fields, groups)
+            documents = LexicalIndex.from_tokens(terms)
+        parts = _Parts(
+            paragraph_vectors=VectorIndex.build(vectors[: len(texts)]),
+            sentence_vectors=VectorIndex.build(vectors[len(texts) :]),
             spans=spans,
-            paragraphs=LexicalIndex.build(lexical_docs),
+            paragraphs=LexicalIndex.build([t if fields is None else f"{t}\n{fields[i]}" for i, t in enumerate(texts)]),
             sentences=LexicalIndex.build(sentence_texts),
+            documents=documents,
+            row_groups=row_groups,
         )
+        return cls(encoder, parts)
 
     def save(self, folder: Path) -> list[str]:
-        """Write plain files (npy, bm25s' npy/json, a settings json); returns their names."""
+        """Write plain files (FAISS indexes, npy, bm25s' npy/json, a settings json); returns their names."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / _PARAGRAPH_VECTORS, self._paragraph_vectors, allow_pickle=False)
-        np.save(folder / _SENTENCE_VECTORS, self._sentence_vectors, allow_pickle=False)
-        np.save(folder / _SENTENCE_SPANS, self._spans, allow_pickle=False)
-        (folder / _SETTINGS).write_text(json.dumps(self.settings, indent=2), encoding="utf-8")
+        self._p.paragraph_vectors.save(folder / _PARAGRAPH_VECTORS)
+        self._p.sentence_vectors.save(folder / _SENTENCE_VECTORS)
+        np.save(folder / _SENTENCE_SPANS, self._p.spans, allow_pickle=False)
         names = [_PARAGRAPH_VECTORS, _SENTENCE_VECTORS, _SENTENCE_SPANS, _SETTINGS]
-        for sub, lexical in ((_BM25_PARAGRAPHS, self._paragraphs), (_BM25_SENTENCES, self._sentences)):
-            names += [f"{sub}/{name}" for name in lexical.save(folder / sub)]
+        if self._p.row_groups is not None:
+            np.save(folder / _ROW_GROUPS, self._p.row_groups, allow_pickle=False)
+            names.append(_ROW_GROUPS)
+        (folder / _SETTINGS).write_text(json.dumps(self.settings, indent=2), encoding="utf-8")
+        for part, sub in _BM25.items():
+            lexical = getattr(self._p, part)
+            if lexical is not None:
+                names += [f"{sub}/{name}" for name in lexical.save(folder / sub)]
         return names
 
     @classmethod
@@ -127,52 +144,28 @@ class HybridIndex:
 
         Raises:
             ValueError: If the files disagree with each other or with the encoder's dimension.
+            DamagedIndexError: If a vector index file is unreadable or of the wrong size.
         """
         folder = Path(folder)
-        paragraph_vectors = np.load(folder / _PARAGRAPH_VECTORS, allow_pickle=False)
-        sentence_vectors = np.load(folder / _SENTENCE_VECTORS, allow_pickle=False)
-        spans = np.load(folder / _SENTENCE_SPANS, allow_pickle=False)
         settings = json.loads((folder / _SETTINGS).read_text(encoding="utf-8"))
-        index = cls(
-            encoder,
-            paragraph_vectors=paragraph_vectors,
-            sentence_vectors=sentence_vectors,
-            spans=spans,
-            paragraphs=LexicalIndex.load(folder / _BM25_PARAGRAPHS),
-            sentences=LexicalIndex.load(folder / _BM25_SENTENCES),
-            weights=Weights(**settings.get("weights", {})),
+        dimension = int(settings["dimension"])
+        wanted = int(getattr(encoder, "dimension", dimension))
+        if wanted != dimension:
+            raise ValueError(f"The index has {dimension} dimensions, the encoder {wanted}: rebuild the index.")
+        has_documents = int(settings.get("documents", 0)) > 0
+        parts = _Parts(
+            paragraph_vectors=VectorIndex.load(folder / _PARAGRAPH_VECTORS, dimension=dimension, count=int(settings["paragraphs"])),
+            sentence_vectors=VectorIndex.load(folder / _SENTENCE_VECTORS, dimension=dimension, count=int(settings["sentences"])),
+            spans=np.load(folder / _SENTENCE_SPANS, allow_pickle=False),
+            paragraphs=LexicalIndex.load(folder / _BM25["paragraphs"]),
+            sentences=LexicalIndex.load(folder / _BM25["sentences"]),
+            documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
+            row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
         )
-        index._check(settings)
-        return index
-
-    def _check(self, settings: dict) -> None:
-        dimension = int(getattr(self.encoder, "dimension", self._paragraph_vectors.shape[1]))
-        problems = []
-        if dimension != self._paragraph_vectors.shape[1]:
-            problems.append(f"vectors have {self._paragraph_vectors.shape[1]} dimensions, the encoder {dimension}")
-        if len(self._sentence_vectors) != len(self._spans):
-            problems.append(f"{len(self._sentence_vectors)} sentence vectors for {len(self._spans)} sentences")
-        if self._paragraphs.size != self.size or self._sentences.size != len(self._spans):
-            problems.append("the BM25 indexes do not match the vectors")
-        if settings.get("paragraphs") != self.size:
-            problems.append(f"settings say {settings.get('paragraphs')} paragraphs, the vectors {self.size}")
-        if problems:
-            raise ValueError("Inconsistent index: " + "; ".join(problems))
+        parts.check()
+        return cls(encoder, parts, weights=Weights(**settings.get("weights", {})))
 
     # ----- search ---------------------------------------------------------------------------
-
-    def signals(self, query: str, *, vector: np.ndarray | None = None) -> Signals:
-        """Raw evidence for a query over every paragraph and sentence (vector: a precomputed
-        query embedding, as the benchmark passes)."""
-        q = self.encoder.encode([query])[0] if vector is None else vector
-        tokens = tokenize(query)
-        return Signals(
-            bm25=self._paragraphs.scores(tokens),
-            dense=self._paragraph_vectors @ q,
-            sentence_cos=self._sentence_vectors @ q,
-            sentence_bm25=self._sentences.scores(tokens),
-            first=self._first,
-        )
 
     def search(self, query: str, *, k: int, allowed: np.ndarray | None = None) -> list[Ranked]:
         """The best ``k`` paragraphs for a query, best first.
@@ -182,23 +175,99 @@ class HybridIndex:
             k: How many paragraphs at most.
             allowed: Optional bool mask over rows; only rows where it is True are ranked.
         """
-        return self.rank(self.signals(query), k=k, allowed=allowed)
+        ev = self.evidence(query, k=k, allowed=allowed)
+        if ev is None:
+            return []
+        return self.rank(ev, k=k)
 
-    def rank(self, signals: Signals, *, k: int, allowed: np.ndarray | None = None) -> list[Ranked]:
-        """Rank from precomputed signals (see :meth:`signals`)."""
+    def evidence(
+        self, query: str, *, k: int = 1, allowed: np.ndarray | None = None, vector: np.ndarray | None = None
+    ) -> Evidence | None:
+        """Gather candidates and their raw evidence (None when no row is allowed).
+
+        ``vector`` is a precomputed query embedding (the benchmark passes it).
+        """
         rows = np.arange(self.size) if allowed is None else np.flatnonzero(allowed)
         if len(rows) == 0 or k <= 0:
-            return []
-        cand, score = fuse(signals, rows, self.weights, k=k)
-        order = np.lexsort((cand, -score))[:k]  # ties: lower row first, so results are stable
-        return [self._ranked(signals, int(cand[i]), float(score[i])) for i in order]
+            return None
+        q = self.encoder.encode([query])[0] if vector is None else np.asarray(vector, dtype=np.float32)
+        tokens = tokenize(query)
+        bm25 = self._p.paragraphs.scores(tokens)
+        cand = self._candidates(q, bm25, rows, allowed, max(self.weights.candidates, k))
+        sentences = _ranges(self._first[cand], self._first[cand + 1])
+        counts = self._first[cand + 1] - self._first[cand]
+        return Evidence(
+            rows=cand,
+            bm25=bm25[cand],
+            coverage=self._p.paragraphs.coverage(tokens)[cand],
+            dense=self._p.paragraph_vectors.reconstruct(cand) @ q,
+            document=self._document_match(tokens)[cand],
+            first=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+            sentences=sentences,
+            sentence_cos=self._p.sentence_vectors.reconstruct(sentences) @ q,
+            sentence_coverage=self._p.sentences.coverage(tokens)[sentences],
+        )
 
-    def _ranked(self, signals: Signals, row: int, score: float) -> Ranked:
-        lo, hi = int(self._first[row]), int(self._first[row + 1])
-        best = best_sentence(signals, row)
-        cosine = max(float(signals.dense[row]), float(signals.sentence_cos[lo:hi].max()))
-        _, start, end = (int(x) for x in self._spans[best])
-        return Ranked(row=row, score=score, sentence=(start, end), cosine=cosine, lexical=float(signals.bm25[row]))
+    def rank(self, ev: Evidence, *, k: int, weights: Weights | None = None) -> list[Ranked]:
+        """Rank gathered evidence (see :meth:`evidence`); ``weights`` overrides the instance's."""
+        w = weights or self.weights
+        score = fuse(ev, w)
+        order = np.lexsort((ev.rows, -score))[:k]  # ties: lower row first, so results are stable
+        best_cos = np.maximum(ev.dense, segment_max(ev.sentence_cos, ev.first))
+        return [
+            Ranked(
+                row=int(ev.rows[i]),
+                score=float(score[i]),
+                sentence=tuple(int(x) for x in self._p.spans[highlight(ev, int(i), w), 1:]),
+                cosine=float(best_cos[i]),
+                lexical=float(ev.bm25[i]),
+            )
+            for i in order
+        ]
+
+    def _candidates(self, q: np.ndarray, bm25: np.ndarray, rows: np.ndarray, allowed, count: int) -> np.ndarray:
+        """Union of the top ``count`` allowed rows by BM25, paragraph vector and sentence vector."""
+        if len(rows) <= count:
+            return rows
+        lexical = rows[bm25[rows] > 0]
+        if len(lexical) > count:
+            lexical = lexical[np.argpartition(-bm25[lexical], count - 1)[:count]]
+        _, dense = self._p.paragraph_vectors.search(q, count, allowed=allowed)
+        sentence_allowed = None if allowed is None else np.asarray(allowed, dtype=bool)[self._p.spans[:, 0]]
+        _, sentences = self._p.sentence_vectors.search(q, count, allowed=sentence_allowed)
+        return np.unique(np.concatenate([lexical, dense[0], self._p.spans[sentences[0], 0]]))
+
+    def _document_match(self, tokens: list[str]) -> np.ndarray:
+        """Per row, BM25 of the question on its declaration's metadata, scaled by the best declaration."""
+        if self._p.documents is None:
+            return np.zeros(self.size, dtype=np.float32)
+        scores = self._p.documents.scores(tokens)
+        top = float(scores.max(initial=0.0))
+        return (scores / top)[self._p.row_groups] if top > 0 else np.zeros(self.size, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    paragraph_vectors: VectorIndex
+    sentence_vectors: VectorIndex
+    spans: np.ndarray
+    paragraphs: LexicalIndex
+    sentences: LexicalIndex
+    documents: LexicalIndex | None
+    row_groups: np.ndarray | None
+
+    def check(self) -> None:
+        n, m = self.paragraph_vectors.count, self.sentence_vectors.count
+        problems = []
+        if len(self.spans) != m:
+            problems.append(f"{m} sentence vectors for {len(self.spans)} sentences")
+        if self.paragraphs.size != n or self.sentences.size != m:
+            problems.append("the BM25 indexes do not match the vectors")
+        if self.row_groups is not None and (len(self.row_groups) != n or self.documents is None
+                                            or self.row_groups.max(initial=0) >= self.documents.size):
+            problems.append("the declaration of each row does not match the declarations")
+        if problems:
+            raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
 
 
 def _spans(texts: list[str]) -> np.ndarray:
@@ -208,3 +277,10 @@ def _spans(texts: list[str]) -> np.ndarray:
         spans = sentence_spans(text) or [(0, len(text))]
         rows.extend((row, start, end) for start, end in spans)
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of ``range(starts[i], ends[i])`` for each i, vectorised."""
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return (np.arange(int(lengths.sum())) + offsets).astype(np.int64)

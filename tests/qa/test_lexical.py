@@ -6,7 +6,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from qa.lexical import B, K1, LexicalIndex, tokenize
+from qa.lexical import B, K1, LexicalIndex, shared_terms, tokenize
 
 CORPUS = [
     "NATO leaders met in Chicago and welcomed Georgia's progress towards NATO membership.",
@@ -46,6 +46,30 @@ def test_scores_equal_a_hand_written_bm25(query: str, k1: float, b: float) -> No
     docs = [tokenize(t) for t in CORPUS]
     expected = reference_bm25(docs, tokenize(query), k1=k1, b=b)
     np.testing.assert_allclose(index.scores(tokenize(query)), expected, rtol=1e-5)
+
+
+def reference_coverage(docs: list[list[str]], query: list[str]) -> list[float]:
+    """Share of the query's (unique, known) idf mass each document holds."""
+    n = len(docs)
+    terms = [t for t in dict.fromkeys(query) if any(t in d for d in docs)]
+    idf = {t: math.log(1 + (n - sum(t in d for d in docs) + 0.5) / (sum(t in d for d in docs) + 0.5)) for t in terms}
+    total = sum(idf.values())
+    return [sum(idf[t] for t in terms if t in d) / total if total else 0.0 for d in docs]
+
+
+@pytest.mark.parametrize("query", ["Georgia member", "NATO NATO Chicago", "Russia Alliance concern zebra", "zebra", ""])
+def test_coverage_equals_a_hand_written_reference(query: str) -> None:
+    index = LexicalIndex.build(CORPUS)
+    docs = [tokenize(t) for t in CORPUS]
+    expected = reference_coverage(docs, tokenize(query))
+    np.testing.assert_allclose(index.coverage(tokenize(query)), expected, rtol=1e-5, atol=1e-7)
+
+
+def test_shared_terms_keep_document_metadata_and_drop_section_headings() -> None:
+    fields = ["G20 Bali Declaration 2022 Climate", "G20 Bali Declaration 2022 Health", "NATO Chicago 2012 Afghanistan"]
+    terms, row_group = shared_terms(fields, ["g20", "g20", "nato"])
+    assert terms == [["g20", "bali", "declar", "2022"], ["nato", "chicago", "2012", "afghanistan"]]
+    assert row_group.tolist() == [0, 0, 1]
 
 
 def test_unknown_or_empty_query_scores_zero() -> None:

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from qa.fusion import Weights
 from qa.retrieval import HybridIndex, Ranked
 
 
@@ -15,8 +16,15 @@ def texts(tiny_passages) -> list[str]:
 
 @pytest.fixture
 def index(texts, tiny_passages, fake_encoder) -> HybridIndex:
-    fields = [f"{p['title']} {p['place']} {p['date'][:4]}" for p in tiny_passages]
-    return HybridIndex.build(texts, fake_encoder, fields=fields)
+    return HybridIndex.build(texts, fake_encoder, fields=_fields(tiny_passages), groups=_groups(tiny_passages))
+
+
+def _fields(passages) -> list[str]:
+    return [f"{p['title']} {p['place']} {p['date'][:4]}" for p in passages]
+
+
+def _groups(passages) -> list[str]:
+    return [p["doc_id"] for p in passages]
 
 
 @pytest.mark.parametrize(
@@ -111,3 +119,43 @@ def test_settings_record_the_build(index) -> None:
     settings = index.settings
     assert settings["paragraphs"] == 5 and settings["dimension"] == 64
     assert settings["bm25"]["k1"] > 0
+
+
+def test_question_naming_a_declaration_favours_its_paragraphs(index) -> None:
+    ev = index.evidence("What was said in Vientiane?", k=5)
+    by_row = dict(zip(ev.rows.tolist(), ev.document.tolist()))
+    assert by_row == {0: 0.0, 1: 0.0, 2: 0.0, 3: 1.0, 4: 1.0}
+    assert index.evidence("Georgia", k=5).document.tolist() == [0.0] * 5
+
+
+def test_without_groups_there_is_no_document_match(texts, tiny_passages, fake_encoder, tmp_path) -> None:
+    plain = HybridIndex.build(texts, fake_encoder, fields=_fields(tiny_passages))
+    assert plain.evidence("Vientiane", k=5).document.tolist() == [0.0] * 5
+    plain.save(tmp_path)
+    assert HybridIndex.load(tmp_path, fake_encoder).search("Vientiane", k=5) == plain.search("Vientiane", k=5)
+
+
+def test_evidence_lists_every_sentence_of_every_candidate(index, texts) -> None:
+    ev = index.evidence("NATO", k=5)
+    assert sorted(ev.rows.tolist()) == [0, 1, 2, 3, 4]
+    assert len(ev.sentences) == ev.first[-1] == len(ev.sentence_cos) == len(ev.sentence_coverage)
+    assert ev.sentences.tolist() == list(range(len(ev.sentences)))  # every row's sentences, in order
+
+
+def test_a_narrow_candidate_set_still_returns_k_hits(texts, tiny_passages, fake_encoder) -> None:
+    narrow = HybridIndex.build(texts, fake_encoder, fields=_fields(tiny_passages))
+    narrow.weights = Weights(candidates=1)
+    hits = narrow.search("Will Georgia become a member of NATO?", k=3)
+    assert len(hits) == 3 and hits[0].row == 1
+    assert len(narrow.search("Georgia", k=1)) == 1
+
+
+def test_candidates_come_from_each_signal(fake_encoder) -> None:
+    texts = [f"Filler paragraph number {i} about trade." for i in range(30)]
+    texts[7] = "The Alliance discussed Georgia and its membership."
+    texts[19] = "Georgia membership Georgia membership."
+    index = HybridIndex.build(texts, fake_encoder)
+    index.weights = Weights(candidates=2)
+    ev = index.evidence("Georgia membership", k=1)
+    assert {7, 19} <= set(ev.rows.tolist()) and len(ev.rows) <= 6
+    assert index.search("Georgia membership", k=1)[0].row in (7, 19)
