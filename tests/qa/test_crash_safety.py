@@ -50,14 +50,14 @@ def test_kill_minus_nine_at_random_moments_never_breaks_the_index(tmp_path: Path
     corpus, index = _corpus(tmp_path / "corpus"), tmp_path / "index"
     Library.open(corpus, index, encoder=fake_encoder)  # a good index to protect
     started = time.perf_counter()
-    assert _spawn(corpus, index).wait(timeout=120) == 0
+    assert _spawn(corpus, index).wait(timeout=600) == 0
     full = time.perf_counter() - started
     rng = random.Random(20261121)
     for _ in range(12):
         proc = _spawn(corpus, index)
         time.sleep(rng.uniform(0.0, full))
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
+        proc.wait(timeout=600)
         lib = Library.open(corpus, index, encoder=fake_encoder)
         assert not lib.report.built, lib.report.reason  # the previous index was intact
         hit = lib.search("zebra crossing protocol", k=1)[0]
@@ -70,7 +70,7 @@ def test_two_processes_building_at_once_both_end_with_a_good_index(tmp_path: Pat
     corpus, index = _corpus(tmp_path / "corpus", docs=20), tmp_path / "index"
     procs = [_spawn(corpus, index) for _ in range(2)]
     for proc in procs:
-        out, err = proc.communicate(timeout=180)
+        out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
         assert "built" in out
     lib = Library.open(corpus, index, encoder=fake_encoder)
