@@ -1,4 +1,4 @@
-"""The `qa` command: ask, index, list, eval, serve. A thin shell: parse, call the library, print.
+"""The `qa` command: ask, index, list, eval, serve, bench. A thin shell: parse, call the library, print.
 
 Exit codes: 0 ok, 1 error (one sentence on stderr, no traceback), 2 usage.
 """
@@ -145,9 +145,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from qa.web import serve
+    from qa.web import main as serve_chat
 
-    serve(host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index, model=args.model)
+    serve_chat(host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index, model=args.model)
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from qa.benchmark import DEFAULT_QUESTIONS, load_questions, run
+    from qa.library import default_corpus_dir
+
+    questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
+    report = run(Path(args.corpus) if args.corpus else default_corpus_dir(), questions,
+                 model=args.model, quick=args.quick, cold_runs=args.cold_runs, web=not args.no_web,
+                 progress=sys.stderr.isatty())
+    print(json.dumps(report, indent=2))
     return EXIT_OK
 
 
@@ -208,6 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
     serve.add_argument("--port", type=_positive_int, default=None, help="port (env GRADIO_SERVER_PORT; default 7860)")
     serve.set_defaults(func=cmd_serve)
+
+    bench = sub.add_parser("bench", help="measure latency, cold start, (re)index time and memory; prints JSON")
+    bench.add_argument("--questions", default=None, metavar="FILE.jsonl",
+                       help="questions to time (default: eval/declarations.jsonl)")
+    bench.add_argument("--quick", action="store_true", help="fewer questions and cold runs")
+    bench.add_argument("--cold-runs", type=int, default=5, metavar="N", help="fresh `qa ask` processes (default 5; 0 skips)")
+    bench.add_argument("--no-web", action="store_true", help="do not start the web app to read its memory")
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -18,9 +18,8 @@ from starlette.testclient import TestClient
 
 from qa.library import Library
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # app.py sits at the repository root, outside the package
-import app  # noqa: E402
+from qa import host_check
+from qa import web as app
 
 HIT_FIELDS = {"doc_id", "title", "date", "place", "paragraph", "text", "highlight", "score", "citation"}
 
@@ -37,19 +36,19 @@ def _free_port() -> int:
      ("evil.example:80", "evil.example"), ("", ""), ("[::1", "[::1")],
 )
 def test_hostname_of_a_host_header(header: str, host: str) -> None:
-    assert app._hostname(header) == host
+    assert host_check._hostname(header) == host
 
 
 def test_allowed_hosts_are_loopback_the_served_host_and_extras() -> None:
-    assert app.allowed_hosts("127.0.0.1", "") == {"localhost", "127.0.0.1", "::1"}
-    assert "qa.internal" in app.allowed_hosts("qa.internal", "")
-    assert "0.0.0.0" not in app.allowed_hosts("0.0.0.0", "")
-    assert "box.lan" in app.allowed_hosts("0.0.0.0", " box.lan, ")
+    assert host_check.allowed_hosts("127.0.0.1", "") == {"localhost", "127.0.0.1", "::1"}
+    assert "qa.internal" in host_check.allowed_hosts("qa.internal", "")
+    assert "0.0.0.0" not in host_check.allowed_hosts("0.0.0.0", "")
+    assert "box.lan" in host_check.allowed_hosts("0.0.0.0", " box.lan, ")
 
 
 def test_host_check_refuses_foreign_hosts_and_uploads() -> None:
     inner = Starlette(routes=[Route("/{path:path}", lambda request: PlainTextResponse("ok"), methods=["GET", "POST"])],
-                      middleware=[Middleware(app.HostCheck, allowed_hosts=app.allowed_hosts("127.0.0.1", ""))])
+                      middleware=[Middleware(host_check.HostCheck, allowed_hosts=host_check.allowed_hosts("127.0.0.1", ""))])
     client = TestClient(inner, base_url="http://127.0.0.1:7860")
     assert client.get("/").text == "ok"
     refused = client.get("/", headers={"host": "rebind.evil.example:7860"})
@@ -85,7 +84,7 @@ def test_filters_from_the_page_keep_k_in_range(k, expected: int) -> None:
 
 def _root_conftest():
     """tests/conftest.py by path: `import conftest` may find another folder's conftest."""
-    spec = importlib.util.spec_from_file_location("tests_root_conftest", Path(__file__).with_name("conftest.py"))
+    spec = importlib.util.spec_from_file_location("tests_root_conftest", Path(__file__).parents[1] / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
