@@ -93,7 +93,10 @@ def load_squad(path: Path) -> Dataset:
 
 
 def load_declarations(path: Path) -> Dataset | None:
-    """The bundled corpus's paragraphs and the answerable questions of eval/declarations.jsonl."""
+    """The bundled corpus's paragraphs and the answerable questions of eval/declarations.jsonl.
+
+    A question's gold is any paragraph it lists, under ``paragraphs`` or in an ``also`` entry.
+    """
     if not path.exists():
         print(f"note: {path.relative_to(ROOT)} is not there yet; skipping the declarations dataset", file=sys.stderr)
         return None
@@ -111,7 +114,8 @@ def load_declarations(path: Path) -> Dataset | None:
         if row.get("answerable") is False or not row.get("paragraphs"):
             skipped += 1
             continue
-        questions.append(Question(row["question"], frozenset((row["doc_id"], str(p)) for p in row["paragraphs"])))
+        golds = [row, *row.get("also", [])]  # "also": the same answer in another declaration
+        questions.append(Question(row["question"], frozenset((g["doc_id"], str(p)) for g in golds for p in g["paragraphs"])))
     note = f"{path.name}: {len(questions)} answerable questions ({skipped} unanswerable or blank lines left out)"
     return Dataset("declarations", passages, questions, note=note)
 
