@@ -1,7 +1,8 @@
-"""Evaluating retrieval and abstention: question files, the system's outcomes, and metrics.
+"""Evaluating retrieval and abstention: typed outcomes of a system, and the metrics over them.
 
-The metrics are pure functions of typed outcomes, so they are tested on hand-made rankings;
-:func:`run_questions` and :func:`run_squad` are the only parts that ask a library.
+The metrics are pure functions of outcomes, so they are tested on hand-made rankings;
+:func:`run_questions` and :func:`run_squad` are the only parts that ask a library. Reading
+question files is :mod:`qa.eval_files`; the text report is :mod:`qa.eval_report`.
 
 Example:
     >>> lib = Library.open()
