@@ -65,17 +65,23 @@ def test_eval_json_counts_the_questions(run, library, tmp_path: Path) -> None:
     assert report["abstention"]["recall"] == 1.0  # banana bread is far from every declaration
 
 
-def test_eval_rejects_a_bad_file_with_line_numbers(run, library, tmp_path: Path) -> None:
+def test_eval_rejects_unknown_paragraphs_with_line_numbers(run, library, tmp_path: Path) -> None:
     rows = [QUESTIONS[0], {"question": "x", "doc_id": "nato-2099", "paragraphs": ["1"]},
             {"question": "y", "doc_id": "nato-chicago-summit-2012", "paragraphs": ["999"]}]
-    path = _jsonl(tmp_path, rows)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write("{not json\n")
+    result = run("eval", str(_jsonl(tmp_path, rows)))
+    assert result.returncode == 1
+    assert "has 2 bad lines" in result.stderr
+    assert "line 2: unknown doc_id 'nato-2099' (did you mean 'nato-chicago-summit-2012'?)" in result.stderr
+    assert "line 3: nato-chicago-summit-2012 has no paragraph '999'" in result.stderr
+    assert "Traceback" not in result.stderr and not result.stdout
+
+
+def test_eval_rejects_malformed_lines_before_loading_the_index(run, tmp_path: Path) -> None:
+    path = tmp_path / "questions.jsonl"
+    path.write_text(json.dumps(QUESTIONS[0]) + '\n{"question": "x"}\n{not json\n', encoding="utf-8")
     result = run("eval", str(path))
     assert result.returncode == 1
-    assert "line 2: unknown doc_id 'nato-2099'" in result.stderr
-    assert "line 3: nato-chicago-summit-2012 has no paragraph '999'" in result.stderr
-    assert "line 4: invalid JSON" in result.stderr
+    assert 'line 2: missing "doc_id"' in result.stderr and "line 3: invalid JSON" in result.stderr
     assert "Traceback" not in result.stderr and not result.stdout
 
 
