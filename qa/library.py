@@ -416,18 +416,22 @@ def _build(
     store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, reason: str, progress: bool
 ) -> tuple[HybridIndex, BuildReport]:
     from embeddings.cache import CachingEncoder
+    from qa.sentence_cache import SentenceCache
 
     started = time.perf_counter()
     store.sweep(keep=store.current())  # half-written builds of crashed processes
     caching = CachingEncoder(encoder, store.root / "embedding-cache")
+    sentences = SentenceCache(store.root / "sentence-cache")
     rows = [(d, p) for d in reading.declarations for p in d.paragraphs]
     if progress:
         print(f"qa: indexing {len(rows)} paragraphs ({reason})…", file=sys.stderr)
     index = HybridIndex.build(
-        [p.text for _, p in rows], caching, fields=[_fields(d, p) for d, p in rows], progress=progress
+        [p.text for _, p in rows], caching, fields=[_fields(d, p) for d, p in rows], split=sentences.split,
+        progress=progress,
     )
     folder = store.new_build()
     try:
+        sentences.save()
         names = index.save(folder)
         manifest = Manifest(
             format=FORMAT_VERSION,

@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -83,6 +84,7 @@ class HybridIndex:
         *,
         fields: list[str] | None = None,
         groups: list[str] | None = None,
+        split: Callable[[str], list[tuple[int, int]]] | None = None,
         progress: bool = False,
     ) -> HybridIndex:
         """Split paragraphs into sentences, embed both, and index both for BM25.
@@ -94,6 +96,8 @@ class HybridIndex:
                 also matches, so "What did NATO say in Chicago?" finds the right declaration.
             groups: The declaration of each paragraph (e.g. its doc_id). With ``fields``, a
                 question naming a declaration's metadata favours that declaration's paragraphs.
+            split: Sentence spans of one paragraph; None means :func:`sentence_spans` (the
+                library passes a cached one, so a re-index splits only changed paragraphs).
             progress: Show the encoder's progress bar.
 
         Raises:
@@ -102,7 +106,7 @@ class HybridIndex:
         for name, values in (("fields", fields), ("groups", groups)):
             if values is not None and len(values) != len(texts):
                 raise ValueError(f"{name} has {len(values)} entries for {len(texts)} texts; give one per text.")
-        spans = _spans(texts)
+        spans = _spans(texts, split or sentence_spans)
         sentence_texts = [texts[r][s:e] for r, s, e in spans]
         vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
         documents, row_groups = None, None
@@ -270,11 +274,11 @@ class _Parts:
             raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
 
 
-def _spans(texts: list[str]) -> np.ndarray:
+def _spans(texts: list[str], split: Callable[[str], list[tuple[int, int]]]) -> np.ndarray:
     """(sentences, 3) array of row, start, end; every paragraph gets at least one sentence."""
     rows = []
     for row, text in enumerate(texts):
-        spans = sentence_spans(text) or [(0, len(text))]
+        spans = split(text) or [(0, len(text))]
         rows.extend((row, start, end) for start, end in spans)
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
 
