@@ -188,7 +188,8 @@ class Library:
         encoder = encoder or Encoder(model)
         rows = [(d, p) for d in declarations for p in d.paragraphs]
         index = HybridIndex.build(
-            [p.text for _, p in rows], encoder, fields=[_fields(d, p) for d, p in rows], progress=progress
+            [p.text for _, p in rows], encoder, fields=[_fields(d, p) for d, p in rows],
+            groups=[d.doc_id for d, _ in rows], progress=progress,
         )
         return cls(declarations, index)
 
@@ -426,8 +427,8 @@ def _build(
     if progress:
         print(f"qa: indexing {len(rows)} paragraphs ({reason})…", file=sys.stderr)
     index = HybridIndex.build(
-        [p.text for _, p in rows], caching, fields=[_fields(d, p) for d, p in rows], split=sentences.split,
-        progress=progress,
+        [p.text for _, p in rows], caching, fields=[_fields(d, p) for d, p in rows],
+        groups=[d.doc_id for d, _ in rows], split=sentences.split, progress=progress,
     )
     folder = store.new_build()
     try:
