@@ -31,7 +31,7 @@ from qa.questions import check_doc_ids, check_k, clean_question
 from qa.catalog import CATALOG_NAME, load_catalog
 
 from qa.reading import CorpusReading, SkippedFile, read_corpus, read_declaration
-from qa.retrieval import HybridIndex, Ranked
+from qa.retrieval import INDEX_FORMAT, HybridIndex, Ranked
 from qa.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -406,6 +406,8 @@ def _try_load(store: IndexStore, encoder, wanted: str) -> tuple[HybridIndex | No
             return None, f"model changed ({manifest.model} -> {encoder.name})"
         if manifest.corpus_hash != wanted:
             return None, "corpus changed"
+        if manifest.settings.get("index_format") != INDEX_FORMAT:
+            return None, "index format changed"
         store.verify(folder, manifest)
         return HybridIndex.load(folder, encoder), "up to date"
     except (DamagedIndexError, OSError, ValueError) as exc:

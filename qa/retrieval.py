@@ -25,6 +25,8 @@ _SENTENCE_VECTORS = "sentence_vectors.faiss"
 _SENTENCE_SPANS = "sentence_spans.npy"  # (sentences, 3) int64: row, start, end
 _ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
 _SETTINGS = "retrieval.json"
+#: What a build writes and means; bump it when that changes, and every older index is rebuilt.
+INDEX_FORMAT = 2
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
 
 
@@ -64,6 +66,7 @@ class HybridIndex:
     def settings(self) -> dict[str, object]:
         """The parameters that built this index (recorded in the manifest)."""
         return {
+            "index_format": INDEX_FORMAT,
             "encoder": getattr(self.encoder, "name", type(self.encoder).__name__),
             "dimension": self._p.paragraph_vectors.dimension,
             "paragraphs": self.size,

@@ -207,3 +207,13 @@ def test_an_in_memory_library_cannot_add(tiny_passages, fake_encoder, tmp_path: 
     lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
     with pytest.raises(InvalidOptionError, match="in-memory"):
         lib.add(tmp_path / "x.txt")
+
+
+def test_an_index_of_an_older_format_is_rebuilt(corpus: Path, tmp_path: Path, fake_encoder, monkeypatch) -> None:
+    import qa.library
+
+    index = tmp_path / "index"
+    Library.open(corpus, index, encoder=fake_encoder)
+    monkeypatch.setattr(qa.library, "INDEX_FORMAT", -1)
+    lib = Library.open(corpus, index, encoder=fake_encoder)
+    assert lib.report.built and lib.report.reason == "index format changed"
