@@ -86,16 +86,17 @@ def cold_start(corpus: Path, index: Path, question: str, *, runs: int, model: st
     ask = [sys.executable, "-m", "qa.cli", "--corpus", str(corpus), "--index", str(index),
            *(["--model", model] if model else []), "ask", question]
     floor = [sys.executable, "-c", IMPORT_FLOOR]
-    pointer = (index / "CURRENT").read_bytes()
     commands = {"qa_ask": ask, "import_sentence_transformers": floor}
     for command in commands.values():
-        run_timed(command)
+        run_timed(command)  # also rebuilds the index if the code changed since it was built
+    pointer = (index / "CURRENT").read_bytes()
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
     for i in range(runs):
         for name in sorted(commands, reverse=bool(i % 2)):  # alternate which goes first
             samples[name].append(run_timed(commands[name]))
     report: dict[str, object] = {"runs": runs, **{name: _summary(s) for name, s in samples.items()}}
-    report["index_rebuilt"] = (index / "CURRENT").read_bytes() != pointer  # True would void the numbers
+    # True means a timed `qa ask` built an index instead of loading it, which voids its numbers.
+    report["index_rebuilt"] = (index / "CURRENT").read_bytes() != pointer
     return report
 
 
