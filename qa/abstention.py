@@ -10,14 +10,14 @@ Calibration (benchmarks/calibrate_abstention.py, bundled corpus, all-MiniLM-L6-v
 eval/calibration.jsonl (39 answerable, 21 unanswerable questions written for calibrating)
 plus 500 SQuAD questions asked of the declarations (Wikipedia topics: off-topic). The highest
 threshold refusing at most 5% of the answerable ones is 0.45: it refuses 1 of 39 answerable,
-20 of 21 unanswerable and 95.4% of the SQuAD questions. 0.40 refused the same 1 of 39 but
-only 88.6% of SQuAD; 0.46 refuses 2 of 39.
+20 of 21 unanswerable and 95.6% of the SQuAD questions. 0.40 refused the same 1 of 39 but
+only 88.8% of SQuAD; 0.46 refuses 2 of 39.
 
 Reported, not tuned on, at 0.45: on eval/declarations.jsonl 7.0% of the 215 answerable
 questions are refused (mostly acronyms and names the model does not know: "YSEALI",
 "AN-IUU", "Lobito Corridor"), and 16 of 26 unanswerable (10 of the 11 off-topic ones, 6 of the
 15 near misses such as "Finland's accession to NATO", which a similarity threshold cannot
-tell apart); 93.0% of a second, disjoint sample of 500 SQuAD questions are refused.
+tell apart); 93.2% of a second, disjoint sample of 500 SQuAD questions are refused.
 """
 
 from __future__ import annotations
