@@ -210,10 +210,10 @@ def test_an_in_memory_library_cannot_add(tiny_passages, fake_encoder, tmp_path: 
 
 
 def test_an_index_of_an_older_format_is_rebuilt(corpus: Path, tmp_path: Path, fake_encoder, monkeypatch) -> None:
-    import qa.library
+    import qa.indexing
 
     index = tmp_path / "index"
     Library.open(corpus, index, encoder=fake_encoder)
-    monkeypatch.setattr(qa.library, "INDEX_FORMAT", -1)
+    monkeypatch.setattr(qa.indexing, "INDEX_FORMAT", -1)
     lib = Library.open(corpus, index, encoder=fake_encoder)
     assert lib.report.built and lib.report.reason == "index format changed"
