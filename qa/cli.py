@@ -1,4 +1,4 @@
-"""The `qa` command: ask, index, list, eval, serve, bench. A thin shell: parse, call the library, print.
+"""The `qa` command: ask, index, list, add, remove, eval, bench, serve. A thin shell: parse, call the library, print.
 
 Exit codes: 0 ok, 1 error (one sentence on stderr, no traceback), 2 usage.
 """
