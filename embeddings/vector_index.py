@@ -24,7 +24,6 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa.errors import DamagedIndexError, InvalidOptionError
 
 
 class IndexKind(Enum):
@@ -180,7 +179,7 @@ class VectorIndex:
         """
         matrix = self._queries(queries)
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
+            raise _invalid(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
         bitmap, n_allowed = self._bitmap(allowed)
         width = min(int(k), n_allowed)
         if width == 0 or len(matrix) == 0:
@@ -229,7 +228,7 @@ class VectorIndex:
         """The stored vectors of ``ids`` as an (len(ids), d) float32 array."""
         wanted = np.asarray(ids, dtype=np.int64).reshape(-1)
         if wanted.size and (wanted.min() < 0 or wanted.max() >= self.count):
-            raise InvalidOptionError(
+            raise _invalid(
                 f"ids must lie in 0..{self.count - 1}; got {wanted.min()}..{wanted.max()}. Pass row numbers of this index."
             )
         if not wanted.size:
@@ -277,21 +276,21 @@ class VectorIndex:
         path = Path(path)
         fix = "Rebuild the index (qa index)."
         if not path.is_file():
-            raise DamagedIndexError(f"The vector index file {path} is missing. {fix}")
+            raise _damaged(f"The vector index file {path} is missing. {fix}")
         try:
             flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if mmap else 0
             index = faiss.read_index(str(path), flags)  # already downcast to its class
         except (RuntimeError, MemoryError, ValueError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise DamagedIndexError(f"The vector index file {path} cannot be read ({reason}). {fix}") from exc
+            raise _damaged(f"The vector index file {path} cannot be read ({reason}). {fix}") from exc
         kind = _kind_of(index)
         if kind is None or index.metric_type != faiss.METRIC_INNER_PRODUCT:
-            raise DamagedIndexError(
+            raise _damaged(
                 f"The vector index file {path} holds a {type(index).__name__}, not an inner-product "
                 f"index of kind {', '.join(k.value for k in IndexKind)}. {fix}"
             )
         if index.d != dimension or index.ntotal != count:
-            raise DamagedIndexError(
+            raise _damaged(
                 f"The vector index file {path} holds {index.ntotal} vectors of dimension {index.d}; "
                 f"the manifest expects {count} of dimension {dimension}. {fix}"
             )
@@ -304,12 +303,12 @@ class VectorIndex:
         if matrix.ndim == 1:
             matrix = matrix[None, :]
         if matrix.ndim != 2 or matrix.shape[1] != self.dimension:
-            raise InvalidOptionError(
+            raise _invalid(
                 f"Query vectors must have {self.dimension} dimensions like the index; got shape "
                 f"{np.shape(queries)}. Encode queries with the model that built the index."
             )
         if not np.isfinite(matrix).all():
-            raise InvalidOptionError("Query vectors must be finite; got NaN or infinity. Check the encoder output.")
+            raise _invalid("Query vectors must be finite; got NaN or infinity. Check the encoder output.")
         return np.ascontiguousarray(matrix)
 
     def _bitmap(self, allowed: np.ndarray | None) -> tuple[np.ndarray | None, int]:
@@ -319,20 +318,20 @@ class VectorIndex:
         values = np.asarray(allowed)
         if values.dtype == bool:
             if values.shape != (self.count,):
-                raise InvalidOptionError(
+                raise _invalid(
                     f"A bool 'allowed' mask needs one entry per vector ({self.count}); got shape "
                     f"{values.shape}. Pass a mask of length count or an array of ids."
                 )
             mask = values
         else:
             if values.size and (not np.issubdtype(values.dtype, np.integer) or values.ndim != 1):
-                raise InvalidOptionError(
+                raise _invalid(
                     f"'allowed' must be a bool mask or a 1-D array of integer ids; got dtype "
                     f"{values.dtype} and shape {values.shape}."
                 )
             ids = values.astype(np.int64).reshape(-1)
             if ids.size and (ids.min() < 0 or ids.max() >= self.count):
-                raise InvalidOptionError(
+                raise _invalid(
                     f"'allowed' ids must lie in 0..{self.count - 1}; got {ids.min()}..{ids.max()}. "
                     "Pass row numbers of this index."
                 )
@@ -341,17 +340,32 @@ class VectorIndex:
         return np.packbits(mask, bitorder="little"), int(mask.sum())
 
 
+# qa.retrieval imports this module and qa/__init__ imports qa.retrieval, so importing qa.errors
+# at the top would make `import embeddings.vector_index` (before qa) circular; as in
+# embeddings/encoder.py, the error classes are imported when an error is raised.
+def _invalid(message: str) -> Exception:
+    from qa.errors import InvalidOptionError
+
+    return InvalidOptionError(message)
+
+
+def _damaged(message: str) -> Exception:
+    from qa.errors import DamagedIndexError
+
+    return DamagedIndexError(message)
+
+
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     """``vectors`` as a C-contiguous float32 matrix of unit rows, or a clear error."""
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
     if matrix.ndim != 2 or matrix.shape[1] == 0:
-        raise InvalidOptionError(f"Vectors must be a 2-D (n, d) array; got shape {matrix.shape}.")
+        raise _invalid(f"Vectors must be a 2-D (n, d) array; got shape {matrix.shape}.")
     if not np.isfinite(matrix).all():
-        raise InvalidOptionError("Vectors must be finite; got NaN or infinity. Check the encoder output.")
+        raise _invalid("Vectors must be finite; got NaN or infinity. Check the encoder output.")
     norms = np.linalg.norm(matrix, axis=1)
     # 1e-3 allows float32 rounding in the encoder; anything further is a missing normalisation.
     if norms.size and np.abs(norms - 1.0).max() > 1e-3:
-        raise InvalidOptionError(
+        raise _invalid(
             f"Vectors must be L2-normalised so inner product is cosine; got norms from "
             f"{norms.min():.4f} to {norms.max():.4f}. Encode with normalize_embeddings=True."
         )

@@ -184,3 +184,12 @@ def test_load_rejects_l2_index(tmp_path: Path, vectors: np.ndarray) -> None:
     faiss.write_index(l2, str(tmp_path / "l2.faiss"))
     with pytest.raises(DamagedIndexError, match="not an inner-product index"):
         VectorIndex.load(tmp_path / "l2.faiss", dimension=DIM, count=500)
+
+
+def test_imports_before_qa() -> None:
+    """qa imports this module; importing it first must not be circular."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import embeddings.vector_index"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
