@@ -242,7 +242,6 @@ class Project:
     """This project: ``qa.Library.from_passages`` then ``search``."""
 
     name = "qa"
-    keep_metadata = True
 
     def load(self, model: str, batch_size: int) -> None:
         from embeddings.encoder import Encoder
@@ -253,19 +252,28 @@ class Project:
     def index(self, passages: list[dict[str, str]]) -> None:
         import qa
 
-        keys = ("doc_id", "paragraph", "text") if not self.keep_metadata else None
-        rows = [{k: v for k, v in p.items() if keys is None or k in keys} for p in passages]
-        self._library = qa.Library.from_passages(rows, encoder=self._encoder)
+        self._library = qa.Library.from_passages(passages, encoder=self._encoder)
 
     def search(self, question: str) -> list[tuple[str, str]]:
         return [(hit.doc_id, hit.paragraph) for hit in self._library.search(question, k=K)]
 
 
 class ProjectTextOnly(Project):
-    """This project given the paragraph text alone, as the peers are (no title, date, place)."""
+    """This project given the paragraph text alone, as the peers are.
+
+    Its doc ids are opaque too: qa uses the doc id as the title when none is given, and an id
+    like "nato-chicago-summit-2012" names issuer, place and year.
+    """
 
     name = "qa-text-only"
-    keep_metadata = False
+
+    def index(self, passages: list[dict[str, str]]) -> None:
+        opaque = {doc_id: f"doc-{n}" for n, doc_id in enumerate(dict.fromkeys(p["doc_id"] for p in passages))}
+        self._real = {v: k for k, v in opaque.items()}
+        super().index([{"doc_id": opaque[p["doc_id"]], "paragraph": p["paragraph"], "text": p["text"]} for p in passages])
+
+    def search(self, question: str) -> list[tuple[str, str]]:
+        return [(self._real[doc_id], paragraph) for doc_id, paragraph in super().search(question)]
 
 
 PEERS = {cls.name: cls for cls in (RankBM25, FlatFaiss, Txtai, Haystack, Project, ProjectTextOnly)}
