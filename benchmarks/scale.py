@@ -42,6 +42,8 @@ FLAT_LATENCY_BUDGET_S = 15.0
 RECALL_QUERIES = 500
 #: Paragraphs whose tokenisation is timed; the rest is extrapolated (it is linear, per text).
 TOKENIZE_SAMPLE = 20_000
+#: Share of ids a filtered search may return, as when a question names a year or a declaration.
+FILTER_FRACTION = 0.1
 #: efSearch (HNSW) and nprobe (IVF) tried with --sweep.
 SWEEP = {"hnsw": [16, 32, 64, 128, 256, 512, 1024], "ivf": [8, 16, 32, 64, 128, 256]}
 
@@ -58,6 +60,8 @@ class VectorRow:
     p95_ms: float
     recall_at_10: float
     effort: int
+    filtered_p50_ms: float  # with `allowed` = a random FILTER_FRACTION of the ids
+    filtered_recall_at_10: float
     sweep: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -237,25 +241,40 @@ def recall_at_k(found: np.ndarray, exact: np.ndarray) -> float:
     return round(float(np.sum(hits) / exact.size), 4)
 
 
-def bench_kind(kind: IndexKind, vectors: np.ndarray, queries: np.ndarray, exact: np.ndarray, sweep: bool) -> VectorRow:
+@dataclass
+class Workload:
+    """Vectors, held-out queries, and the exact answers an index is checked against."""
+
+    vectors: np.ndarray
+    queries: np.ndarray
+    exact: np.ndarray  # (queries, K) ids
+    allowed: np.ndarray  # bool mask for the filtered search
+    exact_filtered: np.ndarray
+
+
+def bench_kind(kind: IndexKind, work: Workload, sweep: bool) -> VectorRow:
     before = rss_mib()
     start = time.perf_counter()
-    index = VectorIndex.build(vectors, kind=kind)
+    index = VectorIndex.build(work.vectors, kind=kind)
     build_s = time.perf_counter() - start
     added = rss_mib() - before
     with tempfile.TemporaryDirectory() as folder:
         index.save(Path(folder) / "vectors.faiss")
         file_mib = (Path(folder) / "vectors.faiss").stat().st_size / 2**20
+    queries = work.queries
     probe = time_each(lambda q: index.search(q, K), queries[:3])
     budget = max(20, min(LATENCY_QUERIES, int(FLAT_LATENCY_BUDGET_S / max(np.median(probe), 1e-6))))
     p50, p95 = percentiles_ms(time_each(lambda q: index.search(q, K), queries[:budget]))
+    filtered_p50, _ = percentiles_ms(time_each(lambda q: index.search(q, K, allowed=work.allowed), queries[:budget]))
     _, found = index.search(queries, K)
+    _, found_filtered = index.search(queries, K, allowed=work.allowed)
     row = VectorRow(kind.value, round(build_s, 2), round(added, 1), round(file_mib, 1), p50, p95,
-                    recall_at_k(found, exact), index.effort)
+                    recall_at_k(found, work.exact), index.effort, filtered_p50,
+                    recall_at_k(found_filtered, work.exact_filtered))
     for effort in SWEEP.get(kind.value, []) if sweep else []:
         times = time_each(lambda q: index.search(q, K, effort=effort), queries[:LATENCY_QUERIES])
         _, found = index.search(queries, K, effort=effort)
-        row.sweep.append({"effort": effort, "p50_ms": percentiles_ms(times)[0], "recall_at_10": recall_at_k(found, exact)})
+        row.sweep.append({"effort": effort, "p50_ms": percentiles_ms(times)[0], "recall_at_10": recall_at_k(found, work.exact)})
     return row
 
 
@@ -265,16 +284,19 @@ def bench_size(size: int, kinds: list[str], shape: str, sweep: bool) -> SizeResu
     gen = SyntheticVectors(size, SHAPES[shape], seed=1)
     vectors = gen.sample(size)
     queries = gen.queries(vectors, max(RECALL_QUERIES, LATENCY_QUERIES))
+    allowed = rng.random(size) < FILTER_FRACTION
     exact_index = VectorIndex.build(vectors, kind=IndexKind.FLAT)
     _, exact = exact_index.search(queries, K)  # batched: BLAS makes the reference cheap
+    _, exact_filtered = exact_index.search(queries, K, allowed=allowed)
     del exact_index
+    work = Workload(vectors, queries, exact, allowed, exact_filtered)
 
     def numpy_top_k(q: np.ndarray) -> None:
         scores = vectors @ q
         np.argpartition(-scores, K)[:K]
 
     numpy_p50, _ = percentiles_ms(time_each(numpy_top_k, queries[:50]))
-    rows = [bench_kind(IndexKind(k), vectors, queries, exact, sweep) for k in kinds]
+    rows = [bench_kind(IndexKind(k), work, sweep) for k in kinds]
     return SizeResult(size, shape, exact_numpy_p50_ms=numpy_p50, rows=rows,
                       peak_rss_mib=round(_status_mib("VmHWM"), 1), **lexical)
 
@@ -288,18 +310,20 @@ def _worker(args: tuple[int, list[str], str, bool]) -> dict:
 
 def markdown(results: list[dict]) -> str:
     lines = [
-        "| paragraphs | index | build s | +RSS MiB | file MiB | p50 ms | p95 ms | recall@10 |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        f"| paragraphs | index | build s | +RSS MiB | file MiB | p50 ms | p95 ms | recall@10 "
+        f"| {FILTER_FRACTION:.0%} allowed: p50 ms | recall@10 |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(f"| {r['size']:,} | bm25 (tokenise {r['bm25_tokenize_s']} s) | {r['bm25_build_s']} | "
-                     f"{r['bm25_rss_mib']} | | {r['bm25_p50_ms']} | {r['bm25_p95_ms']} | |")
-        lines.append(f"| {r['size']:,} | numpy `V @ q` | | | | {r['exact_numpy_p50_ms']} | | 1.0 |")
+                     f"{r['bm25_rss_mib']} | | {r['bm25_p50_ms']} | {r['bm25_p95_ms']} | | | |")
+        lines.append(f"| {r['size']:,} | numpy `V @ q` | | | | {r['exact_numpy_p50_ms']} | | 1.0 | | |")
         for row in r["rows"]:
             name = row["kind"] + (f" ({'efSearch' if row['kind'] == 'hnsw' else 'nprobe'}={row['effort']})"
                                   if row["kind"] != "flat" else "")
             lines.append(f"| {r['size']:,} | {name} | {row['build_s']} | {row['rss_mib']} | {row['file_mib']} | "
-                         f"{row['p50_ms']} | {row['p95_ms']} | {row['recall_at_10']} |")
+                         f"{row['p50_ms']} | {row['p95_ms']} | {row['recall_at_10']} | "
+                         f"{row['filtered_p50_ms']} | {row['filtered_recall_at_10']} |")
     sweeps = [(r["size"], row) for r in results for row in r["rows"] if row["sweep"]]
     if sweeps:
         lines += ["", "| paragraphs | index | effort | p50 ms | recall@10 |", "|---:|---|---:|---:|---:|"]
