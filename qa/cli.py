@@ -241,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as exc:  # a file or folder the library did not expect to fail
+        print(f"qa: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("qa: interrupted", file=sys.stderr)
         return EXIT_ERROR

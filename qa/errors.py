@@ -30,5 +30,9 @@ class DamagedIndexError(QAError):
     """The index folder is damaged or does not match its manifest."""
 
 
+class IndexFolderError(QAError):
+    """The index folder cannot be created or written."""
+
+
 class IndexLockedError(QAError):
     """Another process is building the index right now."""

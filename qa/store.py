@@ -25,7 +25,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from qa.errors import DamagedIndexError, IndexLockedError
+from qa.errors import DamagedIndexError, IndexFolderError, IndexLockedError
 
 #: Bumped whenever the files of a build change meaning; older builds are rebuilt.
 FORMAT_VERSION = 1
@@ -101,8 +101,19 @@ class IndexStore:
         self.builds = self.root / "builds"
 
     def lock(self, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
-        """The build lock; use as a context manager. Raises IndexLockedError on timeout."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        """The build lock; use as a context manager.
+
+        Raises:
+            IndexLockedError: On timeout (another process is building).
+            IndexFolderError: If the index folder cannot be created.
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexFolderError(
+                f"Cannot create the index folder {self.root} ({exc.strerror or exc}). "
+                "Choose a writable folder with --index or QA_INDEX."
+            ) from exc
         return _ClearLock(str(self.root / ".lock"), timeout=timeout)
 
     def current(self) -> Path | None:

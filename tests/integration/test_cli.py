@@ -63,6 +63,8 @@ def test_index_summarises(run) -> None:
         (("ask", "Georgia", "--doc", "nato-2099"), 1, "Unknown declaration"),
         (("ask", "Georgia", "-k", "0"), 2, "must be 1 or more"),
         (("frobnicate",), 2, "invalid choice"),
+        (("--index", "/proc/no-such-dir/index", "ask", "Georgia"), 1, "Cannot create the index folder"),
+        (("--corpus", "/no/such/corpus", "list"), 1, "does not exist"),
     ],
 )
 def test_errors_are_one_sentence_with_the_right_exit_code(run, args, code, message) -> None:

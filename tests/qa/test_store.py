@@ -69,3 +69,13 @@ def test_second_builder_gets_a_clear_lock_error(tmp_path: Path) -> None:
             # object on the same path behaves like another process here.
             with other.lock(timeout=0.1):
                 pass
+
+
+def test_an_index_folder_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
+    from qa.errors import IndexFolderError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(IndexFolderError, match="Choose a writable folder"):
+        with IndexStore(blocker / "index").lock():
+            pass
