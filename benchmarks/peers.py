@@ -199,7 +199,10 @@ class Haystack:
     name = "haystack"
 
     def load(self, model: str, batch_size: int) -> None:
-        from haystack.components.embedders import SentenceTransformersDocumentEmbedder, SentenceTransformersTextEmbedder
+        from haystack.components.embedders import (
+            SentenceTransformersDocumentEmbedder,
+            SentenceTransformersTextEmbedder,
+        )
         from haystack.utils import ComponentDevice
 
         options = {"model": model, "device": ComponentDevice.from_str("cpu"), "local_files_only": True}
@@ -220,7 +223,10 @@ class Haystack:
     def _query_pipeline(self, store):
         from haystack import Pipeline
         from haystack.components.joiners import DocumentJoiner
-        from haystack.components.retrievers.in_memory import InMemoryBM25Retriever, InMemoryEmbeddingRetriever
+        from haystack.components.retrievers.in_memory import (
+            InMemoryBM25Retriever,
+            InMemoryEmbeddingRetriever,
+        )
 
         pipeline = Pipeline()
         pipeline.add_component("text_embedder", self._text_embedder)
@@ -247,7 +253,7 @@ class Project:
         from embeddings.encoder import Encoder
 
         self._encoder = Encoder(model, batch_size=batch_size)
-        self._encoder.model  # load now, so that index time is embedding and indexing only
+        _ = self._encoder.model  # load now, so that index time is embedding and indexing only
 
     def index(self, passages: list[dict[str, str]]) -> None:
         import qa
@@ -307,7 +313,7 @@ def evaluate(built: list, questions: list[Question]) -> None:
             started = time.perf_counter()
             try:
                 found = peer.search(question.text)
-            except Exception as exc:  # a peer's error on one question is a miss, counted, not a crash
+            except Exception as exc:  # noqa: BLE001 - a peer's error on one question is a miss, counted, not a crash
                 found = []
                 result.errors += 1
                 if result.errors == 1:
@@ -343,8 +349,9 @@ def _version(name: str) -> str:
 
 def markdown(report: dict) -> str:
     head = ["peer", "R@1", "R@5", "R@20", "MRR@20", "index s", "median query ms"]
-    lines = [f"Command: `{report['command']}`  ", f"Run {report['date']} on {report['machine']}; "
-             f"model {report['model']}, batch size {report['batch_size']}, {report['threads']} thread(s).", ""]
+    run = (f"Run {report['date']} on {report['machine']}; model {report['model']}, "
+           f"batch size {report['batch_size']}, {report['threads']} thread(s).")
+    lines = [f"Command: `{report['command']}`  ", run, ""]
     lines.append(f"qa at {report['qa_revision']}. Versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()))
     for name, data in report["datasets"].items():
         lines += ["", f"## {name}", "", data["note"] + f"; {data['passages']} passages, {data['questions']} questions.", ""]
@@ -380,7 +387,7 @@ def _revision() -> str:
     import subprocess
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
     return head + (" + uncommitted changes in qa/ or embeddings/" if git("status", "--porcelain", "--", "qa", "embeddings") else "")
