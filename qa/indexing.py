@@ -132,6 +132,6 @@ def _build(
     except OSError as exc:
         raise QAError(f"Cannot write the index to {store.root}: {exc}. Choose another folder with QA_INDEX.") from exc
     # Queries go to the plain encoder: caching them would fill the cache with questions.
-    index = HybridIndex.load(folder, encoder)
+    index.encoder = encoder
     seconds = time.perf_counter() - started
     return index, BuildReport(True, reason, seconds, len(rows), embedded=caching.embedded)
