@@ -9,7 +9,7 @@ Latencies are single queries, k=10, excluding the model. Each size runs in its o
 memory figures do not mix.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000 100000 1000000] [--kinds flat hnsw ivf]
-        [--vectors declarations|topics|uniform] [--sweep] [--json results.json]
+        [--vectors declarations|topics|uniform] [--sweep] [--json results.json] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from embeddings.vector_index import IndexKind, VectorIndex  # noqa: E402
+from embeddings.vector_index import HNSW_EF_CONSTRUCTION, HNSW_M, IVF_CELLS_PER_SQRT_N, IndexKind, VectorIndex  # noqa: E402
 
 DIM = 384
 K = 10
@@ -245,6 +245,7 @@ def recall_at_k(found: np.ndarray, exact: np.ndarray) -> float:
 class Workload:
     """Vectors, held-out queries, and the exact answers an index is checked against."""
 
+    name: str  # the shape
     vectors: np.ndarray
     queries: np.ndarray
     exact: np.ndarray  # (queries, K) ids
@@ -252,15 +253,34 @@ class Workload:
     exact_filtered: np.ndarray
 
 
-def bench_kind(kind: IndexKind, work: Workload, sweep: bool) -> VectorRow:
+def built(kind: IndexKind, work: Workload, keep: Path | None) -> tuple[VectorIndex, float, float, float]:
+    """The index with its build seconds, RSS MiB added and file MiB; reused from ``keep`` if saved there."""
+    path = None
+    if keep is not None:  # the vectors are seeded, so a saved index of the same recipe is the same index
+        recipe = f"{work.name}-{len(work.vectors)}-{kind.value}-M{HNSW_M}-efc{HNSW_EF_CONSTRUCTION}-ivf{IVF_CELLS_PER_SQRT_N}"
+        path = keep / f"{recipe}.faiss"
+        if path.is_file():
+            before = rss_mib()
+            index = VectorIndex.load(path, dimension=DIM, count=len(work.vectors))
+            added = rss_mib() - before
+            build_s = json.loads(path.with_suffix(".json").read_text())["build_s"]
+            return index, build_s, added, path.stat().st_size / 2**20
     before = rss_mib()
     start = time.perf_counter()
     index = VectorIndex.build(work.vectors, kind=kind)
     build_s = time.perf_counter() - start
     added = rss_mib() - before
     with tempfile.TemporaryDirectory() as folder:
-        index.save(Path(folder) / "vectors.faiss")
-        file_mib = (Path(folder) / "vectors.faiss").stat().st_size / 2**20
+        target = path or Path(folder) / "vectors.faiss"
+        index.save(target)
+        file_mib = target.stat().st_size / 2**20
+    if path is not None:
+        path.with_suffix(".json").write_text(json.dumps({"build_s": build_s}))
+    return index, build_s, added, file_mib
+
+
+def bench_kind(kind: IndexKind, work: Workload, sweep: bool, keep: Path | None) -> VectorRow:
+    index, build_s, added, file_mib = built(kind, work, keep)
     queries = work.queries
     probe = time_each(lambda q: index.search(q, K), queries[:3])
     budget = max(20, min(LATENCY_QUERIES, int(FLAT_LATENCY_BUDGET_S / max(np.median(probe), 1e-6))))
@@ -272,36 +292,42 @@ def bench_kind(kind: IndexKind, work: Workload, sweep: bool) -> VectorRow:
                     recall_at_k(found, work.exact), index.effort, filtered_p50,
                     recall_at_k(found_filtered, work.exact_filtered))
     for effort in SWEEP.get(kind.value, []) if sweep else []:
-        times = time_each(lambda q: index.search(q, K, effort=effort), queries[:LATENCY_QUERIES])
-        _, found = index.search(queries, K, effort=effort)
-        row.sweep.append({"effort": effort, "p50_ms": percentiles_ms(times)[0], "recall_at_10": recall_at_k(found, work.exact)})
+        point: dict[str, float] = {"effort": effort}
+        for label, allowed, exact in (("", None, work.exact), ("filtered_", work.allowed, work.exact_filtered)):
+            times = time_each(lambda q: index.search(q, K, allowed=allowed, effort=effort), queries[:LATENCY_QUERIES])
+            _, found = index.search(queries, K, allowed=allowed, effort=effort)
+            point |= {f"{label}p50_ms": percentiles_ms(times)[0], f"{label}recall_at_10": recall_at_k(found, exact)}
+        row.sweep.append(point)
     return row
 
 
-def bench_size(size: int, kinds: list[str], shape: str, sweep: bool) -> SizeResult:
+def bench_size(size: int, kinds: list[str], shape: str, sweep: bool, keep: Path | None) -> SizeResult:
     rng = np.random.default_rng(size)
     lexical = bench_lexical(size, rng)
     gen = SyntheticVectors(size, SHAPES[shape], seed=1)
     vectors = gen.sample(size)
     queries = gen.queries(vectors, max(RECALL_QUERIES, LATENCY_QUERIES))
-    allowed = rng.random(size) < FILTER_FRACTION
-    exact_index = VectorIndex.build(vectors, kind=IndexKind.FLAT)
-    _, exact = exact_index.search(queries, K)  # batched: BLAS makes the reference cheap
-    _, exact_filtered = exact_index.search(queries, K, allowed=allowed)
-    del exact_index
-    work = Workload(vectors, queries, exact, allowed, exact_filtered)
 
     def numpy_top_k(q: np.ndarray) -> None:
         scores = vectors @ q
         np.argpartition(-scores, K)[:K]
 
+    # numpy's BLAS splits one product over both cores; when another process holds one, the
+    # product waits for its second thread to be scheduled (p50 8 ms instead of 0.1 ms at 10k
+    # while other work ran). VectorIndex runs single queries on one thread for this reason.
     numpy_p50, _ = percentiles_ms(time_each(numpy_top_k, queries[:50]))
-    rows = [bench_kind(IndexKind(k), work, sweep) for k in kinds]
+    allowed = rng.random(size) < FILTER_FRACTION
+    exact_index = VectorIndex.build(vectors, kind=IndexKind.FLAT)
+    _, exact = exact_index.search(queries, K)  # batched: BLAS makes the reference cheap
+    _, exact_filtered = exact_index.search(queries, K, allowed=allowed)
+    del exact_index
+    work = Workload(shape, vectors, queries, exact, allowed, exact_filtered)
+    rows = [bench_kind(IndexKind(k), work, sweep, keep) for k in kinds]
     return SizeResult(size, shape, exact_numpy_p50_ms=numpy_p50, rows=rows,
                       peak_rss_mib=round(_status_mib("VmHWM"), 1), **lexical)
 
 
-def _worker(args: tuple[int, list[str], str, bool]) -> dict:
+def _worker(args: tuple[int, list[str], str, bool, Path | None]) -> dict:
     return asdict(bench_size(*args))
 
 
@@ -326,10 +352,11 @@ def markdown(results: list[dict]) -> str:
                          f"{row['filtered_p50_ms']} | {row['filtered_recall_at_10']} |")
     sweeps = [(r["size"], row) for r in results for row in r["rows"] if row["sweep"]]
     if sweeps:
-        lines += ["", "| paragraphs | index | effort | p50 ms | recall@10 |", "|---:|---|---:|---:|---:|"]
+        lines += ["", f"| paragraphs | index | effort | p50 ms | recall@10 | {FILTER_FRACTION:.0%} allowed: p50 ms | recall@10 |",
+                  "|---:|---|---:|---:|---:|---:|---:|"]
         for size, row in sweeps:
-            lines += [f"| {size:,} | {row['kind']} | {s['effort']} | {s['p50_ms']} | {s['recall_at_10']} |"
-                      for s in row["sweep"]]
+            lines += [f"| {size:,} | {row['kind']} | {s['effort']} | {s['p50_ms']} | {s['recall_at_10']} | "
+                      f"{s['filtered_p50_ms']} | {s['filtered_recall_at_10']} |" for s in row["sweep"]]
     return "\n".join(lines)
 
 
@@ -340,12 +367,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vectors", choices=list(SHAPES), default="declarations", help="shape of the synthetic vectors")
     parser.add_argument("--sweep", action="store_true", help="also try several efSearch / nprobe values")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="save built indexes here and reuse them on the next run (a 1M HNSW takes ~17 min)")
     args = parser.parse_args(argv)
     results = []
     context = multiprocessing.get_context("spawn")  # a fresh process per size: clean RSS figures
     for size in args.sizes:
         with context.Pool(1) as pool:
-            result = pool.apply(_worker, ((size, args.kinds, args.vectors, args.sweep),))
+            result = pool.apply(_worker, ((size, args.kinds, args.vectors, args.sweep, args.keep),))
         results.append(result)
         print(f"[{size:,} done]", file=sys.stderr, flush=True)
     print(markdown(results))
