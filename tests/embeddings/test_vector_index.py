@@ -193,3 +193,34 @@ def test_imports_before_qa() -> None:
 
     done = subprocess.run([sys.executable, "-c", "import embeddings.vector_index"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("kind", [IndexKind.HNSW, IndexKind.IVF])
+@pytest.mark.parametrize("allowed_ids", [np.arange(0, 500, 7), np.array([3, 42, 99])], ids=["many", "three"])
+def test_filtered_graph_walk_matches_brute_force(
+    monkeypatch: pytest.MonkeyPatch, vectors: np.ndarray, queries: np.ndarray, kind: IndexKind, allowed_ids: np.ndarray
+) -> None:
+    """Large filters walk the graph (or cells) with a selector; short rows are re-searched exactly."""
+    import embeddings.vector_index as module
+
+    monkeypatch.setattr(module, "FLAT_MAX_COUNT", 0)
+    monkeypatch.setattr(module, "FILTER_EXACT_SHARE", 0.0)
+    index = VectorIndex.build(vectors, kind=kind)
+    scores, ids = index.search(queries, 10, allowed=allowed_ids)
+    _, want = brute_force(vectors[allowed_ids], queries, 10)
+    np.testing.assert_array_equal(ids, allowed_ids[want])
+    assert (ids >= 0).all()
+
+
+def test_rows_left_short_by_a_narrow_walk_are_searched_exactly(
+    monkeypatch: pytest.MonkeyPatch, vectors: np.ndarray, queries: np.ndarray
+) -> None:
+    import embeddings.vector_index as module
+
+    monkeypatch.setattr(module, "FLAT_MAX_COUNT", 0)
+    monkeypatch.setattr(module, "FILTER_EXACT_SHARE", 0.0)
+    monkeypatch.setattr(module, "FILTER_BREADTH", 0)  # one IVF cell: most allowed ids lie elsewhere
+    allowed_ids = np.arange(0, 500, 50)
+    _, ids = VectorIndex.build(vectors, kind=IndexKind.IVF).search(queries, 10, allowed=allowed_ids)
+    _, want = brute_force(vectors[allowed_ids], queries, 10)
+    np.testing.assert_array_equal(ids, allowed_ids[want])
