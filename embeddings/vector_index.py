@@ -38,19 +38,19 @@ class IndexKind(Enum):
 # like all-MiniLM-L6-v2 embeddings, single queries, k=10, this 2-core machine.
 
 #: Largest corpus searched by a flat scan when no kind is asked for. A flat scan reads every
-#: vector (1.5 KB at 384-d) per query: p50 0.25 ms at 10k, 3.2 ms at 50k, 5.3 ms at 100k and
-#: 61 ms at 1M, over the 50 ms target. At 50k it is still a fifth of the 17 ms the model takes
-#: to encode the question, it is exact, and it builds in 0.2 s where HNSW takes 39 s.
+#: vector (1.5 KB at 384-d) per query: p50 0.24 ms at 10k, 2.9 ms at 50k, 6.0 ms at 100k and
+#: 56 ms at 1M, over the 50 ms target. At 50k it is still a sixth of the 17 ms the model takes
+#: to encode the question, it is exact, and it builds in 0.05 s where HNSW takes 15 s.
 FLAT_MAX_COUNT = 50_000
 
 #: HNSW neighbours per node: 256 B of links per vector on top of its 1,536 B (1.72 GB at 1M).
 HNSW_M = 32
 #: Candidate list while building the graph. 80 built 100k 3x faster than 200, but on the
 #: hardest vectors needed efSearch 512 for recall@10 0.99 at 100k, where 200 needed 96.
-#: 1M vectors take 15-17 minutes with 200, little beside embedding them (~15 paragraphs/s: 18 h).
+#: 1M vectors take 14-17 minutes with 200, little beside embedding them (6 paragraphs/s: 46 h).
 HNSW_EF_CONSTRUCTION = 200
 #: Candidate list while searching (never below k): the recall / latency knob. At 1M, 256 gives
-#: recall@10 0.997 at p50 1.8 ms; 128 gives 0.989 at 1.0 ms.
+#: recall@10 0.997 at p50 1.7 ms; 128 gives 0.989 at 0.9 ms.
 HNSW_EF_SEARCH = 256
 
 #: Filters allowing at most this share of the ids (or FLAT_MAX_COUNT ids) get an exact scan of
