@@ -31,9 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
 DECLARATIONS = ROOT / "eval" / "declarations.jsonl"
+HELDOUT = ROOT / "eval" / "heldout.jsonl"  # written blind, never tuned on (eval/heldout.md)
+DATASETS = ("squad", "declarations", "heldout")
 INDEX_DIR = ROOT / ".bench" / "qa-index"  # the corpus is read through qa.Library.open; keep its index apart
 K = 20  # every peer returns its top 20; recall@1/5/20 and MRR@20 are read off that list
-CUTOFFS = (1, 5, 20)
+CUTOFFS = (1, 3, 5, 20)
 VERSIONS = ("declaration-qa", "rank-bm25", "faiss-cpu", "txtai", "haystack-ai", "sentence-transformers", "torch", "bm25s")
 
 
@@ -92,7 +94,7 @@ def load_squad(path: Path) -> Dataset:
     return Dataset("squad", passages, questions, note=f"{path.name}: titles hidden behind opaque doc ids")
 
 
-def load_declarations(path: Path) -> Dataset | None:
+def load_declarations(path: Path, name: str = "declarations") -> Dataset | None:
     """The bundled corpus's paragraphs and the answerable questions of eval/declarations.jsonl.
 
     A question's gold is any paragraph it lists, under ``paragraphs`` or in an ``also`` entry.
@@ -117,7 +119,7 @@ def load_declarations(path: Path) -> Dataset | None:
         golds = [row, *row.get("also", [])]  # "also": the same answer in another declaration
         questions.append(Question(row["question"], frozenset((g["doc_id"], str(p)) for g in golds for p in g["paragraphs"])))
     note = f"{path.name}: {len(questions)} answerable questions ({skipped} unanswerable or blank lines left out)"
-    return Dataset("declarations", passages, questions, note=note)
+    return Dataset(name, passages, questions, note=note)
 
 
 # ----- peers ------------------------------------------------------------------------------
@@ -348,7 +350,7 @@ def _version(name: str) -> str:
 
 
 def markdown(report: dict) -> str:
-    head = ["peer", "R@1", "R@5", "R@20", "MRR@20", "index s", "median query ms"]
+    head = ["peer", "R@1", "R@3", "R@5", "R@20", "MRR@20", "index s", "median query ms"]
     run = (f"Run {report['date']} on {report['machine']}; model {report['model']}, "
            f"batch size {report['batch_size']}, {report['threads']} thread(s).")
     lines = [f"Command: `{report['command']}`  ", run, ""]
@@ -357,7 +359,7 @@ def markdown(report: dict) -> str:
         lines += ["", f"## {name}", "", data["note"] + f"; {data['passages']} passages, {data['questions']} questions.", ""]
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for row in data["results"]:
-            cells = [row["peer"]] + [f"{row[c]:.3f}" for c in ("recall@1", "recall@5", "recall@20", "mrr@20")]
+            cells = [row["peer"]] + [f"{row[c]:.3f}" for c in ("recall@1", "recall@3", "recall@5", "recall@20", "mrr@20")]
             cells += [f"{row['index_s']:.1f}", f"{row['median_query_ms']:.1f}"]
             lines.append("| " + " | ".join(cells) + " |")
         errors = {row["peer"]: row["errors"] for row in data["results"] if row["errors"]}
@@ -368,7 +370,7 @@ def markdown(report: dict) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", default="squad,declarations", help="comma-separated: squad, declarations")
+    parser.add_argument("--datasets", default=",".join(DATASETS), help=f"comma-separated: {', '.join(DATASETS)}")
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated, from: {', '.join(PEERS)}")
     parser.add_argument("--limit", type=int, default=None, help="ask only N evenly spaced questions of each dataset")
     parser.add_argument("--batch-size", type=int, default=32, help="texts per forward pass, for every peer (default 32)")
@@ -376,9 +378,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", metavar="FILE", type=Path, help="also write the report as JSON to FILE ('-': stdout, instead of Markdown)")
     args = parser.parse_args(argv)
     args.datasets, args.peers = args.datasets.split(","), args.peers.split(",")
-    unknown = [d for d in args.datasets if d not in ("squad", "declarations")] + [p for p in args.peers if p not in PEERS]
+    unknown = [d for d in args.datasets if d not in DATASETS] + [p for p in args.peers if p not in PEERS]
     if unknown:
-        parser.error(f"unknown dataset or peer {unknown}; datasets are squad, declarations; peers are {', '.join(PEERS)}")
+        parser.error(f"unknown dataset or peer {unknown}; datasets are {', '.join(DATASETS)}; peers are {', '.join(PEERS)}")
     return args
 
 
@@ -414,7 +416,8 @@ def _prepare(threads: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     model = _prepare(args.threads)
-    loaders = {"squad": lambda: load_squad(SQUAD), "declarations": lambda: load_declarations(DECLARATIONS)}
+    loaders = {"squad": lambda: load_squad(SQUAD), "declarations": lambda: load_declarations(DECLARATIONS),
+               "heldout": lambda: load_declarations(HELDOUT, "heldout")}
     report = {
         "command": " ".join(["benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])]),
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
