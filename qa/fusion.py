@@ -75,6 +75,9 @@ class Evidence:
     sentences: np.ndarray  # (s,) global sentence ids
     sentence_cos: np.ndarray  # (s,) sentence cosine
     sentence_coverage: np.ndarray  # (s,) share of query idf mass in the sentence
+    # Absolute signals for abstention, which fusion does not use:
+    rarest: np.ndarray  # (c,) the rarest query word the paragraph holds: its idf / the highest idf
+    known: float  # share of the query's idf mass on words some paragraph holds (unseen: highest idf)
 
 
 def minmax(values: np.ndarray) -> np.ndarray:

@@ -97,24 +97,68 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
 
+    def _idf(self, df: np.ndarray) -> np.ndarray:
+        """Lucene idf for document frequencies."""
+        return np.log1p((self.size - df + 0.5) / (df + 0.5))
+
+    @property
+    def _highest_idf(self) -> float:
+        """The idf of a word no document holds: more than any held word can have."""
+        return float(self._idf(np.int64(0)))
+
+    def _held_ids(self, tokens: list[str]) -> list[int]:
+        """Ids of the query's distinct words that some document holds."""
+        return [i for i in sorted(set(self._ids(tokens))) if self._doc_freq[i] > 0]
+
+    def _postings(self, token: int) -> np.ndarray:
+        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        return indices[indptr[token] : indptr[token + 1]]
+
     def coverage(self, tokens: list[str]) -> np.ndarray:
         """Share of the query's idf mass that each document holds, in [0, 1].
 
         Unlike BM25 it neither saturates with repeats nor penalises length: a long paragraph
         holding every rare word of the question scores 1. Words no document holds are left
-        out (they cannot tell documents apart).
+        out (they cannot tell documents apart); :meth:`known_share` says how much they weigh.
         """
-        ids = sorted(set(self._ids(tokens)))
+        ids = self._held_ids(tokens)
         out = np.zeros(self.size, dtype=np.float32)
-        df = self._doc_freq[ids]
-        ids = [i for i, d in zip(ids, df) if d > 0]
         if not ids:
             return out
-        idf = np.log1p((self.size - self._doc_freq[ids] + 0.5) / (self._doc_freq[ids] + 0.5))
-        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        idf = self._idf(self._doc_freq[ids])
         for token, weight in zip(ids, idf):
-            out[indices[indptr[token] : indptr[token + 1]]] += weight
+            out[self._postings(token)] += weight
         return out / np.float32(idf.sum())
+
+    def known_share(self, tokens: list[str]) -> float:
+        """Share of the query's idf mass on words some document holds, in [0, 1] (0 without words).
+
+        A word no document holds weighs the highest idf, so a question about what the corpus
+        never names ("Finland's accession") is mostly unknown: ``coverage * known_share`` is the
+        share of all of the question that a document holds.
+        """
+        words = {t for t in tokens if t}
+        if not words:
+            return 0.0
+        held = self._held_ids(tokens)
+        known = float(self._idf(self._doc_freq[held]).sum())
+        unseen = len(words) - len(held)
+        return known / (known + unseen * self._highest_idf)
+
+    def rarest(self, tokens: list[str]) -> np.ndarray:
+        """Per document, the idf of the rarest query word it holds over the highest idf, in [0, 1).
+
+        0 when it holds none. High means the document and the question share a word few
+        documents use (an acronym, a name, a resolution number), not just a common one.
+        """
+        ids = self._held_ids(tokens)
+        out = np.zeros(self.size, dtype=np.float32)
+        if not ids:
+            return out
+        idf = self._idf(self._doc_freq[ids]) / self._highest_idf
+        for k in np.argsort(idf, kind="stable"):  # rarest last, so it overwrites
+            out[self._postings(ids[k])] = idf[k]
+        return out
 
     def doc_freq(self, tokens: list[str]) -> np.ndarray:
         """How many documents hold each token (0 for a token the index never saw)."""

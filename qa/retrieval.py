@@ -39,6 +39,8 @@ class Ranked:
     sentence: tuple[int, int]  # (start, end) offsets in the paragraph of the best-answering sentence
     cosine: float  # best raw dense cosine (paragraph or sentence): an absolute signal for abstention
     lexical: float  # raw BM25 score of the paragraph: an absolute signal
+    coverage: float  # share of the question's idf mass the paragraph (with metadata) holds; unseen words at top idf
+    rarity: float  # idf of the rarest question word the paragraph holds, over the highest idf (0: none)
 
 
 class HybridIndex:
@@ -199,20 +201,23 @@ class HybridIndex:
             return None
         q = self.encoder.encode([query])[0] if vector is None else np.asarray(vector, dtype=np.float32)
         tokens = tokenize(query)
-        bm25 = self._p.paragraphs.scores(tokens)
+        paragraphs = self._p.paragraphs
+        bm25 = paragraphs.scores(tokens)
         cand = self._candidates(q, bm25, rows, allowed, max(self.weights.candidates, k))
         sentences = _ranges(self._first[cand], self._first[cand + 1])
         counts = self._first[cand + 1] - self._first[cand]
         return Evidence(
             rows=cand,
             bm25=bm25[cand],
-            coverage=self._p.paragraphs.coverage(tokens)[cand],
+            coverage=paragraphs.coverage(tokens)[cand],
             dense=self._p.paragraph_vectors.reconstruct(cand) @ q,
             document=self._document_match(tokens)[cand],
             first=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
             sentences=sentences,
             sentence_cos=self._p.sentence_vectors.reconstruct(sentences) @ q,
             sentence_coverage=self._p.sentences.coverage(tokens)[sentences],
+            rarest=paragraphs.rarest(tokens)[cand],
+            known=paragraphs.known_share(tokens),
         )
 
     def rank(self, ev: Evidence, *, k: int, weights: Weights | None = None) -> list[Ranked]:
@@ -228,6 +233,8 @@ class HybridIndex:
                 sentence=tuple(int(x) for x in self._p.spans[highlight(ev, int(i), w), 1:]),
                 cosine=float(best_cos[i]),
                 lexical=float(ev.bm25[i]),
+                coverage=float(ev.coverage[i]) * ev.known,
+                rarity=float(ev.rarest[i]),
             )
             for i in order
         ]

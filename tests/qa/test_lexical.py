@@ -65,6 +65,43 @@ def test_coverage_equals_a_hand_written_reference(query: str) -> None:
     np.testing.assert_allclose(index.coverage(tokenize(query)), expected, rtol=1e-5, atol=1e-7)
 
 
+def reference_idf(docs: list[list[str]], term: str) -> float:
+    n, df = len(docs), sum(term in d for d in docs)
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Georgia member", 1.0), ("Georgia zebra", None), ("zebra quantum", 0.0), ("", 0.0), ("zebra zebra Russia", None)],
+)
+def test_known_share_weighs_unseen_words_at_the_highest_idf(query: str, expected: float | None) -> None:
+    index = LexicalIndex.build(CORPUS)
+    docs = [tokenize(t) for t in CORPUS]
+    if expected is None:  # one known word and one unseen (df 0) word
+        words = list(dict.fromkeys(tokenize(query)))
+        known = sum(reference_idf(docs, t) for t in words if any(t in d for d in docs))
+        expected = known / sum(reference_idf(docs, t) for t in words)
+    assert index.known_share(tokenize(query)) == pytest.approx(expected)
+
+
+def test_known_share_times_coverage_is_the_share_of_the_whole_question() -> None:
+    index = LexicalIndex.build(CORPUS)
+    docs = [tokenize(t) for t in CORPUS]
+    tokens = tokenize("Russia concern Finland")
+    whole = [sum(reference_idf(docs, t) for t in tokens if t in d) / sum(reference_idf(docs, t) for t in tokens)
+             for d in docs]
+    np.testing.assert_allclose(index.coverage(tokens) * index.known_share(tokens), whole, rtol=1e-5)
+
+
+@pytest.mark.parametrize("query", ["Georgia member", "NATO Chicago Russia", "Alliance", "zebra", "zebra Chicago", ""])
+def test_rarest_is_the_highest_idf_held_over_the_highest_idf(query: str) -> None:
+    index = LexicalIndex.build(CORPUS)
+    docs = [tokenize(t) for t in CORPUS]
+    highest = math.log(1 + (len(docs) + 0.5) / 0.5)
+    expected = [max((reference_idf(docs, t) for t in tokenize(query) if t in d), default=0.0) / highest for d in docs]
+    np.testing.assert_allclose(index.rarest(tokenize(query)), expected, rtol=1e-5, atol=1e-7)
+
+
 def test_shared_terms_keep_document_metadata_and_drop_section_headings() -> None:
     fields = ["G20 Bali Declaration 2022 Climate", "G20 Bali Declaration 2022 Health", "NATO Chicago 2012 Afghanistan"]
     terms, row_group = shared_terms(fields, ["g20", "g20", "nato"])
