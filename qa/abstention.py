@@ -14,7 +14,7 @@ answers"; two absolute signals of the best hit can:
   common words ("How was this possible", "What is 'The Gate'?") from being covered by chance.
 
 Either signal answers. Calibration (benchmarks/calibrate_abstention.py, bundled corpus,
-all-MiniLM-L6-v2): eval/calibration.jsonl (71 answerable, 38 unanswerable questions written
+all-MiniLM-L6-v2): the first 109 lines of eval/calibration.jsonl (71 answerable, 38 unanswerable questions written
 for calibrating; 22 of the answerable are sentence questions, 49 keyword queries) plus 500
 SQuAD questions asked of the declarations (Wikipedia topics: off-topic). The thresholds refuse
 the most negatives while refusing at most 5% of each form of answerable question, so keyword
@@ -33,6 +33,16 @@ are refused), so the 5% target is not reached; 16 of 26 unanswerable are refused
 10 of the 11 off-topic ones, 6 of the 15 near misses; the others, such as "Finland's accession
 to NATO", are close in meaning and the cosine answers them); 95.8% of a second, disjoint sample
 of 500 SQuAD questions are refused (old rule: 93.2%).
+
+Afterwards 45 more answerable sentence questions were added to eval/calibration.jsonl (22 were
+too few for a 5% limit on that form). Re-run on the 116 answerable, the same procedure picks
+cosine >= 0.55 (refusing 3 of 116, 34 of 38 and 99.0% of SQuAD); on eval/declarations.jsonl
+that refuses 15.8% of the answerable questions (34 of 215) and on eval/heldout.jsonl 17%, where
+0.48 refuses 5.6% and 6.0%. The new questions were written by reading the text closely and sit
+nearer to it than people's questions do, so the 5% limit on them lets the cosine threshold
+climb. 0.48 is kept. That choice was made after seeing both evaluation sets, so read the
+figures above as measured with a threshold fixed beforehand, and this paragraph as the reason
+it was not raised. The 5% target for answerable questions is missed either way.
 """
 
 from __future__ import annotations
