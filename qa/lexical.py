@@ -104,17 +104,41 @@ class LexicalIndex:
         holding every rare word of the question scores 1. Words no document holds are left
         out (they cannot tell documents apart).
         """
-        ids = sorted(set(self._ids(tokens)))
+        ids, idf = self._held_terms(tokens)
         out = np.zeros(self.size, dtype=np.float32)
-        df = self._doc_freq[ids]
-        ids = [i for i, d in zip(ids, df) if d > 0]
         if not ids:
             return out
-        idf = np.log1p((self.size - self._doc_freq[ids] + 0.5) / (self._doc_freq[ids] + 0.5))
-        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
         for token, weight in zip(ids, idf):
-            out[indices[indptr[token] : indptr[token + 1]]] += weight
+            out[self._holders(token)] += weight
         return out / np.float32(idf.sum())
+
+    def terms_held(self, tokens: list[str], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of the query's distinct words each of ``docs`` holds, and each word's idf.
+
+        :meth:`coverage` of those documents is ``held @ idf / idf.sum()``; keeping the words
+        apart lets a caller weigh them again (see qa.fusion.highlight).
+
+        Returns:
+            ``(held, idf)``: a ``(len(docs), t)`` bool matrix and the ``(t,)`` float32 idf of
+            the ``t`` query words some document holds (words none holds are left out).
+        """
+        ids, idf = self._held_terms(tokens)
+        docs = np.asarray(docs, dtype=np.int64)
+        held = np.zeros((len(docs), len(ids)), dtype=bool)
+        for j, token in enumerate(ids):
+            held[:, j] = np.isin(docs, self._holders(token))
+        return held, idf.astype(np.float32)
+
+    def _held_terms(self, tokens: list[str]) -> tuple[list[int], np.ndarray]:
+        """Vocabulary ids of the query's distinct words that some document holds, and their idf."""
+        ids = sorted(set(self._ids(tokens)))
+        ids = [i for i in ids if self._doc_freq[i] > 0]
+        df = self._doc_freq[ids]
+        return ids, np.log1p((self.size - df + 0.5) / (df + 0.5))
+
+    def _holders(self, token: int) -> np.ndarray:
+        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        return indices[indptr[token] : indptr[token + 1]]
 
     def doc_freq(self, tokens: list[str]) -> np.ndarray:
         """How many documents hold each token (0 for a token the index never saw)."""
