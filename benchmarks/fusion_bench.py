@@ -118,7 +118,7 @@ def load_squad(path: Path, encoder, *, limit: int | None = None) -> Bench:
 def load_declarations(root: Path, encoder) -> Bench | None:
     """eval/declarations.jsonl over corpus/ (None until the file has paragraphs)."""
     from qa.eval_files import load_questions, paragraph_numbers
-    from qa.library import _fields
+    from qa.indexing import metadata_fields as _fields
     from qa.reading import read_corpus
 
     path = root / "eval" / "declarations.jsonl"
@@ -211,8 +211,8 @@ def score_variant(bench: Bench, signals: Signals, variant) -> dict[str, float]:
     top = scores.argmax(axis=1)
     hits = np.empty(len(top), dtype=bool)
     for q, row in enumerate(top):
-        sentence = variant.pick(signals, q, int(row))
-        hits[q] = bench.sentence_ok(q, int(row), tuple(int(x) for x in signals.spans[sentence, 1:]))
+        sentence = variant.pick(signals, q, int(row))  # highlighted whole, as HybridIndex.rank does
+        hits[q] = bench.sentence_ok(q, int(row), tuple(int(x) for x in bench.index._p.extents[sentence]))
     return summarise(ranks, hits)
 
 

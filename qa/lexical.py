@@ -160,6 +160,23 @@ class LexicalIndex:
             out[self._postings(ids[k])] = idf[k]
         return out
 
+    def terms_held(self, tokens: list[str], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of the query's distinct words each of ``docs`` holds, and each word's idf.
+
+        :meth:`coverage` of those documents is ``held @ idf / idf.sum()``; keeping the words
+        apart lets a caller weigh them again (see qa.fusion.highlight).
+
+        Returns:
+            ``(held, idf)``: a ``(len(docs), t)`` bool matrix and the ``(t,)`` float32 idf of
+            the ``t`` query words some document holds (words none holds are left out).
+        """
+        ids = self._held_ids(tokens)
+        docs = np.asarray(docs, dtype=np.int64)
+        held = np.zeros((len(docs), len(ids)), dtype=bool)
+        for j, token in enumerate(ids):
+            held[:, j] = np.isin(docs, self._postings(token))
+        return held, self._idf(self._doc_freq[ids]).astype(np.float32)
+
     def doc_freq(self, tokens: list[str]) -> np.ndarray:
         """How many documents hold each token (0 for a token the index never saw)."""
         vocab = self._bm25.vocab_dict

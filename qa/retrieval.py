@@ -18,15 +18,18 @@ import numpy as np
 from embeddings.vector_index import VectorIndex
 from qa.fusion import Evidence, Weights, fuse, highlight, segment_max
 from qa.lexical import LexicalIndex, shared_terms, tokenize
-from qa.sentences import sentence_spans
+from qa.sentences import sentence_extents, sentence_spans
 
 _PARAGRAPH_VECTORS = "paragraph_vectors.faiss"
 _SENTENCE_VECTORS = "sentence_vectors.faiss"
 _SENTENCE_SPANS = "sentence_spans.npy"  # (sentences, 3) int64: row, start, end
+_SENTENCE_EXTENTS = "sentence_extents.npy"  # (sentences, 2) int64: start, end of the whole sentence
 _ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
 _SETTINGS = "retrieval.json"
 #: What a build writes and means; bump it when that changes, and every older index is rebuilt.
-INDEX_FORMAT = 2
+#: 3: sentence extents (qa.sentences.sentence_extents), and the saved highlight weight
+#: means paragraph-local coverage (qa.fusion.local_coverage).
+INDEX_FORMAT = 3
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
 
 
@@ -112,6 +115,7 @@ class HybridIndex:
             if values is not None and len(values) != len(texts):
                 raise ValueError(f"{name} has {len(values)} entries for {len(texts)} texts; give one per text.")
         spans = _spans(texts, split or sentence_spans)
+        extents = _extents(texts, spans)
         sentence_texts = [texts[r][s:e] for r, s, e in spans]
         vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
         documents, row_groups = None, None
@@ -122,6 +126,7 @@ class HybridIndex:
             paragraph_vectors=VectorIndex.build(vectors[: len(texts)]),
             sentence_vectors=VectorIndex.build(vectors[len(texts) :]),
             spans=spans,
+            extents=extents,
             paragraphs=LexicalIndex.build([t if fields is None else f"{t}\n{fields[i]}" for i, t in enumerate(texts)]),
             sentences=LexicalIndex.build(sentence_texts),
             documents=documents,
@@ -136,7 +141,8 @@ class HybridIndex:
         self._p.paragraph_vectors.save(folder / _PARAGRAPH_VECTORS)
         self._p.sentence_vectors.save(folder / _SENTENCE_VECTORS)
         np.save(folder / _SENTENCE_SPANS, self._p.spans, allow_pickle=False)
-        names = [_PARAGRAPH_VECTORS, _SENTENCE_VECTORS, _SENTENCE_SPANS, _SETTINGS]
+        np.save(folder / _SENTENCE_EXTENTS, self._p.extents, allow_pickle=False)
+        names = [_PARAGRAPH_VECTORS, _SENTENCE_VECTORS, _SENTENCE_SPANS, _SENTENCE_EXTENTS, _SETTINGS]
         if self._p.row_groups is not None:
             np.save(folder / _ROW_GROUPS, self._p.row_groups, allow_pickle=False)
             names.append(_ROW_GROUPS)
@@ -166,6 +172,7 @@ class HybridIndex:
             paragraph_vectors=VectorIndex.load(folder / _PARAGRAPH_VECTORS, dimension=dimension, count=int(settings["paragraphs"])),
             sentence_vectors=VectorIndex.load(folder / _SENTENCE_VECTORS, dimension=dimension, count=int(settings["sentences"])),
             spans=np.load(folder / _SENTENCE_SPANS, allow_pickle=False),
+            extents=np.load(folder / _SENTENCE_EXTENTS, allow_pickle=False),
             paragraphs=LexicalIndex.load(folder / _BM25["paragraphs"]),
             sentences=LexicalIndex.load(folder / _BM25["sentences"]),
             documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
@@ -206,6 +213,7 @@ class HybridIndex:
         cand = self._candidates(q, bm25, rows, allowed, max(self.weights.candidates, k))
         sentences = _ranges(self._first[cand], self._first[cand + 1])
         counts = self._first[cand + 1] - self._first[cand]
+        terms, idf = self._p.sentences.terms_held(tokens, sentences)
         return Evidence(
             rows=cand,
             bm25=bm25[cand],
@@ -218,6 +226,8 @@ class HybridIndex:
             sentence_coverage=self._p.sentences.coverage(tokens)[sentences],
             rarest=paragraphs.rarest(tokens)[cand],
             known=paragraphs.known_share(tokens),
+            sentence_terms=terms,
+            term_idf=idf,
         )
 
     def rank(self, ev: Evidence, *, k: int, weights: Weights | None = None) -> list[Ranked]:
@@ -230,7 +240,7 @@ class HybridIndex:
             Ranked(
                 row=int(ev.rows[i]),
                 score=float(score[i]),
-                sentence=tuple(int(x) for x in self._p.spans[highlight(ev, int(i), w), 1:]),
+                sentence=tuple(int(x) for x in self._p.extents[highlight(ev, int(i), w)]),
                 cosine=float(best_cos[i]),
                 lexical=float(ev.bm25[i]),
                 coverage=float(ev.coverage[i]) * ev.known,
@@ -265,6 +275,7 @@ class _Parts:
     paragraph_vectors: VectorIndex
     sentence_vectors: VectorIndex
     spans: np.ndarray
+    extents: np.ndarray
     paragraphs: LexicalIndex
     sentences: LexicalIndex
     documents: LexicalIndex | None
@@ -275,6 +286,8 @@ class _Parts:
         problems = []
         if len(self.spans) != m:
             problems.append(f"{m} sentence vectors for {len(self.spans)} sentences")
+        if self.extents.shape != (len(self.spans), 2):
+            problems.append(f"{len(self.extents)} sentence extents for {len(self.spans)} sentences")
         if self.paragraphs.size != n or self.sentences.size != m:
             problems.append("the BM25 indexes do not match the vectors")
         if self.row_groups is not None and (len(self.row_groups) != n or self.documents is None
@@ -291,6 +304,16 @@ def _spans(texts: list[str], split: Callable[[str], list[tuple[int, int]]]) -> n
         spans = split(text) or [(0, len(text))]
         rows.extend((row, start, end) for start, end in spans)
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+def _extents(texts: list[str], spans: np.ndarray) -> np.ndarray:
+    """(sentences, 2) array of start, end: the whole sentence each span is part of."""
+    first = np.concatenate([[0], np.cumsum(np.bincount(spans[:, 0], minlength=len(texts)))])
+    extents: list[tuple[int, int]] = []
+    for row, text in enumerate(texts):
+        pieces = [(int(s), int(e)) for _, s, e in spans[first[row] : first[row + 1]]]
+        extents += sentence_extents(text, pieces)
+    return np.array(extents, dtype=np.int64).reshape(-1, 2)
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

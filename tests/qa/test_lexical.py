@@ -102,6 +102,18 @@ def test_rarest_is_the_highest_idf_held_over_the_highest_idf(query: str) -> None
     np.testing.assert_allclose(index.rarest(tokenize(query)), expected, rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.parametrize("query", ["Georgia member", "NATO NATO Chicago", "Russia Alliance concern zebra", "zebra", ""])
+@pytest.mark.parametrize("docs", [[0, 1, 2], [2, 0], [1]])
+def test_terms_held_rebuild_coverage_word_by_word(query: str, docs: list[int]) -> None:
+    index = LexicalIndex.build(CORPUS)
+    held, idf = index.terms_held(tokenize(query), np.array(docs))
+    known = [t for t in dict.fromkeys(tokenize(query)) if any(t in tokenize(c) for c in CORPUS)]
+    assert held.shape == (len(docs), len(known)) and idf.shape == (len(known),)
+    assert held.sum() == sum(t in tokenize(CORPUS[d]) for d in docs for t in known)
+    coverage = held @ idf / idf.sum() if len(known) else np.zeros(len(docs))
+    np.testing.assert_allclose(coverage, index.coverage(tokenize(query))[docs], rtol=1e-5, atol=1e-7)
+
+
 def test_shared_terms_keep_document_metadata_and_drop_section_headings() -> None:
     fields = ["G20 Bali Declaration 2022 Climate", "G20 Bali Declaration 2022 Health", "NATO Chicago 2012 Afghanistan"]
     terms, row_group = shared_terms(fields, ["g20", "g20", "nato"])

@@ -159,3 +159,49 @@ def test_candidates_come_from_each_signal(fake_encoder) -> None:
     ev = index.evidence("Georgia membership", k=1)
     assert {7, 19} <= set(ev.rows.tolist()) and len(ev.rows) <= 6
     assert index.search("Georgia membership", k=1)[0].row in (7, 19)
+
+
+def test_evidence_says_which_question_words_each_sentence_holds(index) -> None:
+    ev = index.evidence("Georgia NATO membership zebra", k=5)
+    assert ev.sentence_terms.shape == (len(ev.sentences), len(ev.term_idf)) == (len(ev.sentences), 2)
+    np.testing.assert_allclose(ev.sentence_terms @ ev.term_idf / ev.term_idf.sum(), ev.sentence_coverage, rtol=1e-5)
+
+
+# Paragraphs of which "established" is common and "Chicago" rare: plain coverage favours the
+# sentence naming the University of Chicago; within its paragraph, "established" tells.
+WHEN_TEXTS = [
+    ("The University of Chicago is a private research university in Chicago. "
+     "The university, established in 1890, consists of the College and graduate programs. "
+     "Chicago is also known for its professional schools, such as the University of Chicago Law School."),
+    "The ASEAN-US partnership was established in 1977. It became strategic in 2015.",
+    "We established a fund for pandemic preparedness.",
+    "The court, established by the treaty, sits in The Hague.",
+]
+
+
+def test_a_when_question_highlights_the_sentence_with_the_year(fake_encoder) -> None:
+    index = HybridIndex.build(WHEN_TEXTS, fake_encoder)
+    best = index.search("When was the University of Chicago established?", k=1)[0]
+    assert best.row == 0
+    assert WHEN_TEXTS[0][slice(*best.sentence)] == (
+        "The university, established in 1890, consists of the College and graduate programs."
+    )
+
+
+def test_a_hard_wrapped_sentence_is_highlighted_whole(fake_encoder, tmp_path) -> None:
+    texts = [("He is at this time transporting large armies of foreign mercenaries\n"
+              "      to compleat the works of death, desolation and tyranny."),
+             "He has dissolved Representative Houses repeatedly."]
+    index = HybridIndex.build(texts, fake_encoder)
+    assert index.settings["sentences"] == 3  # retrieval keeps pysbd's line pieces
+    best = index.search("foreign mercenaries", k=1)[0]
+    assert (best.row, best.sentence) == (0, (0, len(texts[0])))
+    index.save(tmp_path)
+    assert HybridIndex.load(tmp_path, fake_encoder).search("foreign mercenaries", k=1) == [best]
+
+
+def test_load_refuses_extents_that_do_not_match_the_sentences(index, fake_encoder, tmp_path) -> None:
+    index.save(tmp_path)
+    np.save(tmp_path / "sentence_extents.npy", np.zeros((1, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match="sentence extents"):
+        HybridIndex.load(tmp_path, fake_encoder)

@@ -1,0 +1,270 @@
+"""Which sentence of the top hit should be highlighted? Every highlight rule tried, one table.
+
+The ranking is the shipped one (``HybridIndex.rank``); only the choice of sentence inside
+the top hit varies, so every rule shares R@k and MRR. Columns: ``sent`` is answer-sentence
+accuracy as ``qa eval --squad`` counts it (the highlighted sentence of the top hit contains
+a gold answer), ``sent|hit`` the same among questions whose top hit is the gold paragraph.
+
+SQuAD (dev half a) is split by article: rules are tuned on the even-numbered articles
+(0, 2, 4, ...: 12 articles, 2,891 questions) and the odd ones (2,070 questions) are held out;
+the whole file is what ``qa eval --squad`` prints. The declarations (eval/declarations.jsonl,
+215 answerable questions; the sentence must overlap the question's evidence string in a gold
+paragraph) are only reported, never tuned on.
+
+Evidence is gathered once per question (``HybridIndex.evidence``), so a rule is a few array
+operations. Embeddings come from the caches ``qa eval`` fills (.qa-index/eval-cache and
+.qa-index/embedding-cache), so a run takes about 30 s once ``qa eval --squad`` has run.
+
+    .venv/bin/python benchmarks/squad_highlight.py [--squad FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from qa import fusion
+from qa.evaluation import contains_answer, first_rank, ranking_metrics
+from qa.fusion import Evidence, Weights
+from qa.lexical import tokenize
+
+SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
+INDEX = ROOT / ".qa-index"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question: its evidence, where its top hit sits in it, and how to judge a sentence."""
+
+    question: str
+    ev: Evidence
+    top: int  # candidate position of the top hit in ev
+    rank: int | None  # 1-based rank of the gold paragraph (None: not in the top 20)
+    gold: frozenset[int]  # the gold paragraph rows
+    part: str  # "tuned", "held-out" or "declarations"
+    texts: list[str]  # paragraph texts by row
+    spans: np.ndarray  # (sentences, 3) the index's row, start, end of each sentence (a pysbd piece)
+    extents: np.ndarray  # (sentences, 2) start, end of the whole sentence each piece is part of
+    answers: Callable[[int, int, int], bool]  # (row, start, end) -> does that text hold the answer?
+
+    def sentence_text(self, sentence: int) -> str:
+        row, start, end = self.spans[sentence]
+        return self.texts[row][start:end]
+
+
+#: (case) -> scores of the top hit's sentences, in order; the highest is highlighted.
+Rule = Callable[[Case], np.ndarray]
+
+
+def _segment(case: Case) -> slice:
+    return slice(int(case.ev.first[case.top]), int(case.ev.first[case.top + 1]))
+
+
+def cos(case: Case) -> np.ndarray:
+    return case.ev.sentence_cos[_segment(case)]
+
+
+def coverage(case: Case) -> np.ndarray:
+    return case.ev.sentence_coverage[_segment(case)]
+
+
+def local(case: Case) -> np.ndarray:
+    seg = _segment(case)
+    return fusion.local_coverage(case.ev.sentence_terms[seg], case.ev.term_idf)
+
+
+def shifted(values: np.ndarray) -> np.ndarray:
+    """The value of each sentence's predecessor (0 for the first)."""
+    return np.r_[0.0, values[:-1]]
+
+
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(January|February|March|April|May|June|July|August|"
+                   r"September|October|November|December)\b")
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                     r"forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'-]+")
+
+
+def answer_type(question: str) -> str | None:
+    """The classic answer types: a date, a number, a name (who) or a place (where)."""
+    q = question.lower()
+    if re.search(r"\bwhen\b|\b(what|which)\s+(year|decade|century|month|day|date)\b", q):
+        return "date"
+    if re.search(r"\bhow (many|much|long|old|far|large|big|high|often)\b|\bwhat (percentage|percent|number|amount)\b", q):
+        return "number"
+    if re.search(r"\bwho(m|se)?\b", q):
+        return "name"
+    if re.search(r"\bwhere\b", q):
+        return "place"
+    return None
+
+
+def type_match(case: Case) -> np.ndarray:
+    """1 where the sentence holds what the question's answer type asks for (0 for untyped questions)."""
+    kind = answer_type(case.question)
+    seg = _segment(case)
+    texts = [case.sentence_text(int(s)) for s in case.ev.sentences[seg]]
+    if kind is None:
+        return np.zeros(len(texts))
+    asked = {w.lower() for w in re.findall(r"\w+", case.question)}
+    if kind == "date":
+        hits = [bool(_YEAR.search(t)) for t in texts]
+    elif kind == "number":
+        hits = [bool(_NUMBER.search(t)) for t in texts]
+    else:  # a capitalised word the question does not contain
+        hits = [any(m.group(0).lower() not in asked for m in _NAME.finditer(t)) for t in texts]
+    return np.array(hits, dtype=float)
+
+
+def new_share(case: Case) -> np.ndarray:
+    """Share of each sentence's words the question does not contain."""
+    asked = set(tokenize(case.question))
+    seg = _segment(case)
+    words = [set(tokenize(case.sentence_text(int(s)))) for s in case.ev.sentences[seg]]
+    return np.array([len(w - asked) / max(1, len(w)) for w in words])
+
+
+def shipped(case: Case) -> np.ndarray:
+    """What qa.fusion.highlight does now."""
+    seg = _segment(case)
+    return fusion.highlight_scores(case.ev, seg.start, seg.stop, Weights())
+
+
+def old_rule(case: Case) -> np.ndarray:
+    """The rule before this benchmark: cosine + 2.0 coverage."""
+    return cos(case) + 2.0 * coverage(case)
+
+
+def rules() -> list[tuple[str, Rule, bool]]:
+    """(label, rule, whole sentence?) for each row of the table."""
+    out: list[tuple[str, Rule, bool]] = [("BEFORE: cosine + 2.0 coverage, piece highlighted", old_rule, False),
+                                         ("cosine + 2.0 coverage (whole sentence from here on)", old_rule, True)]
+    out += [(f"  + {a} answer type match", lambda c, a=a: old_rule(c) + a * type_match(c), True) for a in (0.1, 0.25, 0.5)]
+    out += [(f"  + {a} previous sentence's coverage", lambda c, a=a: old_rule(c) + a * shifted(coverage(c)), True)
+            for a in (0.25, 0.5, 1.0)]
+    out += [(f"  + {a} next sentence's coverage", lambda c, a=a: old_rule(c) + a * np.r_[coverage(c)[1:], 0.0], True)
+            for a in (0.25, 0.5)]
+    out += [(f"  + {a} share of words the question lacks", lambda c, a=a: old_rule(c) + a * new_share(c), True)
+            for a in (0.25, 0.5, 1.0)]
+    out += [(f"cosine + {b} local coverage", lambda c, b=b: cos(c) + b * local(c), True) for b in (1.0, 2.0, 3.0, 4.0, 6.0, 12.0)]
+    out += [(f"cosine + {a} coverage + {b} local coverage", lambda c, a=a, b=b: cos(c) + a * coverage(c) + b * local(c), True)
+            for a, b in ((1.0, 1.0), (1.0, 2.0), (0.5, 3.0))]
+    out += [(f"cosine + 3.0 local coverage + {t} type match", lambda c, t=t: cos(c) + 3.0 * local(c) + t * type_match(c), True)
+            for t in (0.1, 0.2, 0.3)]
+    out.append(("cosine + 3.0 local coverage, piece highlighted", lambda c: cos(c) + 3.0 * local(c), False))
+    out.append(("SHIPPED: qa.fusion.highlight, whole sentence", shipped, True))
+    return out
+
+
+def measure(cases: list[Case], rule: Rule, *, whole: bool = True) -> dict[str, float]:
+    """Accuracy of a rule's highlight over cases, and among cases whose top hit is gold.
+
+    ``whole`` highlights the whole sentence the chosen piece is part of, as the index does;
+    False highlights the piece itself (as before sentence extents).
+    """
+    correct, in_gold = [], []
+    for case in cases:
+        scores = rule(case)
+        sentence = int(case.ev.sentences[_segment(case)][int(np.argmax(scores))])
+        row = int(case.spans[sentence, 0])
+        start, end = case.extents[sentence] if whole else case.spans[sentence, 1:]
+        correct.append(case.answers(row, int(start), int(end)))
+        in_gold.append(correct[-1] and case.rank == 1)
+    hits = sum(c.rank == 1 for c in cases)
+    return {"sent": float(np.mean(correct)), "sent|hit": sum(in_gold) / hits if hits else 0.0}
+
+
+def ranking(cases: list[Case], ks: tuple[int, ...]) -> dict[str, float]:
+    m = ranking_metrics([c.rank for c in cases], ks=ks, depth=20)
+    return {**{f"R@{k}": v for k, v in m.recall.items()}, "MRR": m.mrr}
+
+
+# ----- the two question sets ------------------------------------------------------------------
+
+
+def _case(index, texts: list[str], question: str, gold: set[int], part: str, answers) -> Case:
+    ev = index.evidence(question, k=20)
+    ranked = index.rank(ev, k=20)
+    top = int(np.flatnonzero(ev.rows == ranked[0].row)[0])
+    rank = first_rank([r.row for r in ranked], gold)
+    parts = index._p  # a benchmark may look inside
+    return Case(question, ev, top, rank, frozenset(gold), part, texts, parts.spans, parts.extents, answers)
+
+
+def squad_cases(path: Path) -> list[Case]:
+    """SQuAD through the library ``qa eval --squad`` builds, article parity as the split."""
+    from qa import evaluation
+    from qa.eval_files import load_squad
+    from qa.questions import clean_question
+
+    squad = load_squad(path)
+    lib = evaluation.squad_library(squad, cache_dir=INDEX / "eval-cache")
+    rows = lib._rows  # a benchmark may look inside
+    texts = [p.text for _, p in rows]
+    where = {(d.doc_id, p.number): i for i, (d, p) in enumerate(rows)}
+    article = {title: n for n, title in enumerate(dict.fromkeys(d.doc_id for d, _ in rows))}
+    cases = []
+    for q in squad.questions:
+        part = "tuned" if article[q.gold[0]] % 2 == 0 else "held-out"
+
+        def answers(row: int, start: int, end: int, gold=q.answers) -> bool:
+            return contains_answer(texts[row][start:end], gold)
+
+        cases.append(_case(lib._index, texts, clean_question(q.question), {where[q.gold]}, part, answers))
+    return cases
+
+
+def declaration_cases() -> list[Case]:
+    """eval/declarations.jsonl over corpus/, any evidence-overlapping sentence counting."""
+    from fusion_bench import load_declarations
+
+    from embeddings.cache import CachingEncoder
+    from embeddings.encoder import Encoder
+
+    bench = load_declarations(ROOT, CachingEncoder(Encoder(), INDEX / "embedding-cache"))
+    cases = []
+    for q, question in enumerate(bench.questions):
+        def answers(row: int, start: int, end: int, q=q) -> bool:
+            return bench.sentence_ok(q, row, (start, end))
+
+        cases.append(_case(bench.index, bench.texts, question, set(bench.gold[q]), "declarations", answers))
+    return cases
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD v1.1 JSON file")
+    args = parser.parse_args(argv)
+    cases = squad_cases(args.squad) + declaration_cases()
+    parts = {name: [c for c in cases if c.part in name.split("+")]
+             for name in ("tuned", "held-out", "tuned+held-out", "declarations")}
+    labels = {"tuned": "SQuAD even (tuned)", "held-out": "SQuAD odd (held out)",
+              "tuned+held-out": "SQuAD whole", "declarations": "declarations"}
+    for name, subset in parts.items():
+        ks = (1, 3) if name == "declarations" else (1, 5)
+        figures = ", ".join(f"{k} {v:.3f}" for k, v in ranking(subset, ks).items())
+        print(f"{labels[name]}: {len(subset)} questions; {figures}")
+    print()
+    cells = [f"{'rule':<52}"] + [f"{labels[n]} {col}" for n in parts for col in ("sent", "sent|hit")]
+    print("| " + " | ".join(cells) + " |\n|" + "|".join("-" * (len(c) + 2) for c in cells) + "|")
+    for label, rule, whole in rules():
+        row = [f"{label:<52}"]
+        for name, subset in parts.items():
+            got = measure(subset, rule, whole=whole)
+            row += [f"{got[col]:.3f}".rjust(len(f"{labels[name]} {col}")) for col in ("sent", "sent|hit")]
+        print("| " + " | ".join(row) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from qa.fusion import Evidence, Weights, highlight, local_coverage
+
+# "When was the University of Chicago established?" over a paragraph of SQuAD's "University
+# of Chicago" article, its words stemmed: univers, chicago, establish.
+SENTENCES = [
+    "The University of Chicago is a private research university in Chicago.",
+    "The university, established in 1890, consists of The College and graduate programs.",
+    "Chicago is also known for its professional schools, such as the University of Chicago Law School.",
+]
+HELD = np.array([[1, 1, 0], [1, 0, 1], [1, 1, 0]], dtype=bool)  # which sentence holds which word
+IDF = np.array([0.5, 2.6, 2.4], dtype=np.float32)  # over all sentences: "chicago" a little rarer
+COSINE = np.array([0.67, 0.55, 0.47], dtype=np.float32)  # the bundled model's, for this question
+
+
+def reference_local_coverage(held: list[list[bool]], idf: list[float]) -> list[float]:
+    """Each word weighs idf x ln(1 + (n - df + 0.5) / (df + 0.5)), df among the n sentences."""
+    n = len(held)
+    df = [sum(row[j] for row in held) for j in range(len(idf))]
+    weight = [g * math.log(1 + (n - d + 0.5) / (d + 0.5)) for g, d in zip(idf, df)]
+    total = sum(weight)
+    return [sum(w for w, h in zip(weight, row) if h) / total if total else 0.0 for row in held]
+
+
+def evidence(cosine: np.ndarray, held: np.ndarray, idf: np.ndarray) -> Evidence:
+    """One candidate paragraph holding the given sentences."""
+    n = len(cosine)
+    return Evidence(
+        rows=np.array([0]), bm25=np.zeros(1), coverage=np.zeros(1), dense=np.zeros(1), document=np.zeros(1),
+        first=np.array([0, n]), sentences=np.arange(n), sentence_cos=cosine,
+        sentence_coverage=(held @ idf / idf.sum()).astype(np.float32), sentence_terms=held, term_idf=idf,
+        rarest=np.zeros(1), known=1.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("held", "idf"),
+    [
+        (HELD, IDF),
+        (np.array([[1, 0], [0, 1], [0, 0], [1, 1]], dtype=bool), np.array([1.0, 3.0])),
+        (np.array([[1, 1]], dtype=bool), np.array([2.0, 0.5])),
+        (np.array([[0, 0], [0, 0]], dtype=bool), np.array([1.0, 1.0])),  # no sentence holds a word
+        (np.zeros((2, 0), dtype=bool), np.zeros(0)),  # the question has no known word
+    ],
+)
+def test_local_coverage_equals_a_hand_written_reference(held: np.ndarray, idf: np.ndarray) -> None:
+    expected = reference_local_coverage(held.tolist(), idf.tolist())
+    np.testing.assert_allclose(local_coverage(held, idf), expected, rtol=1e-5, atol=1e-7)
+
+
+def test_a_word_every_sentence_holds_counts_less_than_its_idf_says() -> None:
+    held = np.array([[1, 0], [1, 0], [1, 0], [1, 1]], dtype=bool)
+    idf = np.array([5.0, 1.0])  # the word in every sentence is rare elsewhere
+    assert (held @ idf / idf.sum())[0] > 0.8  # plain coverage
+    shares = local_coverage(held, idf)
+    assert shares[3] == pytest.approx(1.0)
+    assert max(shares[:3]) < 0.35
+
+
+def test_the_highlight_is_the_sentence_holding_the_word_the_others_lack() -> None:
+    # The topic ("University of Chicago") fills the first sentence, the closest in meaning;
+    # "established" is only in the answer. Plain coverage (the former rule, cosine + 2.0 x
+    # coverage) picks the first sentence; counted among the paragraph's sentences, the
+    # answer wins.
+    ev = evidence(COSINE, HELD, IDF)
+    former = COSINE + 2.0 * ev.sentence_coverage
+    assert int(np.argmax(former)) == 0
+    assert highlight(ev, 0, Weights()) == 1
+    assert "1890" in SENTENCES[highlight(ev, 0, Weights())]
+
+
+def test_the_cosine_decides_between_sentences_holding_the_same_words() -> None:
+    held = np.array([[1, 0], [1, 0], [0, 0]], dtype=bool)
+    ev = evidence(np.array([0.2, 0.6, 0.7], dtype=np.float32), held, np.array([1.0, 1.0], dtype=np.float32))
+    assert highlight(ev, 0, Weights()) == 1
+
+
+def test_highlight_returns_global_sentence_ids_of_the_candidate() -> None:
+    ev = Evidence(
+        rows=np.array([4, 9]), bm25=np.zeros(2), coverage=np.zeros(2), dense=np.zeros(2), document=np.zeros(2),
+        first=np.array([0, 2, 5]), sentences=np.array([10, 11, 30, 31, 32]),
+        sentence_cos=np.array([0.9, 0.1, 0.1, 0.2, 0.8], dtype=np.float32),
+        sentence_coverage=np.zeros(5, dtype=np.float32), sentence_terms=np.zeros((5, 0), dtype=bool),
+        term_idf=np.zeros(0, dtype=np.float32), rarest=np.zeros(2), known=1.0,
+    )
+    assert highlight(ev, 0, Weights()) == 10
+    assert highlight(ev, 1, Weights()) == 32
