@@ -136,8 +136,7 @@ def new_share(case: Case) -> np.ndarray:
 
 def shipped(case: Case) -> np.ndarray:
     """What qa.fusion.highlight does now."""
-    seg = _segment(case)
-    return fusion.highlight_scores(case.ev, seg.start, seg.stop, Weights())
+    return fusion.highlight_scores(case.ev, case.top, Weights())
 
 
 def old_rule(case: Case) -> np.ndarray:
@@ -162,7 +161,8 @@ def rules() -> list[tuple[str, Rule, bool]]:
     out += [(f"cosine + 3.0 local coverage + {t} type match", lambda c, t=t: cos(c) + 3.0 * local(c) + t * type_match(c), True)
             for t in (0.1, 0.2, 0.3)]
     out.append(("cosine + 3.0 local coverage, piece highlighted", lambda c: cos(c) + 3.0 * local(c), False))
-    out.append(("SHIPPED: qa.fusion.highlight, whole sentence", shipped, True))
+    out.append(("cosine + 3.0 local coverage, words naming the declaration counted too", lambda c: cos(c) + 3.0 * local(c), True))
+    out.append(("SHIPPED: qa.fusion.highlight (3.0 local coverage, declaration-naming words left out)", shipped, True))
     return out
 
 

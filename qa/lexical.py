@@ -177,6 +177,17 @@ class LexicalIndex:
             held[:, j] = np.isin(docs, self._postings(token))
         return held, self._idf(self._doc_freq[ids]).astype(np.float32)
 
+    def held_words(self, tokens: list[str]) -> list[str]:
+        """The query's distinct words some document holds, in the column order of :meth:`terms_held`."""
+        vocab = self._bm25.vocab_dict
+        word = {i: t for t in set(tokens) if t in vocab and t for i in [vocab[t]]}
+        return [word[i] for i in self._held_ids(tokens)]
+
+    def holding(self, word: str) -> np.ndarray:
+        """Ids of the documents that hold ``word`` (empty for a word no document holds)."""
+        i = self._bm25.vocab_dict.get(word)
+        return self._postings(i) if i is not None and word else np.zeros(0, dtype=np.int64)
+
     def doc_freq(self, tokens: list[str]) -> np.ndarray:
         """How many documents hold each token (0 for a token the index never saw)."""
         vocab = self._bm25.vocab_dict

@@ -228,6 +228,7 @@ class HybridIndex:
             known=paragraphs.known_share(tokens),
             sentence_terms=terms,
             term_idf=idf,
+            term_named=self._named(tokens, cand),
         )
 
     def rank(self, ev: Evidence, *, k: int, weights: Weights | None = None) -> list[Ranked]:
@@ -260,6 +261,17 @@ class HybridIndex:
         sentence_allowed = None if allowed is None else np.asarray(allowed, dtype=bool)[self._p.spans[:, 0]]
         _, sentences = self._p.sentence_vectors.search(q, count, allowed=sentence_allowed)
         return np.unique(np.concatenate([lexical, dense[0], self._p.spans[sentences[0], 0]]))
+
+    def _named(self, tokens: list[str], cand: np.ndarray) -> np.ndarray:
+        """(c, t) bool: which of the query's sentence words (the columns of ``terms_held``) name
+        each candidate's own declaration in its metadata."""
+        words = self._p.sentences.held_words(tokens)
+        named = np.zeros((len(cand), len(words)), dtype=bool)
+        if self._p.documents is not None:
+            groups = self._p.row_groups[cand]
+            for j, word in enumerate(words):
+                named[:, j] = np.isin(groups, self._p.documents.holding(word))
+        return named
 
     def _document_match(self, tokens: list[str]) -> np.ndarray:
         """Per row, BM25 of the question on its declaration's metadata, scaled by the best declaration."""

@@ -28,13 +28,14 @@ def reference_local_coverage(held: list[list[bool]], idf: list[float]) -> list[f
     return [sum(w for w, h in zip(weight, row) if h) / total if total else 0.0 for row in held]
 
 
-def evidence(cosine: np.ndarray, held: np.ndarray, idf: np.ndarray) -> Evidence:
-    """One candidate paragraph holding the given sentences."""
+def evidence(cosine: np.ndarray, held: np.ndarray, idf: np.ndarray, named: np.ndarray | None = None) -> Evidence:
+    """One candidate paragraph holding the given sentences; ``named``: which words name its declaration."""
     n = len(cosine)
     return Evidence(
         rows=np.array([0]), bm25=np.zeros(1), coverage=np.zeros(1), dense=np.zeros(1), document=np.zeros(1),
         first=np.array([0, n]), sentences=np.arange(n), sentence_cos=cosine,
         sentence_coverage=(held @ idf / idf.sum()).astype(np.float32), sentence_terms=held, term_idf=idf,
+        term_named=np.zeros((1, len(idf)), dtype=bool) if named is None else named[None, :],
         rarest=np.zeros(1), known=1.0,
     )
 
@@ -87,7 +88,20 @@ def test_highlight_returns_global_sentence_ids_of_the_candidate() -> None:
         first=np.array([0, 2, 5]), sentences=np.array([10, 11, 30, 31, 32]),
         sentence_cos=np.array([0.9, 0.1, 0.1, 0.2, 0.8], dtype=np.float32),
         sentence_coverage=np.zeros(5, dtype=np.float32), sentence_terms=np.zeros((5, 0), dtype=bool),
-        term_idf=np.zeros(0, dtype=np.float32), rarest=np.zeros(2), known=1.0,
+        term_idf=np.zeros(0, dtype=np.float32), term_named=np.zeros((2, 0), dtype=bool), rarest=np.zeros(2), known=1.0,
     )
     assert highlight(ev, 0, Weights()) == 10
     assert highlight(ev, 1, Weights()) == 32
+
+
+def test_words_naming_the_declaration_do_not_choose_the_sentence() -> None:
+    # "What did NATO say about Georgia in 2012?" asked of NATO's 2012 Chicago declaration, ¶29:
+    # words nato, georgia, 2012. "Georgia" is in both sentences, "2012" only in the one on
+    # elections ("... elections in 2012 and 2013"), but it names the declaration's year, and
+    # the membership sentence is the closer in meaning. Counting "2012" picks the elections.
+    cosine = np.array([0.62, 0.48], dtype=np.float32)  # membership, elections
+    held = np.array([[1, 1, 0], [0, 1, 1]], dtype=bool)  # nato, georgia, 2012
+    idf = np.array([1.5, 3.0, 2.5], dtype=np.float32)
+    assert highlight(evidence(cosine, held, idf), 0, Weights()) == 1
+    named = np.array([True, False, True])  # "nato" and "2012" are in the declaration's metadata
+    assert highlight(evidence(cosine, held, idf, named), 0, Weights()) == 0

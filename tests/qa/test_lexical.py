@@ -146,3 +146,15 @@ def test_save_load_round_trip(tmp_path) -> None:
     query = tokenize("Georgia Alliance member")
     np.testing.assert_array_equal(loaded.scores(query), index.scores(query))
     assert loaded.settings == index.settings
+
+
+def test_held_words_name_the_columns_of_terms_held_and_holding_lists_their_documents() -> None:
+    index = LexicalIndex.build(CORPUS)
+    tokens = tokenize("Russia Alliance concern zebra Georgia")
+    words = index.held_words(tokens)
+    held, _ = index.terms_held(tokens, np.arange(len(CORPUS)))
+    assert "zebra" not in words and len(words) == held.shape[1]
+    for j, word in enumerate(words):
+        expected = [d for d, text in enumerate(CORPUS) if word in tokenize(text)]
+        assert sorted(index.holding(word).tolist()) == expected == np.flatnonzero(held[:, j]).tolist()
+    assert index.holding("zebra").size == 0 and index.holding("").size == 0
