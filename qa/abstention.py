@@ -14,10 +14,10 @@ answers"; two absolute signals of the best hit can:
   common words ("How was this possible", "What is 'The Gate'?") from being covered by chance.
 
 Either signal answers. Calibration (benchmarks/calibrate_abstention.py, bundled corpus,
-all-MiniLM-L6-v2): the first 109 lines of eval/calibration.jsonl (71 answerable, 38 unanswerable questions written
-for calibrating; 22 of the answerable are sentence questions, 49 keyword queries) plus 500
-SQuAD questions asked of the declarations (Wikipedia topics: off-topic). The thresholds refuse
-the most negatives while refusing at most 5% of each form of answerable question, so keyword
+all-MiniLM-L6-v2): the first 109 lines of eval/calibration.jsonl (71 answerable, 38
+unanswerable questions written for calibrating; 22 of the answerable are sentence questions,
+49 keyword queries) plus 500 SQuAD questions asked of the declarations (Wikipedia topics:
+off-topic). The thresholds refuse the most negatives while refusing at most 5% of each form of answerable question, so keyword
 queries answered by the words cannot pay for refusing ordinary questions; for each word
 threshold the cosine threshold is the highest that keeps to that. The result refuses 1 of 71
 answerable (a sentence question at cosine 0.463), 31 of 38 unanswerable and 97.0% of SQuAD.
