@@ -13,18 +13,19 @@ answers"; two absolute signals of the best hit can:
   rarest held word over the highest idf). The rarity condition keeps a question of one or two
   common words ("How was this possible", "What is 'The Gate'?") from being covered by chance.
 
-Either signal answers. Calibration (benchmarks/calibrate_abstention.py, bundled corpus,
-all-MiniLM-L6-v2): the first 109 lines of eval/calibration.jsonl (71 answerable, 38
-unanswerable questions written for calibrating; 22 of the answerable are sentence questions,
-49 keyword queries) plus 500 SQuAD questions asked of the declarations (Wikipedia topics:
-off-topic). The thresholds refuse the most negatives while refusing at most 5% of each form of answerable question, so keyword
-queries answered by the words cannot pay for refusing ordinary questions; for each word
-threshold the cosine threshold is the highest that keeps to that. The result refuses 1 of 71
-answerable (a sentence question at cosine 0.463), 31 of 38 unanswerable and 97.0% of SQuAD.
-Coverage 0.80-0.85 with rarity 0.55-0.60 all give that (the lowest pair is kept); cosine 0.47
-and 0.48 tie, 0.49 refuses a second sentence question, 0.46 refuses none but answers 6 more
-SQuAD questions. Without rarity the best rule needs coverage 1.00 and refuses 96.6% of SQuAD.
-The old rule (cosine >= 0.45 alone) refuses 13 of 71 answerable, 31 of 38 and 95.6%.
+Either signal answers. Calibration (benchmarks/calibrate_abstention.py, bundled corpus, all-
+MiniLM-L6-v2): the first 109 lines of eval/calibration.jsonl (71 answerable, 38 unanswerable
+questions written for calibrating; 22 of the answerable are sentence questions, 49 keyword
+queries) plus 500 SQuAD questions asked of the declarations (Wikipedia topics: off-topic). The
+thresholds refuse the most negatives while refusing at most 5% of each form of answerable
+question, so keyword queries answered by the words cannot pay for refusing ordinary questions;
+for each word threshold the cosine threshold is the highest that keeps to that. The result
+refuses 1 of 71 answerable (a sentence question at cosine 0.463), 31 of 38 unanswerable and
+97.0% of SQuAD. Coverage 0.80-0.85 with rarity 0.55-0.60 all give that (the lowest pair is
+kept); cosine 0.47 and 0.48 tie, 0.49 refuses a second sentence question, 0.46 refuses none
+but answers 6 more SQuAD questions. Without rarity the best rule needs coverage 1.00 and
+refuses 96.6% of SQuAD. The old rule (cosine >= 0.45 alone) refuses 13 of 71 answerable, 31 of
+38 and 95.6%.
 
 Reported, not tuned on: on eval/declarations.jsonl 5.6% of the 215 answerable questions are
 refused (12; the old rule 7.0%, 15: nine such as "YSEALI", "AN-IUU", "Lobito Corridor" and
