@@ -25,14 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peers  # noqa: E402
 
+from qa.eval_files import load_questions  # noqa: E402
+
 SYSTEMS = ("rank_bm25", "faiss-flat", "txtai", "haystack", "qa")
-
-
-def gold_of(row: dict) -> set[tuple[str, str]]:
-    """Every (doc_id, paragraph) a question line already counts as an answer."""
-    if row.get("answerable") is False or not row.get("paragraphs"):
-        return set()
-    return {(g["doc_id"], str(p)) for g in [row, *row.get("also", [])] for p in g["paragraphs"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,17 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     dataset = peers.load_declarations(args.questions)
     text = {(p["doc_id"], p["paragraph"]): p["text"] for p in dataset.passages}
     systems = [peers.build(peers.PEERS[name], dataset, model, 32)[0] for name in SYSTEMS]
-    rows = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(args.seed)
     pool = []
-    for number, row in enumerate(rows, 1):
-        gold = gold_of(row)
+    for q in load_questions(args.questions):
+        gold = q.gold
         depth = args.depth if gold else 1
-        found = dict.fromkeys(key for s in systems for key in s.search(row["question"])[:depth] if key not in gold)
+        found = dict.fromkeys(key for s in systems for key in s.search(q.question)[:depth] if key not in gold)
         candidates = list(found)
         rng.shuffle(candidates)
         pool.append({
-            "line": number, "question": row["question"], "answerable": bool(gold),
+            "line": q.line, "question": q.question, "answerable": bool(gold),
             "gold": [{"doc_id": d, "paragraph": p, "text": text[(d, p)]} for d, p in sorted(gold)],
             "candidates": [{"doc_id": d, "paragraph": p, "text": text[(d, p)]} for d, p in candidates],
         })
