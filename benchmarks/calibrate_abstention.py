@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from embeddings.cache import CachingEncoder  # noqa: E402
 from qa.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY  # noqa: E402
 from qa.eval_files import load_questions, load_squad  # noqa: E402
+from qa.indexing import metadata_fields  # noqa: E402
 from qa.library import Library, default_index_dir  # noqa: E402
 from qa.questions import clean_question  # noqa: E402
 
@@ -213,6 +214,56 @@ def signal_summary(asked: list[Asked]) -> str:
     return "\n".join(lines)
 
 
+# ----- other signals tried -------------------------------------------------------------------
+
+
+def auc(positive: np.ndarray, negative: np.ndarray) -> float:
+    """Chance that an answerable question scores above an unanswerable one (ties count half)."""
+    if not len(positive) or not len(negative):
+        return float("nan")
+    diff = positive[:, None] - negative[None, :]
+    return float((diff > 0).mean() + 0.5 * (diff == 0).mean())
+
+
+def signals_tried(lib: Library, asked: list[Asked]) -> dict[str, np.ndarray]:
+    """Per question, the shipped cosine and the alternatives to it that were measured and dropped.
+
+    - corpus z-score: the best sentence cosine against the mean and spread of the question's
+      cosine to every sentence (a question performance predictor: does anything stand out?);
+    - gap to the 10 best: the best sentence cosine minus the mean of the ten best;
+    - titled paragraph: the top hit's paragraph embedded with its declaration's issuer, title,
+      place and year in front (so "the 2021 G7" in a question can meet it), at least the shipped
+      cosine.
+    """
+    index = lib._index
+    texts = [a.question for a in asked]
+    queries = CachingEncoder(index.encoder, default_index_dir() / "eval-cache").encode(texts)
+    sentences = index._p.sentence_vectors.reconstruct(np.arange(len(index._p.spans)))
+    titled = CachingEncoder(index.encoder, default_index_dir() / "embedding-cache").encode(
+        [f"{metadata_fields(d, p)}. {p.text}" for d, p in lib._rows])
+    tops = [index.rank(index.evidence(t, k=1, vector=v), k=1)[0].row for t, v in zip(texts, queries)]
+    cos = queries @ sentences.T
+    ordered = -np.sort(-cos, axis=1)
+    shipped = np.array([a.cosine for a in asked])
+    return {
+        "best cosine (shipped)": shipped,
+        "corpus z-score of the best sentence": (ordered[:, 0] - cos.mean(axis=1)) / cos.std(axis=1),
+        "best sentence minus mean of the 10 best": ordered[:, 0] - ordered[:, :10].mean(axis=1),
+        "titled paragraph cosine (max with shipped)": np.maximum(shipped, np.einsum("ij,ij->i", queries, titled[tops])),
+    }
+
+
+def separation_table(lib: Library, asked: list[Asked]) -> str:
+    """AUC of each signal: answerable against every negative, and against the written unanswerable only."""
+    groups = np.array([a.group for a in asked])
+    lines = ["| signal | AUC vs all negatives | AUC vs written unanswerable |", "|---|---|---|"]
+    for name, values in signals_tried(lib, asked).items():
+        positive = values[groups == "answerable"]
+        lines.append(f"| {name} | {auc(positive, values[groups != 'answerable']):.3f} "
+                     f"| {auc(positive, values[groups == 'unanswerable']):.3f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--squad", type=Path, default=SQUAD)
@@ -254,6 +305,8 @@ def main() -> None:
     print("\n".join(listing(current, calibration, "unanswerable", answered=True)) or "- none")
     print("\nSQuAD calibration questions the current rule answers:")
     print("\n".join(listing(current, calibration, "squad", answered=True)) or "- none")
+    print("\n## Other signals tried (calibration set): how well each separates, as AUC\n")
+    print(separation_table(lib, calibration))
     if args.calibration_only:
         return
 
@@ -267,6 +320,8 @@ def main() -> None:
     print("\n".join(listing(current, held_out, "unanswerable", answered=True)) or "- none")
     print("\nAnswerable questions of eval/declarations.jsonl that the current rule refuses:")
     print("\n".join(listing(current, held_out, "answerable", answered=False)) or "- none")
+    print("\n## Other signals tried (eval/declarations.jsonl and the disjoint SQuAD sample), AUC\n")
+    print(separation_table(lib, held_out))
 
 
 if __name__ == "__main__":
