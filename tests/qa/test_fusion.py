@@ -5,7 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from qa.fusion import Evidence, Weights, highlight, local_coverage
+from qa.fusion import (
+    Evidence,
+    SecondLook,
+    Weights,
+    highlight,
+    local_coverage,
+    local_weights,
+    second_look,
+    without_words,
+)
 
 # "When was the University of Chicago established?" over a paragraph of SQuAD's "University
 # of Chicago" article, its words stemmed: univers, chicago, establish.
@@ -105,3 +114,68 @@ def test_words_naming_the_declaration_do_not_choose_the_sentence() -> None:
     assert highlight(evidence(cosine, held, idf), 0, Weights()) == 1
     named = np.array([True, False, True])  # "nato" and "2012" are in the declaration's metadata
     assert highlight(evidence(cosine, held, idf, named), 0, Weights()) == 0
+
+
+def test_local_weights_are_what_local_coverage_sums() -> None:
+    weights = local_weights(HELD, IDF)
+    assert weights.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(HELD @ weights, local_coverage(HELD, IDF), rtol=1e-6)
+    assert not local_weights(np.zeros((2, 0), dtype=bool), np.zeros(0)).any()
+
+
+def test_without_words_drops_the_words_the_question_asks_with() -> None:
+    # stemmed and stopword-free: "helped" and "help", "rescue" and "rescued" are one word
+    sentence = "Temüjin rescued her with the help of his friend, Jamukha."
+    assert without_words(sentence, "Who helped Temüjin rescue his wife?") == "her with the of his friend, Jamukha."
+
+
+# "Who helped Temüjin rescue his wife from the Merkits?" over SQuAD's "Genghis Khan" paragraph:
+# the first sentence holds more of the question's words (temüjin, wife, merkit), the answer
+# (Jamukha) is in the next, which holds temüjin, rescu, help.
+KIDNAP = "Soon after Börte's marriage to Temüjin, she was kidnapped by the Merkits and reportedly given away as a wife."
+RESCUE = "Temüjin rescued her with the help of his friend and future rival, Jamukha."
+PAIR_HELD = np.array([[1, 0, 0, 1, 1], [1, 1, 1, 0, 0]], dtype=bool)  # temüjin, help, rescu, wife, merkit
+PAIR_IDF = np.array([4.0, 2.0, 3.5, 2.5, 4.5], dtype=np.float32)
+
+
+def look(ev: Evidence, vectors: dict[str, np.ndarray], question: np.ndarray) -> tuple[int, list[list[str]]]:
+    texts = [KIDNAP, RESCUE]
+    calls: list[list[str]] = []
+
+    def encode(batch: list[str]) -> np.ndarray:
+        calls.append(batch)
+        return np.array([vectors[t] for t in batch])
+
+    chosen = second_look(ev, 0, Weights(), vector=question, stripped=lambda s: texts[s] + " (stripped)",
+                         whole=lambda s: texts[s], encode=encode)
+    return chosen, calls
+
+
+def test_the_second_look_takes_the_runner_up_when_what_it_adds_is_closer_to_the_question() -> None:
+    ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
+    assert highlight(ev, 0, Weights()) == 0
+    question = np.array([1.0, 0.0])
+    close, far = np.array([0.6, 0.8]), np.array([0.1, 0.995])  # cosines 0.6 and 0.1 to the question
+    chosen, calls = look(ev, {KIDNAP + " (stripped)": far, RESCUE + " (stripped)": close}, question)
+    assert chosen == 1
+    assert calls == [[KIDNAP + " (stripped)", RESCUE + " (stripped)"]]
+    chosen, _ = look(ev, {KIDNAP + " (stripped)": close, RESCUE + " (stripped)": far}, question)
+    assert chosen == 0
+
+
+def test_the_second_look_embeds_nothing_when_the_best_sentence_is_far_ahead() -> None:
+    held = np.array([[1, 1, 1, 1, 1], [0, 0, 0, 0, 0]], dtype=bool)
+    ev = evidence(np.array([0.72, 0.30], dtype=np.float32), held, PAIR_IDF)
+    chosen, calls = look(ev, {}, np.array([1.0, 0.0]))
+    assert (chosen, calls) == (0, [])
+
+
+def test_the_second_look_of_a_one_sentence_paragraph_is_that_sentence() -> None:
+    ev = evidence(np.array([0.5], dtype=np.float32), PAIR_HELD[:1], PAIR_IDF)
+    assert second_look(ev, 0, Weights(), vector=np.ones(2), stripped=str, whole=str, encode=None) == 0
+
+
+def test_the_second_look_without_its_weights_is_the_highlight() -> None:
+    ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
+    off = SecondLook(bias=-1.0, follows=0, precedes=0, follows_anaphor=0, gap=0, second_only=0, first_only=0, added=0)
+    assert second_look(ev, 0, Weights(), vector=np.ones(2), stripped=str, whole=str, encode=None, look=off) == 0
