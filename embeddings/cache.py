@@ -68,10 +68,6 @@ class EmbeddingCache:
         """The cached vector for a text key, or None."""
         return self._vectors.get(key)
 
-    def remember(self, keys: list[str], vectors: np.ndarray) -> None:
-        """Add vectors for this process only (no shard is written)."""
-        self._vectors.update(zip(keys, np.asarray(vectors, dtype=np.float32)))
-
     def put(self, keys: list[str], vectors: np.ndarray) -> None:
         """Add vectors and persist them as one new shard."""
         if not keys:
@@ -93,10 +89,6 @@ class CachingEncoder:
     Args:
         encoder: Anything with ``name``, ``dimension`` and ``encode(texts, progress=...)``.
         cache_dir: Root folder of the embedding cache.
-
-    Set ``persist`` to False to stop writing: texts embedded from then on are remembered in
-    memory only (``qa eval --squad`` after its batches: each search's few texts would
-    otherwise be a shard of their own).
     """
 
     def __init__(self, encoder, cache_dir: Path) -> None:
@@ -105,7 +97,6 @@ class CachingEncoder:
         self.dimension = encoder.dimension
         self.cache = EmbeddingCache(cache_dir, model=encoder.name, dimension=encoder.dimension)
         self.embedded = 0  # texts actually sent to the model, for reports and tests
-        self.persist = True
 
     def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         """Embed texts, taking cached vectors where the cache has them."""
@@ -113,7 +104,7 @@ class CachingEncoder:
         missing = sorted({key: i for i, key in enumerate(keys) if self.cache.get(key) is None}.items())
         if missing:
             fresh = self.encoder.encode([texts[i] for _, i in missing], progress=progress)
-            (self.cache.put if self.persist else self.cache.remember)([key for key, _ in missing], fresh)
+            self.cache.put([key for key, _ in missing], fresh)
             self.embedded += len(missing)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, key in enumerate(keys):

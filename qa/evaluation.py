@@ -320,12 +320,7 @@ def squad_library(
         # The questions go in one batch now: each search then finds its vector in the cache
         # instead of running the model alone (and writing a one-vector cache shard).
         encoder.encode([clean_question(q.question) for q in squad.questions], progress=progress)
-    lib = Library.from_passages(squad.passages, encoder=encoder, progress=progress)
-    if cache_dir is not None:
-        # What searches embed besides the questions (the second look's two sentences without
-        # the question's words, qa.fusion.second_look) is per question: kept in memory only.
-        encoder.persist = False
-    return lib
+    return Library.from_passages(squad.passages, encoder=encoder, progress=progress)
 
 
 def run_squad(

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.lexical import tokenize
-
 
 @dataclass(frozen=True)
 class Weights:
@@ -192,82 +190,76 @@ class SecondLook:
     not are ``bias`` plus each weight times its feature. Fitted on the pairs of SQuAD's even
     articles where exactly one of the two is right (benchmarks/squad_highlight.py): answer-
     sentence accuracy even / odd (held out) / whole file / declarations 0.753 / 0.841 / 0.790
-    / 0.772 -> 0.763 / 0.849 / 0.799 / 0.772. Without ``added`` (no embedding):
-    0.760 / 0.850 / 0.798 but the declarations lose one question (0.767). Cost: two short
-    encodings for about a quarter of the questions (see ``bound``), 7 ms per query on average.
+    / 0.772 -> 0.760 / 0.850 / 0.798 / 0.767 (one declarations question lost). Array
+    operations on the evidence already gathered: no cost worth measuring. Adding what each
+    sentence adds (its cosine to the question with the question's words taken out) reaches
+    0.799 and keeps the declarations' question, but embeds two sentences for one question in
+    four: search p99 went from 1.3x to 5.1x the encoding floor, so it is not shipped.
     """
 
-    bias: float = -0.548
+    bias: float = -0.66
     #: The runner-up is the sentence right after the chosen one.
-    follows: float = 0.277
+    follows: float = 0.315
     #: ... right before it: the answer rarely precedes the sentence naming the question's words.
-    precedes: float = -0.891
+    precedes: float = -0.896
     #: ... right after it and opens with an anaphor (:data:`ANAPHOR`): it goes on about the same thing.
-    follows_anaphor: float = 0.431
+    follows_anaphor: float = 0.452
     #: The runner-up's highlight score minus the chosen one's (never positive).
-    gap: float = 2.112
+    gap: float = 2.269
     #: Local word weight (:func:`local_weights`) the runner-up holds and the chosen one lacks, and
     #: the reverse: both count for the runner-up, as the question's words split between the two
     #: mean each sentence holds part of it.
-    second_only: float = 1.631
-    first_only: float = 1.191
-    #: Cosine of the question to the runner-up with the question's own words taken out, minus
-    #: the same for the chosen one: what each sentence adds, as the question sees it.
-    added: float = 2.81
-    #: ``added`` is taken to lie within +-bound: when even ``bound`` could not tip the decision, the
-    #: two sentences are not embedded (3 of 4 questions). No tuned pair came above 0.44.
-    bound: float = 0.5
+    second_only: float = 1.534
+    first_only: float = 1.802
 
 
-def without_words(text: str, question: str) -> str:
-    """``text`` without the words (split at whitespace) that share a token (:func:`qa.lexical.tokenize`:
-    stemmed, stopwords left out) with ``question``."""
-    asked = set(tokenize(question))
-    return " ".join(word for word in text.split() if not set(tokenize(word)) & asked)
+@dataclass(frozen=True)
+class Pair:
+    """The two best sentences of a candidate (global ids) and the second look's log-odds for the runner-up."""
+
+    best: int
+    runner_up: int
+    logit: float
 
 
-def second_look(
-    ev: Evidence,
-    i: int,
-    w: Weights,
-    *,
-    vector: np.ndarray,
-    stripped: Callable[[int], str],
-    whole: Callable[[int], str],
-    encode: Callable[[list[str]], np.ndarray],
-    look: SecondLook = SecondLook(),
-) -> int:
-    """Global id of the sentence of candidate ``i`` to highlight, :func:`highlight` with a second
-    look (:class:`SecondLook`) at its two best sentences.
+def top_pair(ev: Evidence, i: int, w: Weights, whole: Callable[[int], str], look: SecondLook) -> Pair | None:
+    """Candidate ``i``'s two best sentences by :func:`highlight_scores`, with :class:`SecondLook`'s
+    log-odds that the runner-up answers instead; None for a one-sentence paragraph.
 
     Args:
-        vector: The question's unit vector.
-        stripped: A sentence's text (by global id) without the question's words (:func:`without_words`).
-        whole: The whole sentence a sentence is part of (its extent), for :data:`ANAPHOR`.
-        encode: Embeds texts as unit vectors (called at most once, with two texts).
+        whole: The whole sentence a sentence (global id) is part of, for :data:`ANAPHOR`.
     """
     lo, hi = int(ev.first[i]), int(ev.first[i + 1])
-    scores = highlight_scores(ev, i, w)
     if hi - lo < 2:
-        return int(ev.sentences[lo + int(np.argmax(scores))])
+        return None
+    scores = highlight_scores(ev, i, w)
     order = np.argsort(-scores, kind="stable")
     best, second = int(order[0]), int(order[1])
-    first_id, second_id = int(ev.sentences[lo + best]), int(ev.sentences[lo + second])
     keep = ~ev.term_named[i]
     terms = ev.sentence_terms[lo:hi][:, keep]
     weights = local_weights(terms, ev.term_idf[keep])
+    runner_up = int(ev.sentences[lo + second])
     follows = second == best + 1
     logit = (
         look.bias
         + look.follows * follows
         + look.precedes * (second == best - 1)
-        + look.follows_anaphor * (follows and bool(ANAPHOR.match(whole(second_id))))
+        + look.follows_anaphor * (follows and bool(ANAPHOR.match(whole(runner_up))))
         + look.gap * float(scores[second] - scores[best])
         + look.second_only * float((terms[second] & ~terms[best]) @ weights)
         + look.first_only * float((terms[best] & ~terms[second]) @ weights)
     )
-    if logit + look.added * look.bound <= 0:
-        return first_id
-    vectors = encode([stripped(first_id), stripped(second_id)])
-    added = float(vectors[1] @ vector - vectors[0] @ vector)
-    return second_id if logit + look.added * added > 0 else first_id
+    return Pair(int(ev.sentences[lo + best]), runner_up, float(logit))
+
+
+def second_look(ev: Evidence, i: int, w: Weights, *, whole: Callable[[int], str], look: SecondLook = SecondLook()) -> int:
+    """Global id of the sentence of candidate ``i`` to highlight: :func:`highlight`, unless the
+    second look (:class:`SecondLook`) at its two best sentences gives the runner-up.
+
+    Args:
+        whole: The whole sentence a sentence (global id) is part of, for :data:`ANAPHOR`.
+    """
+    pair = top_pair(ev, i, w, whole, look)
+    if pair is None:
+        return highlight(ev, i, w)
+    return pair.runner_up if pair.logit > 0 else pair.best

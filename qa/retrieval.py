@@ -16,15 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.vector_index import VectorIndex
-from qa.fusion import (
-    Evidence,
-    Weights,
-    fuse,
-    highlight,
-    second_look,
-    segment_max,
-    without_words,
-)
+from qa.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.lexical import LexicalIndex, shared_terms, tokenize
 from qa.sentences import sentence_extents, sentence_spans
 
@@ -205,34 +197,27 @@ class HybridIndex:
             query: The question.
             k: How many paragraphs at most.
             allowed: Optional bool mask over rows; only rows where it is True are ranked.
-            text: A paragraph's text by row. With it, the top hit's sentence gets a second
-                look (qa.fusion.second_look), which may embed two of its sentences.
+            text: A paragraph's text by row. With it, each hit's highlighted sentence gets a
+                second look (qa.fusion.second_look).
         """
-        if allowed is not None and not np.any(allowed):
-            return []
-        vector = self.encoder.encode([query])[0]
-        ev = self.evidence(query, k=k, allowed=allowed, vector=vector)
+        ev = self.evidence(query, k=k, allowed=allowed)
         if ev is None:
             return []
         ranked = self.rank(ev, k=k)
-        if text is not None and ranked:
-            ranked[0] = self.look_again(query, vector, ev, ranked[0], text)
+        if text is not None:
+            ranked = [self.look_again(ev, hit, text) for hit in ranked]
         return ranked
 
-    def look_again(self, query: str, vector: np.ndarray, ev: Evidence, hit: Ranked, text: Callable[[int], str]) -> Ranked:
+    def look_again(self, ev: Evidence, hit: Ranked, text: Callable[[int], str]) -> Ranked:
         """``hit`` with its sentence chosen by qa.fusion.second_look."""
         i = int(np.flatnonzero(ev.rows == hit.row)[0])
         spans, extents = self._p.spans, self._p.extents
-
-        def stripped(sentence: int) -> str:
-            row, start, end = spans[sentence]
-            return without_words(text(int(row))[start:end], query)
 
         def whole(sentence: int) -> str:
             start, end = extents[sentence]
             return text(int(spans[sentence, 0]))[start:end]
 
-        chosen = second_look(ev, i, self.weights, vector=vector, stripped=stripped, whole=whole, encode=self.encoder.encode)
+        chosen = second_look(ev, i, self.weights, whole=whole)
         return replace(hit, sentence=tuple(int(x) for x in extents[chosen]))
 
     def evidence(

@@ -28,17 +28,3 @@ def test_a_damaged_shard_is_ignored_not_trusted(tmp_path: Path, fake_encoder) ->
     vector = again.encode(["alpha"])
     assert again.embedded == 1
     np.testing.assert_allclose(vector[0], fake_encoder.encode(["alpha"])[0])
-
-
-def test_without_persist_new_texts_are_remembered_but_not_written(tmp_path: Path, fake_encoder) -> None:
-    first = CachingEncoder(fake_encoder, tmp_path)
-    first.encode(["alpha"])
-    shards = sorted(tmp_path.rglob("*"))
-    first.persist = False
-    first.encode(["beta"])
-    first.encode(["beta", "alpha"])
-    assert first.embedded == 2
-    assert sorted(tmp_path.rglob("*")) == shards
-    again = CachingEncoder(fake_encoder, tmp_path)
-    again.encode(["alpha", "beta"])
-    assert again.embedded == 1

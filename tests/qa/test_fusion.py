@@ -13,7 +13,7 @@ from qa.fusion import (
     local_coverage,
     local_weights,
     second_look,
-    without_words,
+    top_pair,
 )
 
 # "When was the University of Chicago established?" over a paragraph of SQuAD's "University
@@ -123,12 +123,6 @@ def test_local_weights_are_what_local_coverage_sums() -> None:
     assert not local_weights(np.zeros((2, 0), dtype=bool), np.zeros(0)).any()
 
 
-def test_without_words_drops_the_words_the_question_asks_with() -> None:
-    # stemmed and stopword-free: "helped" and "help", "rescue" and "rescued" are one word
-    sentence = "Temüjin rescued her with the help of his friend, Jamukha."
-    assert without_words(sentence, "Who helped Temüjin rescue his wife?") == "her with the of his friend, Jamukha."
-
-
 # "Who helped Temüjin rescue his wife from the Merkits?" over SQuAD's "Genghis Khan" paragraph:
 # the first sentence holds more of the question's words (temüjin, wife, merkit), the answer
 # (Jamukha) is in the next, which holds temüjin, rescu, help.
@@ -138,44 +132,39 @@ PAIR_HELD = np.array([[1, 0, 0, 1, 1], [1, 1, 1, 0, 0]], dtype=bool)  # temüjin
 PAIR_IDF = np.array([4.0, 2.0, 3.5, 2.5, 4.5], dtype=np.float32)
 
 
-def look(ev: Evidence, vectors: dict[str, np.ndarray], question: np.ndarray) -> tuple[int, list[list[str]]]:
-    texts = [KIDNAP, RESCUE]
-    calls: list[list[str]] = []
-
-    def encode(batch: list[str]) -> np.ndarray:
-        calls.append(batch)
-        return np.array([vectors[t] for t in batch])
-
-    chosen = second_look(ev, 0, Weights(), vector=question, stripped=lambda s: texts[s] + " (stripped)",
-                         whole=lambda s: texts[s], encode=encode)
-    return chosen, calls
+def whole(sentence: int) -> str:
+    return [KIDNAP, RESCUE][sentence]
 
 
-def test_the_second_look_takes_the_runner_up_when_what_it_adds_is_closer_to_the_question() -> None:
+def test_the_second_look_takes_the_next_sentence_when_it_holds_the_words_the_best_lacks() -> None:
     ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
     assert highlight(ev, 0, Weights()) == 0
-    question = np.array([1.0, 0.0])
-    close, far = np.array([0.6, 0.8]), np.array([0.1, 0.995])  # cosines 0.6 and 0.1 to the question
-    chosen, calls = look(ev, {KIDNAP + " (stripped)": far, RESCUE + " (stripped)": close}, question)
-    assert chosen == 1
-    assert calls == [[KIDNAP + " (stripped)", RESCUE + " (stripped)"]]
-    chosen, _ = look(ev, {KIDNAP + " (stripped)": close, RESCUE + " (stripped)": far}, question)
-    assert chosen == 0
+    pair = top_pair(ev, 0, Weights(), whole, SecondLook())
+    assert (pair.best, pair.runner_up) == (0, 1) and pair.logit > 0
+    assert second_look(ev, 0, Weights(), whole=whole) == 1
 
 
-def test_the_second_look_embeds_nothing_when_the_best_sentence_is_far_ahead() -> None:
+def test_the_second_look_keeps_the_best_sentence_when_it_is_far_ahead() -> None:
     held = np.array([[1, 1, 1, 1, 1], [0, 0, 0, 0, 0]], dtype=bool)
     ev = evidence(np.array([0.72, 0.30], dtype=np.float32), held, PAIR_IDF)
-    chosen, calls = look(ev, {}, np.array([1.0, 0.0]))
-    assert (chosen, calls) == (0, [])
+    assert top_pair(ev, 0, Weights(), whole, SecondLook()).logit < 0
+    assert second_look(ev, 0, Weights(), whole=whole) == 0
+
+
+def test_an_anaphor_opening_the_next_sentence_counts_for_it() -> None:
+    ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
+    plain = top_pair(ev, 0, Weights(), whole, SecondLook()).logit
+    leaning = top_pair(ev, 0, Weights(), lambda s: "It was " + whole(s), SecondLook()).logit
+    assert leaning - plain == pytest.approx(SecondLook().follows_anaphor)
 
 
 def test_the_second_look_of_a_one_sentence_paragraph_is_that_sentence() -> None:
     ev = evidence(np.array([0.5], dtype=np.float32), PAIR_HELD[:1], PAIR_IDF)
-    assert second_look(ev, 0, Weights(), vector=np.ones(2), stripped=str, whole=str, encode=None) == 0
+    assert top_pair(ev, 0, Weights(), whole, SecondLook()) is None
+    assert second_look(ev, 0, Weights(), whole=whole) == 0
 
 
 def test_the_second_look_without_its_weights_is_the_highlight() -> None:
     ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
-    off = SecondLook(bias=-1.0, follows=0, precedes=0, follows_anaphor=0, gap=0, second_only=0, first_only=0, added=0)
-    assert second_look(ev, 0, Weights(), vector=np.ones(2), stripped=str, whole=str, encode=None, look=off) == 0
+    off = SecondLook(bias=-1.0, follows=0, precedes=0, follows_anaphor=0, gap=0, second_only=0, first_only=0)
+    assert second_look(ev, 0, Weights(), whole=whole, look=off) == highlight(ev, 0, Weights()) == 0
