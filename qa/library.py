@@ -271,7 +271,10 @@ class Library:
         k = check_k(k)
         wanted = check_doc_ids(doc_ids, self._by_id)
         allowed = None if wanted is None else np.isin(self._row_doc, wanted)
-        return self._index.search(text, k=k, allowed=allowed)
+        return self._index.search(text, k=k, allowed=allowed, text=self._text)
+
+    def _text(self, row: int) -> str:
+        return self._rows[row][1].text
 
     def _hit(self, ranked: Ranked) -> Hit:
         decl, par = self._rows[ranked.row]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from embeddings.vector_index import VectorIndex
-from qa.fusion import Evidence, Weights, fuse, highlight, segment_max
+from qa.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.lexical import LexicalIndex, shared_terms, tokenize
 from qa.sentences import sentence_extents, sentence_spans
 
@@ -183,18 +183,42 @@ class HybridIndex:
 
     # ----- search ---------------------------------------------------------------------------
 
-    def search(self, query: str, *, k: int, allowed: np.ndarray | None = None) -> list[Ranked]:
+    def search(
+        self,
+        query: str,
+        *,
+        k: int,
+        allowed: np.ndarray | None = None,
+        text: Callable[[int], str] | None = None,
+    ) -> list[Ranked]:
         """The best ``k`` paragraphs for a query, best first.
 
         Args:
             query: The question.
             k: How many paragraphs at most.
             allowed: Optional bool mask over rows; only rows where it is True are ranked.
+            text: A paragraph's text by row. With it, each hit's highlighted sentence gets a
+                second look (qa.fusion.second_look).
         """
         ev = self.evidence(query, k=k, allowed=allowed)
         if ev is None:
             return []
-        return self.rank(ev, k=k)
+        ranked = self.rank(ev, k=k)
+        if text is not None:
+            ranked = [self.look_again(ev, hit, text) for hit in ranked]
+        return ranked
+
+    def look_again(self, ev: Evidence, hit: Ranked, text: Callable[[int], str]) -> Ranked:
+        """``hit`` with its sentence chosen by qa.fusion.second_look."""
+        i = int(np.flatnonzero(ev.rows == hit.row)[0])
+        spans, extents = self._p.spans, self._p.extents
+
+        def whole(sentence: int) -> str:
+            start, end = extents[sentence]
+            return text(int(spans[sentence, 0]))[start:end]
+
+        chosen = second_look(ev, i, self.weights, whole=whole)
+        return replace(hit, sentence=tuple(int(x) for x in extents[chosen]))
 
     def evidence(
         self, query: str, *, k: int = 1, allowed: np.ndarray | None = None, vector: np.ndarray | None = None

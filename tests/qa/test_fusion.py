@@ -5,7 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from qa.fusion import Evidence, Weights, highlight, local_coverage
+from qa.fusion import (
+    Evidence,
+    SecondLook,
+    Weights,
+    highlight,
+    local_coverage,
+    local_weights,
+    second_look,
+    top_pair,
+)
 
 # "When was the University of Chicago established?" over a paragraph of SQuAD's "University
 # of Chicago" article, its words stemmed: univers, chicago, establish.
@@ -105,3 +114,57 @@ def test_words_naming_the_declaration_do_not_choose_the_sentence() -> None:
     assert highlight(evidence(cosine, held, idf), 0, Weights()) == 1
     named = np.array([True, False, True])  # "nato" and "2012" are in the declaration's metadata
     assert highlight(evidence(cosine, held, idf, named), 0, Weights()) == 0
+
+
+def test_local_weights_are_what_local_coverage_sums() -> None:
+    weights = local_weights(HELD, IDF)
+    assert weights.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(HELD @ weights, local_coverage(HELD, IDF), rtol=1e-6)
+    assert not local_weights(np.zeros((2, 0), dtype=bool), np.zeros(0)).any()
+
+
+# "Who helped Temüjin rescue his wife from the Merkits?" over SQuAD's "Genghis Khan" paragraph:
+# the first sentence holds more of the question's words (temüjin, wife, merkit), the answer
+# (Jamukha) is in the next, which holds temüjin, rescu, help.
+KIDNAP = "Soon after Börte's marriage to Temüjin, she was kidnapped by the Merkits and reportedly given away as a wife."
+RESCUE = "Temüjin rescued her with the help of his friend and future rival, Jamukha."
+PAIR_HELD = np.array([[1, 0, 0, 1, 1], [1, 1, 1, 0, 0]], dtype=bool)  # temüjin, help, rescu, wife, merkit
+PAIR_IDF = np.array([4.0, 2.0, 3.5, 2.5, 4.5], dtype=np.float32)
+
+
+def whole(sentence: int) -> str:
+    return [KIDNAP, RESCUE][sentence]
+
+
+def test_the_second_look_takes_the_next_sentence_when_it_holds_the_words_the_best_lacks() -> None:
+    ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
+    assert highlight(ev, 0, Weights()) == 0
+    pair = top_pair(ev, 0, Weights(), whole, SecondLook())
+    assert (pair.best, pair.runner_up) == (0, 1) and pair.logit > 0
+    assert second_look(ev, 0, Weights(), whole=whole) == 1
+
+
+def test_the_second_look_keeps_the_best_sentence_when_it_is_far_ahead() -> None:
+    held = np.array([[1, 1, 1, 1, 1], [0, 0, 0, 0, 0]], dtype=bool)
+    ev = evidence(np.array([0.72, 0.30], dtype=np.float32), held, PAIR_IDF)
+    assert top_pair(ev, 0, Weights(), whole, SecondLook()).logit < 0
+    assert second_look(ev, 0, Weights(), whole=whole) == 0
+
+
+def test_an_anaphor_opening_the_next_sentence_counts_for_it() -> None:
+    ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
+    plain = top_pair(ev, 0, Weights(), whole, SecondLook()).logit
+    leaning = top_pair(ev, 0, Weights(), lambda s: "It was " + whole(s), SecondLook()).logit
+    assert leaning - plain == pytest.approx(SecondLook().follows_anaphor)
+
+
+def test_the_second_look_of_a_one_sentence_paragraph_is_that_sentence() -> None:
+    ev = evidence(np.array([0.5], dtype=np.float32), PAIR_HELD[:1], PAIR_IDF)
+    assert top_pair(ev, 0, Weights(), whole, SecondLook()) is None
+    assert second_look(ev, 0, Weights(), whole=whole) == 0
+
+
+def test_the_second_look_without_its_weights_is_the_highlight() -> None:
+    ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
+    off = SecondLook(bias=-1.0, follows=0, precedes=0, follows_anaphor=0, gap=0, second_only=0, first_only=0)
+    assert second_look(ev, 0, Weights(), whole=whole, look=off) == highlight(ev, 0, Weights()) == 0

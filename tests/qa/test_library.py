@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 import pytest
 
 from qa.errors import CorpusError, InvalidOptionError, InvalidQuestionError, UnknownDocumentError
@@ -217,3 +219,28 @@ def test_an_index_of_an_older_format_is_rebuilt(corpus: Path, tmp_path: Path, fa
     monkeypatch.setattr(qa.indexing, "INDEX_FORMAT", -1)
     lib = Library.open(corpus, index, encoder=fake_encoder)
     assert lib.report.built and lib.report.reason == "index format changed"
+
+
+def test_every_hit_gets_the_second_look_at_its_two_best_sentences(fake_encoder) -> None:
+    from qa.fusion import second_look
+
+    text = ("After Temüjin married Börte, his wife was kidnapped by the Merkits. "
+            "Temüjin rescued her with the help of his friend and future rival, Jamukha. "
+            "She gave birth to a son, Jochi, nine months later.")
+    passages = [{"doc_id": "khan", "paragraph": "1", "text": text},
+                {"doc_id": "khan", "paragraph": "2", "text": "Temüjin later became Genghis Khan."}]
+    lib = Library.from_passages(passages, encoder=fake_encoder)
+    question = "Who helped Temüjin rescue his wife from the Merkits?"
+    index = lib._index
+    ev = index.evidence(question, k=2)
+    plain = index.rank(ev, k=1)[0]  # the highlight alone takes the sentence with more of the words
+    assert text[plain.sentence[0]:plain.sentence[1]].startswith("After Temüjin married")
+
+    def whole(sentence: int) -> str:
+        start, end = index._p.extents[sentence]
+        return lib._text(int(index._p.spans[sentence, 0]))[start:end]
+
+    for hit in lib.search(question, k=2):
+        i = int(np.flatnonzero(ev.rows == (0 if hit.paragraph == "1" else 1))[0])
+        assert hit.highlight == tuple(int(x) for x in index._p.extents[second_look(ev, i, index.weights, whole=whole)])
+    assert lib.search(question, k=1)[0].sentence.startswith("Temüjin rescued her")
