@@ -180,7 +180,7 @@ ANAPHOR = re.compile(r"^(The|This|These|That|Those|It|Its|They|Their|He|His|She|
 
 @dataclass(frozen=True)
 class SecondLook:
-    """A second look at the two best sentences of the top hit: should the runner-up win?
+    """A second look at the two best sentences of a hit: should the runner-up be highlighted?
 
     Most wrong highlights in a right paragraph are one sentence off: the answer sits in the
     runner-up, usually the sentence right after the chosen one ("Temüjin rescued her with the
