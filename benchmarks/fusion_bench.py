@@ -115,13 +115,14 @@ def load_squad(path: Path, encoder, *, limit: int | None = None) -> Bench:
     return Bench("squad", texts, titles, titles, questions, gold, sentence_ok, index)
 
 
-def load_declarations(root: Path, encoder) -> Bench | None:
-    """eval/declarations.jsonl over corpus/ (None until the file has paragraphs)."""
+def load_declarations(root: Path, encoder, name: str = "declarations.jsonl") -> Bench | None:
+    """eval/declarations.jsonl (or another file of eval/ in its format, e.g. heldout.jsonl) over corpus/
+    (None until the file has paragraphs)."""
     from qa.eval_files import load_questions, paragraph_numbers
     from qa.indexing import metadata_fields as _fields
     from qa.reading import read_corpus
 
-    path = root / "eval" / "declarations.jsonl"
+    path = root / "eval" / name
     if not path.exists():
         return None
     decls = read_corpus(root / "corpus").declarations
