@@ -7,7 +7,8 @@ the highest idf: "Finland", "Vilnius" in a question the declarations cannot answ
 (idf of the rarest question word the paragraph holds, over the highest idf) and ``score`` (the
 fused score, relative to the query: it cannot say "nothing here" and is shown for contrast).
 
-Calibration questions: eval/calibration.jsonl (answerable and unanswerable, written for this)
+Calibration questions: eval/calibration.jsonl and eval/people_calibration.jsonl (answerable and
+unanswerable, written for this; the second in the loose way people ask a chatbot)
 plus a seeded sample of SQuAD questions asked of the declarations: they are about Wikipedia
 topics, so off-topic negatives (the highest-cosine ones are printed to spot-check that).
 Rule: answered when the cosine is high enough, or (for two-signal rules) when a second signal
@@ -46,6 +47,7 @@ from qa.library import Library, default_index_dir  # noqa: E402
 from qa.questions import clean_question  # noqa: E402
 
 SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
+CALIBRATION_FILES = (ROOT / "eval/calibration.jsonl", ROOT / "eval/people_calibration.jsonl")
 MAX_FALSE_REFUSAL = 0.05  # answerable questions refused, in each question form: the most we accept
 OLD_MIN_COSINE = 0.45  # the cosine-only rule this calibration replaced, for comparison
 
@@ -275,7 +277,8 @@ def main() -> None:
     lib = Library.open()
     calibrate_squad, report_squad = squad_samples(args.squad, args.sample, args.seed)
     calibration = ask_all(
-        lib, calibration_questions(ROOT / "eval/calibration.jsonl") + [(q, "squad") for q in calibrate_squad]
+        lib,
+        [q for path in CALIBRATION_FILES for q in calibration_questions(path)] + [(q, "squad") for q in calibrate_squad],
     )
     current = Rule(MIN_COSINE, "coverage", MIN_COVERAGE, MIN_RARITY)
     print(f"# Abstention calibration ({lib!r}, current rule: {current})\n")

@@ -14,36 +14,36 @@ answers"; two absolute signals of the best hit can:
   common words ("How was this possible", "What is 'The Gate'?") from being covered by chance.
 
 Either signal answers. Calibration (benchmarks/calibrate_abstention.py, bundled corpus, all-
-MiniLM-L6-v2): the first 109 lines of eval/calibration.jsonl (71 answerable, 38 unanswerable
-questions written for calibrating; 22 of the answerable are sentence questions, 49 keyword
-queries) plus 500 SQuAD questions asked of the declarations (Wikipedia topics: off-topic). The
-thresholds refuse the most negatives while refusing at most 5% of each form of answerable
-question, so keyword queries answered by the words cannot pay for refusing ordinary questions;
-for each word threshold the cosine threshold is the highest that keeps to that. The result
-refuses 1 of 71 answerable (a sentence question at cosine 0.463), 31 of 38 unanswerable and
-97.0% of SQuAD. Coverage 0.80-0.85 with rarity 0.55-0.60 all give that (the lowest pair is
-kept); cosine 0.47 and 0.48 tie, 0.49 refuses a second sentence question, 0.46 refuses none
-but answers 6 more SQuAD questions. Without rarity the best rule needs coverage 1.00 and
-refuses 96.6% of SQuAD. The old rule (cosine >= 0.45 alone) refuses 13 of 71 answerable, 31 of
-38 and 95.6%.
+MiniLM-L6-v2) on eval/calibration.jsonl, eval/people_calibration.jsonl and 500 SQuAD questions
+asked of the declarations (Wikipedia topics: off-topic). The thresholds refuse the most
+negatives while refusing at most 5% of each form of answerable question (sentence questions,
+keyword queries), so keyword queries answered by the words cannot pay for refusing ordinary
+questions; for each word threshold the cosine threshold is the highest that keeps to that.
 
-Reported, not tuned on: on eval/declarations.jsonl 5.6% of the 215 answerable questions are
-refused (12; the old rule 7.0%, 15: nine such as "YSEALI", "AN-IUU", "Lobito Corridor" and
-"ERA loans" are answered now, but six with cosine 0.45-0.48, five of them sentence questions,
-are refused), so the 5% target is not reached; 16 of 26 unanswerable are refused (as before:
-10 of the 11 off-topic ones, 6 of the 15 near misses; the others, such as "Finland's accession
-to NATO", are close in meaning and the cosine answers them); 95.8% of a second, disjoint sample
-of 500 SQuAD questions are refused (old rule: 93.2%).
+History. The first calibration (71 answerable, 38 unanswerable) chose cosine 0.48 with coverage
+0.80 and rarity 0.55. On eval/declarations.jsonl that refused 5.6% of the answerable questions:
+vague ones such as "Wagner Group in Africa" (cosine 0.47). The calibration questions had been
+written by reading the text closely and sat nearer to it than people's questions do; 45 more
+of that kind even pushed the choice to 0.55 (refusing 16% on the evaluation). So 90 questions
+were written blind in the loose way people ask a chatbot (eval/people_calibration.jsonl: 65
+answerable, 12 off-topic, 13 near misses; eval/README.md). Before they existed it was settled
+that the union would be calibrated by the unchanged procedure and signals, and whatever it chose
+shipped. On the old rule those questions fared worse than any written before: 16 of their 40
+sentence questions refused.
 
-Afterwards 45 more answerable sentence questions were added to eval/calibration.jsonl (22 were
-too few for a 5% limit on that form). Re-run on the 116 answerable, the same procedure picks
-cosine >= 0.55 (refusing 3 of 116, 34 of 38 and 99.0% of SQuAD); on eval/declarations.jsonl
-that refuses 15.8% of the answerable questions (34 of 215) and on eval/heldout.jsonl 17%, where
-0.48 refuses 5.6% and 6.0%. The new questions were written by reading the text closely and sit
-nearer to it than people's questions do, so the 5% limit on them lets the cosine threshold
-climb. 0.48 is kept. That choice was made after seeing both evaluation sets, so read the
-figures above as measured with a threshold fixed beforehand, and this paragraph as the reason
-it was not raised. The 5% target for answerable questions is missed either way.
+The chosen rule (the constants below) refuses 6 of 181 answerable calibration questions, 43 of
+63 unanswerable and 91.8% of the SQuAD sample. Reported, not tuned on:
+- eval/declarations.jsonl: 2.3% of the 215 answerable refused (5; the old rule 12), 10 of the
+  11 off-topic questions refused ("What's the weather like in Bali in November?" is answered by
+  a Bali paragraph, as before), 4 of the 15 near misses (was 6: "Sri Lanka debt crisis" and
+  "Does the Los Angeles declaration say anything about Cuba?" are answered now);
+- eval/heldout.jsonl: 1 of 100 answerable refused (was 6), 3 of 4 off-topic (today's euro
+  exchange rate, cosine 0.48 to a G20 paragraph on exchange rates, is answered now), 0 of 6
+  near misses (was 1);
+- a disjoint sample of 500 SQuAD questions: 90.0% refused (was 95.8%).
+Near misses that name a summit or a country and ask what its text does not say ("Finland's
+accession to NATO") are the price: their best paragraph is about the same thing, and no signal
+tried tells them apart (benchmarks/README.md: margins, z-scores, titled vectors).
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ from __future__ import annotations
 from qa.retrieval import Ranked
 
 #: Best dense cosine at or above which the best passage answers (see above).
-MIN_COSINE = 0.48
+MIN_COSINE = 0.43
 #: Share of the question's idf mass (unseen words at the highest idf) the paragraph must hold
 #: to answer by its words, when the cosine is lower.
-MIN_COVERAGE = 0.80
+MIN_COVERAGE = 0.55
 #: ...and the rarest word it holds must have at least this share of the highest idf: with the
-#: bundled 711 paragraphs, a word in at most 12 of them.
-MIN_RARITY = 0.55
+#: bundled 711 paragraphs, a word in at most 8 of them.
+MIN_RARITY = 0.60
 
 
 def is_answered(
