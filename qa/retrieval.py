@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -203,22 +203,7 @@ class HybridIndex:
         ev = self.evidence(query, k=k, allowed=allowed)
         if ev is None:
             return []
-        ranked = self.rank(ev, k=k)
-        if text is not None:
-            ranked = [self.look_again(ev, hit, text) for hit in ranked]
-        return ranked
-
-    def look_again(self, ev: Evidence, hit: Ranked, text: Callable[[int], str]) -> Ranked:
-        """``hit`` with its sentence chosen by qa.fusion.second_look."""
-        i = int(np.flatnonzero(ev.rows == hit.row)[0])
-        spans, extents = self._p.spans, self._p.extents
-
-        def whole(sentence: int) -> str:
-            start, end = extents[sentence]
-            return text(int(spans[sentence, 0]))[start:end]
-
-        chosen = second_look(ev, i, self.weights, whole=whole)
-        return replace(hit, sentence=tuple(int(x) for x in extents[chosen]))
+        return self.rank(ev, k=k, text=text)
 
     def evidence(
         self, query: str, *, k: int = 1, allowed: np.ndarray | None = None, vector: np.ndarray | None = None
@@ -255,17 +240,32 @@ class HybridIndex:
             term_named=self._named(tokens, cand),
         )
 
-    def rank(self, ev: Evidence, *, k: int, weights: Weights | None = None) -> list[Ranked]:
-        """Rank gathered evidence (see :meth:`evidence`); ``weights`` overrides the instance's."""
+    def rank(
+        self, ev: Evidence, *, k: int, weights: Weights | None = None, text: Callable[[int], str] | None = None
+    ) -> list[Ranked]:
+        """Rank gathered evidence (see :meth:`evidence`); ``weights`` overrides the instance's.
+
+        With ``text`` (a paragraph's text by row), each hit's sentence is chosen by
+        qa.fusion.second_look, which needs the sentences' words; without it, by qa.fusion.highlight.
+        """
         w = weights or self.weights
         score = fuse(ev, w)
         order = np.lexsort((ev.rows, -score))[:k]  # ties: lower row first, so results are stable
         best_cos = np.maximum(ev.dense, segment_max(ev.sentence_cos, ev.first))
+        spans, extents = self._p.spans, self._p.extents
+
+        def whole(sentence: int) -> str:
+            start, end = extents[sentence]
+            return text(int(spans[sentence, 0]))[start:end]
+
+        def sentence(i: int) -> int:
+            return second_look(ev, i, w, whole=whole) if text is not None else highlight(ev, i, w)
+
         return [
             Ranked(
                 row=int(ev.rows[i]),
                 score=float(score[i]),
-                sentence=tuple(int(x) for x in self._p.extents[highlight(ev, int(i), w)]),
+                sentence=tuple(int(x) for x in extents[sentence(int(i))]),
                 cosine=float(best_cos[i]),
                 lexical=float(ev.bm25[i]),
                 coverage=float(ev.coverage[i]) * ev.known,
