@@ -143,8 +143,27 @@ def highlight_scores(ev: Evidence, i: int, w: Weights) -> np.ndarray:
     answer-sentence accuracy 0.784 -> 0.790 (held-out half 0.840 -> 0.841).
     """
     lo, hi = int(ev.first[i]), int(ev.first[i + 1])
-    keep = ~ev.term_named[i]
+    keep = counted_words(ev, i)
     return ev.sentence_cos[lo:hi] + w.highlight_coverage * local_coverage(ev.sentence_terms[lo:hi][:, keep], ev.term_idf[keep])
+
+
+def counted_words(ev: Evidence, i: int) -> np.ndarray:
+    """``(t,)`` bool: the question's words that choose among candidate ``i``'s sentences.
+
+    The words naming the paragraph's declaration are left out (:func:`highlight_scores`),
+    unless no other word of weight would be left. "When was the French and Indian War?",
+    asked of that article, is about the document itself, and the sentence naming it answers
+    ("The French and Indian War (1754-1763) was ..."); with no word counted, the cosine alone
+    chose "The outnumbered French particularly depended on the Indians." SQuAD half A has 9
+    such questions: one more highlight right (3,957 -> 3,958 of 4,961); the declarations have
+    one, unchanged. Counting the naming words whenever no sentence holds another question word
+    (24 SQuAD questions, 8 declarations ones) gained 2 and lost a declarations question.
+    """
+    lo, hi = int(ev.first[i]), int(ev.first[i + 1])
+    keep = ~ev.term_named[i]
+    if ev.term_named[i].any() and not local_weights(ev.sentence_terms[lo:hi][:, keep], ev.term_idf[keep]).any():
+        return np.ones_like(keep)
+    return keep
 
 
 def local_coverage(terms: np.ndarray, idf: np.ndarray) -> np.ndarray:
@@ -235,7 +254,7 @@ def top_pair(ev: Evidence, i: int, w: Weights, whole: Callable[[int], str], look
     scores = highlight_scores(ev, i, w)
     order = np.argsort(-scores, kind="stable")
     best, second = int(order[0]), int(order[1])
-    keep = ~ev.term_named[i]
+    keep = counted_words(ev, i)
     terms = ev.sentence_terms[lo:hi][:, keep]
     weights = local_weights(terms, ev.term_idf[keep])
     runner_up = int(ev.sentences[lo + second])

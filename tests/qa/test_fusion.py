@@ -9,6 +9,7 @@ from qa.fusion import (
     Evidence,
     SecondLook,
     Weights,
+    counted_words,
     highlight,
     local_coverage,
     local_weights,
@@ -114,6 +115,25 @@ def test_words_naming_the_declaration_do_not_choose_the_sentence() -> None:
     assert highlight(evidence(cosine, held, idf), 0, Weights()) == 1
     named = np.array([True, False, True])  # "nato" and "2012" are in the declaration's metadata
     assert highlight(evidence(cosine, held, idf, named), 0, Weights()) == 0
+
+
+def test_a_question_about_the_declaration_itself_counts_its_naming_words() -> None:
+    # "When was the French and Indian War?" asked of that article: every word (french, indian,
+    # war) is in its title. Left out, no word would be counted, and the cosine alone chose
+    # "The outnumbered French particularly depended on the Indians."; counted, the sentence
+    # naming the war (and holding its years) wins.
+    cosine = np.array([0.55, 0.60, 0.40], dtype=np.float32)  # the war (1754-1763); the French on the Indians; other
+    held = np.array([[1, 1, 1], [1, 1, 0], [1, 0, 0]], dtype=bool)
+    idf = np.array([1.0, 1.5, 1.2], dtype=np.float32)
+    named = np.array([True, True, True])
+    ev = evidence(cosine, held, idf, named)
+    assert counted_words(ev, 0).all()
+    assert highlight(ev, 0, Weights()) == 0
+    assert second_look(ev, 0, Weights(), whole=lambda s: ["The war.", "The French.", "Other."][s]) == 0
+    # One word of weight besides the naming ones, and the naming words are left out again.
+    partly = evidence(cosine, np.c_[held, [0, 1, 0]], np.r_[idf, 2.0].astype(np.float32), np.r_[named, False])
+    assert counted_words(partly, 0).tolist() == [False, False, False, True]
+    assert highlight(partly, 0, Weights()) == 1
 
 
 def test_local_weights_are_what_local_coverage_sums() -> None:
