@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from qa.answers import Answer, Hit, human_date
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, QAError
-from qa.followup import read_question
+from qa.followup import read_question, scope_words
 from qa.questions import check_doc_ids, clean_question
 
 log = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ class Chat:
         self._anchors = {anchor_id(d.doc_id, p.number): (d.doc_id, p.number) for d in self.declarations for p in d.paragraphs}
         self.years = sorted({d.year for d in self.declarations if d.year})
         # Issuers and places stay in a follow-up when its topic changes ("NATO", "Chicago").
-        self.scope = {w.lower() for d in self.declarations for w in f"{d.issuer} {d.place}".split() if len(w) > 1}
+        self.scope = scope_words(name for d in self.declarations for name in (d.issuer, d.place))
 
     def doc_ids(self, filters: Filters) -> list[str] | None:
         """The declarations the filters allow (None: all of them).

@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 # Openings that mark a question as a variation on the previous one ("what about X?").
@@ -88,8 +88,29 @@ def read_question(question: str, previous: str | None, *, scope: Collection[str]
     words = _words(question)
     content = [w for w in words if w.lower() not in _STOPWORDS]
     if any(w.lower() in _ANAPHORA for w in words) and len(content) <= ANAPHORIC_WORDS:
-        return Reading(question, f"{question} ({_context(previous, question, scope)})")
+        context = _context(previous, question, scope)
+        if context:
+            return Reading(question, f"{question} ({context})")
     return Reading(question, question)
+
+
+def scope_words(names: Iterable[str]) -> set[str]:
+    """The words of issuers' and places' names that scope a question, lower-cased.
+
+    Only the naming words count: capitalised ones and ones with a digit ("G7"), not the
+    small words around them ("21 states of the Americas" gives "americas", "Washington,
+    D.C." gives "washington").
+
+    Example:
+        >>> sorted(scope_words(["21 states of the Americas", "Washington, D.C.", "G7"]))
+        ['americas', 'g7', 'washington']
+    """
+    words = (w.strip("'’-") for name in names for w in _WORD.findall(name))
+    return {
+        w.lower() for w in words
+        if len(w) > 1 and w.lower() not in _STOPWORDS and (w[0].isupper() or any(c.isdigit() for c in w))
+        and not w.isdigit()
+    }
 
 
 def _words(text: str) -> list[str]:
@@ -114,13 +135,14 @@ def _new_topic(question: str) -> str | None:
 
 
 def _is_scope(word: str, scope: Collection[str]) -> bool:
-    return bool(_YEAR.match(word)) or word.lower() in scope
+    """A year, or a word of an issuer's or place's name ("NATO's" too)."""
+    return bool(_YEAR.match(word)) or re.sub(r"['’]s$", "", word.lower()) in scope
 
 
 def _replace_topic(previous: str, topic: str, scope: Collection[str]) -> str:
     """Put ``topic`` where the previous question's topic stood, keeping its scope."""
-    if _tail_is_scope(topic, scope) and re.match(rf"(?:{_SCOPE_PREPOSITIONS})\s", topic, re.IGNORECASE):
-        return _replace_scope(previous, topic)
+    if _only_scope(topic, scope):  # "in 2024", "And the G20?": who, where or when changes
+        return _replace_scope(previous, topic, scope)
     about = re.search(
         rf"\babout\s+(?P<old>.+?)(?P<tail>(?:\s+(?:{_SCOPE_PREPOSITIONS})\s+[\w'’-]+)*\s*[?.!]*)$",
         previous,
@@ -134,6 +156,11 @@ def _replace_topic(previous: str, topic: str, scope: Collection[str]) -> str:
     ]
     if names:  # replace the span from the first to the last name
         return previous[: names[0].start()] + topic + previous[names[-1].end() :]
+    if any(_is_name(w, scope) or _is_acronym(w, scope) for w in _words(topic)):
+        # A topic with a name of its own ("Ukraine" after "When will the ISAF mission end?")
+        # keeps only who, where and when: the old content would pull the search back to it.
+        kept = " ".join(w for w in _words(previous) if _is_scope(w, scope))
+        return f"{topic} ({kept})" if kept else topic
     return f"{topic} ({_content(previous)})"
 
 
@@ -146,13 +173,62 @@ def _is_name(word: str, scope: Collection[str]) -> bool:
     )
 
 
-def _replace_scope(previous: str, scope_phrase: str) -> str:
-    """"What did NATO say about Georgia in 2012?" + "in 2024" -> "... about Georgia in 2024?"."""
-    new_year = re.search(r"\b(?:1[5-9]|20)\d\d\b", scope_phrase)
-    old_year = re.search(r"\b(?:1[5-9]|20)\d\d\b", previous)
-    if new_year and old_year:
-        return previous[: old_year.start()] + new_year.group() + previous[old_year.end() :]
-    return f"{previous.rstrip(' ?!.')} {scope_phrase}?"
+def _is_acronym(word: str, scope: Collection[str]) -> bool:
+    return len(word) > 1 and word.isupper() and not _is_scope(word, scope)
+
+
+def _only_scope(topic: str, scope: Collection[str]) -> bool:
+    """True when every content word of ``topic`` names a year, an issuer or a place."""
+    words = [w for w in _words(topic) if w.lower() not in _STOPWORDS and not re.fullmatch(_SCOPE_PREPOSITIONS, w, re.IGNORECASE)]
+    return bool(words) and all(_is_scope(w, scope) for w in words)
+
+
+def _replace_scope(previous: str, phrase: str, scope: Collection[str]) -> str:
+    """The previous question with the year, issuer or place of ``phrase`` in place of its own.
+
+    "What did NATO say about Georgia in 2012?" + "in 2024" -> "... about Georgia in 2024?";
+    "What did the G7 say about climate finance?" + "the G20" -> "What did the G20 say about
+    climate finance?". What the previous question lacks is added at its end.
+    """
+    text, missing = previous, []
+    new_year = re.search(r"\b(?:1[5-9]|20)\d\d\b", phrase)
+    if new_year:
+        old_year = re.search(r"\b(?:1[5-9]|20)\d\d\b", text)
+        if old_year:
+            text = text[: old_year.start()] + new_year.group() + text[old_year.end() :]
+        else:
+            missing.append(f"in {new_year.group()}")
+    names, who = [w for w in _words(phrase) if _is_scope(w, scope) and not _YEAR.match(w)], ""
+    if names:
+        after = bool(re.match(rf"(?:{_SCOPE_PREPOSITIONS})\s", phrase, re.IGNORECASE))
+        run = _scope_run(text, scope, after_preposition=after)
+        if run is not None:
+            text = text[: run[0]] + " ".join(names) + text[run[1] :]
+        elif after:
+            missing.append(phrase.strip(" ?!."))
+        else:
+            who = f" ({' '.join(names)})"
+    if missing:
+        text = f"{text.rstrip(' ?!.')} {' '.join(missing)}?"
+    return text + who
+
+
+def _scope_run(text: str, scope: Collection[str], *, after_preposition: bool) -> tuple[int, int] | None:
+    """(start, end) of the first run of issuer or place words in ``text`` that follows a
+    preposition ("in Chicago": a place) or, with ``after_preposition`` False, does not ("NATO")."""
+    words = list(_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        if _is_scope(words[i].group(), scope) and not _YEAR.match(words[i].group()):
+            j = i
+            while j + 1 < len(words) and _is_scope(words[j + 1].group(), scope) and not _YEAR.match(words[j + 1].group()):
+                j += 1
+            preceded = i > 0 and re.fullmatch(_SCOPE_PREPOSITIONS, words[i - 1].group(), re.IGNORECASE) is not None
+            if preceded == after_preposition:
+                return words[i].start(), words[j].end()
+            i = j
+        i += 1
+    return None
 
 
 def _tail_is_scope(tail: str, scope: Collection[str]) -> bool:
@@ -166,11 +242,9 @@ def _content(text: str) -> str:
 
 
 def _context(previous: str, question: str, scope: Collection[str]) -> str:
-    """What a pronoun-leaning question borrows: the previous scope, or all its content words
-    when the new question names no topic of its own."""
-    own_names = [w for w in _words(question) if _is_name(w, scope)]
-    if own_names:
-        kept = [w for w in _words(previous) if _is_scope(w, scope)]
-        if kept:
-            return " ".join(kept)
+    """What a pronoun-leaning question borrows: the previous scope when the new question names
+    a topic of its own (maybe nothing), else all the previous content words."""
+    if any(_is_name(w, scope) for w in _words(question)):
+        # "What did they say about Georgia?": the topic is its own; "they" are whoever spoke.
+        return " ".join(w for w in _words(previous) if _is_scope(w, scope))
     return _content(previous)
