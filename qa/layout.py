@@ -149,6 +149,13 @@ def title_case(text: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
 
 
+def _mid_phrase(text: str) -> bool:
+    """True if ``text`` stops in the middle of a phrase, as no title does: after a comma or a
+    small word ("We, therefore, the Representatives of the United States of America, in")."""
+    words = text.split()
+    return text.endswith(",") or bool(words) and words[-1] in _SMALL_WORDS
+
+
 def _continues(prev: Line, line: Line, width: int | None, opens_block: bool) -> bool:
     """True if ``line`` carries on the paragraph that ``prev`` belongs to."""
     if prev.block != line.block:
@@ -157,7 +164,7 @@ def _continues(prev: Line, line: Line, width: int | None, opens_block: bool) -> 
         return True
     if width is None:
         return False
-    if opens_block and title_case(prev.text) and not ends_sentence(prev.text):
+    if opens_block and title_case(prev.text) and not ends_sentence(prev.text) and not _mid_phrase(prev.text):
         return False  # a title or heading directly above the text
     if prev.indent + len(prev.text) < SHORT_LINE_RATIO * width:
         return False

@@ -84,6 +84,24 @@ def test_title_line_is_not_joined_to_wrapped_text():
     ]
 
 
+CLOSING = """appealing to the Supreme Judge of the world for the rectitude of our intentions.
+
+We, therefore, the Representatives of the United States of America, in
+General Congress, Assembled, appealing to the Supreme Judge of the world
+for the rectitude of our intentions, do, in the Name, and by the Authority
+of the good People of these Colonies, solemnly publish and declare.
+"""
+
+
+def test_a_capitalised_line_that_stops_mid_phrase_is_not_a_title():
+    # The 1776 text's last paragraph opens with a line whose words are mostly capitalised;
+    # it ends in "in", which no title does, so the next line carries it on.
+    units = split_units(CLOSING)
+    assert len(units) == 2
+    assert CLOSING[units[1].start:units[1].end].startswith("We, therefore, the Representatives")
+    assert CLOSING[units[1].start:units[1].end].endswith("solemnly publish and declare.")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("Steadfast support to Ukraine", False), ("Promoting Maritime Cooperation", True),
