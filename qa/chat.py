@@ -63,10 +63,14 @@ def _link(doc_id: str, number: str, text: str, *, view: str) -> str:
     return f'<a class="qa-link qa-{view}-link" href="#{anchor_id(doc_id, number)}">{text}</a>'
 
 
-def _quote(hit: Hit) -> str:
+def _quote(hit: Hit, *, mark: bool = True) -> str:
+    """The paragraph; its answering sentence in <mark> unless ``mark`` is False."""
     start, end = hit.highlight
     text = hit.text
-    body = escape(text[:start]) + f"<mark>{escape(text[start:end])}</mark>" + escape(text[end:])
+    if mark:
+        body = escape(text[:start]) + f"<mark>{escape(text[start:end])}</mark>" + escape(text[end:])
+    else:
+        body = escape(text)
     if hit.truncated:
         body += f" <em>{escape('[the source breaks off here]')}</em>"
     return f"<blockquote>{body}</blockquote>"
@@ -84,28 +88,34 @@ def unique_hits(hits: list[Hit], limit: int = MAX_SOURCES) -> list[Hit]:
 
 
 def render_answer(answer: Answer, *, scope_note: str = "") -> str:
-    """The reply: best paragraph with its answering sentence marked, then the others folded."""
-    parts = ['<div class="qa-answer">']
+    """The reply: best paragraph with its answering sentence marked, then the others folded.
+
+    When the declarations do not answer (``answer.found`` is False) the nearest passages
+    still show, under a note saying so, with no sentence marked: nothing in them is an answer.
+    """
+    hits = unique_hits(answer.hits)
+    refusal = bool(hits) and not answer.found
+    parts = ['<div class="qa-answer qa-refusal">' if refusal else '<div class="qa-answer">']
+    if refusal:  # first, so nobody (and no screen reader) meets a quote before the verdict
+        parts.append(
+            '<p class="qa-notfound"><strong>The declarations do not seem to answer this question.</strong><br>'
+            f"{escape('Nearest passages, for reference; no sentence in them is marked as an answer:')}</p>"
+        )
     if answer.read_as:
         parts.append(f'<p class="qa-read-as"><em>Read as: {escape(answer.read_as)}</em></p>')
     if scope_note:
         parts.append(f'<p class="qa-scope">{escape(scope_note)}</p>')
-    hits = unique_hits(answer.hits)
     if not hits:
         parts.append('<p class="qa-notfound">Nothing in the declarations matches this question.</p></div>')
         return "".join(parts)
-    if not answer.found:
-        parts.append(
-            '<p class="qa-notfound">The declarations do not seem to answer this question. '
-            "These are the nearest passages.</p>"
-        )
     best, *others = hits
-    parts.append(f'<div class="qa-best">{_quote(best)}<p class="qa-cite">{escape("[1]")} '
+    parts.append(f'<div class="qa-best">{_quote(best, mark=not refusal)}<p class="qa-cite">{escape("[1]")} '
                  f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p></div>')
     for number, hit in enumerate(others, start=2):
         parts.append(
             f'<details class="qa-source"><summary>{escape(f"[{number}] {hit.citation}")}</summary>'
-            f"{_quote(hit)}<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p></details>"
+            f"{_quote(hit, mark=not refusal)}"
+            f"<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p></details>"
         )
     parts.append("</div>")
     return "".join(parts)

@@ -40,6 +40,23 @@ def test_answer_quotes_the_best_paragraph_highlights_the_sentence_and_cites_it(p
     shot("answer")
 
 
+def test_a_refusal_shows_the_nearest_passages_without_marking_an_answer(page, ask, shot) -> None:
+    reply = ask("What is the boiling point of water?")
+    expect(reply).to_have_class(re.compile(r"\bqa-refusal\b"))
+    first = reply.locator(":scope > *").first  # the verdict before any quote
+    expect(first).to_have_class("qa-notfound")
+    expect(first).to_contain_text("The declarations do not seem to answer this question.")
+    expect(first).to_contain_text("no sentence in them is marked as an answer")
+    expect(reply.locator(".qa-best blockquote")).to_be_visible()  # the nearest passage still shows
+    expect(reply.locator("mark")).to_have_count(0)
+    style = "e => getComputedStyle(e).borderLeftStyle"
+    assert reply.locator(".qa-best blockquote").evaluate(style) == "dashed"
+    answer = ask("What did NATO say about Georgia in 2012?")
+    assert answer.locator(".qa-best blockquote").evaluate(style) == "solid"
+    reply.scroll_into_view_if_needed()
+    shot("refusal")
+
+
 def test_example_questions_show_on_the_empty_chat(page) -> None:
     example = page.locator("#qa-chat button", has_text="When will the ISAF mission end?")
     expect(example).to_be_visible()

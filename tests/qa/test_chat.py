@@ -89,12 +89,26 @@ def test_duplicate_hits_are_cited_once(chat: Chat) -> None:
     assert "[2]" not in _visible(rendered)
 
 
-def test_not_found_says_so_and_still_shows_the_nearest_passages(chat: Chat) -> None:
-    hit = chat.reply("Georgia").answer.hits[0]
-    rendered = render_answer(Answer(question="x", found=False, hits=[hit]))
-    assert "do not seem to answer" in rendered
-    assert "<mark>" in rendered
-    assert "Nothing in the declarations" in render_answer(Answer(question="x", found=False, hits=[]))
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_refusal_says_so_first_and_marks_no_sentence(chat: Chat) -> None:
+    hits = chat.reply("Georgia Russia NATO", filters=Filters(k=3)).answer.hits
+    refusal = render_answer(Answer(question="x", found=False, hits=hits, read_as="y"), scope_note="Searched 2 of 3.")
+    assert refusal.startswith('<div class="qa-answer qa-refusal"><p class="qa-notfound"><strong>')
+    assert "do not seem to answer" in _visible(refusal) and "Nearest passages" in _visible(refusal)
+    assert refusal.index("qa-notfound") < refusal.index("Read as") < refusal.index("<blockquote>")
+    assert "<mark" not in refusal
+    for hit in unique_hits(hits):  # the nearest passages still show, whole
+        assert _words(hit.text) in _words(_visible(refusal))
+    answer = render_answer(Answer(question="x", found=True, hits=hits))
+    assert answer.count("<mark>") == len(unique_hits(hits)) and "qa-refusal" not in answer and "qa-notfound" not in answer
+
+
+def test_nothing_at_all_is_said_plainly() -> None:
+    rendered = render_answer(Answer(question="x", found=False, hits=[]))
+    assert "Nothing in the declarations" in rendered and "qa-refusal" not in rendered
 
 
 @pytest.mark.parametrize(
