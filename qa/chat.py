@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from qa.answers import Answer, Hit, human_date
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, QAError
 from qa.followup import read_question, scope_words
+from qa.layout import Kind, split_units
 from qa.questions import check_doc_ids, clean_question
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ _ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in _SYNTAX}
 # C0/C1 controls other than newline and tab display as nothing useful; drop them.
 _ESCAPES.update({code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code not in (9, 10)})
 _ESCAPES[10] = "<br>"
+# A run of spaces holding a line break: it only wraps the source, or it means something.
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
 
 def escape(text: str) -> str:
@@ -63,10 +67,50 @@ def _link(doc_id: str, number: str, text: str, *, view: str) -> str:
     return f'<a class="qa-link qa-{view}-link" href="#{anchor_id(doc_id, number)}">{text}</a>'
 
 
+def _opens_item(line: str) -> bool:
+    """True if ``line`` starts a list item ("(a)", "- ", "2.") by the markers the parser knows."""
+    units = split_units(line)
+    return bool(units) and units[0].kind is not Kind.PLAIN
+
+
+def _break(text: str, run: re.Match) -> str:
+    """What a line-break run shows as: a blank line, a line break before a list item, else a space."""
+    if run.group().count("\n") > 1:
+        return "\n\n"
+    return "\n" if _opens_item(text[run.end():].split("\n", 1)[0]) else " "
+
+
+def _moved(offset: int, runs: list[tuple[int, int, str]], *, into: bool) -> int:
+    """Where ``offset`` lands once each run (start, end, shown) shows as ``shown``. An offset
+    inside a run goes to its far edge if ``into`` (a highlight's start), else its near edge."""
+    shift = 0
+    for start, end, shown in runs:
+        if offset <= start:
+            break
+        if offset < end:
+            return start + shift + (len(shown) if into else 0)
+        shift += len(shown) - (end - start)
+    return offset + shift
+
+
+def reflow(text: str, highlight: tuple[int, int] = (0, 0)) -> tuple[str, tuple[int, int]]:
+    """``text`` as prose, and ``highlight`` moved with it: a line break that only wraps the
+    source (the 1776 Declaration is wrapped at 72 columns) shows as one space, as the CLI's
+    ``textwrap.fill`` shows it. Unlike the CLI, a blank line stays a blank line and a break
+    before a list item ("(a)", "- ") stays a break. Only whitespace changes."""
+    runs = [(run.start(), run.end(), _break(text, run)) for run in _LINE_BREAK.finditer(text)]
+    pieces, last = [], 0
+    for start, end, shown in runs:
+        pieces += [text[last:start], shown]
+        last = end
+    pieces.append(text[last:])
+    low = _moved(highlight[0], runs, into=True)
+    return "".join(pieces), (low, max(low, _moved(highlight[1], runs, into=False)))
+
+
 def _quote(hit: Hit, *, mark: bool = True) -> str:
-    """The paragraph; its answering sentence in <mark> unless ``mark`` is False."""
-    start, end = hit.highlight
-    text = hit.text
+    """The paragraph reflowed; its answering sentence in <mark> unless ``mark`` is False."""
+    text, (start, end) = reflow(hit.text, hit.highlight)
     if mark:
         body = escape(text[:start]) + f"<mark>{escape(text[start:end])}</mark>" + escape(text[end:])
     else:

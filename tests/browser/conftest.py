@@ -24,9 +24,10 @@ OUTPUT = REPO / "test-output"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-# The model's first load plus indexing ~200 paragraphs on 2 busy cores.
+# The model's first load plus indexing ~230 paragraphs on 2 busy cores.
 STARTUP_SECONDS = 420
-KEPT = ["nato-chicago-summit-2012", "un-2007-undrip"]
+# The 1776 text is hard-wrapped at 72 columns: the chat must reflow it.
+KEPT = ["nato-chicago-summit-2012", "un-2007-undrip", "us-1776-declaration-of-independence"]
 # Anything fetched from this host means hostile markup came alive (127.0.0.9 is loopback:
 # even a failing test sends nothing off the machine, and the route below aborts it anyway).
 EVIL = "http://127.0.0.9:9"
@@ -59,7 +60,7 @@ def _toml_table(name: str, values: dict[str, str]) -> str:
 
 
 def make_corpus(folder: Path) -> Path:
-    """Two real declarations and one whose text and metadata are hostile markup."""
+    """Three real declarations and one whose text and metadata are hostile markup."""
     folder.mkdir(parents=True, exist_ok=True)
     catalog = tomllib.loads((REPO / "corpus" / "catalog.toml").read_text(encoding="utf-8"))
     tables = []

@@ -57,6 +57,19 @@ def test_a_refusal_shows_the_nearest_passages_without_marking_an_answer(page, as
     shot("refusal")
 
 
+def test_a_hard_wrapped_declaration_reads_as_prose(page, ask, shot) -> None:
+    reply = ask("What did the 1776 declaration say about the King of Great Britain?")
+    quote = reply.locator(".qa-best blockquote")
+    expect(quote).to_contain_text("their former Systems of Government. The history of the present King")
+    assert "<br>" not in quote.inner_html()  # the source's line breaks at 72 columns are gone
+    expect(quote.locator("mark")).to_have_text(
+        "The history of the present King of Great Britain is a history of repeated injuries and usurpations, "
+        "all having in direct object the establishment of an absolute Tyranny over these States."
+    )
+    reply.locator(".qa-best").scroll_into_view_if_needed()
+    shot("reflow")
+
+
 def test_example_questions_show_on_the_empty_chat(page) -> None:
     example = page.locator("#qa-chat button", has_text="When will the ISAF mission end?")
     expect(example).to_be_visible()
@@ -90,7 +103,7 @@ def test_filters_narrow_the_sources(page, ask, shot) -> None:
     _choose_year(page, "#qa-to", "2007")
     _set_sources(page, 5)
     reply = ask("What did NATO say about Georgia?")
-    expect(reply.locator(".qa-scope")).to_have_text("Searched 1 of 3 declarations.")
+    expect(reply.locator(".qa-scope")).to_have_text("Searched 1 of 4 declarations.")
     citations = [reply.locator(".qa-cite").text_content()] + reply.locator("details summary").all_text_contents()
     assert len(citations) == 5
     assert all(UN_TITLE in c for c in citations), citations

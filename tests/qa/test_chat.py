@@ -3,13 +3,21 @@ from __future__ import annotations
 import html
 import logging
 import re
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from qa.answers import Answer
-from qa.chat import Chat, Filters, anchor_id, echo, escape, render_answer, render_declaration, unique_hits
+from qa.answers import Answer, Hit
+from qa.chat import (
+    Chat, Filters, anchor_id, echo, escape, reflow, render_answer, render_declaration, unique_hits,
+)
 from qa.errors import InvalidOptionError, UnknownDocumentError
 from qa.library import Library
+from qa.parsing import parse_paragraphs
+
+REPO = Path(__file__).resolve().parents[2]
 
 HOSTILE = [
     {"doc_id": "widgets-2020", "paragraph": "1", "title": "Widgets <b>Declaration</b>", "date": "2020-01-01",
@@ -93,6 +101,18 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+def _paragraph(path: Path, number: str) -> str:
+    paragraphs = parse_paragraphs(path.read_text(encoding="utf-8"), doc_id=path.stem)
+    return next(p.text for p in paragraphs if p.number == number)
+
+
+def _hit(text: str, sentence: str) -> Hit:
+    start = text.index(sentence)
+    return Hit(doc_id="us-1776", title="Declaration of Independence", date="1776-07-04", place="Philadelphia",
+               paragraph="2", text=text, highlight=(start, start + len(sentence)), score=1.0,
+               citation="Declaration of Independence, Philadelphia, 4 July 1776, para. 2")
+
+
 def test_a_refusal_says_so_first_and_marks_no_sentence(chat: Chat) -> None:
     hits = chat.reply("Georgia Russia NATO", filters=Filters(k=3)).answer.hits
     refusal = render_answer(Answer(question="x", found=False, hits=hits, read_as="y"), scope_note="Searched 2 of 3.")
@@ -109,6 +129,56 @@ def test_a_refusal_says_so_first_and_marks_no_sentence(chat: Chat) -> None:
 def test_nothing_at_all_is_said_plainly() -> None:
     rendered = render_answer(Answer(question="x", found=False, hits=[]))
     assert "Nothing in the declarations" in rendered and "qa-refusal" not in rendered
+
+
+def test_a_hard_wrapped_paragraph_flows_as_prose_with_its_sentence_marked() -> None:
+    text = _paragraph(REPO / "corpus" / "us-1776-declaration-of-independence.txt", "2")
+    sentence = ("The history of the present King of Great Britain is a\nhistory of repeated injuries and usurpations, "
+                "all having in direct object\nthe establishment of an absolute Tyranny over these States.")
+    quote = re.search(r"<blockquote>(.*)</blockquote>", render_answer(Answer("q", True, [_hit(text, sentence)]))).group(1)
+    assert "<br>" not in quote
+    assert "former Systems of Government. <mark>The history of the present King of Great Britain is a history of" in (
+        html.unescape(quote))
+    assert html.unescape(re.search(r"<mark>(.*)</mark>", quote).group(1)) == _words(sentence)
+    assert _words(_visible(quote)) == _words(text)  # verbatim but for whitespace
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a wrapped\nline of prose", "a wrapped line of prose"),
+        ("the most wholesome and necessary\n      for the public good.", "the most wholesome and necessary for the public good."),
+        ("ends a line  \t\n  and goes on", "ends a line and goes on"),
+        ("by the end of\n2014. The transition", "by the end of 2014. The transition"),  # a year, not an item
+        ("redress for:\n\n(a) Any action", "redress for:\n\n(a) Any action"),
+        ("one\n \n\n  two", "one\n\ntwo"),
+        ("actions:\n(a) protect rivers;\n    (ii) water reuse;", "actions:\n(a) protect rivers;\n(ii) water reuse;"),
+        ("every year.\n- The Council shall", "every year.\n- The Council shall"),
+        ("as follows:\n2. The parties", "as follows:\n2. The parties"),
+    ],
+)
+def test_reflow_joins_wrapped_lines_and_keeps_blank_lines_and_list_items(text: str, shown: str) -> None:
+    assert reflow(text)[0] == shown
+
+
+def test_meaningful_breaks_stay_breaks_in_the_chat() -> None:
+    items = _paragraph(REPO / "tests" / "fixtures" / "ministerial-communique.txt", "2")
+    quote = render_answer(Answer("q", True, [_hit(items, "(b) invest in efficient irrigation, including:")]))
+    assert quote.count("<br>") == items.count("\n") == 5
+    assert "<br><mark>" in quote  # the marked item still starts its own line
+    article = _paragraph(REPO / "corpus" / "un-2007-undrip.txt", "Article 8(2)")
+    assert escape("redress for:") + "<br><br>" + escape("(a) Any") in render_answer(Answer("q", True, [_hit(article, "States")]))
+
+
+@given(st.text(alphabet="ab.(-2 \t\n", max_size=40), st.data())
+def test_reflow_changes_only_whitespace_and_the_highlight_keeps_its_words(text: str, data) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    shown, (low, high) = reflow(text, (start, end))
+    assert _words(shown) == _words(text)
+    assert 0 <= low <= high <= len(shown)
+    assert _words(shown[low:high]) == _words(text[start:end])
+    assert not re.search(r"[ \t]\n|\n[ \t]|\n{3}", shown)
 
 
 @pytest.mark.parametrize(
