@@ -188,7 +188,7 @@ def _paragraph_html(decl: Declaration, par: Paragraph, *, focus: bool = False, a
     label = _link(decl.doc_id, par.number, escape(par.label), view="full") if not anchors else escape(par.label)
     css = "qa-par qa-focus" if focus else "qa-par"
     broken = f" <em>{escape('[the source breaks off here]')}</em>" if par.truncated else ""
-    return f'<div class="{css}"{ident}><span class="qa-num">{label}</span> {escape(par.text)}{broken}</div>'
+    return f'<div class="{css}"{ident}><span class="qa-num">{label}</span> {escape(reflow(par.text)[0])}{broken}</div>'
 
 
 def render_context(decl: Declaration, paragraphs: list[Paragraph], focus: str) -> str:

@@ -68,6 +68,11 @@ def test_a_hard_wrapped_declaration_reads_as_prose(page, ask, shot) -> None:
     )
     reply.locator(".qa-best").scroll_into_view_if_needed()
     shot("reflow")
+    reply.locator(".qa-cite a").click()
+    focus = page.locator("#qa-context-panel .qa-focus")
+    expect(focus).to_contain_text("Systems of Government. The history of the present King of Great Britain is a history")
+    assert "<br>" not in focus.inner_html()
+    shot("reflow-context")
 
 
 def test_example_questions_show_on_the_empty_chat(page) -> None:

@@ -161,6 +161,17 @@ def test_reflow_joins_wrapped_lines_and_keeps_blank_lines_and_list_items(text: s
     assert reflow(text)[0] == shown
 
 
+def test_the_context_and_declaration_views_flow_wrapped_text_too(fake_encoder) -> None:
+    path = REPO / "corpus" / "us-1776-declaration-of-independence.txt"
+    passages = [{"doc_id": "us-1776", "paragraph": str(n), "title": "Declaration of Independence", "date": "1776-07-04",
+                 "place": "Philadelphia", "text": _paragraph(path, str(n))} for n in (1, 2, 3)]
+    chat = Chat(Library.from_passages(passages, encoder=fake_encoder))
+    for view in (chat.context("us-1776", "2"), chat.declaration("us-1776", "2")):
+        assert "<br>" not in view
+        assert "former Systems of Government. The history of the present King of Great Britain is a history of" in (
+            html.unescape(view))
+
+
 def test_meaningful_breaks_stay_breaks_in_the_chat() -> None:
     items = _paragraph(REPO / "tests" / "fixtures" / "ministerial-communique.txt", "2")
     quote = render_answer(Answer("q", True, [_hit(items, "(b) invest in efficient irrigation, including:")]))
