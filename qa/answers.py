@@ -145,8 +145,8 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _quote(hit: Hit) -> str:
-    start, end = hit.highlight
+def _quote(hit: Hit, *, mark: bool = True) -> str:
+    start, end = hit.highlight if mark else (len(hit.text), len(hit.text))
     before, middle, after = hit.text[:start], hit.text[start:end], hit.text[end:]
     body = escape_markdown(before) + (f"**{escape_markdown(middle)}**" if middle.strip() else "")
     body += escape_markdown(after)
@@ -156,7 +156,11 @@ def _quote(hit: Hit) -> str:
 
 
 def render_markdown(answer: Answer) -> str:
-    """Render an answer as markdown: the best quote first, then the other sources, cited."""
+    """Render an answer as markdown: the best quote first, then the other sources, cited.
+
+    A refusal (``answer.found`` False) shows the nearest passages with no sentence in bold,
+    as the web chat does: nothing in them is an answer.
+    """
     lines: list[str] = []
     if answer.read_as:
         lines.append(f"*Read as: {escape_markdown(answer.read_as)}*\n")
@@ -165,9 +169,10 @@ def render_markdown(answer: Answer) -> str:
         return "\n".join(lines)
     if not answer.found:
         lines.append(
-            "The declarations do not seem to answer this question. The nearest passages are:\n"
+            "The declarations do not seem to answer this question. The nearest passages, for "
+            "reference (no sentence in them is marked as an answer):\n"
         )
     for number, hit in enumerate(answer.hits, start=1):
-        lines.append(_quote(hit))
+        lines.append(_quote(hit, mark=answer.found))
         lines.append(f"\n\\[{number}\\] {escape_markdown(hit.citation)}\n")
     return "\n".join(lines)

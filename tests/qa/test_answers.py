@@ -58,6 +58,9 @@ def test_markdown_escapes_html_and_images_in_quotes() -> None:
 def test_markdown_says_when_nothing_answers() -> None:
     hit = _hit("Something else.", (0, 15))
     assert "do not seem to answer" in Answer(question="q", found=False, hits=[hit]).markdown
+    # The nearest passages are quoted whole, with no sentence in bold: none is an answer.
+    assert "**" not in Answer(question="q", found=False, hits=[hit]).markdown
+    assert "**" in Answer(question="q", found=True, hits=[hit]).markdown
 
 
 def test_markdown_marks_a_truncated_paragraph() -> None:
