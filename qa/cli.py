@@ -1,6 +1,8 @@
 """The `qa` command: ask, index, list, add, remove, eval, bench, serve. A thin shell: parse, call the library, print.
 
-Exit codes: 0 ok, 1 error (one sentence on stderr, no traceback), 2 usage.
+Exit codes: 0 ok; 1 error (one sentence on stderr, no traceback); 2 usage: an unknown command or
+option, or a value no run could accept (-k 0, -k 101, --port abc, GRADIO_SERVER_PORT=abc). What
+only the corpus or the files can tell (an unknown --doc id, an unreadable file) is an error, 1.
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from qa.errors import QAError
+from qa.errors import InvalidOptionError, QAError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A setting the command line takes is out of range (exit code 2, like argparse's own errors)."""
 
 
 def _library(args: argparse.Namespace, *, rebuild: bool = False):
@@ -145,9 +151,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from qa.address import PORT_ENV, server_address
+
+    try:
+        host, port = server_address(args.host, args.port)
+    except InvalidOptionError as exc:
+        raise UsageError(str(exc)) from None
+    # Checked before gradio is imported: its import parses GRADIO_SERVER_PORT with int() and
+    # dies with a traceback on a bad value, even when --port says otherwise.
+    os.environ[PORT_ENV] = str(port)
     from qa.web import main as serve_chat
 
-    serve_chat(host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index, model=args.model)
+    demo = serve_chat(host=host, port=port, corpus_dir=args.corpus, index_dir=args.index, model=args.model,
+                      block=False)
+    print(f"Serving Declaration QA on {demo.local_url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    demo.block_thread()
     return EXIT_OK
 
 
@@ -165,14 +183,40 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, *, low: int, high: int | None = None) -> int:
+    """argparse type check: an int from low to high (no upper bound when high is None)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be {low} or more, got {value}")
+    if high is not None and value > high:
+        raise argparse.ArgumentTypeError(f"must be {high} or less, got {value}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, low=1)
+
+
+def _count(text: str) -> int:
+    return _whole_number(text, low=0)
+
+
+def _k(text: str) -> int:
+    from qa.questions import MAX_K
+
+    return _whole_number(text, low=1, high=MAX_K)
+
+
+def _port(text: str) -> int:
+    from qa.address import parse_port
+
+    try:
+        return parse_port(text)
+    except InvalidOptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a question with cited paragraphs")
     ask.add_argument("question")
-    ask.add_argument("-k", type=_positive_int, default=3, help="number of passages (default 3)")
+    ask.add_argument("-k", type=_k, default=3, help="number of passages, 1 to 100 (default 3)")
     ask.add_argument("--doc", action="append", metavar="DOC_ID", help="search only this declaration (repeatable)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON (the Python API's fields)")
     ask.set_defaults(func=cmd_ask)
@@ -220,14 +264,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web chat")
     serve.add_argument("--host", default=None, help="interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
-    serve.add_argument("--port", type=_positive_int, default=None, help="port (env GRADIO_SERVER_PORT; default 7860)")
+    serve.add_argument("--port", type=_port, default=None, help="port, 1 to 65535 (env GRADIO_SERVER_PORT; default 7860)")
     serve.set_defaults(func=cmd_serve)
 
     bench = sub.add_parser("bench", help="measure latency, cold start, (re)index time and memory; prints JSON")
     bench.add_argument("--questions", default=None, metavar="FILE.jsonl",
                        help="questions to time (default: eval/declarations.jsonl)")
     bench.add_argument("--quick", action="store_true", help="fewer questions and cold runs")
-    bench.add_argument("--cold-runs", type=int, default=5, metavar="N", help="fresh `qa ask` processes (default 5; 0 skips)")
+    bench.add_argument("--cold-runs", type=_count, default=5, metavar="N", help="fresh `qa ask` processes (default 5; 0 skips)")
     bench.add_argument("--no-web", action="store_true", help="do not start the web app to read its memory")
     bench.set_defaults(func=cmd_bench)
     return parser
@@ -238,6 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
