@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,23 @@ def test_errors_are_one_sentence_with_the_right_exit_code(run, args, code, messa
     assert result.returncode == code
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ...]:
+    """--corpus and --index options for one small declaration beside a damaged PDF."""
+    root = tmp_path_factory.mktemp("small")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "ministerial-communique.txt", corpus)
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    return "--corpus", str(corpus), "--index", str(root / "index")
+
+
+def test_a_damaged_pdf_is_reported_once_and_pypdf_stays_quiet(run, small_corpus) -> None:
+    built = run(*small_corpus, "index")
+    assert built.returncode == 0 and built.stderr == "", built.stderr
+    assert "Skipped " in built.stdout and "broken.pdf: damaged PDF" in built.stdout
+    for _ in range(2):  # every later command reads the corpus again
+        listed = run(*small_corpus, "list")
+        assert listed.returncode == 0 and listed.stderr == "", listed.stderr
