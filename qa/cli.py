@@ -15,7 +15,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from qa.errors import InvalidOptionError, QAError
+from qa.errors import DocumentExistsError, InvalidOptionError, QAError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -107,7 +107,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     lib = _library(args)
-    added = lib.add(*args.files, replace=args.replace)
+    try:
+        added = lib.add(*args.files, replace=args.replace)
+    except DocumentExistsError as exc:  # the library's message speaks Python (replace=True)
+        raise QAError(f"{exc.doc_id!r} is already in the corpus. Use qa add --replace to update it.") from None
     for decl in added:
         print(f"Added {decl.doc_id}: {len(decl.paragraphs)} paragraphs, {decl.title} ({decl.date or 'no date'})")
     print(f"Index refreshed: {lib.report.embedded} texts embedded, {lib.report.seconds:.1f} s.")

@@ -93,3 +93,14 @@ def test_a_damaged_pdf_is_reported_once_and_pypdf_stays_quiet(run, small_corpus)
     for _ in range(2):  # every later command reads the corpus again
         listed = run(*small_corpus, "list")
         assert listed.returncode == 0 and listed.stderr == "", listed.stderr
+
+
+def test_add_speaks_cli_and_names_a_folder(run, small_corpus, tmp_path: Path) -> None:
+    existing = run(*small_corpus, "add", str(REPO / "tests" / "fixtures" / "ministerial-communique.txt"))
+    assert existing.returncode == 1
+    assert existing.stderr == ("qa: error: 'ministerial-communique' is already in the corpus. "
+                               "Use qa add --replace to update it.\n")
+    folder = run(*small_corpus, "add", str(tmp_path))
+    assert folder.returncode == 1
+    assert folder.stderr == (f"qa: error: {tmp_path} is a folder; name the declaration files in it instead "
+                             f"(for example {tmp_path}/*.txt)\n")

@@ -62,6 +62,18 @@ def test_every_invalid_option_value_is_a_usage_error(args: tuple[str, ...], mess
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("model", "reason"),
+    [("/nonexistent", "no such folder"),
+     ("bad name!", "Repo id must use alphanumeric chars")],  # sentence-transformers warned about it on a line before
+)
+def test_a_model_that_cannot_load_is_one_line(tmp_path: Path, model: str, reason: str) -> None:
+    result = qa("--index", str(tmp_path / "index"), "--model", model, "ask", "Georgia")
+    assert result.returncode == 1
+    line = _one_clean_line(result.stderr)
+    assert line.startswith(f"qa: error: Cannot load embedding model '{model}': {reason}")
+
+
 @pytest.mark.parametrize("value", ["abc", "70000"])
 def test_a_bad_port_variable_is_one_line_and_a_usage_error(value: str) -> None:
     result = qa("serve", GRADIO_SERVER_PORT=value)
