@@ -34,13 +34,20 @@ def _bold(text: str, enabled: bool) -> str:
     return f"\033[1m{text}\033[0m" if enabled else text
 
 
-def _print_hit(number: int, hit, *, color: bool) -> None:
+def _wrap(text: str, width: int) -> str:
+    """Wrap at spaces only: a break after a hyphen copies from the terminal as "EU- mediated",
+    and a split long word (a URL) as two, so the quote would no longer be verbatim."""
+    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
     width = min(shutil.get_terminal_size((100, 20)).columns, 100) - 4
     start, end = hit.highlight
+    label = "Answer" if found else "Nearest sentence"  # a refused answer's best sentence answers nothing
     print(f"[{number}] {hit.citation}")
-    print(textwrap.indent(textwrap.fill(f"Answer: {hit.sentence}", width), "    "))
+    print(textwrap.indent(_wrap(f"{label}: {hit.sentence}", width), "    "))
     body = hit.text[:start] + _bold(hit.text[start:end], color) + hit.text[end:]
-    print(textwrap.indent(textwrap.fill(body, width, replace_whitespace=True), "    │ "))
+    print(textwrap.indent(_wrap(body, width), "    │ "))
     if hit.truncated:
         print("    │ [the source breaks off here]")
     print()
@@ -55,7 +62,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("The declarations do not seem to answer this question. The nearest passages:\n")
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for number, hit in enumerate(answer.hits, start=1):
-        _print_hit(number, hit, color=color)
+        _print_hit(number, hit, color=color, found=answer.found)
     return EXIT_OK
 
 

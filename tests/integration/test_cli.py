@@ -16,8 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def run(index_dir: Path, library):  # library: build the index once before the CLI runs
-    def _run(*args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus")}
+    def _run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus"), **extra_env}
         return subprocess.run(
             [str(Path(sys.executable).parent / "qa"), *args], capture_output=True, text=True, env=env, timeout=300
         )
@@ -30,6 +30,22 @@ def test_ask_prints_cited_quotes(run) -> None:
     assert result.returncode == 0, result.stderr
     assert "[1] NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶" in result.stdout
     assert "Answer: " in result.stdout
+
+
+def test_a_refused_answer_shows_the_nearest_sentence_not_an_answer(run) -> None:
+    result = run("ask", "What is the best recipe for banana bread?")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("The declarations do not seem to answer this question.")
+    assert "    Nearest sentence: " in result.stdout and "Answer: " not in result.stdout
+
+
+def test_quotes_wrap_at_spaces_only_so_they_copy_verbatim(run) -> None:
+    question = ("What did NATO say about NATO-Russia cooperation?", "-k", "1")
+    text = json.loads(run("ask", *question, "--json").stdout)["hits"][0]["text"]
+    result = run("ask", *question, COLUMNS="55")  # 51 columns: the NATO ¶ broke after "NATO-"
+    assert result.returncode == 0, result.stderr
+    quoted = [line.removeprefix("    │ ") for line in result.stdout.splitlines() if line.startswith("    │ ")]
+    assert " ".join(quoted).split() == text.split()
 
 
 def test_ask_json_has_the_api_fields(run) -> None:

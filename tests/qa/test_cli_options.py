@@ -1,4 +1,5 @@
-"""The `qa` command's option checks and `qa serve`, in a subprocess, without the embedding model.
+"""Tests for qa/cli.py that need no embedding model: option checks and `qa serve` in a subprocess,
+and how a hit is printed.
 
 The commands that answer questions need the real model: they are in tests/integration/test_cli.py.
 """
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from qa import cli
+from qa.answers import Hit
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -140,3 +144,29 @@ def _get(url: str) -> int:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
+
+
+HYPHENS = ("The parties welcomed the EU-mediated dialogue and the follow-up talks at "
+           "https://example.org/a-very-long-address-that-will-not-fit-on-one-line-at-all of the summit.")
+
+
+def _hit(text: str) -> Hit:
+    return Hit(doc_id="x", title="X", date="2024-01-01", place="Here", paragraph="1", text=text,
+               highlight=(0, len(text)), score=1.0, citation="X, Here, 1 January 2024, ¶1")
+
+
+@pytest.mark.parametrize("columns", range(30, 61))
+def test_a_printed_quote_wraps_at_spaces_only_so_it_copies_verbatim(monkeypatch, capsys, columns: int) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    cli._print_hit(1, _hit(HYPHENS), color=False, found=True)
+    lines = capsys.readouterr().out.splitlines()
+    sentence = [line.strip() for line in lines if line.startswith("    ") and not line.startswith("    │")]
+    quote = [line.removeprefix("    │ ") for line in lines if line.startswith("    │ ")]
+    assert " ".join(sentence) == f"Answer: {HYPHENS}"  # "EU- mediated" when broken after the hyphen
+    assert " ".join(quote) == HYPHENS
+
+
+@pytest.mark.parametrize(("found", "label"), [(True, "Answer: "), (False, "Nearest sentence: ")])
+def test_a_refused_answer_labels_its_sentence_as_nearest_not_as_the_answer(capsys, found: bool, label: str) -> None:
+    cli._print_hit(1, _hit("We met."), color=False, found=found)
+    assert capsys.readouterr().out.splitlines()[1] == f"    {label}We met."
