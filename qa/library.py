@@ -226,7 +226,7 @@ class Library:
 
         Raises:
             InvalidQuestionError: For an empty, non-text or over-long query.
-            InvalidOptionError: For k outside 1..100.
+            InvalidOptionError: For k outside 1..100, or doc_ids that are not an id or ids (5, [5]).
             UnknownDocumentError: For a doc_id that names no declaration.
         """
         return [self._hit(r) for r in self._rank(query, k=k, doc_ids=doc_ids)]
@@ -235,7 +235,7 @@ class Library:
         """Answer a question: the best k paragraphs, and whether they answer it.
 
         When the declarations do not cover the question, ``found`` is False and the
-        hits are the nearest passages.
+        hits are the nearest passages. Raises the errors :meth:`search` raises.
         """
         text = clean_question(question)
         ranked = self._rank(text, k=k, doc_ids=doc_ids)

@@ -73,6 +73,8 @@ def test_k_larger_than_the_corpus_returns_every_paragraph_once(tiny_passages, fa
         (lambda lib: lib.ask("x" * 100_000), InvalidQuestionError, "limit"),
         (lambda lib: lib.search("Georgia", k=0), InvalidOptionError, "k must be"),
         (lambda lib: lib.ask("Georgia", doc_ids=["nope"]), UnknownDocumentError, "Unknown declaration 'nope'"),
+        (lambda lib: lib.ask("Georgia", doc_ids=5), InvalidOptionError, "doc_ids must be a declaration id"),
+        (lambda lib: lib.search("Georgia", doc_ids=[5]), InvalidOptionError, "doc_ids must hold declaration ids"),
     ],
 )
 def test_bad_input_gets_a_clear_error(tiny_passages, fake_encoder, call, error, message) -> None:
