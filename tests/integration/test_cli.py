@@ -56,7 +56,7 @@ def test_ask_json_has_the_api_fields(run) -> None:
     hit = data["hits"][0]
     assert hit["doc_id"] == "nato-chicago-summit-2012"
     start, end = hit["highlight"]
-    assert hit["text"][start:end]
+    assert hit["text"][start:end] == hit["sentence"]
 
 
 def test_list_shows_every_declaration(run) -> None:
