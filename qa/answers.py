@@ -4,7 +4,7 @@ Example:
     >>> answer = qa.ask("When will the ISAF mission end?")
     >>> hit = answer.hits[0]
     >>> hit.text[slice(*hit.highlight)]      # the answering sentence, verbatim
-    >>> hit.citation                          # 'NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶6'
+    >>> hit.citation                          # 'NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶5'
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ The commands that answer questions need the real model: they are in tests/integr
 
 from __future__ import annotations
 
+import argparse
 import os
 import queue
 import socket
@@ -170,3 +171,9 @@ def test_a_printed_quote_wraps_at_spaces_only_so_it_copies_verbatim(monkeypatch,
 def test_a_refused_answer_labels_its_sentence_as_nearest_not_as_the_answer(capsys, found: bool, label: str) -> None:
     cli._print_hit(1, _hit("We met."), color=False, found=found)
     assert capsys.readouterr().out.splitlines()[1] == f"    {label}We met."
+
+
+def test_every_command_is_shown_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert [name for name in commands if f"\nqa {name} " not in readme] == []
