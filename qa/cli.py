@@ -43,10 +43,11 @@ def _wrap(text: str, width: int) -> str:
 def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
     width = min(shutil.get_terminal_size((100, 20)).columns, 100) - 4
     start, end = hit.highlight
-    label = "Answer" if found else "Nearest sentence"  # a refused answer's best sentence answers nothing
+    # A refusal's best sentence answers nothing: labelled as nearest and not in bold (as in the chat).
+    label = "Answer" if found else "Nearest sentence"
     print(f"[{number}] {hit.citation}")
     print(textwrap.indent(_wrap(f"{label}: {hit.sentence}", width), "    "))
-    body = hit.text[:start] + _bold(hit.text[start:end], color) + hit.text[end:]
+    body = hit.text[:start] + _bold(hit.text[start:end], color and found) + hit.text[end:]
     print(textwrap.indent(_wrap(body, width), "    │ "))
     if hit.truncated:
         print("    │ [the source breaks off here]")

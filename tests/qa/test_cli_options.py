@@ -167,10 +167,12 @@ def test_a_printed_quote_wraps_at_spaces_only_so_it_copies_verbatim(monkeypatch,
     assert " ".join(quote) == HYPHENS
 
 
-@pytest.mark.parametrize(("found", "label"), [(True, "Answer: "), (False, "Nearest sentence: ")])
-def test_a_refused_answer_labels_its_sentence_as_nearest_not_as_the_answer(capsys, found: bool, label: str) -> None:
-    cli._print_hit(1, _hit("We met."), color=False, found=found)
-    assert capsys.readouterr().out.splitlines()[1] == f"    {label}We met."
+@pytest.mark.parametrize(("found", "label", "quote"),
+                         [(True, "Answer: ", "\033[1mWe met.\033[0m"), (False, "Nearest sentence: ", "We met.")])
+def test_a_refused_answer_labels_its_sentence_as_nearest_not_as_the_answer(capsys, found, label, quote) -> None:
+    cli._print_hit(1, _hit("We met."), color=True, found=found)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:3] == [f"    {label}We met.", f"    │ {quote}"]  # and no bold for a refusal
 
 
 def test_every_command_is_shown_in_the_readme() -> None:
