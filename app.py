@@ -1,15 +1,15 @@
-"""The web chat over the bundled corpus: ``python app.py`` (or ``qa serve``).
+"""The web chat over the bundled corpus: ``python app.py``, the same as ``qa serve``.
 
 A thin shell: the page, the /ask endpoint and the server settings live in :mod:`qa.web`.
+It runs through the CLI so that both check GRADIO_SERVER_PORT before gradio is imported
+(gradio's import fails with a traceback on a bad value) and print the same startup line.
 """
 
 from __future__ import annotations
 
 import sys
 
-from qa.web import build_app, main, run
-
-__all__ = ["build_app", "main"]
+from qa.cli import main
 
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(main(["serve"]))

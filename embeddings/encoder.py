@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -79,15 +80,12 @@ class Encoder:
         hf_logging.disable_progress_bar()  # a "Loading weights" bar on every CLI call is noise
 
         path = _resolve(self.name)
+        _check_folder(self.name, path)
         try:
-            return SentenceTransformer(path, device="cpu", local_files_only=True)
-        except OSError as exc:
-            from qa.errors import QAError
-
-            raise QAError(
-                f"Cannot load embedding model {self.name!r}: {exc}. Use a local folder or a model "
-                f"already in the Hugging Face cache, or unset {MODEL_ENV} for the bundled model."
-            ) from exc
+            with _without_revision_warning():
+                return SentenceTransformer(path, device="cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:  # ValueError: a folder whose config names no model
+            raise _load_error(self.name, _first_line(exc)) from exc
 
     @property
     def dimension(self) -> int:
@@ -132,6 +130,57 @@ def _torch_threads(count: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def _load_error(model: str, reason: str):
+    """One line: which model, why it failed, and the ways out."""
+    from qa.errors import QAError
+
+    return QAError(
+        f"Cannot load embedding model {model!r}: {reason}. Use a sentence-transformers model folder or "
+        f"a model already in the Hugging Face cache, or leave out --model / {MODEL_ENV} for the bundled model."
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    return lines[0].rstrip(". ")
+
+
+def _check_folder(model: str, path: str) -> None:
+    """Refuse, before sentence-transformers is asked, a setting that is a path but names no model folder.
+
+    A hub id ("org/name", "all-MiniLM-L6-v2") is left to sentence-transformers, which looks in
+    the local cache.
+    """
+    folder = Path(path).expanduser()
+    if folder.is_dir():
+        if not any((folder / name).is_file() for name in ("modules.json", "config.json")):
+            raise _load_error(model, "the folder holds no model (no modules.json or config.json)")
+        return
+    if folder.exists():
+        raise _load_error(model, "that is a file, not a model folder")
+    if folder.is_absolute() or path.startswith((".", "~")) or path.count("/") > 1:  # a path, never a hub id
+        raise _load_error(model, "no such folder")
+
+
+class _RevisionWarningFilter(logging.Filter):
+    """Drops sentence-transformers' "Could not resolve the revision of ..." warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Could not resolve the revision")
+
+
+@contextmanager
+def _without_revision_warning() -> Iterator[None]:
+    """While loading, hide a warning that only repeats, on a second line, why the load then fails."""
+    logger = logging.getLogger("sentence_transformers.util.file_io")
+    quiet = _RevisionWarningFilter()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 def model_path(model: str) -> Path | None:

@@ -4,7 +4,7 @@ Example:
     >>> answer = qa.ask("When will the ISAF mission end?")
     >>> hit = answer.hits[0]
     >>> hit.text[slice(*hit.highlight)]      # the answering sentence, verbatim
-    >>> hit.citation                          # 'NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶6'
+    >>> hit.citation                          # 'NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶5'
 """
 
 from __future__ import annotations
@@ -57,10 +57,11 @@ class Hit:
         return self.text[self.highlight[0] : self.highlight[1]]
 
     def to_dict(self) -> dict[str, object]:
-        """The hit as JSON-ready data (the fields of the CLI's --json and the web /ask)."""
+        """The hit as JSON-ready data (the fields of the CLI's --json and the web /ask), ``sentence`` included."""
         data = asdict(self)
         data["highlight"] = list(self.highlight)
         data["score"] = round(float(self.score), 6)
+        data["sentence"] = self.sentence
         return data
 
 

@@ -1,6 +1,8 @@
 """The `qa` command: ask, index, list, add, remove, eval, bench, serve. A thin shell: parse, call the library, print.
 
-Exit codes: 0 ok, 1 error (one sentence on stderr, no traceback), 2 usage.
+Exit codes: 0 ok; 1 error (one sentence on stderr, no traceback); 2 usage: an unknown command or
+option, or a value no run could accept (-k 0, -k 101, --port abc, GRADIO_SERVER_PORT=abc). What
+only the corpus or the files can tell (an unknown --doc id, an unreadable file) is an error, 1.
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from qa.errors import QAError
+from qa.errors import DocumentExistsError, InvalidOptionError, QAError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A setting the command line takes is out of range (exit code 2, like argparse's own errors)."""
 
 
 def _library(args: argparse.Namespace, *, rebuild: bool = False):
@@ -28,13 +34,21 @@ def _bold(text: str, enabled: bool) -> str:
     return f"\033[1m{text}\033[0m" if enabled else text
 
 
-def _print_hit(number: int, hit, *, color: bool) -> None:
+def _wrap(text: str, width: int) -> str:
+    """Wrap at spaces only: a break after a hyphen copies from the terminal as "EU- mediated",
+    and a split long word (a URL) as two, so the quote would no longer be verbatim."""
+    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
     width = min(shutil.get_terminal_size((100, 20)).columns, 100) - 4
     start, end = hit.highlight
+    # A refusal's best sentence answers nothing: labelled as nearest and not in bold (as in the chat).
+    label = "Answer" if found else "Nearest sentence"
     print(f"[{number}] {hit.citation}")
-    print(textwrap.indent(textwrap.fill(f"Answer: {hit.sentence}", width), "    "))
-    body = hit.text[:start] + _bold(hit.text[start:end], color) + hit.text[end:]
-    print(textwrap.indent(textwrap.fill(body, width, replace_whitespace=True), "    │ "))
+    print(textwrap.indent(_wrap(f"{label}: {hit.sentence}", width), "    "))
+    body = hit.text[:start] + _bold(hit.text[start:end], color and found) + hit.text[end:]
+    print(textwrap.indent(_wrap(body, width), "    │ "))
     if hit.truncated:
         print("    │ [the source breaks off here]")
     print()
@@ -49,7 +63,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print("The declarations do not seem to answer this question. The nearest passages:\n")
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for number, hit in enumerate(answer.hits, start=1):
-        _print_hit(number, hit, color=color)
+        _print_hit(number, hit, color=color, found=answer.found)
     return EXIT_OK
 
 
@@ -101,7 +115,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     lib = _library(args)
-    added = lib.add(*args.files, replace=args.replace)
+    try:
+        added = lib.add(*args.files, replace=args.replace)
+    except DocumentExistsError as exc:  # the library's message speaks Python (replace=True)
+        raise QAError(f"{exc.doc_id!r} is already in the corpus. Use qa add --replace to update it.") from None
     for decl in added:
         print(f"Added {decl.doc_id}: {len(decl.paragraphs)} paragraphs, {decl.title} ({decl.date or 'no date'})")
     print(f"Index refreshed: {lib.report.embedded} texts embedded, {lib.report.seconds:.1f} s.")
@@ -145,9 +162,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from qa.address import PORT_ENV, server_address
+
+    try:
+        host, port = server_address(args.host, args.port)
+    except InvalidOptionError as exc:
+        raise UsageError(str(exc)) from None
+    # Checked before gradio is imported: its import parses GRADIO_SERVER_PORT with int() and
+    # dies with a traceback on a bad value, even when --port says otherwise.
+    os.environ[PORT_ENV] = str(port)
     from qa.web import main as serve_chat
 
-    serve_chat(host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index, model=args.model)
+    demo = serve_chat(host=host, port=port, corpus_dir=args.corpus, index_dir=args.index, model=args.model,
+                      block=False)
+    print(f"Serving Declaration QA on {demo.local_url} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    demo.block_thread()
     return EXIT_OK
 
 
@@ -165,14 +194,40 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, *, low: int, high: int | None = None) -> int:
+    """argparse type check: an int from low to high (no upper bound when high is None)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be {low} or more, got {value}")
+    if high is not None and value > high:
+        raise argparse.ArgumentTypeError(f"must be {high} or less, got {value}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, low=1)
+
+
+def _count(text: str) -> int:
+    return _whole_number(text, low=0)
+
+
+def _k(text: str) -> int:
+    from qa.questions import MAX_K
+
+    return _whole_number(text, low=1, high=MAX_K)
+
+
+def _port(text: str) -> int:
+    from qa.address import parse_port
+
+    try:
+        return parse_port(text)
+    except InvalidOptionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a question with cited paragraphs")
     ask.add_argument("question")
-    ask.add_argument("-k", type=_positive_int, default=3, help="number of passages (default 3)")
+    ask.add_argument("-k", type=_k, default=3, help="number of passages, 1 to 100 (default 3)")
     ask.add_argument("--doc", action="append", metavar="DOC_ID", help="search only this declaration (repeatable)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON (the Python API's fields)")
     ask.set_defaults(func=cmd_ask)
@@ -220,14 +275,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web chat")
     serve.add_argument("--host", default=None, help="interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1)")
-    serve.add_argument("--port", type=_positive_int, default=None, help="port (env GRADIO_SERVER_PORT; default 7860)")
+    serve.add_argument("--port", type=_port, default=None, help="port, 1 to 65535 (env GRADIO_SERVER_PORT; default 7860)")
     serve.set_defaults(func=cmd_serve)
 
     bench = sub.add_parser("bench", help="measure latency, cold start, (re)index time and memory; prints JSON")
     bench.add_argument("--questions", default=None, metavar="FILE.jsonl",
                        help="questions to time (default: eval/declarations.jsonl)")
     bench.add_argument("--quick", action="store_true", help="fewer questions and cold runs")
-    bench.add_argument("--cold-runs", type=int, default=5, metavar="N", help="fresh `qa ask` processes (default 5; 0 skips)")
+    bench.add_argument("--cold-runs", type=_count, default=5, metavar="N", help="fresh `qa ask` processes (default 5; 0 skips)")
     bench.add_argument("--no-web", action="store_true", help="do not start the web app to read its memory")
     bench.set_defaults(func=cmd_bench)
     return parser
@@ -238,6 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"qa: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

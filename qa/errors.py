@@ -15,6 +15,14 @@ class InvalidOptionError(QAError, ValueError):
     """An option such as k or a year range is out of its allowed range."""
 
 
+class DocumentExistsError(InvalidOptionError):
+    """A declaration with this doc_id is already in the corpus (add it with replace=True to update it)."""
+
+    def __init__(self, doc_id: str) -> None:
+        super().__init__(f"{doc_id!r} is already in the corpus. Use replace=True to update it.")
+        self.doc_id = doc_id
+
+
 class UnknownDocumentError(QAError, KeyError):
     """A doc_id names no declaration in the library."""
 

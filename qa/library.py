@@ -24,7 +24,7 @@ from qa.abstention import is_answered
 from qa.answers import Answer, Hit, make_hit
 from qa.catalog import CATALOG_NAME, load_catalog
 from qa.documents import Declaration, Paragraph
-from qa.errors import CorpusError, InvalidOptionError
+from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
 from qa.indexing import BuildReport, corpus_hash, load_or_build, metadata_fields
 from qa.questions import check_doc_ids, check_k, clean_question
 from qa.reading import read_corpus, read_declaration
@@ -166,8 +166,9 @@ class Library:
             The declarations added, as read.
 
         Raises:
-            InvalidOptionError: For an in-memory library, a doc_id already present (without
-                ``replace``), or two files with the same stem.
+            DocumentExistsError: For a doc_id already present, without ``replace``.
+            InvalidOptionError: For an in-memory library, two files with the same stem, or a
+                copy of another declaration.
             UnreadableFileError: For a file that cannot be read as a declaration; nothing is copied.
         """
         source = self._opened("add")
@@ -185,9 +186,7 @@ class Library:
             if twin is not None and twin != decl.doc_id:
                 raise InvalidOptionError(f"{decl.source} is a copy of the declaration {twin!r}; nothing added.")
             if decl.doc_id in self._by_id and not replace:
-                raise InvalidOptionError(
-                    f"{decl.doc_id!r} is already in the corpus. Use replace=True (qa add --replace) to update it."
-                )
+                raise DocumentExistsError(decl.doc_id)
         for file, decl in zip(files, read):
             old = self._by_id.get(decl.doc_id)
             if old is not None and Path(old.source).resolve() != (source.corpus / file.name).resolve():
@@ -227,7 +226,7 @@ class Library:
 
         Raises:
             InvalidQuestionError: For an empty, non-text or over-long query.
-            InvalidOptionError: For k outside 1..100.
+            InvalidOptionError: For k outside 1..100, or doc_ids that are not an id or ids (5, [5]).
             UnknownDocumentError: For a doc_id that names no declaration.
         """
         return [self._hit(r) for r in self._rank(query, k=k, doc_ids=doc_ids)]
@@ -236,7 +235,7 @@ class Library:
         """Answer a question: the best k paragraphs, and whether they answer it.
 
         When the declarations do not cover the question, ``found`` is False and the
-        hits are the nearest passages.
+        hits are the nearest passages. Raises the errors :meth:`search` raises.
         """
         text = clean_question(question)
         ranked = self._rank(text, k=k, doc_ids=doc_ids)

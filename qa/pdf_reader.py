@@ -2,6 +2,8 @@
 
 Lines that are only a page number ("3", "- 3 -", "Page 3 of 12") are dropped, pages are
 joined with a blank line. A scanned PDF has no text layer and is refused: it needs OCR.
+pypdf's own log lines ("EOF marker not found") are silenced while it reads: a file it cannot
+read raises, and the corpus reader reports it, with the reason, as skipped.
 
 Example:
     >>> extract_pdf(Path("declaration.pdf").read_bytes()).text[:20]  # doctest: +SKIP
@@ -10,7 +12,11 @@ Example:
 from __future__ import annotations
 
 import io
+import logging
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from qa.formats import Extracted, UnreadableFileError
 from qa.metadata import find_date
@@ -32,11 +38,12 @@ def extract_pdf(data: bytes) -> Extracted:
     if not data.lstrip()[:5] == b"%PDF-":
         raise UnreadableFileError("not a PDF (no %PDF- header); check the file or its extension")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableFileError("the PDF is encrypted; save an unencrypted copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata
+        with _pypdf_quiet():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise UnreadableFileError("the PDF is encrypted; save an unencrypted copy")
+            pages = [page.extract_text() or "" for page in reader.pages]
+            info = reader.metadata
     except UnreadableFileError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -57,6 +64,33 @@ def extract_pdf(data: bytes) -> Extracted:
         if created and (date := _pdf_date(str(created))):
             guessed["date"] = date  # when the file was made, not necessarily the issue date
     return Extracted(text, stated=stated, guessed=guessed)
+
+
+_quiet_lock = threading.Lock()
+_quiet_readers = 0  # PDFs being read right now (the web app may read in several threads)
+_saved_level = logging.NOTSET
+
+
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """Silence the "pypdf" logger while inside; its level is restored when the last reader leaves.
+
+    Scoped rather than set once, so a program using this library keeps its own pypdf logging.
+    """
+    global _quiet_readers, _saved_level
+    logger = logging.getLogger("pypdf")
+    with _quiet_lock:
+        if _quiet_readers == 0:
+            _saved_level = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+        _quiet_readers += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_readers -= 1
+            if _quiet_readers == 0:
+                logger.setLevel(_saved_level)
 
 
 def _clean(page: str) -> str:

@@ -63,11 +63,12 @@ def check_doc_ids(doc_ids: Iterable[str] | str | None, known: Collection[str]) -
     """Return the requested doc_ids as a list (None means all), each checked against known.
 
     Raises:
+        InvalidOptionError: If doc_ids is neither a string nor an iterable of strings, or is empty.
         UnknownDocumentError: If one names no declaration; suggests the nearest ids.
     """
     if doc_ids is None:
         return None
-    wanted = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
+    wanted = _id_list(doc_ids)
     for doc_id in wanted:
         if doc_id not in known:
             near = difflib.get_close_matches(str(doc_id), list(known), n=3, cutoff=0.4)
@@ -77,4 +78,18 @@ def check_doc_ids(doc_ids: Iterable[str] | str | None, known: Collection[str]) -
             )
     if not wanted:
         raise InvalidOptionError("doc_ids is empty: pass None to search every declaration.")
+    return wanted
+
+
+def _id_list(doc_ids: object) -> list[str]:
+    """One id or an iterable of ids as a list; anything else is an InvalidOptionError."""
+    if isinstance(doc_ids, str):
+        return [doc_ids]
+    example = "'nato-chicago-summit-2012' or a list of such ids"
+    if isinstance(doc_ids, bytes) or not isinstance(doc_ids, Iterable):
+        raise InvalidOptionError(f"doc_ids must be a declaration id such as {example}, not {doc_ids!r}.")
+    wanted = list(doc_ids)
+    for doc_id in wanted:
+        if not isinstance(doc_id, str):
+            raise InvalidOptionError(f"doc_ids must hold declaration ids (text) such as {example}, not {doc_id!r}.")
     return wanted

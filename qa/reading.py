@@ -94,10 +94,11 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
         catalog: Metadata to apply; None means the catalog.toml beside the file, if any.
 
     Raises:
-        UnreadableFileError: If the file is missing, empty, too big, of an unsupported
+        UnreadableFileError: If the file is a folder, missing, empty, too big, of an unsupported
             format, not what its suffix says, or holds no paragraphs.
     """
     path = Path(path)
+    _check_is_file(path)
     check_supported(path.suffix)
     data = _read_bytes(path)
     if catalog is None:
@@ -144,6 +145,16 @@ def _check_link(path: Path, corpus_dir: Path) -> None:
         raise UnreadableFileError(
             f"symlink to {target}, outside the corpus folder; copy the file into the folder instead"
         )
+
+
+def _check_is_file(path: Path) -> None:
+    """Say what is wrong with a path that is not a file before judging its suffix."""
+    if path.is_dir():
+        raise UnreadableFileError(
+            f"{path} is a folder; name the declaration files in it instead (for example {path / '*.txt'})"
+        )
+    if not path.exists():
+        raise UnreadableFileError(f"cannot read {path}: no such file")
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def run(index_dir: Path, library):  # library: build the index once before the CLI runs
-    def _run(*args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus")}
+    def _run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus"), **extra_env}
         return subprocess.run(
             [str(Path(sys.executable).parent / "qa"), *args], capture_output=True, text=True, env=env, timeout=300
         )
@@ -31,6 +32,22 @@ def test_ask_prints_cited_quotes(run) -> None:
     assert "Answer: " in result.stdout
 
 
+def test_a_refused_answer_shows_the_nearest_sentence_not_an_answer(run) -> None:
+    result = run("ask", "What is the best recipe for banana bread?")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("The declarations do not seem to answer this question.")
+    assert "    Nearest sentence: " in result.stdout and "Answer: " not in result.stdout
+
+
+def test_quotes_wrap_at_spaces_only_so_they_copy_verbatim(run) -> None:
+    question = ("What did NATO say about NATO-Russia cooperation?", "-k", "1")
+    text = json.loads(run("ask", *question, "--json").stdout)["hits"][0]["text"]
+    result = run("ask", *question, COLUMNS="55")  # 51 columns: the NATO ¶ broke after "NATO-"
+    assert result.returncode == 0, result.stderr
+    quoted = [line.removeprefix("    │ ") for line in result.stdout.splitlines() if line.startswith("    │ ")]
+    assert " ".join(quoted).split() == text.split()
+
+
 def test_ask_json_has_the_api_fields(run) -> None:
     result = run("ask", "Georgia membership", "--json", "-k", "2", "--doc", "nato-chicago-summit-2012")
     assert result.returncode == 0, result.stderr
@@ -39,7 +56,7 @@ def test_ask_json_has_the_api_fields(run) -> None:
     hit = data["hits"][0]
     assert hit["doc_id"] == "nato-chicago-summit-2012"
     start, end = hit["highlight"]
-    assert hit["text"][start:end]
+    assert hit["text"][start:end] == hit["sentence"]
 
 
 def test_list_shows_every_declaration(run) -> None:
@@ -72,3 +89,34 @@ def test_errors_are_one_sentence_with_the_right_exit_code(run, args, code, messa
     assert result.returncode == code
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ...]:
+    """--corpus and --index options for one small declaration beside a damaged PDF."""
+    root = tmp_path_factory.mktemp("small")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "ministerial-communique.txt", corpus)
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    return "--corpus", str(corpus), "--index", str(root / "index")
+
+
+def test_a_damaged_pdf_is_reported_once_and_pypdf_stays_quiet(run, small_corpus) -> None:
+    built = run(*small_corpus, "index")
+    assert built.returncode == 0 and built.stderr == "", built.stderr
+    assert "Skipped " in built.stdout and "broken.pdf: damaged PDF" in built.stdout
+    for _ in range(2):  # every later command reads the corpus again
+        listed = run(*small_corpus, "list")
+        assert listed.returncode == 0 and listed.stderr == "", listed.stderr
+
+
+def test_add_speaks_cli_and_names_a_folder(run, small_corpus, tmp_path: Path) -> None:
+    existing = run(*small_corpus, "add", str(REPO / "tests" / "fixtures" / "ministerial-communique.txt"))
+    assert existing.returncode == 1
+    assert existing.stderr == ("qa: error: 'ministerial-communique' is already in the corpus. "
+                               "Use qa add --replace to update it.\n")
+    folder = run(*small_corpus, "add", str(tmp_path))
+    assert folder.returncode == 1
+    assert folder.stderr == (f"qa: error: {tmp_path} is a folder; name the declaration files in it instead "
+                             f"(for example {tmp_path}/*.txt)\n")

@@ -73,3 +73,4 @@ def test_to_dict_has_the_api_fields() -> None:
     for key in ("doc_id", "title", "date", "place", "paragraph", "text", "highlight", "score", "citation"):
         assert key in data
     assert data["highlight"] == [5, 9]
+    assert data["sentence"] == "Two." == data["text"][5:9]  # the Hit property, so --json has every API field

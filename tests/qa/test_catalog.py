@@ -20,6 +20,15 @@ def test_bundled_catalog_covers_every_declaration():
         assert entry.title and entry.date and entry.place and entry.issuer, doc_id
 
 
+def test_the_sources_the_bundled_catalog_cites_are_beside_it():
+    import re
+
+    cited = re.findall(r"\b([A-Z]+\.md)\b", (CORPUS / "catalog.toml").read_text(encoding="utf-8"))
+    assert cited and [name for name in cited if not (CORPUS / name).is_file()] == []
+    sources = (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
+    assert all(f"{p.name} |" in sources for p in CORPUS.glob("*.txt"))  # one row per bundled declaration
+
+
 def test_bundled_catalog_values():
     catalog = load_catalog(CORPUS / "catalog.toml")
     assert catalog.get("nato-chicago-summit-2012") == CatalogEntry(

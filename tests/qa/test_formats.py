@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import docx
@@ -172,6 +173,18 @@ def test_pdf_without_text_is_unreadable():
 def test_not_a_pdf_is_unreadable(data):
     with pytest.raises(UnreadableFileError, match="PDF"):
         extract(".pdf", data)
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4 garbage", b"%PDF-1.4\n garbage \x00\x01"])
+def test_a_damaged_pdf_raises_without_pypdf_logging(data, caplog):
+    """pypdf logs "EOF marker not found" itself; the reason is in the exception, once."""
+    pypdf_logger = logging.getLogger("pypdf")
+    caplog.set_level(logging.DEBUG)
+    before = pypdf_logger.level
+    with pytest.raises(UnreadableFileError, match="damaged PDF"):
+        extract(".pdf", data)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
+    assert pypdf_logger.level == before  # a program's own pypdf logging is left as it was
 
 
 # --- docx ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 
 import pytest
 
-from qa.errors import CorpusError, InvalidOptionError, InvalidQuestionError, UnknownDocumentError
+from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError, InvalidQuestionError, UnknownDocumentError
 from qa.library import Library
 from qa.store import IndexStore
 
@@ -73,6 +73,8 @@ def test_k_larger_than_the_corpus_returns_every_paragraph_once(tiny_passages, fa
         (lambda lib: lib.ask("x" * 100_000), InvalidQuestionError, "limit"),
         (lambda lib: lib.search("Georgia", k=0), InvalidOptionError, "k must be"),
         (lambda lib: lib.ask("Georgia", doc_ids=["nope"]), UnknownDocumentError, "Unknown declaration 'nope'"),
+        (lambda lib: lib.ask("Georgia", doc_ids=5), InvalidOptionError, "doc_ids must be a declaration id"),
+        (lambda lib: lib.search("Georgia", doc_ids=[5]), InvalidOptionError, "doc_ids must hold declaration ids"),
     ],
 )
 def test_bad_input_gets_a_clear_error(tiny_passages, fake_encoder, call, error, message) -> None:
@@ -169,8 +171,8 @@ def test_add_refuses_an_existing_doc_id_unless_replacing(corpus: Path, tmp_path:
     lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
     update = tmp_path / "nato-2012.txt"
     update.write_text("Chicago Summit Declaration\n\n1. We welcome the new partnership with Mongolia.\n")
-    with pytest.raises(InvalidOptionError, match="already in the corpus"):
-        lib.add(update)
+    with pytest.raises(DocumentExistsError, match=r"^'nato-2012' is already in the corpus. Use replace=True to update it.$"):
+        lib.add(update)  # the Python wording; the CLI says qa add --replace (tests/integration/test_cli.py)
     lib.add(update, replace=True)
     assert [p.number for p in lib.declaration("nato-2012").paragraphs] == ["1"]
     assert lib.search("Mongolia partnership", k=1)[0].doc_id == "nato-2012"
@@ -194,6 +196,20 @@ def test_add_of_an_unreadable_file_copies_nothing(corpus: Path, tmp_path: Path, 
     with pytest.raises(QAError):
         lib.add(empty)
     assert not (corpus / "empty.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("folder", r"folder is a folder; name the declaration files in it instead \(for example .*folder/\*\.txt\)"),
+     ("missing", "cannot read .*missing: no such file")],
+)
+def test_add_of_a_folder_or_a_missing_path_says_so(corpus: Path, tmp_path: Path, fake_encoder, name, message) -> None:
+    from qa.formats import UnreadableFileError
+
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(UnreadableFileError, match=message):  # not "unsupported format '(no suffix)'"
+        lib.add(tmp_path / name)
 
 
 def test_remove_drops_a_declaration_from_corpus_and_index(corpus: Path, tmp_path: Path, fake_encoder) -> None:

@@ -58,3 +58,10 @@ def test_doc_ids_accept_one_string_or_none() -> None:
 def test_empty_doc_ids_list_is_refused() -> None:
     with pytest.raises(InvalidOptionError, match="empty"):
         check_doc_ids([], {"g20-2022-bali"})
+
+
+@pytest.mark.parametrize(("doc_ids", "shown"), [(5, "not 5"), (b"g20-2022-bali", "not b'g20-2022-bali'"),
+                                                ([5], "not 5"), (("g20-2022-bali", None), "not None")])
+def test_doc_ids_that_are_not_ids_are_an_invalid_option(doc_ids: object, shown: str) -> None:
+    with pytest.raises(InvalidOptionError, match=f"doc_ids must .*declaration id.*, {shown}"):
+        check_doc_ids(doc_ids, {"g20-2022-bali"})  # type: ignore[arg-type]

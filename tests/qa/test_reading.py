@@ -148,6 +148,21 @@ def test_bad_file_is_skipped_with_reason(tmp_path, name, content, reason):
     assert re.search(reason, got), got
 
 
+def test_a_damaged_pdf_in_the_corpus_prints_nothing_on_stderr(tmp_path):
+    """Skipped with a reason, and nothing from pypdf's logger on stderr, on every read."""
+    import subprocess
+    import sys
+
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    code = ("import sys; from qa.reading import read_corpus; "
+            "print([s.reason for s in read_corpus(__import__('pathlib').Path(sys.argv[1])).skipped])")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60,
+                            cwd=CORPUS.parent)
+    assert result.returncode == 0 and result.stderr == ""
+    assert "damaged PDF" in result.stdout
+
+
 def test_pdf_without_text_is_skipped(tmp_path):
     import io
 
