@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import sys
 from pathlib import Path
 
 import gradio as gr
 
+from qa.address import server_address
 from qa.chat import MAX_SOURCES, Chat, Filters, echo
-from qa.errors import InvalidOptionError, QAError
-from qa.host_check import DEFAULT_HOST, HostCheck, allowed_hosts
+from qa.errors import QAError
+from qa.host_check import HostCheck, allowed_hosts
 
 log = logging.getLogger("qa.web")
 
-DEFAULT_PORT = 7860
 # Answering is CPU-bound (one query embedding plus BM25 and vector search) on a 2-core
 # machine: two answers at a time keep both cores busy; more only make every answer slower.
 # The chat and /ask share this pool (one concurrency_id). Measured with benchmarks/load.py,
@@ -239,11 +237,12 @@ def _api(chat: Chat) -> None:
         filters = Filters(_ids(doc_ids), _year(year_from), _year(year_to), k)
         try:
             return chat.ask(question, filters=filters).to_dict()
-        except QAError as exc:
-            raise gr.Error(str(exc)) from None
+        except QAError as exc:  # the caller's mistake: a sentence for them, no traceback in the log
+            raise gr.Error(str(exc), print_exception=False) from None
         except Exception:
-            log.exception("/ask failed")
-            raise gr.Error("Something went wrong while answering; the error is in the server log.") from None
+            log.exception("/ask failed")  # the traceback, once
+            raise gr.Error("Something went wrong while answering; the error is in the server log.",
+                           print_exception=False) from None
 
     gr.api(ask, api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_CONCURRENCY)
 
@@ -273,23 +272,6 @@ def open_app(corpus_dir: str | Path | None = None, index_dir: str | Path | None 
     return build_app(library)
 
 
-def server_address(host: str | None = None, port: int | str | None = None) -> tuple[str, int]:
-    """Where to listen. Precedence: argument > GRADIO_SERVER_NAME / GRADIO_SERVER_PORT > 127.0.0.1:7860.
-
-    Raises:
-        InvalidOptionError: For a port that is not a number from 1 to 65535.
-    """
-    host = host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
-    value = port or os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if not 1 <= number <= 65535:
-        raise InvalidOptionError(f"The port must be a number from 1 to 65535, not {value!r}: fix --port or GRADIO_SERVER_PORT.")
-    return host, number
-
-
 def main(host: str | None = None, port: int | None = None, *, corpus_dir: str | Path | None = None,
          index_dir: str | Path | None = None, model: str | None = None, block: bool = True) -> gr.Blocks:
     """Serve the chat on :func:`server_address` (127.0.0.1:7860 unless told otherwise)."""
@@ -299,17 +281,3 @@ def main(host: str | None = None, port: int | None = None, *, corpus_dir: str | 
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
     demo.launch(**launch_options(host, port), prevent_thread_lock=not block)
     return demo
-
-
-
-
-def run() -> int:
-    """Entry point of ``python app.py``: serve, turning library errors into one line."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own startup checks, one line each
-    try:
-        main()
-    except QAError as exc:
-        print(f"app: error: {exc}", file=sys.stderr)
-        return 1
-    return 0
