@@ -26,7 +26,7 @@ import argparse
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +59,7 @@ class Case:
     extents: np.ndarray  # (sentences, 2) start, end of the whole sentence each piece is part of
     answers: Callable[[int, int, int], bool]  # (row, start, end) -> does that text hold the answer?
     vector: np.ndarray  # the question's unit vector
+    article: int  # SQuAD article number (its position in the file); -1 for the declarations
 
     def sentence_text(self, sentence: int) -> str:
         row, start, end = self.spans[sentence]
@@ -262,14 +263,14 @@ def ranking(cases: list[Case], ks: tuple[int, ...]) -> dict[str, float]:
 # ----- the two question sets ------------------------------------------------------------------
 
 
-def _case(index, texts: list[str], question: str, gold: set[int], part: str, answers) -> Case:
+def _case(index, texts: list[str], question: str, gold: set[int], part: str, answers, article: int = -1) -> Case:
     vector = index.encoder.encode([question])[0]
     ev = index.evidence(question, k=20, vector=vector)
     ranked = index.rank(ev, k=20)
     top = int(np.flatnonzero(ev.rows == ranked[0].row)[0])
     rank = first_rank([r.row for r in ranked], gold)
     parts = index._p  # a benchmark may look inside
-    return Case(question, ev, top, rank, frozenset(gold), part, texts, parts.spans, parts.extents, answers, vector)
+    return Case(question, ev, top, rank, frozenset(gold), part, texts, parts.spans, parts.extents, answers, vector, article)
 
 
 def squad_cases(path: Path) -> list[Case]:
@@ -291,7 +292,8 @@ def squad_cases(path: Path) -> list[Case]:
         def answers(row: int, start: int, end: int, gold=q.answers) -> bool:
             return contains_answer(texts[row][start:end], gold)
 
-        cases.append(_case(lib._index, texts, clean_question(q.question), {where[q.gold]}, part, answers))
+        cases.append(_case(lib._index, texts, clean_question(q.question), {where[q.gold]}, part, answers,
+                           article[q.gold[0]]))
     return cases
 
 
@@ -312,11 +314,85 @@ def declaration_cases() -> list[Case]:
     return cases
 
 
+# ----- fitting the second look ---------------------------------------------------------------
+
+#: The answer-type weights (Weights.answer_type) the fit compares by cross-validation.
+ANSWER_TYPE_WEIGHTS = (0.0, 0.1, 0.2, 0.3)
+#: The second look's features as fitted: all (SecondLook's fields but the bias), or without answer type.
+FEATURE_SETS = {
+    "all": [f.name for f in fields(fusion.SecondLook) if f.name != "bias"],
+    "without answer type": ["follows", "precedes", "follows_anaphor", "gap", "second_only", "first_only"],
+}
+
+
+def _pairs(cases: list[Case], w: Weights, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels of the top-two pairs where exactly one sentence holds the answer (1: the runner-up)."""
+    x, y = [], []
+    for case in cases:
+        found = fusion.pair_features(case.ev, case.top, w, _whole(case))
+        if found is None:
+            continue
+        best, second, features = found
+        right = [_holds(case, int(case.ev.sentences[_segment(case)][j])) for j in (best, second)]
+        if right[0] != right[1]:
+            x.append([features[n] for n in names])
+            y.append(int(right[1]))
+    return np.array(x), np.array(y)
+
+
+def _holds(case: Case, sentence: int) -> bool:
+    start, end = case.extents[sentence]
+    return case.answers(int(case.spans[sentence, 0]), int(start), int(end))
+
+
+def fit_look(cases: list[Case], w: Weights, names: list[str]) -> fusion.SecondLook:
+    """A logistic regression (scikit-learn's defaults: L2, C = 1) on the cases' pairs, as a SecondLook."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = _pairs(cases, w, names)
+    model = LogisticRegression(max_iter=5000).fit(x, y)
+    weights = dict.fromkeys(FEATURE_SETS["all"], 0.0) | {n: round(float(c), 3) for n, c in zip(names, model.coef_[0])}
+    return fusion.SecondLook(bias=round(float(model.intercept_[0]), 3), **weights)
+
+
+def _right(cases: list[Case], w: Weights, look: fusion.SecondLook) -> int:
+    return sum(_holds(c, fusion.second_look(c.ev, c.top, w, whole=_whole(c), look=look)) for c in cases)
+
+
+def fit(cases: list[Case], folds: int = 6) -> None:
+    """Choose the answer-type weight and feature set by cross-validation by article within the
+    tuned half, print each variant's count, then refit the best on the whole tuned half."""
+    tuned = [c for c in cases if c.part == "tuned"]
+    articles = sorted({c.article for c in tuned})
+    groups = [set(articles[j::folds]) for j in range(folds)]
+    print(f"{folds}-fold cross-validation by article within the tuned half ({len(tuned)} questions): questions right")
+    best = None
+    for t in ANSWER_TYPE_WEIGHTS:
+        w = replace(Weights(), answer_type=t)
+        for label, names in FEATURE_SETS.items():
+            right = sum(_right([c for c in tuned if c.article in g], w,
+                               fit_look([c for c in tuned if c.article not in g], w, names)) for g in groups)
+            print(f"  answer type {t}, {label} features: {right}", flush=True)
+            if best is None or right > best[0]:
+                best = (right, t, names)
+    _, t, names = best
+    w = replace(Weights(), answer_type=t)
+    look = fit_look(tuned, w, names)
+    print(f"\nbest: Weights(answer_type={t}), fitted on the whole tuned half:\n  {look}")
+    for part in ("tuned", "held-out", "declarations"):
+        subset = [c for c in cases if c.part == part]
+        print(f"  {part}: {_right(subset, w, look)} of {len(subset)} right")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD v1.1 JSON file")
+    parser.add_argument("--fit", action="store_true", help="refit the second look (qa.fusion.SecondLook) instead")
     args = parser.parse_args(argv)
     cases = squad_cases(args.squad) + declaration_cases()
+    if args.fit:
+        fit(cases)
+        return 0
     parts = {name: [c for c in cases if c.part in name.split("+")]
              for name in ("tuned", "held-out", "tuned+held-out", "declarations")}
     labels = {"tuned": "SQuAD even (tuned)", "held-out": "SQuAD odd (held out)",

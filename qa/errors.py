@@ -44,3 +44,7 @@ class IndexFolderError(QAError):
 
 class IndexLockedError(QAError):
     """Another process is building the index right now."""
+
+
+class EntityModelError(QAError):
+    """The named-entity model (spaCy's small English pipeline) is not installed or cannot be loaded."""

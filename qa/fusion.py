@@ -63,6 +63,11 @@ class Weights:
     #: name the paragraph's declaration or article (see :func:`highlight_scores`): 0.753 /
     #: 0.841, whole file 0.790 (weights 3 and 4 tie on the tuned half; 2.0 gives 0.751).
     highlight_coverage: float = 3.0
+    #: When choosing the highlight, a sentence naming an entity of the kind the question asks
+    #: for (a date for "when", a person for "who"; qa.answer_types) that the question does not
+    #: name. With the second look's two answer-type features, chosen by 6-fold cross-validation
+    #: by article within SQuAD's even articles (benchmarks/squad_highlight.py --fit).
+    answer_type: float = 0.2
     #: Paragraphs taken from each first-stage signal (BM25, paragraph vector, sentence
     #: vector) for exact re-scoring. With 100, searching through candidates ranks within one
     #: question of scoring every paragraph on both sets, for about 1.5 ms of CPU per query.
@@ -89,6 +94,7 @@ class Evidence:
     sentence_terms: np.ndarray  # (s, t) bool: which of the query's t words each sentence holds
     term_idf: np.ndarray  # (t,) idf of those words over all sentences
     term_named: np.ndarray  # (c, t) bool: the word names candidate i's declaration (issuer, title, place, year)
+    sentence_answer: np.ndarray  # (s,) 1.0 where the sentence names an entity of the question's answer type (qa.answer_types)
     # Absolute signals for abstention, which fusion does not use:
     rarest: np.ndarray  # (c,) the rarest query word the paragraph holds: its idf / the highest idf
     known: float  # share of the query's idf mass on words some paragraph holds (unseen: highest idf)
@@ -144,7 +150,8 @@ def highlight_scores(ev: Evidence, i: int, w: Weights) -> np.ndarray:
     """
     lo, hi = int(ev.first[i]), int(ev.first[i + 1])
     keep = counted_words(ev, i)
-    return ev.sentence_cos[lo:hi] + w.highlight_coverage * local_coverage(ev.sentence_terms[lo:hi][:, keep], ev.term_idf[keep])
+    coverage = local_coverage(ev.sentence_terms[lo:hi][:, keep], ev.term_idf[keep])
+    return ev.sentence_cos[lo:hi] + w.highlight_coverage * coverage + w.answer_type * ev.sentence_answer[lo:hi]
 
 
 def counted_words(ev: Evidence, i: int) -> np.ndarray:
@@ -204,43 +211,52 @@ class SecondLook:
     joins two facts and the first sentence holds more of its words. A logistic regression on
     the pair decides; its log-odds that the runner-up holds the answer and the chosen one does
     not are ``bias`` plus each weight times its feature. Fitted on the pairs of SQuAD's even
-    articles where exactly one of the two is right (benchmarks/squad_highlight.py): answer-
-    sentence accuracy even / odd (held out) / whole file / declarations 0.753 / 0.841 / 0.790
-    / 0.772 -> 0.760 / 0.850 / 0.798 / 0.767 (one declarations question lost). Array
-    operations on the evidence already gathered: no cost worth measuring. Adding what each
-    sentence adds (its cosine to the question with the question's words taken out) reaches
-    0.799 and keeps the declarations' question, but embeds two sentences for one question in
-    four: search p99 went from 1.3x to 5.1x the encoding floor, so it is not shipped.
+    articles where exactly one of the two is right (``benchmarks/squad_highlight.py --fit``),
+    after 6-fold cross-validation by article chose the features and
+    :attr:`Weights.answer_type`. Answer-sentence accuracy even / odd (held out) / whole file /
+    declarations: 0.753 / 0.841 / 0.790 / 0.772 before any second look; 0.760 / 0.850 / 0.798 /
+    0.767 with the first six features; 0.767 / 0.854 / 0.804 / 0.772 with answer types
+    (cross-validated 2,190 -> 2,217 of 2,891). Array operations on the evidence already gathered:
+    no cost worth measuring. Adding what each sentence adds (its cosine to the question with the
+    question's words taken out) embeds two sentences for one question in four: search p99 went
+    from 1.3x to 5.1x the encoding floor, so it is not shipped.
     """
 
-    bias: float = -0.66
+    bias: float = -0.789
     #: The runner-up is the sentence right after the chosen one.
-    follows: float = 0.315
+    follows: float = 0.291
     #: ... right before it: the answer rarely precedes the sentence naming the question's words.
-    precedes: float = -0.896
+    precedes: float = -0.933
     #: ... right after it and opens with an anaphor (:data:`ANAPHOR`): it goes on about the same thing.
-    follows_anaphor: float = 0.452
+    follows_anaphor: float = 0.409
     #: The runner-up's highlight score minus the chosen one's (never positive).
-    gap: float = 2.269
+    gap: float = 2.202
     #: Local word weight (:func:`local_weights`) the runner-up holds and the chosen one lacks, and
     #: the reverse: both count for the runner-up, as the question's words split between the two
     #: mean each sentence holds part of it.
-    second_only: float = 1.534
-    first_only: float = 1.802
+    second_only: float = 1.85
+    first_only: float = 1.818
+    #: The runner-up names an entity of the question's answer type and the chosen one does not
+    #: (:attr:`Evidence.sentence_answer`: "Jamukha", a person, for "Who helped Temüjin ...?"),
+    #: and the reverse.
+    second_answer: float = 1.63
+    first_answer: float = -0.984
 
 
 @dataclass(frozen=True)
 class Pair:
-    """The two best sentences of a candidate (global ids) and the second look's log-odds for the runner-up."""
+    """The two best sentences of a candidate (global ids), what tells them apart
+    (:class:`SecondLook`'s features, by name) and its log-odds for the runner-up."""
 
     best: int
     runner_up: int
+    features: dict[str, float]
     logit: float
 
 
-def top_pair(ev: Evidence, i: int, w: Weights, whole: Callable[[int], str], look: SecondLook) -> Pair | None:
-    """Candidate ``i``'s two best sentences by :func:`highlight_scores`, with :class:`SecondLook`'s
-    log-odds that the runner-up answers instead; None for a one-sentence paragraph.
+def pair_features(ev: Evidence, i: int, w: Weights, whole: Callable[[int], str]) -> tuple[int, int, dict[str, float]] | None:
+    """Candidate ``i``'s two best sentences by :func:`highlight_scores` (positions in the
+    candidate) and :class:`SecondLook`'s features of the pair; None for a one-sentence paragraph.
 
     Args:
         whole: The whole sentence a sentence (global id) is part of, for :data:`ANAPHOR`.
@@ -254,18 +270,35 @@ def top_pair(ev: Evidence, i: int, w: Weights, whole: Callable[[int], str], look
     keep = counted_words(ev, i)
     terms = ev.sentence_terms[lo:hi][:, keep]
     weights = local_weights(terms, ev.term_idf[keep])
-    runner_up = int(ev.sentences[lo + second])
+    answer = ev.sentence_answer[lo:hi]
     follows = second == best + 1
-    logit = (
-        look.bias
-        + look.follows * follows
-        + look.precedes * (second == best - 1)
-        + look.follows_anaphor * (follows and bool(ANAPHOR.match(whole(runner_up))))
-        + look.gap * float(scores[second] - scores[best])
-        + look.second_only * float((terms[second] & ~terms[best]) @ weights)
-        + look.first_only * float((terms[best] & ~terms[second]) @ weights)
-    )
-    return Pair(int(ev.sentences[lo + best]), runner_up, float(logit))
+    features = {
+        "follows": float(follows),
+        "precedes": float(second == best - 1),
+        "follows_anaphor": float(follows and bool(ANAPHOR.match(whole(int(ev.sentences[lo + second]))))),
+        "gap": float(scores[second] - scores[best]),
+        "second_only": float((terms[second] & ~terms[best]) @ weights),
+        "first_only": float((terms[best] & ~terms[second]) @ weights),
+        "second_answer": float(answer[second] > answer[best]),
+        "first_answer": float(answer[best] > answer[second]),
+    }
+    return best, second, features
+
+
+def top_pair(ev: Evidence, i: int, w: Weights, whole: Callable[[int], str], look: SecondLook) -> Pair | None:
+    """Candidate ``i``'s two best sentences by :func:`highlight_scores`, with :class:`SecondLook`'s
+    log-odds that the runner-up answers instead; None for a one-sentence paragraph.
+
+    Args:
+        whole: The whole sentence a sentence (global id) is part of, for :data:`ANAPHOR`.
+    """
+    found = pair_features(ev, i, w, whole)
+    if found is None:
+        return None
+    best, second, features = found
+    logit = look.bias + sum(getattr(look, name) * value for name, value in features.items())
+    lo = int(ev.first[i])
+    return Pair(int(ev.sentences[lo + best]), int(ev.sentences[lo + second]), features, float(logit))
 
 
 def second_look(ev: Evidence, i: int, w: Weights, *, whole: Callable[[int], str], look: SecondLook = SecondLook()) -> int:

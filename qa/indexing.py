@@ -99,22 +99,26 @@ def _build(
     store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, reason: str, progress: bool
 ) -> tuple[HybridIndex, BuildReport]:
     from embeddings.cache import CachingEncoder
+    from qa.entities import EntityTagger
     from qa.sentence_cache import SentenceCache
 
     started = time.perf_counter()
     store.sweep(keep=store.current())  # half-written builds of crashed processes
     caching = CachingEncoder(encoder, store.root / "embedding-cache")
     sentences = SentenceCache(store.root / "sentence-cache")
+    tagger = EntityTagger(store.root / "entity-cache")
     rows = [(d, p) for d in reading.declarations for p in d.paragraphs]
     if progress:
         print(f"qa: indexing {len(rows)} paragraphs ({reason})…", file=sys.stderr)
     index = HybridIndex.build(
         [p.text for _, p in rows], caching, fields=[metadata_fields(d, p) for d, p in rows],
-        groups=[d.doc_id for d, _ in rows], split=sentences.split, progress=progress,
+        groups=[d.doc_id for d, _ in rows], split=sentences.split, tagger=tagger,
+        progress=progress,
     )
     folder = store.new_build()
     try:
         sentences.save()
+        tagger.save()
         names = index.save(folder)
         manifest = Manifest(
             format=FORMAT_VERSION,

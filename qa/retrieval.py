@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.vector_index import VectorIndex
+from qa.answer_types import AnswerType
+from qa.entities import Entities, EntityTagger
 from qa.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.lexical import LexicalIndex, shared_terms, tokenize
 from qa.sentences import sentence_extents, sentence_spans
@@ -25,11 +27,12 @@ _SENTENCE_VECTORS = "sentence_vectors.faiss"
 _SENTENCE_SPANS = "sentence_spans.npy"  # (sentences, 3) int64: row, start, end
 _SENTENCE_EXTENTS = "sentence_extents.npy"  # (sentences, 2) int64: start, end of the whole sentence
 _ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
+_SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of each named entity of its whole sentence
 _SETTINGS = "retrieval.json"
 #: What a build writes and means; bump it when that changes, and every older index is rebuilt.
 #: 3: sentence extents (qa.sentences.sentence_extents), and the saved highlight weight
-#: means paragraph-local coverage (qa.fusion.local_coverage).
-INDEX_FORMAT = 3
+#: means paragraph-local coverage (qa.fusion.local_coverage). 4: sentence entities (qa.entities).
+INDEX_FORMAT = 4
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
 
 
@@ -93,6 +96,7 @@ class HybridIndex:
         fields: list[str] | None = None,
         groups: list[str] | None = None,
         split: Callable[[str], list[tuple[int, int]]] | None = None,
+        tagger: EntityTagger | None = None,
         progress: bool = False,
     ) -> HybridIndex:
         """Split paragraphs into sentences, embed both, and index both for BM25.
@@ -106,6 +110,8 @@ class HybridIndex:
                 question naming a declaration's metadata favours that declaration's paragraphs.
             split: Sentence spans of one paragraph; None means :func:`sentence_spans` (the
                 library passes a cached one, so a re-index splits only changed paragraphs).
+            tagger: Finds each sentence's named entities; None means an uncached
+                :class:`EntityTagger` (the library passes a cached one).
             progress: Show the encoder's progress bar.
 
         Raises:
@@ -117,6 +123,8 @@ class HybridIndex:
         spans = _spans(texts, split or sentence_spans)
         extents = _extents(texts, spans)
         sentence_texts = [texts[r][s:e] for r, s, e in spans]
+        whole_texts = [texts[r][s:e] for r, (s, e) in zip(spans[:, 0], extents)]
+        entities = (tagger or EntityTagger()).tag(whole_texts)
         vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
         documents, row_groups = None, None
         if fields is not None and groups is not None:
@@ -127,6 +135,7 @@ class HybridIndex:
             sentence_vectors=VectorIndex.build(vectors[len(texts) :]),
             spans=spans,
             extents=extents,
+            entities=entities,
             paragraphs=LexicalIndex.build([t if fields is None else f"{t}\n{fields[i]}" for i, t in enumerate(texts)]),
             sentences=LexicalIndex.build(sentence_texts),
             documents=documents,
@@ -142,7 +151,9 @@ class HybridIndex:
         self._p.sentence_vectors.save(folder / _SENTENCE_VECTORS)
         np.save(folder / _SENTENCE_SPANS, self._p.spans, allow_pickle=False)
         np.save(folder / _SENTENCE_EXTENTS, self._p.extents, allow_pickle=False)
-        names = [_PARAGRAPH_VECTORS, _SENTENCE_VECTORS, _SENTENCE_SPANS, _SENTENCE_EXTENTS, _SETTINGS]
+        entities = [[list(pair) for pair in found] for found in self._p.entities]
+        (folder / _SENTENCE_ENTITIES).write_text(json.dumps(entities, ensure_ascii=False), encoding="utf-8")
+        names = [_PARAGRAPH_VECTORS, _SENTENCE_VECTORS, _SENTENCE_SPANS, _SENTENCE_EXTENTS, _SENTENCE_ENTITIES, _SETTINGS]
         if self._p.row_groups is not None:
             np.save(folder / _ROW_GROUPS, self._p.row_groups, allow_pickle=False)
             names.append(_ROW_GROUPS)
@@ -173,6 +184,7 @@ class HybridIndex:
             sentence_vectors=VectorIndex.load(folder / _SENTENCE_VECTORS, dimension=dimension, count=int(settings["sentences"])),
             spans=np.load(folder / _SENTENCE_SPANS, allow_pickle=False),
             extents=np.load(folder / _SENTENCE_EXTENTS, allow_pickle=False),
+            entities=_read_entities(folder / _SENTENCE_ENTITIES),
             paragraphs=LexicalIndex.load(folder / _BM25["paragraphs"]),
             sentences=LexicalIndex.load(folder / _BM25["sentences"]),
             documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
@@ -223,6 +235,9 @@ class HybridIndex:
         sentences = _ranges(self._first[cand], self._first[cand + 1])
         counts = self._first[cand + 1] - self._first[cand]
         terms, idf = self._p.sentences.terms_held(tokens, sentences)
+        kind, answer = AnswerType.of(query), np.zeros(len(sentences), dtype=np.float32)
+        if kind.labels:
+            answer[:] = [kind.named_in(self._p.entities[s]) for s in sentences]
         return Evidence(
             rows=cand,
             bm25=bm25[cand],
@@ -238,6 +253,7 @@ class HybridIndex:
             sentence_terms=terms,
             term_idf=idf,
             term_named=self._named(tokens, cand),
+            sentence_answer=answer,
         )
 
     def rank(
@@ -312,6 +328,7 @@ class _Parts:
     sentence_vectors: VectorIndex
     spans: np.ndarray
     extents: np.ndarray
+    entities: list[Entities]
     paragraphs: LexicalIndex
     sentences: LexicalIndex
     documents: LexicalIndex | None
@@ -324,6 +341,8 @@ class _Parts:
             problems.append(f"{m} sentence vectors for {len(self.spans)} sentences")
         if self.extents.shape != (len(self.spans), 2):
             problems.append(f"{len(self.extents)} sentence extents for {len(self.spans)} sentences")
+        if len(self.entities) != len(self.spans):
+            problems.append(f"{len(self.entities)} sentences' entities for {len(self.spans)} sentences")
         if self.paragraphs.size != n or self.sentences.size != m:
             problems.append("the BM25 indexes do not match the vectors")
         if self.row_groups is not None and (len(self.row_groups) != n or self.documents is None
@@ -331,6 +350,19 @@ class _Parts:
             problems.append("the declaration of each row does not match the declarations")
         if problems:
             raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
+
+
+def _read_entities(path: Path) -> list[Entities]:
+    """The entities :meth:`HybridIndex.save` wrote: one list of (label, text) per sentence.
+
+    Raises:
+        ValueError: If the file is not that shape.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return [[(str(label), str(name)) for label, name in found] for found in data]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path.name} is not a list of [label, text] pairs per sentence: rebuild the index.") from exc
 
 
 def _spans(texts: list[str], split: Callable[[str], list[tuple[int, int]]]) -> np.ndarray:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 import numpy as np
 import pytest
@@ -38,8 +39,11 @@ def reference_local_coverage(held: list[list[bool]], idf: list[float]) -> list[f
     return [sum(w for w, h in zip(weight, row) if h) / total if total else 0.0 for row in held]
 
 
-def evidence(cosine: np.ndarray, held: np.ndarray, idf: np.ndarray, named: np.ndarray | None = None) -> Evidence:
-    """One candidate paragraph holding the given sentences; ``named``: which words name its declaration."""
+def evidence(
+    cosine: np.ndarray, held: np.ndarray, idf: np.ndarray, named: np.ndarray | None = None, answer: np.ndarray | None = None
+) -> Evidence:
+    """One candidate paragraph holding the given sentences; ``named``: which words name its
+    declaration; ``answer``: which sentences name an entity of the question's answer type."""
     n = len(cosine)
     return Evidence(
         rows=np.array([0]), bm25=np.zeros(1), coverage=np.zeros(1), dense=np.zeros(1), document=np.zeros(1),
@@ -47,6 +51,7 @@ def evidence(cosine: np.ndarray, held: np.ndarray, idf: np.ndarray, named: np.nd
         sentence_coverage=(held @ idf / idf.sum()).astype(np.float32), sentence_terms=held, term_idf=idf,
         term_named=np.zeros((1, len(idf)), dtype=bool) if named is None else named[None, :],
         rarest=np.zeros(1), known=1.0,
+        sentence_answer=np.zeros(n, dtype=np.float32) if answer is None else answer.astype(np.float32),
     )
 
 
@@ -99,6 +104,7 @@ def test_highlight_returns_global_sentence_ids_of_the_candidate() -> None:
         sentence_cos=np.array([0.9, 0.1, 0.1, 0.2, 0.8], dtype=np.float32),
         sentence_coverage=np.zeros(5, dtype=np.float32), sentence_terms=np.zeros((5, 0), dtype=bool),
         term_idf=np.zeros(0, dtype=np.float32), term_named=np.zeros((2, 0), dtype=bool), rarest=np.zeros(2), known=1.0,
+        sentence_answer=np.zeros(5, dtype=np.float32),
     )
     assert highlight(ev, 0, Weights()) == 10
     assert highlight(ev, 1, Weights()) == 32
@@ -186,5 +192,30 @@ def test_the_second_look_of_a_one_sentence_paragraph_is_that_sentence() -> None:
 
 def test_the_second_look_without_its_weights_is_the_highlight() -> None:
     ev = evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF)
-    off = SecondLook(bias=-1.0, follows=0, precedes=0, follows_anaphor=0, gap=0, second_only=0, first_only=0)
+    off = SecondLook(bias=-1.0, **{f.name: 0.0 for f in fields(SecondLook) if f.name != "bias"})
     assert second_look(ev, 0, Weights(), whole=whole, look=off) == highlight(ev, 0, Weights()) == 0
+
+
+def test_a_sentence_naming_the_answer_type_wins_an_otherwise_even_choice() -> None:
+    # "When did Temüjin marry Börte?": both sentences speak of the marriage; one names a date.
+    held = np.array([[1, 1], [1, 1]], dtype=bool)
+    cosine = np.array([0.60, 0.58], dtype=np.float32)
+    ev = evidence(cosine, held, np.array([2.0, 3.0], dtype=np.float32), answer=np.array([0, 1]))
+    assert highlight(ev, 0, Weights()) == 1
+    assert highlight(ev, 0, Weights(answer_type=0.0)) == 0
+    far = evidence(np.array([0.90, 0.58], dtype=np.float32), held, np.array([2.0, 3.0]), answer=np.array([0, 1]))
+    assert highlight(far, 0, Weights()) == 0  # a bonus, not a rule: a much closer sentence still wins
+
+
+def test_the_second_look_weighs_which_of_the_two_names_the_answer_type() -> None:
+    plain = top_pair(evidence(np.array([0.72, 0.68], dtype=np.float32), PAIR_HELD, PAIR_IDF), 0, Weights(), whole, SecondLook())
+    assert plain.features["second_answer"] == plain.features["first_answer"] == 0.0
+    runner = evidence(np.array([0.72, 0.60], dtype=np.float32), PAIR_HELD, PAIR_IDF, answer=np.array([0, 1]))
+    best = evidence(np.array([0.72, 0.60], dtype=np.float32), PAIR_HELD, PAIR_IDF, answer=np.array([1, 0]))
+    untyped = evidence(np.array([0.72, 0.60], dtype=np.float32), PAIR_HELD, PAIR_IDF)
+    look = SecondLook()
+    logits = [top_pair(ev, 0, Weights(answer_type=0.0), whole, look) for ev in (runner, best, untyped)]
+    assert logits[0].features["second_answer"] == 1.0 and logits[1].features["first_answer"] == 1.0
+    assert logits[0].logit - logits[2].logit == pytest.approx(look.second_answer)
+    assert logits[1].logit - logits[2].logit == pytest.approx(look.first_answer)
+    assert logits[0].logit > logits[2].logit > logits[1].logit

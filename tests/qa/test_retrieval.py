@@ -205,3 +205,33 @@ def test_load_refuses_extents_that_do_not_match_the_sentences(index, fake_encode
     np.save(tmp_path / "sentence_extents.npy", np.zeros((1, 2), dtype=np.int64))
     with pytest.raises(ValueError, match="sentence extents"):
         HybridIndex.load(tmp_path, fake_encoder)
+
+
+TYPED_TEXTS = [
+    "Georgia's aspirations were welcomed at the Bucharest summit. Georgia applied for membership in 2008.",
+    "The alliance keeps its door open to new members.",
+]
+
+
+def test_evidence_marks_the_sentences_naming_the_answer_type(fake_encoder) -> None:
+    index = HybridIndex.build(TYPED_TEXTS, fake_encoder)
+    ev = index.evidence("When did Georgia apply for membership?", k=2)
+    first = int(np.flatnonzero(ev.rows == 0)[0])
+    assert ev.sentence_answer[ev.first[first] : ev.first[first + 1]].tolist() == [0.0, 1.0]  # 2008, a date
+    untyped = index.evidence("What did the alliance say about Georgia?", k=2)
+    assert not untyped.sentence_answer.any() and len(untyped.sentence_answer) == len(untyped.sentences)
+
+
+def test_entities_round_trip_and_a_damaged_entities_file_is_refused(fake_encoder, tmp_path) -> None:
+    index = HybridIndex.build(TYPED_TEXTS, fake_encoder)
+    index.save(tmp_path)
+    question = "When did Georgia apply for membership?"
+    loaded = HybridIndex.load(tmp_path, fake_encoder)
+    np.testing.assert_array_equal(loaded.evidence(question, k=2).sentence_answer, index.evidence(question, k=2).sentence_answer)
+    path = tmp_path / "sentence_entities.json"
+    path.write_text(json.dumps([[]]))
+    with pytest.raises(ValueError, match="entities for 3 sentences"):
+        HybridIndex.load(tmp_path, fake_encoder)
+    path.write_text(json.dumps([["DATE"], [], []]))
+    with pytest.raises(ValueError, match="rebuild the index"):
+        HybridIndex.load(tmp_path, fake_encoder)
