@@ -27,6 +27,7 @@ import numpy as np
 from qa.bench_processes import cold_start, web_memory
 from qa.errors import InvalidOptionError
 from qa.library import Library
+from qa.reading import not_a_declaration
 from qa.store import IndexStore
 
 #: Ratios a run is held to: (measured name, limit).
@@ -126,7 +127,7 @@ def reindex(workdir: Path, *, encoder) -> dict[str, object]:
     corpus, index = workdir / "changed-corpus", workdir / "changed-index"
     shutil.copytree(workdir / "corpus", corpus)
     shutil.copytree(workdir / "index", index)
-    changed = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md"))[0]
+    changed = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md") and not not_a_declaration(p))[0]
     changed.chmod(0o644)  # the bundled files are read-only
     with changed.open("a", encoding="utf-8") as handle:
         handle.write(EXTRA_PARAGRAPH)

@@ -21,7 +21,7 @@ from qa.parsing import parse_text
 
 __all__ = [
     "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "CorpusReading", "SkippedFile", "UnreadableFileError",
-    "read_corpus", "read_declaration",
+    "not_a_declaration", "read_corpus", "read_declaration",
 ]
 
 # The largest bundled declaration is 135 KB of text and a long declaration as PDF is a few MB.
@@ -72,7 +72,7 @@ def read_corpus(corpus_dir: Path) -> CorpusReading:
     declarations: list[Declaration] = []
     skipped: list[SkippedFile] = []
     for path in sorted(corpus_dir.iterdir(), key=_reading_order):
-        if _ignored(path):
+        if not_a_declaration(path):
             continue
         try:
             _check_link(path, corpus_dir)
@@ -128,7 +128,8 @@ def _reading_order(path: Path) -> tuple[str, int, str]:
     return path.stem, rank, path.name
 
 
-def _ignored(path: Path) -> bool:
+def not_a_declaration(path: Path) -> bool:
+    """catalog.toml, a hidden file, README* or SOURCES*, or a folder: never read as a declaration."""
     name = path.name
     if name == CATALOG_NAME or name.startswith(".") or name.lower().startswith(_NOT_DECLARATIONS):
         return True

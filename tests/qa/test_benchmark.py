@@ -38,6 +38,7 @@ def corpus(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "nato-2012.txt").write_text(NATO, encoding="utf-8")
     (folder / "asean-2024.txt").write_text(ASEAN, encoding="utf-8")
+    (folder / "SOURCES.md").write_text("# Sources\n\nWhere each file came from.\n", encoding="utf-8")  # not a declaration
     return folder
 
 
