@@ -57,7 +57,7 @@ class Weights:
     #: even articles (tuned) / odd articles (held out), benchmarks/squad_highlight.py: the
     #: former cosine + 2.0 plain coverage (0.729 / 0.834); cosine + 3.0 local coverage
     #: (0.744 / 0.840). Weights 2 to 12 all score 2,148-2,154 of the 2,891 tuned questions;
-    #: adding back plain coverage, an answer-type match (a year for "when", a number for "how
+    #: adding back plain coverage, an answer type by pattern (a year for "when", a number for "how
     #: many"), a neighbour's coverage or the share of words the question lacks moves it by
     #: at most 0.002 (benchmarks/README.md lists every idea tried). Leaving out the words that
     #: name the paragraph's declaration or article (see :func:`highlight_scores`): 0.753 /
