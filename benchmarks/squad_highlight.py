@@ -138,9 +138,15 @@ def new_share(case: Case) -> np.ndarray:
     return np.array([len(w - asked) / max(1, len(w)) for w in words])
 
 
-def shipped(case: Case) -> np.ndarray:
-    """What qa.fusion.highlight does now."""
-    return fusion.highlight_scores(case.ev, case.top, Weights())
+#: Before the answer types: no answer-type bonus, and the second look as first fitted (six features).
+BEFORE_TYPES = Weights(answer_type=0.0)
+FIRST_LOOK = fusion.SecondLook(bias=-0.66, follows=0.315, precedes=-0.896, follows_anaphor=0.452, gap=2.269,
+                               second_only=1.534, first_only=1.802, second_answer=0.0, first_answer=0.0)
+
+
+def shipped(case: Case, w: Weights = BEFORE_TYPES) -> np.ndarray:
+    """qa.fusion.highlight's scores (by default without the answer-type bonus)."""
+    return fusion.highlight_scores(case.ev, case.top, w)
 
 
 class _Memo:
@@ -181,6 +187,11 @@ def second_look(case: Case) -> np.ndarray:
     return _one_hot(case, fusion.second_look(case.ev, case.top, Weights(), whole=_whole(case)))
 
 
+def first_look(case: Case) -> np.ndarray:
+    """The second look as first shipped: six features, no answer types."""
+    return _one_hot(case, fusion.second_look(case.ev, case.top, BEFORE_TYPES, whole=_whole(case), look=FIRST_LOOK))
+
+
 def without_words(text: str, question: str) -> str:
     """``text`` without its words (split at whitespace) that share a stemmed, non-stopword token with ``question``."""
     asked = set(tokenize(question))
@@ -191,13 +202,13 @@ def without_words(text: str, question: str) -> str:
 #: question to the sentence with the question's words taken out (runner-up minus best, weight
 #: ADDED). Embedding is skipped when even +-ADDED_BOUND could not tip the decision.
 WITH_ADDED = fusion.SecondLook(bias=-0.548, follows=0.277, precedes=-0.891, follows_anaphor=0.431, gap=2.112,
-                               second_only=1.631, first_only=1.191)
+                               second_only=1.631, first_only=1.191, second_answer=0.0, first_answer=0.0)
 ADDED, ADDED_BOUND = 2.81, 0.5
 
 
 def second_look_added(case: Case) -> np.ndarray:
     """The second look with what each sentence adds (two encodings for about one question in four)."""
-    pair = fusion.top_pair(case.ev, case.top, Weights(), _whole(case), WITH_ADDED)
+    pair = fusion.top_pair(case.ev, case.top, BEFORE_TYPES, _whole(case), WITH_ADDED)
     if pair is None:
         return shipped(case)
     chosen = pair.best
@@ -233,7 +244,9 @@ def rules() -> list[tuple[str, Rule, bool]]:
     out.append(("cosine + 3.0 local coverage, words naming the declaration counted too", lambda c: cos(c) + 3.0 * local(c), True))
     out.append(("qa.fusion.highlight (3.0 local coverage, declaration-naming words left out)", shipped, True))
     out.append(("  + second look with what each adds (embeds two sentences for 1 question in 4)", second_look_added, True))
-    out.append(("SHIPPED: + second look at the top two (qa.fusion.second_look)", second_look, True))
+    out.append(("  + second look at the top two, six features (first shipped)", first_look, True))
+    out.append(("  + 0.2 answer type, no second look", lambda c: shipped(c, Weights()), True))
+    out.append(("SHIPPED: + 0.2 answer type, second look with answer types (qa.fusion.second_look)", second_look, True))
     return out
 
 
