@@ -341,7 +341,7 @@ def _worker(args: tuple[int, list[str], str, bool, Path | None]) -> dict:
 
 def markdown(results: list[dict]) -> str:
     lines = [
-        f"| paragraphs | index | build s | +RSS MiB | file MiB | p50 ms | p95 ms | recall@10 "
+        "| paragraphs | index | build s | +RSS MiB | file MiB | p50 ms | p95 ms | recall@10 "
         + "".join(f"| {share:.0%} allowed: p50 ms | recall@10 " for share in FILTER_SHARES) + "|",
         "|---:|---|" + "---:|" * (6 + 2 * len(FILTER_SHARES)),
     ]

@@ -134,7 +134,7 @@ def fuse(ev: Evidence, w: Weights) -> np.ndarray:
 
 def highlight(ev: Evidence, i: int, w: Weights) -> int:
     """Global id of the sentence of candidate ``i`` that best answers the question."""
-    lo, hi = int(ev.first[i]), int(ev.first[i + 1])
+    lo = int(ev.first[i])
     return int(ev.sentences[lo + int(np.argmax(highlight_scores(ev, i, w)))])
 
 
