@@ -50,3 +50,12 @@ def test_every_bundled_declaration_has_title_and_date(library: Library) -> None:
 def test_doc_filter_keeps_to_one_declaration(library: Library) -> None:
     hits = library.search("human rights", k=5, doc_ids=["un-2007-undrip"])
     assert {h.doc_id for h in hits} == {"un-2007-undrip"}
+
+
+def test_a_how_many_question_highlights_the_sentence_with_the_number(library: Library) -> None:
+    # The paragraph's sentence on the G7's total commitments holds more of the question's words
+    # ("doses", "share", "directly"); the answer is the one naming a number the question lacks.
+    hit = library.ask("How many doses did the G7 say it would share directly in 2021?", k=1).hits[0]
+    assert hit.doc_id == "g7-2021-carbis-bay"
+    assert hit.sentence.startswith("Recognising the urgent need to speed up delivery of doses")
+    assert "870 million doses" in hit.sentence
