@@ -19,8 +19,15 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+
+#: OntoNotes 5's entity labels, as spaCy's English pipelines name them; a label's bit in a
+#: mask is its position here (a label outside the list has none, and answers nothing).
+LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+          "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
 
 # (pattern on the lower-cased question, the labels that answer it); the first match decides.
 _KINDS: list[tuple[re.Pattern[str], frozenset[str]]] = [
@@ -58,8 +65,46 @@ class AnswerType:
 
     @classmethod
     def of(cls, question: str) -> AnswerType:
-        return cls(answer_labels(question), frozenset(_WORD.findall(question.lower())))
+        return cls(answer_labels(question), _words(question))
+
+    @property
+    def mask(self) -> int:
+        return label_mask(self.labels)
 
     def named_in(self, entities: Sequence[tuple[str, str]]) -> bool:
         """Whether entities (label, text) of a sentence include one of this kind that the question does not name."""
-        return any(label in self.labels and not set(_WORD.findall(name.lower())) <= self.asked for label, name in entities)
+        return self._new_in([(label, _words(name)) for label, name in entities])
+
+    def _new_in(self, entities: Iterable[tuple[str, frozenset[str]]]) -> bool:
+        return any(label in self.labels and not words <= self.asked for label, words in entities)
+
+
+def label_mask(labels: Iterable[str]) -> int:
+    """The bits of ``labels`` (:data:`LABELS`)."""
+    return sum(1 << LABELS.index(label) for label in set(labels) if label in LABELS)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+class EntityTable:
+    """Every sentence's entities, arranged so a question's answer kind is matched in array work.
+
+    A sentence whose labels share no bit with the question's is ruled out by its mask; only
+    the rest have their entities' words compared with the question's.
+
+    Args:
+        entities: Per sentence, its named entities (label, text).
+    """
+
+    def __init__(self, entities: Sequence[Sequence[tuple[str, str]]]) -> None:
+        self.masks = np.array([label_mask(label for label, _ in found) for found in entities], dtype=np.int64)
+        self.words = [tuple((label, _words(name)) for label, name in found) for found in entities]
+
+    def answering(self, kind: AnswerType, sentences: np.ndarray) -> np.ndarray:
+        """``(len(sentences),)`` float32: 1.0 where the sentence names an entity of ``kind`` the question lacks."""
+        out = np.zeros(len(sentences), dtype=np.float32)
+        for j in np.flatnonzero(self.masks[sentences] & kind.mask):
+            out[j] = kind._new_in(self.words[int(sentences[j])])
+        return out

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.vector_index import VectorIndex
-from qa.answer_types import AnswerType
+from qa.answer_types import AnswerType, EntityTable
 from qa.entities import Entities, EntityTagger
 from qa.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.lexical import LexicalIndex, shared_terms, tokenize
@@ -63,6 +63,7 @@ class HybridIndex:
         self.encoder = encoder
         self.weights = weights or Weights()
         self._p = parts
+        self._entities = EntityTable(parts.entities)
         counts = np.bincount(parts.spans[:, 0], minlength=parts.paragraph_vectors.count)
         self._first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
@@ -235,9 +236,6 @@ class HybridIndex:
         sentences = _ranges(self._first[cand], self._first[cand + 1])
         counts = self._first[cand + 1] - self._first[cand]
         terms, idf = self._p.sentences.terms_held(tokens, sentences)
-        kind, answer = AnswerType.of(query), np.zeros(len(sentences), dtype=np.float32)
-        if kind.labels:
-            answer[:] = [kind.named_in(self._p.entities[s]) for s in sentences]
         return Evidence(
             rows=cand,
             bm25=bm25[cand],
@@ -253,7 +251,7 @@ class HybridIndex:
             sentence_terms=terms,
             term_idf=idf,
             term_named=self._named(tokens, cand),
-            sentence_answer=answer,
+            sentence_answer=self._entities.answering(AnswerType.of(query), sentences),
         )
 
     def rank(

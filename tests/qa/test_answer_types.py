@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from qa.answer_types import AnswerType, answer_labels
+from qa.answer_types import AnswerType, EntityTable, answer_labels
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,26 @@ def test_a_question_with_no_answer_kind_favours_no_sentence() -> None:
     kind = AnswerType.of("What did NATO say about Georgia?")
     assert not kind.labels
     assert not kind.named_in([("GPE", "Tbilisi"), ("DATE", "2008")])
+
+
+SENTENCE_ENTITIES = [
+    [("GPE", "Georgia"), ("DATE", "2008")],
+    [],
+    [("PERSON", "Karzai"), ("ORDINAL", "third")],
+    [("CARDINAL", "870 million"), ("ORG", "G7")],
+    [("DATE", "the end of 2014"), ("ORG", "ISAF")],
+    [("SOMETHING_ELSE", "x")],  # a label outside OntoNotes answers nothing
+]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["When will the ISAF mission end?", "Who announced the third tranche?", "How many doses will the G7 share?",
+     "Where did Georgia apply?", "What did NATO say?", "When did Georgia apply in 2008?"],
+)
+def test_the_entity_table_agrees_with_matching_each_sentence(question: str) -> None:
+    table = EntityTable(SENTENCE_ENTITIES)
+    kind = AnswerType.of(question)
+    sentences = np.array([5, 0, 3, 1, 4, 2, 0])
+    expected = [float(kind.named_in(SENTENCE_ENTITIES[s])) for s in sentences]
+    assert table.answering(kind, sentences).tolist() == expected
