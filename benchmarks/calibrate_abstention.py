@@ -1,6 +1,6 @@
 """Calibrating abstention: which signals of the best hit, and which thresholds, say "not answered"?
 
-Signals of the best-ranked hit (qa.retrieval.Ranked): ``cosine`` (raw dense cosine, the best
+Signals of the best-ranked hit (qa.search.retrieval.Ranked): ``cosine`` (raw dense cosine, the best
 of the paragraph and its sentences), ``lexical`` (raw BM25 of the paragraph), ``coverage``
 (share of the question's idf mass the paragraph holds, counting words the corpus never uses at
 the highest idf: "Finland", "Vilnius" in a question the declarations cannot answer), ``rarity``
@@ -40,11 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from embeddings.cache import CachingEncoder  # noqa: E402
-from qa.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY  # noqa: E402
-from qa.eval_files import load_questions, load_squad  # noqa: E402
-from qa.indexing import metadata_fields  # noqa: E402
+from qa.search.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY  # noqa: E402
+from qa.evaluation.question_files import load_questions, load_squad  # noqa: E402
+from qa.index.build import metadata_fields  # noqa: E402
 from qa.library import Library, default_index_dir  # noqa: E402
-from qa.questions import clean_question  # noqa: E402
+from qa.answers.questions import clean_question  # noqa: E402
 
 SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
 CALIBRATION_FILES = (ROOT / "eval/calibration.jsonl", ROOT / "eval/people_calibration.jsonl")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.lexical import tokenize
-from qa.retrieval import HybridIndex
+from qa.search.lexical import tokenize
+from qa.search.retrieval import HybridIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
@@ -118,9 +118,9 @@ def load_squad(path: Path, encoder, *, limit: int | None = None) -> Bench:
 def load_declarations(root: Path, encoder, name: str = "declarations.jsonl") -> Bench | None:
     """eval/declarations.jsonl (or another file of eval/ in its format, e.g. heldout.jsonl) over corpus/
     (None until the file has paragraphs)."""
-    from qa.eval_files import load_questions, paragraph_numbers
-    from qa.indexing import metadata_fields as _fields
-    from qa.reading import read_corpus
+    from qa.evaluation.question_files import load_questions, paragraph_numbers
+    from qa.index.build import metadata_fields as _fields
+    from qa.ingest.reading import read_corpus
 
     path = root / "eval" / name
     if not path.exists():

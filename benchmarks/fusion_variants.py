@@ -14,8 +14,8 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS
 from fusion_bench import Signals, paragraph_max
 
-from qa.fusion import Weights, local_coverage
-from qa.lexical import LexicalIndex, tokenize
+from qa.search.fusion import Weights, local_coverage
+from qa.search.lexical import LexicalIndex, tokenize
 
 # ----- normalisations over the rows of each question ---------------------------------------
 
@@ -54,7 +54,7 @@ def picker(cos: float, coverage: float = 0.0, bm25_share: float = 0.0) -> Picker
 
 
 def shipped_pick(s: Signals, q: int, row: int) -> int:
-    """qa.fusion.highlight: cosine + highlight_coverage x paragraph-local word coverage."""
+    """qa.search.fusion.highlight: cosine + highlight_coverage x paragraph-local word coverage."""
     lo, hi = int(s.first[row]), int(s.first[row + 1])
     held, idf = s.bench.index._p.sentences.terms_held(tokenize(s.bench.questions[q]), np.arange(lo, hi))
     return lo + int(np.argmax(s.sentence_cos[q, lo:hi] + Weights().highlight_coverage * local_coverage(held, idf)))
@@ -161,7 +161,7 @@ class Variant:
 
 
 def recipe(w: Weights) -> Callable[[Signals], np.ndarray]:
-    """The shipped fusion (qa.fusion.fuse) over all rows, with weights ``w``."""
+    """The shipped fusion (qa.search.fusion.fuse) over all rows, with weights ``w``."""
 
     def score(s: Signals) -> np.ndarray:
         best = s.per_paragraph(s.sentence_cos + w.sentence_coverage * s.sentence_coverage)

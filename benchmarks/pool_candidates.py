@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peers  # noqa: E402
 
-from qa.eval_files import load_questions  # noqa: E402
+from qa.evaluation.question_files import load_questions  # noqa: E402
 
 SYSTEMS = ("rank_bm25", "faiss-flat", "txtai", "haystack", "qa")
 

@@ -1,7 +1,7 @@
 """Scale benchmark: build time, search latency, memory and recall at 10k, 100k and 1M paragraphs.
 
 Lexical part: paragraphs recombined from the sentences of corpus/*.txt, indexed with bm25s and
-searched with the project's tokenizer and :class:`qa.lexical.LexicalIndex`, using the questions
+searched with the project's tokenizer and :class:`qa.search.lexical.LexicalIndex`, using the questions
 of eval/calibration.jsonl. Vector part: synthetic 384-d unit vectors (embedding a million
 paragraphs with the model would take hours) searched with :class:`VectorIndex` of every kind;
 queries are perturbed copies of stored vectors, and recall@10 is measured against exact search.
@@ -200,7 +200,7 @@ def bench_lexical(size: int, rng: np.random.Generator) -> dict[str, float]:
     """bm25s over ``size`` paragraphs of 3-7 recombined corpus sentences (~120 words, as real)."""
     import bm25s
 
-    from qa.lexical import METHOD, LexicalIndex, tokenize
+    from qa.search.lexical import METHOD, LexicalIndex, tokenize
 
     sentences = corpus_sentences()
     lengths = rng.integers(3, 8, size)

@@ -1,4 +1,4 @@
-"""Speed benchmark from a checkout: the same report as `qa bench` (see qa/benchmark.py).
+"""Speed benchmark from a checkout: the same report as `qa bench` (see qa/evaluation/bench.py).
 
     .venv/bin/python benchmarks/speed.py [--quick] [--cold-runs 5] [--no-web] [--questions FILE]
 """

@@ -37,7 +37,7 @@ from fusion_bench import (  # noqa: E402
 )
 from fusion_variants import VARIANTS  # noqa: E402
 
-from qa.fusion import Weights  # noqa: E402
+from qa.search.fusion import Weights  # noqa: E402
 
 COLUMNS = {"squad": ("R@1", "R@5", "R@20", "MRR", "sent", "sent|hit"), "declarations": ("R@1", "R@3", "R@5", "MRR", "sent", "sent|hit")}
 

@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from qa import fusion
-from qa.evaluation import contains_answer, first_rank, ranking_metrics
-from qa.fusion import Evidence, Weights
-from qa.lexical import tokenize
+from qa.search import fusion
+from qa.evaluation.metrics import contains_answer, first_rank, ranking_metrics
+from qa.search.fusion import Evidence, Weights
+from qa.search.lexical import tokenize
 
 SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
 INDEX = ROOT / ".qa-index"
@@ -145,7 +145,7 @@ FIRST_LOOK = fusion.SecondLook(bias=-0.66, follows=0.315, precedes=-0.896, follo
 
 
 def shipped(case: Case, w: Weights = BEFORE_TYPES) -> np.ndarray:
-    """qa.fusion.highlight's scores (by default without the answer-type bonus)."""
+    """qa.search.fusion.highlight's scores (by default without the answer-type bonus)."""
     return fusion.highlight_scores(case.ev, case.top, w)
 
 
@@ -183,7 +183,7 @@ def _one_hot(case: Case, chosen: int) -> np.ndarray:
 
 
 def second_look(case: Case) -> np.ndarray:
-    """qa.fusion.second_look, as every search through a library runs it."""
+    """qa.search.fusion.second_look, as every search through a library runs it."""
     return _one_hot(case, fusion.second_look(case.ev, case.top, Weights(), whole=_whole(case)))
 
 
@@ -242,11 +242,11 @@ def rules() -> list[tuple[str, Rule, bool]]:
             for t in (0.1, 0.2, 0.3)]
     out.append(("cosine + 3.0 local coverage, piece highlighted", lambda c: cos(c) + 3.0 * local(c), False))
     out.append(("cosine + 3.0 local coverage, words naming the declaration counted too", lambda c: cos(c) + 3.0 * local(c), True))
-    out.append(("qa.fusion.highlight (3.0 local coverage, declaration-naming words left out)", shipped, True))
+    out.append(("qa.search.fusion.highlight (3.0 local coverage, declaration-naming words left out)", shipped, True))
     out.append(("  + second look with what each adds (embeds two sentences for 1 question in 4)", second_look_added, True))
     out.append(("  + second look at the top two, six features (first shipped)", first_look, True))
     out.append(("  + 0.2 answer type, no second look", lambda c: shipped(c, Weights()), True))
-    out.append(("SHIPPED: + 0.2 answer type, second look with answer types (qa.fusion.second_look)", second_look, True))
+    out.append(("SHIPPED: + 0.2 answer type, second look with answer types (qa.search.fusion.second_look)", second_look, True))
     return out
 
 
@@ -288,9 +288,9 @@ def _case(index, texts: list[str], question: str, gold: set[int], part: str, ans
 
 def squad_cases(path: Path) -> list[Case]:
     """SQuAD through the library ``qa eval --squad`` builds, article parity as the split."""
-    from qa import evaluation
-    from qa.eval_files import load_squad
-    from qa.questions import clean_question
+    from qa.evaluation import metrics as evaluation
+    from qa.evaluation.question_files import load_squad
+    from qa.answers.questions import clean_question
 
     squad = load_squad(path)
     lib = evaluation.squad_library(squad, cache_dir=INDEX / "eval-cache")
@@ -400,7 +400,7 @@ def fit(cases: list[Case], folds: int = 6) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD v1.1 JSON file")
-    parser.add_argument("--fit", action="store_true", help="refit the second look (qa.fusion.SecondLook) instead")
+    parser.add_argument("--fit", action="store_true", help="refit the second look (qa.search.fusion.SecondLook) instead")
     args = parser.parse_args(argv)
     cases = squad_cases(args.squad) + declaration_cases()
     if args.fit:

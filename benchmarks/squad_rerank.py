@@ -1,7 +1,7 @@
 """A second look at the top two paragraphs: should the runner-up be ranked first? Every pair model tried.
 
 Of the 674 SQuAD R@1 misses (half A), 382 have the gold paragraph at rank 2. Like the second
-look at the top two sentences (qa.fusion.SecondLook), a logistic regression on the PAIR of
+look at the top two sentences (qa.search.fusion.SecondLook), a logistic regression on the PAIR of
 the two best paragraphs decides whether to swap them; the features are differences the
 per-paragraph fusion cannot express (interactions, the best sentence's coverage, words one
 paragraph holds and the other lacks, gaps in each raw signal, whether the best sentence
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from squad_highlight import INDEX, SQUAD, _NAME, _NUMBER, _YEAR, Case, _case, _whole, answer_type, squad_cases  # noqa: E402
 
-from qa.fusion import Weights, fuse, highlight_scores, local_coverage, minmax, second_look, segment_max, sentence_scores  # noqa: E402
+from qa.search.fusion import Weights, fuse, highlight_scores, local_coverage, minmax, second_look, segment_max, sentence_scores  # noqa: E402
 
 W = Weights()
 

@@ -351,7 +351,7 @@ class VectorIndex:
         return np.packbits(mask, bitorder="little"), int(mask.sum())
 
 
-# qa.retrieval imports this module and qa/__init__ imports qa.retrieval, so importing qa.errors
+# qa.search.retrieval imports this module and qa/__init__ imports qa.search.retrieval, so importing qa.errors
 # at the top would make `import embeddings.vector_index` (before qa) circular; as in
 # embeddings/encoder.py, the error classes are imported when an error is raised.
 def _invalid(message: str) -> Exception:

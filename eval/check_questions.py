@@ -6,7 +6,7 @@ Usage (from the repository root):
 
 For every answerable line (and every entry of its ``also`` list) it checks that each evidence
 string is 30-120 characters, lies on one line of the source file, occurs exactly once in that
-file, and is contained in exactly one paragraph as numbered by ``qa.reading.read_corpus``, and
+file, and is contained in exactly one paragraph as numbered by ``qa.ingest.reading.read_corpus``, and
 that ``paragraphs`` lists exactly those paragraph numbers in the same order. Unanswerable lines
 must be ``{"question": ..., "answerable": false}``. It also reports questions repeated within or
 across the files given. It only reads the corpus: no search or model is involved.
@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from qa.reading import read_corpus
+from qa.ingest.reading import read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_LEN, MAX_LEN = 30, 120

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
-from qa.answers import Answer, Hit
+from qa.answers.records import Answer, Hit
 from qa.documents import Declaration, Paragraph
 from qa.errors import QAError
 from qa.library import Library

@@ -136,9 +136,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from qa import evaluation
-    from qa.eval_files import check_questions, load_questions, load_squad, paragraph_numbers
-    from qa.eval_report import render_report, render_squad_report
+    from qa.evaluation import metrics as evaluation
+    from qa.evaluation.question_files import check_questions, load_questions, load_squad, paragraph_numbers
+    from qa.evaluation.report import render_report, render_squad_report
     from qa.library import default_index_dir
 
     progress = sys.stderr.isatty()
@@ -162,7 +162,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from qa.address import PORT_ENV, server_address
+    from qa.web.address import PORT_ENV, server_address
 
     try:
         host, port = server_address(args.host, args.port)
@@ -171,7 +171,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Checked before gradio is imported: its import parses GRADIO_SERVER_PORT with int() and
     # dies with a traceback on a bad value, even when --port says otherwise.
     os.environ[PORT_ENV] = str(port)
-    from qa.web import main as serve_chat
+    from qa.web.app import main as serve_chat
 
     demo = serve_chat(host=host, port=port, corpus_dir=args.corpus, index_dir=args.index, model=args.model,
                       block=False)
@@ -183,7 +183,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from qa.benchmark import DEFAULT_QUESTIONS, load_questions, run
+    from qa.evaluation.bench import DEFAULT_QUESTIONS, load_questions, run
     from qa.library import default_corpus_dir
 
     questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
@@ -216,13 +216,13 @@ def _count(text: str) -> int:
 
 
 def _k(text: str) -> int:
-    from qa.questions import MAX_K
+    from qa.answers.questions import MAX_K
 
     return _whole_number(text, low=1, high=MAX_K)
 
 
 def _port(text: str) -> int:
-    from qa.address import parse_port
+    from qa.web.address import parse_port
 
     try:
         return parse_port(text)

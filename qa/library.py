@@ -20,16 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.abstention import is_answered
-from qa.answers import Answer, Hit, make_hit
-from qa.catalog import CATALOG_NAME, load_catalog
+from qa.search.abstention import is_answered
+from qa.answers.records import Answer, Hit, make_hit
+from qa.ingest.catalog import CATALOG_NAME, load_catalog
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
-from qa.indexing import BuildReport, corpus_hash, load_or_build, metadata_fields
-from qa.questions import check_doc_ids, check_k, clean_question
-from qa.reading import read_corpus, read_declaration
-from qa.retrieval import HybridIndex, Ranked
-from qa.store import IndexStore
+from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
+from qa.answers.questions import check_doc_ids, check_k, clean_question
+from qa.ingest.reading import read_corpus, read_declaration
+from qa.search.retrieval import HybridIndex, Ranked
+from qa.index.store import IndexStore
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_ENV = "QA_CORPUS"

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from qa import cli
-from qa.answers import Hit
+from qa.answers.records import Hit
 
 REPO = Path(__file__).resolve().parents[2]
 

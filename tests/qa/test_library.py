@@ -8,7 +8,7 @@ import pytest
 
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError, InvalidQuestionError, UnknownDocumentError
 from qa.library import Library
-from qa.store import IndexStore
+from qa.index.store import IndexStore
 
 NATO_TEXT = """Chicago Summit Declaration
 
@@ -204,7 +204,7 @@ def test_add_of_an_unreadable_file_copies_nothing(corpus: Path, tmp_path: Path, 
      ("missing", "cannot read .*missing: no such file")],
 )
 def test_add_of_a_folder_or_a_missing_path_says_so(corpus: Path, tmp_path: Path, fake_encoder, name, message) -> None:
-    from qa.formats import UnreadableFileError
+    from qa.ingest.formats import UnreadableFileError
 
     lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
     (tmp_path / "folder").mkdir()
@@ -228,17 +228,17 @@ def test_an_in_memory_library_cannot_add(tiny_passages, fake_encoder, tmp_path: 
 
 
 def test_an_index_of_an_older_format_is_rebuilt(corpus: Path, tmp_path: Path, fake_encoder, monkeypatch) -> None:
-    import qa.indexing
+    import qa.index.build
 
     index = tmp_path / "index"
     Library.open(corpus, index, encoder=fake_encoder)
-    monkeypatch.setattr(qa.indexing, "INDEX_FORMAT", -1)
+    monkeypatch.setattr(qa.index.build, "INDEX_FORMAT", -1)
     lib = Library.open(corpus, index, encoder=fake_encoder)
     assert lib.report.built and lib.report.reason == "index format changed"
 
 
 def test_every_hit_gets_the_second_look_at_its_two_best_sentences(fake_encoder) -> None:
-    from qa.fusion import second_look
+    from qa.search.fusion import second_look
 
     text = ("After Temüjin married Börte, his wife was kidnapped by the Merkits. "
             "Temüjin rescued her with the help of his friend and future rival, Jamukha. "

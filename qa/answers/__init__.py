@@ -1,0 +1,1 @@
+"""Answers: ranked rows become cited Hit and Answer records (questions checked, follow-ups read, rendering)."""

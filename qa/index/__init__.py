@@ -1,0 +1,1 @@
+"""Index: Declarations become an index folder on disk (immutable builds, manifest, lock) and are loaded back."""

@@ -1,0 +1,141 @@
+"""Indexing a read corpus: load the current build when it matches, else build a new one.
+
+What decides "matches": the corpus hash (metadata and every paragraph), the model setting,
+and the index format; a build whose files fail their checksums is rebuilt, never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+
+from qa.documents import Declaration, Paragraph
+from qa.errors import DamagedIndexError, QAError
+from qa.ingest.reading import CorpusReading, SkippedFile
+from qa.search.retrieval import INDEX_FORMAT, HybridIndex
+from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("declaration-qa")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What opening a library did to its index."""
+
+    built: bool  # False when an up-to-date index was loaded
+    reason: str  # why it was (re)built, or "up to date"
+    seconds: float
+    paragraphs: int
+    embedded: int = 0  # texts sent to the model (the rest came from the embedding cache)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+def corpus_hash(declarations: list[Declaration]) -> str:
+    """A hash of everything an index depends on in the corpus: metadata and paragraphs."""
+    digest = hashlib.sha256()
+    for decl in declarations:
+        head = [decl.doc_id, decl.title, decl.date, decl.place, decl.issuer]
+        digest.update(json.dumps(head).encode())
+        for par in decl.paragraphs:
+            row = [par.number, par.text, par.section, par.numbered, par.truncated]
+            digest.update(json.dumps(row).encode())
+    return digest.hexdigest()
+
+
+def metadata_fields(decl: Declaration, par: Paragraph) -> str:
+    """Metadata a question may name: issuer, title, place, year and section."""
+    year = str(decl.year) if decl.year else ""
+    return " ".join(part for part in (decl.issuer, decl.title, decl.place, year, par.section or "") if part)
+
+
+def load_or_build(
+    store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, rebuild: bool, progress: bool
+) -> tuple[HybridIndex, BuildReport]:
+    count = sum(len(d.paragraphs) for d in reading.declarations)
+    if not rebuild:
+        loaded, why = _try_load(store, encoder, wanted)
+        if loaded is not None:
+            return loaded, BuildReport(False, "up to date", 0.0, count)
+    else:
+        why = "rebuild requested"
+    with store.lock():
+        if not rebuild:  # another process may have built it while we waited for the lock
+            loaded, _ = _try_load(store, encoder, wanted)
+            if loaded is not None:
+                return loaded, BuildReport(False, "built by another process", 0.0, count)
+        return _build(store, reading, encoder, wanted, reason=why, progress=progress)
+
+
+def _try_load(store: IndexStore, encoder, wanted: str) -> tuple[HybridIndex | None, str]:
+    """Load the current build if it matches corpus and model; else None and why not."""
+    folder = store.current()
+    if folder is None:
+        return None, "no index yet"
+    try:
+        manifest = store.read_manifest(folder)
+        if manifest.model != encoder.name:
+            return None, f"model changed ({manifest.model} -> {encoder.name})"
+        if manifest.corpus_hash != wanted:
+            return None, "corpus changed"
+        if manifest.settings.get("index_format") != INDEX_FORMAT:
+            return None, "index format changed"
+        store.verify(folder, manifest)
+        return HybridIndex.load(folder, encoder), "up to date"
+    except (DamagedIndexError, OSError, ValueError) as exc:
+        print(f"qa: the index is damaged and will be rebuilt: {exc}", file=sys.stderr)
+        return None, f"damaged index ({exc})"
+
+
+def _build(
+    store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, reason: str, progress: bool
+) -> tuple[HybridIndex, BuildReport]:
+    from embeddings.cache import CachingEncoder
+    from qa.text.entities import EntityTagger
+    from qa.text.sentence_cache import SentenceCache
+
+    started = time.perf_counter()
+    store.sweep(keep=store.current())  # half-written builds of crashed processes
+    caching = CachingEncoder(encoder, store.root / "embedding-cache")
+    sentences = SentenceCache(store.root / "sentence-cache")
+    tagger = EntityTagger(store.root / "entity-cache")
+    rows = [(d, p) for d in reading.declarations for p in d.paragraphs]
+    if progress:
+        print(f"qa: indexing {len(rows)} paragraphs ({reason})…", file=sys.stderr)
+    index = HybridIndex.build(
+        [p.text for _, p in rows], caching, fields=[metadata_fields(d, p) for d, p in rows],
+        groups=[d.doc_id for d, _ in rows], split=sentences.split, tagger=tagger,
+        progress=progress,
+    )
+    folder = store.new_build()
+    try:
+        sentences.save()
+        tagger.save()
+        names = index.save(folder)
+        manifest = Manifest(
+            format=FORMAT_VERSION,
+            package_version=package_version(),
+            model=encoder.name,
+            dimension=int(caching.dimension),
+            corpus_hash=wanted,
+            paragraphs=len(rows),
+            documents={d.doc_id: d.sha256 for d in reading.declarations},
+            files={name: sha256_file(folder / name) for name in names},
+            settings=dict(index.settings),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        )
+        store.commit(folder, manifest)
+    except OSError as exc:
+        raise QAError(f"Cannot write the index to {store.root}: {exc}. Choose another folder with QA_INDEX.") from exc
+    # Queries go to the plain encoder: caching them would fill the cache with questions.
+    index.encoder = encoder
+    seconds = time.perf_counter() - started
+    return index, BuildReport(True, reason, seconds, len(rows), embedded=caching.embedded)

@@ -1,0 +1,1 @@
+"""Ingest: declaration files become Declaration records (formats, readers, layout, numbering, metadata, catalog)."""

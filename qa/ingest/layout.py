@@ -1,0 +1,204 @@
+"""Layout: cut a declaration's plain text into units (numbered items, bullets, prose lines).
+
+A unit is the smallest piece the paragraph parser (:mod:`qa.ingest.parsing`) reasons about: one
+numbered item, one bullet, one line of prose, an "Article 7" heading, a footnote definition.
+Every unit keeps character offsets into the source, so paragraphs built from units are exact
+substrings of the text.
+
+Lines are joined into one unit only when the text is hard-wrapped (most lines no longer than
+:data:`WRAP_LIMIT`) and the line does not end short, or when the next line starts in lower case.
+Scraped web text keeps one paragraph per line, so it is never joined.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+# Text wrapped by hand or by a tool uses 60-80 columns; web scrapes put whole paragraphs on
+# one line. If nine lines in ten are at most this long, the text is treated as hard-wrapped.
+WRAP_LIMIT = 100
+# In wrapped text a line shorter than this share of the usual width ends its paragraph.
+SHORT_LINE_RATIO = 0.6
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+# "1. We", "10.We" (glued), "1) We", and "1 WE" (number, space, capitalised word), but not
+# "3.4 million", "10 OCTOBER 2024" or a four-digit year.
+_NUMBERED = re.compile(
+    r"(\d{1,3})(?:[.)](?!\d)[ \t]*|[ \t]+(?=[A-Z]{2,}\b)(?!(?i:" + _MONTHS + r")\b))(?=\S)"
+)
+_BULLET = re.compile(r"[-•*·▪◦–][ \t]+(?=\S)")
+_ARTICLE = re.compile(r"(?i:article)[ \t]+(\d{1,3})[ \t]*[.:]?$")
+_LETTERED = re.compile(r"\(([a-z]{1,2}|[ivxl]{1,6})\)[ \t]")
+_FOOTNOTE_DEF = re.compile(r"\[\^?(\w{1,4})\]:?[ \t]+(?=\S)")
+_FOOTNOTE_AFTER_RULE = re.compile(r"(\d{1,2}|[*†‡])[ \t]+(?=\S)")  # "1 Noting …"; "1." stays a number
+_RULE = re.compile(r"(?:[-—–_=*·][ \t]*){2,}")
+_NOTES_HEADING = re.compile(r"(?i:foot ?notes|end ?notes|notes)[ \t]*:?")
+# Words left in lower case in a title; a line whose other words are mostly capitalised
+# (at least this share) is a title or heading.
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+TITLE_CASE_SHARE = 0.8
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+
+
+class Kind(Enum):
+    """What a unit is."""
+
+    NUMBERED = "numbered"
+    BULLET = "bullet"
+    ARTICLE = "article"
+    LETTERED = "lettered"
+    FOOTNOTE = "footnote"
+    RULE = "rule"
+    PLAIN = "plain"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line: offsets of its first and past its last visible character."""
+
+    start: int
+    end: int
+    indent: int
+    text: str
+    block: int  # index of the blank-line separated block the line is in
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A run of lines that forms one item; ``start``/``end`` bound its quotable text.
+
+    For numbered items, bullets and footnotes the marker is left out of ``start:end`` and
+    kept in ``marker`` ("10", "-", "1"); an article heading keeps its number in ``marker``.
+    """
+
+    kind: Kind
+    start: int
+    end: int
+    marker: str
+    lines: tuple[Line, ...]
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def block(self) -> int:
+        return self.lines[0].block
+
+
+def split_lines(text: str) -> list[Line]:
+    """The non-blank lines of ``text`` with their offsets and block numbers."""
+    lines: list[Line] = []
+    offset, block, blank_before = 0, 0, False
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            if blank_before and lines:
+                block += 1
+            lead = len(raw) - len(raw.lstrip())
+            start = offset + lead
+            lines.append(Line(start, start + len(stripped), lead, stripped, block))
+            blank_before = False
+        else:
+            blank_before = True
+        offset += len(raw) + 1
+    return lines
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The usual line width if the text is hard-wrapped, else None."""
+    if len(lines) < 3:
+        return None
+    widths = sorted(line.indent + len(line.text) for line in lines)
+    p90 = widths[(len(widths) * 9) // 10 - 1] if len(widths) >= 10 else widths[-1]
+    return p90 if p90 <= WRAP_LIMIT else None
+
+
+def ends_sentence(text: str) -> bool:
+    """True if ``text`` ends with sentence-final punctuation (closing quotes allowed)."""
+    return bool(_SENTENCE_END.search(text))
+
+
+def _starts_item(line: Line, in_notes: bool) -> tuple[Kind, str, int] | None:
+    """Kind, marker and text offset if ``line`` opens a new unit by its marker."""
+    text = line.text
+    if _RULE.fullmatch(text):
+        return Kind.RULE, "", line.end
+    if match := _FOOTNOTE_DEF.match(text):
+        return Kind.FOOTNOTE, match.group(1), line.start + match.end()
+    if in_notes and (match := _FOOTNOTE_AFTER_RULE.match(text)):
+        return Kind.FOOTNOTE, match.group(1), line.start + match.end()
+    if match := _ARTICLE.match(text):
+        return Kind.ARTICLE, match.group(1), line.end
+    if match := _NUMBERED.match(text):
+        return Kind.NUMBERED, match.group(1), line.start + match.end()
+    if match := _LETTERED.match(text):
+        return Kind.LETTERED, match.group(1), line.start
+    if match := _BULLET.match(text):
+        return Kind.BULLET, text[0], line.start + match.end()
+    return None
+
+
+def title_case(text: str) -> bool:
+    """True if the words of ``text`` are capitalised like a title ("Water Security")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", text) if w.lower() not in _SMALL_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _mid_phrase(text: str) -> bool:
+    """True if ``text`` stops in the middle of a phrase, as no title does: after a comma or a
+    small word ("We, therefore, the Representatives of the United States of America, in")."""
+    words = text.split()
+    return text.endswith(",") or bool(words) and words[-1] in _SMALL_WORDS
+
+
+def _continues(prev: Line, line: Line, width: int | None, opens_block: bool) -> bool:
+    """True if ``line`` carries on the paragraph that ``prev`` belongs to."""
+    if prev.block != line.block:
+        return False
+    if line.text[0].islower():
+        return True
+    if width is None:
+        return False
+    if opens_block and title_case(prev.text) and not ends_sentence(prev.text) and not _mid_phrase(prev.text):
+        return False  # a title or heading directly above the text
+    if prev.indent + len(prev.text) < SHORT_LINE_RATIO * width:
+        return False
+    # An indented run without markers is a hanging list: an item ends with its punctuation.
+    return not (prev.indent >= 2 and ends_sentence(prev.text))
+
+
+def split_units(text: str) -> list[Unit]:
+    """Cut ``text`` into units in document order."""
+    lines = split_lines(text)
+    width = wrap_width(lines)
+    units: list[Unit] = []
+    current: list[Line] = []
+    head: tuple[Kind, str, int] = (Kind.PLAIN, "", 0)
+    in_notes = False
+
+    def flush() -> None:
+        if current:
+            kind, marker, start = head
+            units.append(Unit(kind, start, current[-1].end, marker, tuple(current)))
+
+    for line in lines:
+        opened = _starts_item(line, in_notes)
+        if opened is None and current and head[0] not in (Kind.ARTICLE, Kind.RULE):
+            if _continues(current[-1], line, width, len(current) == 1):
+                current.append(line)
+                continue
+        flush()
+        kind = opened[0] if opened else Kind.PLAIN
+        if kind is Kind.RULE or (kind is Kind.PLAIN and _NOTES_HEADING.fullmatch(line.text)):
+            in_notes = True
+        elif kind is not Kind.FOOTNOTE:
+            in_notes = False
+        head = opened or (Kind.PLAIN, "", line.start)
+        current = [line]
+    flush()
+    return units

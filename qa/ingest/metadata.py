@@ -1,0 +1,137 @@
+"""Metadata: title, date, place and issuer from a declaration's header lines and the catalog.
+
+Precedence for each field: the catalog (corpus/catalog.toml), then the file's own header or
+format metadata (HTML <title>, PDF info), then a guess (a title made from the file stem, the
+first date in the opening paragraphs), else missing. ``metadata_origin`` records which.
+
+Example:
+    >>> find_date("Issued on 20 May. 2012")
+    '2012-05-20'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from qa.ingest.catalog import CatalogEntry
+
+FIELDS = ("title", "date", "place", "issuer")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2})?"
+_YEAR = r"(?P<year>\d{4})"
+_DATE_PATTERNS = [
+    re.compile(r"(?<!\d)(?P<iso>\d{4}-\d{2}-\d{2})(?!\d)"),
+    re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+]
+_PLACE_BEFORE_DATE = re.compile(r"^(?P<place>[A-Z][^\d]{1,60}?),\s*$")
+_PLACE_IN_ON = re.compile(r"\bin (?P<place>[A-Z][\w.'’ -]{1,40}?),? on\s*$")
+_PLACE_LINE = re.compile(r"[A-Z][\w.'’-]*(?: [\w.'’-]+)*(?:, [A-Z][\w.'’ -]*)+")
+_PLACE_VERB = re.compile(r"^(?:adopted|done|issued|signed|made|given|held)\s+(?:at|in)\s+", re.IGNORECASE)
+_ISSUED_BY = re.compile(r"\bIssued by (?:the )?(?P<issuer>.+?)(?: in [A-Z].*| on \d.*)?$")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Resolved metadata and where each field came from."""
+
+    title: str
+    date: str
+    place: str
+    issuer: str
+    origin: dict[str, str]
+
+
+def find_date(text: str) -> str | None:
+    """The first date in ``text`` as ISO 8601 ("15-16 November 2022" gives "2022-11-15")."""
+    found: list[tuple[int, str]] = []
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            iso = _iso(match)
+            if iso:
+                found.append((match.start(), iso))
+                break
+    return min(found)[1] if found else None
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    try:
+        if groups.get("iso"):
+            return dt.date.fromisoformat(groups["iso"]).isoformat()
+        month = _MONTHS[groups["month"].lower()]
+        return dt.date(int(groups["year"]), month, int(groups["day"])).isoformat()
+    except ValueError:
+        return None
+
+
+def header_fields(header: Sequence[str]) -> dict[str, str]:
+    """Title, date, place and issuer that the header lines state outright."""
+    out: dict[str, str] = {}
+    if header:
+        out["title"] = header[0].strip()
+    for line in header[1:]:
+        date = find_date(line)
+        if date and "date" not in out:
+            out["date"] = date
+            start = min(m.start() for p in _DATE_PATTERNS for m in [p.search(line)] if m)
+            before = line[:start]
+            place = _PLACE_IN_ON.search(before) or _PLACE_BEFORE_DATE.match(before)
+            if place and "place" not in out:
+                out["place"] = _PLACE_VERB.sub("", place.group("place")).strip()
+        elif not date and "place" not in out and _PLACE_LINE.fullmatch(line.strip()):
+            out["place"] = line.strip()
+        if (issued := _ISSUED_BY.search(line)) and "issuer" not in out:
+            out["issuer"] = issued.group("issuer").strip()
+    return out
+
+
+def resolve(
+    doc_id: str,
+    entry: CatalogEntry,
+    stated: Mapping[str, str],
+    *,
+    guessed: Mapping[str, str] | None = None,
+    opening_text: str = "",
+) -> Metadata:
+    """Combine the catalog entry, stated fields (file header or format metadata) and guesses.
+
+    Args:
+        doc_id: The file stem; a title is guessed from it when nothing else gives one.
+        entry: The catalog's entry for the declaration (may be empty).
+        stated: Fields the file states outright (header lines, HTML <meta>, PDF title).
+        guessed: Weak hints from the format (a PDF's creation date).
+        opening_text: The first paragraphs; the first date in them is a guess for ``date``.
+    """
+    values: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    guesses = {"title": doc_id.replace("-", " ").replace("_", " ").strip().capitalize()}
+    if (date := find_date(opening_text)) is not None:
+        guesses["date"] = date
+    for name, value in (guessed or {}).items():
+        if value:
+            guesses.setdefault(name, value)
+    for name in FIELDS:
+        given = getattr(entry, name)
+        if given:
+            values[name], origin[name] = given, "catalog"
+        elif stated.get(name):
+            values[name], origin[name] = stated[name], "header"
+        elif guesses.get(name):
+            values[name], origin[name] = guesses[name], "guessed"
+        else:
+            values[name], origin[name] = "", "missing"
+    return Metadata(origin=origin, **values)

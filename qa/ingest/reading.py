@@ -1,0 +1,203 @@
+"""Reading: declaration files on disk become :class:`~qa.documents.Declaration` records.
+
+Example:
+    >>> reading = read_corpus(Path("corpus"))
+    >>> [d.doc_id for d in reading.declarations][:2]
+    ['americas-2022-los-angeles-migration', 'apec-2023-san-francisco-golden-gate']
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.ingest.catalog import CATALOG_NAME, Catalog, load_catalog
+from qa.documents import Declaration
+from qa.errors import CorpusError
+from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract
+from qa.ingest.metadata import header_fields, resolve
+from qa.ingest.parsing import parse_text
+
+__all__ = [
+    "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "CorpusReading", "SkippedFile", "UnreadableFileError",
+    "not_a_declaration", "read_corpus", "read_declaration",
+]
+
+# The largest bundled declaration is 135 KB of text and a long declaration as PDF is a few MB.
+# A file over 20 MB is almost surely not one declaration, and reading it would stall every
+# index build, so it is skipped.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Files in the corpus folder that describe it rather than being declarations.
+_NOT_DECLARATIONS = ("readme", "sources")
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file in the corpus folder that was not read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CorpusReading:
+    """The declarations read from a corpus folder, sorted by doc_id, and the files skipped."""
+
+    declarations: list[Declaration]
+    skipped: list[SkippedFile]
+
+
+def read_corpus(corpus_dir: Path) -> CorpusReading:
+    """Read every declaration file in ``corpus_dir`` (not its subfolders).
+
+    catalog.toml, hidden files and files named README* or SOURCES* are not declarations and
+    are ignored. A file that cannot be read (empty, binary, too big, not really a PDF, a
+    symlink out of the folder, a duplicate of an earlier file) is listed in ``skipped`` with
+    the reason, and the rest is read. Of two duplicates the first in name order is kept;
+    of two files with the same stem, the plainer format (.txt before .md, .html, .pdf, .docx).
+
+    Raises:
+        CorpusError: If ``corpus_dir`` is not an existing folder.
+        CatalogError: If the folder's catalog.toml is malformed.
+    """
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusError(
+            f"Corpus folder {corpus_dir} does not exist or is not a folder. "
+            "Create it with declaration files in it, or point QA_CORPUS at one."
+        )
+    catalog = load_catalog(corpus_dir / CATALOG_NAME)
+    seen = _Seen()
+    declarations: list[Declaration] = []
+    skipped: list[SkippedFile] = []
+    for path in sorted(corpus_dir.iterdir(), key=_reading_order):
+        if not_a_declaration(path):
+            continue
+        try:
+            _check_link(path, corpus_dir)
+            declaration = read_declaration(path, catalog=catalog)
+            seen.check(declaration, path)
+        except UnreadableFileError as exc:
+            skipped.append(SkippedFile(str(path), str(exc)))
+            continue
+        declarations.append(declaration)
+    declarations.sort(key=lambda d: d.doc_id)
+    return CorpusReading(declarations=declarations, skipped=skipped)
+
+
+def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declaration:
+    """Read one declaration file (.txt, .md, .html, .pdf or .docx).
+
+    Args:
+        path: The file; its stem is the doc_id.
+        catalog: Metadata to apply; None means the catalog.toml beside the file, if any.
+
+    Raises:
+        UnreadableFileError: If the file is a folder, missing, empty, too big, of an unsupported
+            format, not what its suffix says, or holds no paragraphs.
+    """
+    path = Path(path)
+    _check_is_file(path)
+    check_supported(path.suffix)
+    data = _read_bytes(path)
+    if catalog is None:
+        catalog = load_catalog(path.parent / CATALOG_NAME)
+    extracted = extract(path.suffix, data)
+    doc_id = path.stem
+    parsed = parse_text(extracted.text, doc_id=doc_id)
+    if not parsed.paragraphs:
+        raise UnreadableFileError("no paragraphs found in the text; is it a declaration?")
+    header = header_fields(parsed.header)
+    # The file's visible title line wins over format metadata; for the other fields explicit
+    # metadata (<meta name="date">, PDF author) is more precise than header prose.
+    stated = {**header, **extracted.stated, **({"title": header["title"]} if "title" in header else {})}
+    opening = " ".join(p.text for p in parsed.paragraphs[:3])
+    meta = resolve(doc_id, catalog.get(doc_id), stated, guessed=extracted.guessed, opening_text=opening)
+    return Declaration(
+        doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
+        source=str(path), sha256=hashlib.sha256(data).hexdigest(),
+        paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
+        notes=(*extracted.notes, *parsed.notes),
+    )
+
+
+def _reading_order(path: Path) -> tuple[str, int, str]:
+    suffix = path.suffix.lower()
+    rank = SUPPORTED_SUFFIXES.index(suffix) if suffix in SUPPORTED_SUFFIXES else len(SUPPORTED_SUFFIXES)
+    return path.stem, rank, path.name
+
+
+def not_a_declaration(path: Path) -> bool:
+    """catalog.toml, a hidden file, README* or SOURCES*, or a folder: never read as a declaration."""
+    name = path.name
+    if name == CATALOG_NAME or name.startswith(".") or name.lower().startswith(_NOT_DECLARATIONS):
+        return True
+    return path.is_dir()
+
+
+def _check_link(path: Path, corpus_dir: Path) -> None:
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.exists():
+        raise UnreadableFileError(f"broken symlink to {target}; remove it or restore the target")
+    if corpus_dir.resolve() not in target.parents:
+        raise UnreadableFileError(
+            f"symlink to {target}, outside the corpus folder; copy the file into the folder instead"
+        )
+
+
+def _check_is_file(path: Path) -> None:
+    """Say what is wrong with a path that is not a file before judging its suffix."""
+    if path.is_dir():
+        raise UnreadableFileError(
+            f"{path} is a folder; name the declaration files in it instead (for example {path / '*.txt'})"
+        )
+    if not path.exists():
+        raise UnreadableFileError(f"cannot read {path}: no such file")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFileError(
+                f"file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for one "
+                "declaration; split it or remove it from the corpus"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not data:
+        raise UnreadableFileError("empty file (0 bytes); remove it or add the declaration text")
+    return data
+
+
+class _Seen:
+    """Remembers what has been read so that duplicates are skipped."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.hashes: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+
+    def check(self, declaration: Declaration, path: Path) -> None:
+        doc_id = declaration.doc_id
+        if doc_id in self.ids:
+            raise UnreadableFileError(
+                f"doc_id '{doc_id}' is already taken by {self.ids[doc_id]}; rename one of the files"
+            )
+        text_key = hashlib.sha256(_normalised(declaration).encode()).hexdigest()
+        if (other := self.hashes.get(declaration.sha256)) is not None:
+            raise UnreadableFileError(f"duplicate of {other} (same bytes); remove one of them")
+        if (other := self.texts.get(text_key)) is not None:
+            raise UnreadableFileError(f"duplicate of {other} (same text); remove one of them")
+        self.ids[doc_id] = path.name
+        self.hashes[declaration.sha256] = doc_id
+        self.texts[text_key] = doc_id
+
+
+def _normalised(declaration: Declaration) -> str:
+    """Paragraph text with case and whitespace differences removed."""
+    return " ".join(" ".join(p.text for p in declaration.paragraphs).casefold().split())

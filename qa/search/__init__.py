@@ -1,0 +1,1 @@
+"""Search: the in-memory hybrid index and its ranking (BM25, dense candidates, fusion, highlight, abstention)."""

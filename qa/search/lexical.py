@@ -1,0 +1,235 @@
+"""BM25 over stemmed words (bm25s), with the tokenizer the rest of retrieval shares.
+
+Example:
+    >>> index = LexicalIndex.build(["Georgia will join NATO.", "Russia's military presence."])
+    >>> index.scores(tokenize("When does Georgia join?")).round(3).tolist()
+    [0.63, 0.0]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+#: Lucene's BM25 defaults: the usual starting point; the SQuAD benchmark
+#: (benchmarks/squad_fusion.py) found no clearly better pair for paragraph-sized documents.
+K1 = 1.2
+B = 0.75
+#: "lucene" scoring: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), never negative,
+#: so a word in most paragraphs still counts a little instead of counting against.
+METHOD = "lucene"
+#: Words of two or more letters or digits, as bm25s and scikit-learn count them, plus
+#: single digits ("G7", "Article 5") that carry meaning in declarations.
+_WORD = re.compile(r"\w\w+|\d")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    # NLTK's 179 English stopwords: unlike Lucene's 33 they include the question words
+    # (what, when, which, did...), which questions are full of and paragraphs rarely hold.
+    return frozenset(STOPWORDS_EN_PLUS)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stopword-free, Snowball-stemmed words of ``text``, in order."""
+    stop = _stopwords()
+    words = [w for w in _WORD.findall(text.lower()) if w not in stop]
+    return _stemmer().stemWords(words) if words else []
+
+
+class LexicalIndex:
+    """A BM25 index over documents; scores are exact bm25s scores for every document.
+
+    Args:
+        bm25: A built ``bm25s.BM25``.
+    """
+
+    def __init__(self, bm25) -> None:
+        self._bm25 = bm25
+        indptr = np.asarray(bm25.scores["indptr"])
+        self.size = int(bm25.scores["num_docs"])
+        #: Documents holding each vocabulary term, by term id (for rare-term weighting).
+        self._doc_freq = np.diff(indptr).astype(np.int64)
+
+    @classmethod
+    def build(cls, texts: list[str], *, k1: float = K1, b: float = B) -> LexicalIndex:
+        """Index texts (one document each) for BM25."""
+        return cls.from_tokens([tokenize(t) for t in texts], k1=k1, b=b)
+
+    @classmethod
+    def from_tokens(cls, docs: list[list[str]], *, k1: float = K1, b: float = B) -> LexicalIndex:
+        """Index documents already tokenized with :func:`tokenize`."""
+        import bm25s
+
+        bm25 = bm25s.BM25(k1=k1, b=b, method=METHOD)
+        if not any(docs):  # bm25s needs one word somewhere; a placeholder no query can hold
+            docs = [["\x00"] for _ in docs]
+        bm25.index(docs, show_progress=False)
+        return cls(bm25)
+
+    @property
+    def settings(self) -> dict[str, object]:
+        return {"k1": float(self._bm25.k1), "b": float(self._bm25.b), "method": self._bm25.method,
+                "stemmer": "snowball-english", "stopwords": "nltk-english"}
+
+    def _ids(self, tokens: list[str]) -> list[int]:
+        vocab = self._bm25.vocab_dict
+        return [vocab[t] for t in tokens if t in vocab and t]
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every document for the query tokens, as float32 (zeros if none match)."""
+        ids = self._ids(tokens)
+        if not ids:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def _idf(self, df: np.ndarray) -> np.ndarray:
+        """Lucene idf for document frequencies."""
+        return np.log1p((self.size - df + 0.5) / (df + 0.5))
+
+    @property
+    def _highest_idf(self) -> float:
+        """The idf of a word no document holds: more than any held word can have."""
+        return float(self._idf(np.int64(0)))
+
+    def _held_ids(self, tokens: list[str]) -> list[int]:
+        """Ids of the query's distinct words that some document holds."""
+        return [i for i in sorted(set(self._ids(tokens))) if self._doc_freq[i] > 0]
+
+    def _postings(self, token: int) -> np.ndarray:
+        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        return indices[indptr[token] : indptr[token + 1]]
+
+    def coverage(self, tokens: list[str]) -> np.ndarray:
+        """Share of the query's idf mass that each document holds, in [0, 1].
+
+        Unlike BM25 it neither saturates with repeats nor penalises length: a long paragraph
+        holding every rare word of the question scores 1. Words no document holds are left
+        out (they cannot tell documents apart); :meth:`known_share` says how much they weigh.
+        """
+        ids = self._held_ids(tokens)
+        out = np.zeros(self.size, dtype=np.float32)
+        if not ids:
+            return out
+        idf = self._idf(self._doc_freq[ids])
+        for token, weight in zip(ids, idf):
+            out[self._postings(token)] += weight
+        return out / np.float32(idf.sum())
+
+    def known_share(self, tokens: list[str]) -> float:
+        """Share of the query's idf mass on words some document holds, in [0, 1] (0 without words).
+
+        A word no document holds weighs the highest idf, so a question about what the corpus
+        never names ("Finland's accession") is mostly unknown: ``coverage * known_share`` is the
+        share of all of the question that a document holds.
+        """
+        words = {t for t in tokens if t}
+        if not words:
+            return 0.0
+        held = self._held_ids(tokens)
+        known = float(self._idf(self._doc_freq[held]).sum())
+        unseen = len(words) - len(held)
+        return known / (known + unseen * self._highest_idf)
+
+    def rarest(self, tokens: list[str]) -> np.ndarray:
+        """Per document, the idf of the rarest query word it holds over the highest idf, in [0, 1).
+
+        0 when it holds none. High means the document and the question share a word few
+        documents use (an acronym, a name, a resolution number), not just a common one.
+        """
+        ids = self._held_ids(tokens)
+        out = np.zeros(self.size, dtype=np.float32)
+        if not ids:
+            return out
+        idf = self._idf(self._doc_freq[ids]) / self._highest_idf
+        for k in np.argsort(idf, kind="stable"):  # rarest last, so it overwrites
+            out[self._postings(ids[k])] = idf[k]
+        return out
+
+    def terms_held(self, tokens: list[str], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of the query's distinct words each of ``docs`` holds, and each word's idf.
+
+        :meth:`coverage` of those documents is ``held @ idf / idf.sum()``; keeping the words
+        apart lets a caller weigh them again (see qa.search.fusion.highlight).
+
+        Returns:
+            ``(held, idf)``: a ``(len(docs), t)`` bool matrix and the ``(t,)`` float32 idf of
+            the ``t`` query words some document holds (words none holds are left out).
+        """
+        ids = self._held_ids(tokens)
+        docs = np.asarray(docs, dtype=np.int64)
+        held = np.zeros((len(docs), len(ids)), dtype=bool)
+        for j, token in enumerate(ids):
+            held[:, j] = np.isin(docs, self._postings(token))
+        return held, self._idf(self._doc_freq[ids]).astype(np.float32)
+
+    def held_words(self, tokens: list[str]) -> list[str]:
+        """The query's distinct words some document holds, in the column order of :meth:`terms_held`."""
+        vocab = self._bm25.vocab_dict
+        word = {i: t for t in set(tokens) if t in vocab and t for i in [vocab[t]]}
+        return [word[i] for i in self._held_ids(tokens)]
+
+    def holding(self, word: str) -> np.ndarray:
+        """Ids of the documents that hold ``word`` (empty for a word no document holds)."""
+        i = self._bm25.vocab_dict.get(word)
+        return self._postings(i) if i is not None and word else np.zeros(0, dtype=np.int64)
+
+    def doc_freq(self, tokens: list[str]) -> np.ndarray:
+        """How many documents hold each token (0 for a token the index never saw)."""
+        vocab = self._bm25.vocab_dict
+        return np.array([self._doc_freq[vocab[t]] if t in vocab else 0 for t in tokens], dtype=np.int64)
+
+    def save(self, folder: Path) -> list[str]:
+        """Write bm25s' plain files (npy and json) into ``folder``; returns their names."""
+        folder = Path(folder)
+        if folder.exists():
+            shutil.rmtree(folder)
+        self._bm25.save(str(folder), show_progress=False)
+        return sorted(p.name for p in folder.iterdir() if p.is_file())
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Read an index written by :meth:`save` (no pickle)."""
+        import bm25s
+
+        folder = Path(folder)
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        if params.get("method") != METHOD:
+            raise ValueError(f"BM25 index in {folder} uses method {params.get('method')!r}; expected {METHOD!r}")
+        bm25 = bm25s.BM25.load(str(folder), load_corpus=False, mmap=False, allow_pickle=False,
+                               show_progress=False, verbosity=0)
+        return cls(bm25)
+
+
+def shared_terms(fields: list[str], groups: list[str]) -> tuple[list[list[str]], np.ndarray]:
+    """Per group (declaration), the metadata words every one of its rows has.
+
+    A row's fields mix document metadata (issuer, title, place, year) with its section
+    heading; the words all rows of a document share are its metadata, without the headings.
+
+    Returns:
+        ``(terms, row_group)``: the tokens of each group, in order of first appearance, and
+        the group index of each row.
+    """
+    order: dict[str, int] = {}
+    row_group = np.array([order.setdefault(g, len(order)) for g in groups], dtype=np.int64)
+    terms: list[list[str] | None] = [None] * len(order)
+    for text, g in zip(fields, row_group):
+        tokens = tokenize(text)
+        held = terms[g]
+        terms[g] = tokens if held is None else [t for t in held if t in set(tokens)]
+    return [list(dict.fromkeys(t or [])) for t in terms], row_group

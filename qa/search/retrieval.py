@@ -1,0 +1,389 @@
+"""Hybrid retrieval: BM25, word coverage and dense vectors over paragraphs and their sentences.
+
+Example:
+    >>> index = HybridIndex.build(texts, Encoder(), fields=metadata, groups=doc_ids)
+    >>> best = index.search("When will the ISAF mission end?", k=3)[0]
+    >>> texts[best.row][slice(*best.sentence)]          # the answering sentence, verbatim
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.vector_index import VectorIndex
+from qa.text.answer_types import AnswerType, EntityTable
+from qa.text.entities import Entities, EntityTagger
+from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
+from qa.search.lexical import LexicalIndex, shared_terms, tokenize
+from qa.text.sentences import sentence_extents, sentence_spans
+
+_PARAGRAPH_VECTORS = "paragraph_vectors.faiss"
+_SENTENCE_VECTORS = "sentence_vectors.faiss"
+_SENTENCE_SPANS = "sentence_spans.npy"  # (sentences, 3) int64: row, start, end
+_SENTENCE_EXTENTS = "sentence_extents.npy"  # (sentences, 2) int64: start, end of the whole sentence
+_ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
+_SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of each named entity of its whole sentence
+_SETTINGS = "retrieval.json"
+#: What a build writes and means; bump it when that changes, and every older index is rebuilt.
+#: 3: sentence extents (qa.text.sentences.sentence_extents), and the saved highlight weight
+#: means paragraph-local coverage (qa.search.fusion.local_coverage). 4: sentence entities (qa.text.entities).
+INDEX_FORMAT = 4
+_BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One ranked paragraph."""
+
+    row: int  # paragraph row in the index (0..n-1)
+    score: float  # fused score, higher is better (relative to this query: for ranking only)
+    sentence: tuple[int, int]  # (start, end) offsets in the paragraph of the best-answering sentence
+    cosine: float  # best raw dense cosine (paragraph or sentence): an absolute signal for abstention
+    lexical: float  # raw BM25 score of the paragraph: an absolute signal
+    coverage: float  # share of the question's idf mass the paragraph (with metadata) holds; unseen words at top idf
+    rarity: float  # idf of the rarest question word the paragraph holds, over the highest idf (0: none)
+
+
+class HybridIndex:
+    """Paragraph and sentence vectors, BM25 over paragraphs (with metadata), sentences and
+    declarations. Build with :meth:`build` or :meth:`load`.
+
+    Args:
+        encoder: Embeds queries; anything with ``encode(list[str])`` and ``dimension``.
+        parts: The indexes, as :meth:`build` or :meth:`load` makes them.
+        weights: Fusion weights; None means the benchmark's winner.
+    """
+
+    def __init__(self, encoder, parts: _Parts, *, weights: Weights | None = None) -> None:
+        self.encoder = encoder
+        self.weights = weights or Weights()
+        self._p = parts
+        self._entities = EntityTable(parts.entities)
+        counts = np.bincount(parts.spans[:, 0], minlength=parts.paragraph_vectors.count)
+        self._first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    @property
+    def size(self) -> int:
+        return self._p.paragraph_vectors.count
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """The parameters that built this index (recorded in the manifest)."""
+        return {
+            "index_format": INDEX_FORMAT,
+            "encoder": getattr(self.encoder, "name", type(self.encoder).__name__),
+            "dimension": self._p.paragraph_vectors.dimension,
+            "paragraphs": self.size,
+            "sentences": len(self._p.spans),
+            "documents": 0 if self._p.documents is None else self._p.documents.size,
+            "vector_index": self._p.paragraph_vectors.kind.value,
+            "bm25": self._p.paragraphs.settings,
+            "weights": asdict(self.weights),
+        }
+
+    # ----- building and persistence -------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        texts: list[str],
+        encoder,
+        *,
+        fields: list[str] | None = None,
+        groups: list[str] | None = None,
+        split: Callable[[str], list[tuple[int, int]]] | None = None,
+        tagger: EntityTagger | None = None,
+        progress: bool = False,
+    ) -> HybridIndex:
+        """Split paragraphs into sentences, embed both, and index both for BM25.
+
+        Args:
+            texts: Paragraph texts; row i of the index is texts[i].
+            encoder: Anything with ``encode(list[str]) -> (n, d) unit vectors``.
+            fields: Per-paragraph metadata (issuer, title, place, year, section) that BM25
+                also matches, so "What did NATO say in Chicago?" finds the right declaration.
+            groups: The declaration of each paragraph (e.g. its doc_id). With ``fields``, a
+                question naming a declaration's metadata favours that declaration's paragraphs.
+            split: Sentence spans of one paragraph; None means :func:`sentence_spans` (the
+                library passes a cached one, so a re-index splits only changed paragraphs).
+            tagger: Finds each sentence's named entities; None means an uncached
+                :class:`EntityTagger` (the library passes a cached one).
+            progress: Show the encoder's progress bar.
+
+        Raises:
+            ValueError: If ``fields`` or ``groups`` is not one entry per text.
+        """
+        for name, values in (("fields", fields), ("groups", groups)):
+            if values is not None and len(values) != len(texts):
+                raise ValueError(f"{name} has {len(values)} entries for {len(texts)} texts; give one per text.")
+        spans = _spans(texts, split or sentence_spans)
+        extents = _extents(texts, spans)
+        sentence_texts = [texts[r][s:e] for r, s, e in spans]
+        whole_texts = [texts[r][s:e] for r, (s, e) in zip(spans[:, 0], extents)]
+        entities = (tagger or EntityTagger()).tag(whole_texts)
+        vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
+        documents, row_groups = None, None
+        if fields is not None and groups is not None:
+            terms, row_groups = shared_terms(fields, groups)
+            documents = LexicalIndex.from_tokens(terms)
+        parts = _Parts(
+            paragraph_vectors=VectorIndex.build(vectors[: len(texts)]),
+            sentence_vectors=VectorIndex.build(vectors[len(texts) :]),
+            spans=spans,
+            extents=extents,
+            entities=entities,
+            paragraphs=LexicalIndex.build([t if fields is None else f"{t}\n{fields[i]}" for i, t in enumerate(texts)]),
+            sentences=LexicalIndex.build(sentence_texts),
+            documents=documents,
+            row_groups=row_groups,
+        )
+        return cls(encoder, parts)
+
+    def save(self, folder: Path) -> list[str]:
+        """Write plain files (FAISS indexes, npy, bm25s' npy/json, a settings json); returns their names."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._p.paragraph_vectors.save(folder / _PARAGRAPH_VECTORS)
+        self._p.sentence_vectors.save(folder / _SENTENCE_VECTORS)
+        np.save(folder / _SENTENCE_SPANS, self._p.spans, allow_pickle=False)
+        np.save(folder / _SENTENCE_EXTENTS, self._p.extents, allow_pickle=False)
+        entities = [[list(pair) for pair in found] for found in self._p.entities]
+        (folder / _SENTENCE_ENTITIES).write_text(json.dumps(entities, ensure_ascii=False), encoding="utf-8")
+        names = [_PARAGRAPH_VECTORS, _SENTENCE_VECTORS, _SENTENCE_SPANS, _SENTENCE_EXTENTS, _SENTENCE_ENTITIES, _SETTINGS]
+        if self._p.row_groups is not None:
+            np.save(folder / _ROW_GROUPS, self._p.row_groups, allow_pickle=False)
+            names.append(_ROW_GROUPS)
+        (folder / _SETTINGS).write_text(json.dumps(self.settings, indent=2), encoding="utf-8")
+        for part, sub in _BM25.items():
+            lexical = getattr(self._p, part)
+            if lexical is not None:
+                names += [f"{sub}/{name}" for name in lexical.save(folder / sub)]
+        return names
+
+    @classmethod
+    def load(cls, folder: Path, encoder) -> HybridIndex:
+        """Read an index written by :meth:`save`.
+
+        Raises:
+            ValueError: If the files disagree with each other or with the encoder's dimension.
+            DamagedIndexError: If a vector index file is unreadable or of the wrong size.
+        """
+        folder = Path(folder)
+        settings = json.loads((folder / _SETTINGS).read_text(encoding="utf-8"))
+        dimension = int(settings["dimension"])
+        wanted = int(getattr(encoder, "dimension", dimension))
+        if wanted != dimension:
+            raise ValueError(f"The index has {dimension} dimensions, the encoder {wanted}: rebuild the index.")
+        has_documents = int(settings.get("documents", 0)) > 0
+        parts = _Parts(
+            paragraph_vectors=VectorIndex.load(folder / _PARAGRAPH_VECTORS, dimension=dimension, count=int(settings["paragraphs"])),
+            sentence_vectors=VectorIndex.load(folder / _SENTENCE_VECTORS, dimension=dimension, count=int(settings["sentences"])),
+            spans=np.load(folder / _SENTENCE_SPANS, allow_pickle=False),
+            extents=np.load(folder / _SENTENCE_EXTENTS, allow_pickle=False),
+            entities=_read_entities(folder / _SENTENCE_ENTITIES),
+            paragraphs=LexicalIndex.load(folder / _BM25["paragraphs"]),
+            sentences=LexicalIndex.load(folder / _BM25["sentences"]),
+            documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
+            row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
+        )
+        parts.check()
+        return cls(encoder, parts, weights=Weights(**settings.get("weights", {})))
+
+    # ----- search ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int,
+        allowed: np.ndarray | None = None,
+        text: Callable[[int], str] | None = None,
+    ) -> list[Ranked]:
+        """The best ``k`` paragraphs for a query, best first.
+
+        Args:
+            query: The question.
+            k: How many paragraphs at most.
+            allowed: Optional bool mask over rows; only rows where it is True are ranked.
+            text: A paragraph's text by row. With it, each hit's highlighted sentence gets a
+                second look (qa.search.fusion.second_look).
+        """
+        ev = self.evidence(query, k=k, allowed=allowed)
+        if ev is None:
+            return []
+        return self.rank(ev, k=k, text=text)
+
+    def evidence(
+        self, query: str, *, k: int = 1, allowed: np.ndarray | None = None, vector: np.ndarray | None = None
+    ) -> Evidence | None:
+        """Gather candidates and their raw evidence (None when no row is allowed).
+
+        ``vector`` is a precomputed query embedding (the benchmark passes it).
+        """
+        rows = np.arange(self.size) if allowed is None else np.flatnonzero(allowed)
+        if len(rows) == 0 or k <= 0:
+            return None
+        q = self.encoder.encode([query])[0] if vector is None else np.asarray(vector, dtype=np.float32)
+        tokens = tokenize(query)
+        paragraphs = self._p.paragraphs
+        bm25 = paragraphs.scores(tokens)
+        cand = self._candidates(q, bm25, rows, allowed, max(self.weights.candidates, k))
+        sentences = _ranges(self._first[cand], self._first[cand + 1])
+        counts = self._first[cand + 1] - self._first[cand]
+        terms, idf = self._p.sentences.terms_held(tokens, sentences)
+        return Evidence(
+            rows=cand,
+            bm25=bm25[cand],
+            coverage=paragraphs.coverage(tokens)[cand],
+            dense=self._p.paragraph_vectors.reconstruct(cand) @ q,
+            document=self._document_match(tokens)[cand],
+            first=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+            sentences=sentences,
+            sentence_cos=self._p.sentence_vectors.reconstruct(sentences) @ q,
+            sentence_coverage=self._p.sentences.coverage(tokens)[sentences],
+            rarest=paragraphs.rarest(tokens)[cand],
+            known=paragraphs.known_share(tokens),
+            sentence_terms=terms,
+            term_idf=idf,
+            term_named=self._named(tokens, cand),
+            sentence_answer=self._entities.answering(AnswerType.of(query), sentences),
+        )
+
+    def rank(
+        self, ev: Evidence, *, k: int, weights: Weights | None = None, text: Callable[[int], str] | None = None
+    ) -> list[Ranked]:
+        """Rank gathered evidence (see :meth:`evidence`); ``weights`` overrides the instance's.
+
+        With ``text`` (a paragraph's text by row), each hit's sentence is chosen by
+        qa.search.fusion.second_look, which needs the sentences' words; without it, by qa.search.fusion.highlight.
+        """
+        w = weights or self.weights
+        score = fuse(ev, w)
+        order = np.lexsort((ev.rows, -score))[:k]  # ties: lower row first, so results are stable
+        best_cos = np.maximum(ev.dense, segment_max(ev.sentence_cos, ev.first))
+        spans, extents = self._p.spans, self._p.extents
+
+        def whole(sentence: int) -> str:
+            start, end = extents[sentence]
+            return text(int(spans[sentence, 0]))[start:end]
+
+        def sentence(i: int) -> int:
+            return second_look(ev, i, w, whole=whole) if text is not None else highlight(ev, i, w)
+
+        return [
+            Ranked(
+                row=int(ev.rows[i]),
+                score=float(score[i]),
+                sentence=tuple(int(x) for x in extents[sentence(int(i))]),
+                cosine=float(best_cos[i]),
+                lexical=float(ev.bm25[i]),
+                coverage=float(ev.coverage[i]) * ev.known,
+                rarity=float(ev.rarest[i]),
+            )
+            for i in order
+        ]
+
+    def _candidates(self, q: np.ndarray, bm25: np.ndarray, rows: np.ndarray, allowed, count: int) -> np.ndarray:
+        """Union of the top ``count`` allowed rows by BM25, paragraph vector and sentence vector."""
+        if len(rows) <= count:
+            return rows
+        lexical = rows[bm25[rows] > 0]
+        if len(lexical) > count:
+            lexical = lexical[np.argpartition(-bm25[lexical], count - 1)[:count]]
+        _, dense = self._p.paragraph_vectors.search(q, count, allowed=allowed)
+        sentence_allowed = None if allowed is None else np.asarray(allowed, dtype=bool)[self._p.spans[:, 0]]
+        _, sentences = self._p.sentence_vectors.search(q, count, allowed=sentence_allowed)
+        return np.unique(np.concatenate([lexical, dense[0], self._p.spans[sentences[0], 0]]))
+
+    def _named(self, tokens: list[str], cand: np.ndarray) -> np.ndarray:
+        """(c, t) bool: which of the query's sentence words (the columns of ``terms_held``) name
+        each candidate's own declaration in its metadata."""
+        words = self._p.sentences.held_words(tokens)
+        named = np.zeros((len(cand), len(words)), dtype=bool)
+        if self._p.documents is not None:
+            groups = self._p.row_groups[cand]
+            for j, word in enumerate(words):
+                named[:, j] = np.isin(groups, self._p.documents.holding(word))
+        return named
+
+    def _document_match(self, tokens: list[str]) -> np.ndarray:
+        """Per row, BM25 of the question on its declaration's metadata, scaled by the best declaration."""
+        if self._p.documents is None:
+            return np.zeros(self.size, dtype=np.float32)
+        scores = self._p.documents.scores(tokens)
+        top = float(scores.max(initial=0.0))
+        return (scores / top)[self._p.row_groups] if top > 0 else np.zeros(self.size, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    paragraph_vectors: VectorIndex
+    sentence_vectors: VectorIndex
+    spans: np.ndarray
+    extents: np.ndarray
+    entities: list[Entities]
+    paragraphs: LexicalIndex
+    sentences: LexicalIndex
+    documents: LexicalIndex | None
+    row_groups: np.ndarray | None
+
+    def check(self) -> None:
+        n, m = self.paragraph_vectors.count, self.sentence_vectors.count
+        problems = []
+        if len(self.spans) != m:
+            problems.append(f"{m} sentence vectors for {len(self.spans)} sentences")
+        if self.extents.shape != (len(self.spans), 2):
+            problems.append(f"{len(self.extents)} sentence extents for {len(self.spans)} sentences")
+        if len(self.entities) != len(self.spans):
+            problems.append(f"{len(self.entities)} sentences' entities for {len(self.spans)} sentences")
+        if self.paragraphs.size != n or self.sentences.size != m:
+            problems.append("the BM25 indexes do not match the vectors")
+        if self.row_groups is not None and (len(self.row_groups) != n or self.documents is None
+                                            or self.row_groups.max(initial=0) >= self.documents.size):
+            problems.append("the declaration of each row does not match the declarations")
+        if problems:
+            raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
+
+
+def _read_entities(path: Path) -> list[Entities]:
+    """The entities :meth:`HybridIndex.save` wrote: one list of (label, text) per sentence.
+
+    Raises:
+        ValueError: If the file is not that shape.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return [[(str(label), str(name)) for label, name in found] for found in data]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path.name} is not a list of [label, text] pairs per sentence: rebuild the index.") from exc
+
+
+def _spans(texts: list[str], split: Callable[[str], list[tuple[int, int]]]) -> np.ndarray:
+    """(sentences, 3) array of row, start, end; every paragraph gets at least one sentence."""
+    rows = []
+    for row, text in enumerate(texts):
+        spans = split(text) or [(0, len(text))]
+        rows.extend((row, start, end) for start, end in spans)
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
+def _extents(texts: list[str], spans: np.ndarray) -> np.ndarray:
+    """(sentences, 2) array of start, end: the whole sentence each span is part of."""
+    first = np.concatenate([[0], np.cumsum(np.bincount(spans[:, 0], minlength=len(texts)))])
+    extents: list[tuple[int, int]] = []
+    for row, text in enumerate(texts):
+        pieces = [(int(s), int(e)) for _, s, e in spans[first[row] : first[row + 1]]]
+        extents += sentence_extents(text, pieces)
+    return np.array(extents, dtype=np.int64).reshape(-1, 2)
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of ``range(starts[i], ends[i])`` for each i, vectorised."""
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+    return (np.arange(int(lengths.sum())) + offsets).astype(np.int64)

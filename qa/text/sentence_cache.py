@@ -1,0 +1,72 @@
+"""Sentence spans by paragraph text, kept beside the index, so a re-index splits only new text.
+
+pysbd takes a few milliseconds a paragraph: splitting the bundled corpus was 95% of a
+re-index after one declaration changed, the embedding cache having spared the model
+(docs/performance.md). The cache (qa.text.text_cache) is one file per splitter version (a hash
+of qa/text/sentences.py and the pysbd version), so a change to how sentences are split starts
+afresh; an entry whose spans do not fit its text is ignored.
+
+Example:
+    >>> cache = SentenceCache(Path(".qa-index/sentence-cache"))
+    >>> cache.split("We met. We agreed.")
+    [(0, 7), (8, 18)]
+    >>> cache.save()
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from qa.text import sentences
+from qa.text.sentences import sentence_spans
+from qa.text.text_cache import TextCache
+
+Spans = list[tuple[int, int]]
+
+
+@lru_cache(maxsize=1)
+def splitter_version() -> str:
+    """A short hash of what decides the spans: qa/text/sentences.py and the pysbd version."""
+    digest = hashlib.sha256(Path(sentences.__file__).read_bytes())
+    digest.update(metadata.version("pysbd").encode())
+    return digest.hexdigest()[:16]
+
+
+class SentenceCache:
+    """Sentence spans by text hash, persisted under ``folder``.
+
+    Args:
+        folder: The cache folder (created on :meth:`save`).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._cache = TextCache(folder, splitter_version(), fits=_fits)
+        self.folder, self.path = self._cache.folder, self._cache.path
+        self.split_count = 0  # texts actually split, for reports and tests
+
+    def split(self, text: str) -> Spans:
+        """The sentence spans of ``text``: from the cache, or from :func:`sentence_spans`."""
+        stored = self._cache.get(text)
+        if stored is not None:
+            return [(int(s), int(e)) for s, e in stored]
+        spans = sentence_spans(text)
+        self.split_count += 1
+        self._cache.put(text, [list(span) for span in spans])
+        return spans
+
+    def save(self) -> None:
+        """Write the spans of every text split since opening; entries not asked for go."""
+        self._cache.save()
+
+
+def _fits(spans: list, text: str) -> bool:
+    """Spans in order, not overlapping, non-empty, inside the text (or none for empty text)."""
+    end = 0
+    for start, stop in spans:
+        if not (isinstance(start, int) and isinstance(stop, int) and end <= start < stop <= len(text)):
+            return False
+        end = stop
+    return bool(spans) or not text

@@ -1,0 +1,111 @@
+"""Tests for qa/ingest/layout.py: lines, wrap detection, unit kinds and markers."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.ingest.layout import Kind, split_lines, split_units, title_case, wrap_width
+
+
+def _kinds(text):
+    return [(u.kind, u.marker, text[u.start:u.end]) for u in split_units(text)]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "marker", "rest"),
+    [
+        ("1. We met.", Kind.NUMBERED, "1", "We met."),
+        ("10.We noted.", Kind.NUMBERED, "10", "We noted."),
+        ("3) We agree.", Kind.NUMBERED, "3", "We agree."),
+        ("1 WE, the States.", Kind.NUMBERED, "1", "WE, the States."),
+        ("- a bullet", Kind.BULLET, "-", "a bullet"),
+        ("  • Flir", Kind.BULLET, "•", "Flir"),
+        ("Article 12", Kind.ARTICLE, "12", ""),
+        ("(a) an item;", Kind.LETTERED, "a", "(a) an item;"),
+        ("[1]: See resolution.", Kind.FOOTNOTE, "1", "See resolution."),
+        ("[^2]: Note.", Kind.FOOTNOTE, "2", "Note."),
+        ("—–", Kind.RULE, "", ""),
+    ],
+)
+def test_markers(line, kind, marker, rest):
+    assert _kinds(line) == [(kind, marker, rest)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["3.4 million people were displaced.", "10 OCTOBER 2024", "2023 APEC Leaders’ Golden Gate Declaration",
+     "1 Noting that one member", "61/295. United Nations Declaration"],
+)
+def test_not_numbered(line):
+    assert split_units(line)[0].kind is Kind.PLAIN
+
+
+def test_footnote_after_rule_only():
+    text = "1. We met.\n\n—–\n\n1 Noting that one member disagrees."
+    assert [k for k, _, _ in _kinds(text)] == [Kind.NUMBERED, Kind.RULE, Kind.FOOTNOTE]
+    assert split_units("1 Noting that one member disagrees.")[0].kind is Kind.PLAIN
+
+
+def test_lines_and_blocks():
+    lines = split_lines("  a\n\n\nb\nc  \n")
+    assert [(l.text, l.start, l.indent, l.block) for l in lines] == [("a", 2, 2, 0), ("b", 6, 0, 1), ("c", 8, 0, 1)]
+
+
+def test_scraped_text_is_not_wrapped():
+    text = "\n".join(["We agree on peace. " * 15, "We agree on trade. " * 15, "We agree on jobs. " * 15])
+    assert wrap_width(split_lines(text)) is None
+    assert len(split_units(text)) == 3
+
+
+WRAPPED = """When in the Course of human events, it becomes necessary for one people to
+dissolve the political bands which have connected them with another.
+
+      He has refused his Assent to Laws, the most wholesome and necessary
+      for the public good.
+      He has forbidden his Governors to pass Laws of immediate and
+      pressing importance, unless suspended in their operation.
+"""
+
+
+def test_wrapped_text_joins_lines_and_splits_hanging_list():
+    units = split_units(WRAPPED)
+    texts = [WRAPPED[u.start:u.end] for u in units]
+    assert len(units) == 3
+    assert texts[0].endswith("connected them with another.")
+    assert texts[1].startswith("He has refused") and texts[1].endswith("for the public good.")
+    assert texts[2].startswith("He has forbidden")
+
+
+def test_title_line_is_not_joined_to_wrapped_text():
+    text = "Ministerial Communiqué on Water Security\nLisbon, 12-13 April 2023\n\nWe met here today.\n"
+    units = split_units(text)
+    assert [text[u.start:u.end] for u in units][:2] == [
+        "Ministerial Communiqué on Water Security", "Lisbon, 12-13 April 2023",
+    ]
+
+
+CLOSING = """appealing to the Supreme Judge of the world for the rectitude of our intentions.
+
+We, therefore, the Representatives of the United States of America, in
+General Congress, Assembled, appealing to the Supreme Judge of the world
+for the rectitude of our intentions, do, in the Name, and by the Authority
+of the good People of these Colonies, solemnly publish and declare.
+"""
+
+
+def test_a_capitalised_line_that_stops_mid_phrase_is_not_a_title():
+    # The 1776 text's last paragraph opens with a line whose words are mostly capitalised;
+    # it ends in "in", which no title does, so the next line carries it on.
+    units = split_units(CLOSING)
+    assert len(units) == 2
+    assert CLOSING[units[1].start:units[1].end].startswith("We, therefore, the Representatives")
+    assert CLOSING[units[1].start:units[1].end].endswith("solemnly publish and declare.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Steadfast support to Ukraine", False), ("Promoting Maritime Cooperation", True),
+     ("HEALTH", True), ("We act now", False)],
+)
+def test_title_case(text, expected):
+    assert title_case(text) is expected

@@ -1,0 +1,62 @@
+"""Tests for qa/ingest/metadata.py: dates, header fields, and the catalog > header > guess order."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.ingest.catalog import CatalogEntry
+from qa.ingest.metadata import find_date, header_fields, resolve
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Issued on 20 May. 2012", "2012-05-20"),
+        ("10 OCTOBER 2024", "2024-10-10"),
+        ("Bali, Indonesia, 15-16 November 2022", "2022-11-15"),
+        ("IN CONGRESS, July 4, 1776", "1776-07-04"),
+        ("met on November 16-17, 2023", "2023-11-16"),
+        ("on the 4th of July", None),
+        ("2019-09-21T10:00:00Z", "2019-09-21"),
+        ("31 February 2020", None),
+        ("no date here", None),
+    ],
+)
+def test_find_date(text, iso):
+    assert find_date(text) == iso
+
+
+def test_header_fields_nato():
+    header = [
+        "NATO declaration from Chicago: Press Release",
+        "Issued by the Heads of State and Government participating in the meeting of the North "
+        "Atlantic Council in Chicago on 20 May 2012",
+        "Issued on 20 May. 2012",
+    ]
+    fields = header_fields(header)
+    assert fields["title"] == "NATO declaration from Chicago: Press Release"
+    assert (fields["date"], fields["place"]) == ("2012-05-20", "Chicago")
+    assert fields["issuer"].startswith("Heads of State and Government")
+
+
+def test_header_fields_place_line():
+    fields = header_fields(["Chairman’s Statement", "Vientiane, Lao PDR", "10 OCTOBER 2024"])
+    assert fields == {"title": "Chairman’s Statement", "place": "Vientiane, Lao PDR", "date": "2024-10-10"}
+
+
+def test_resolve_precedence():
+    meta = resolve(
+        "some-doc",
+        CatalogEntry(title="Official Title"),
+        {"title": "Header Title", "date": "2001-01-01"},
+        guessed={"date": "1999-09-09", "issuer": "PDF Author"},
+        opening_text="We met on 2 March 2000.",
+    )
+    assert (meta.title, meta.date, meta.place, meta.issuer) == ("Official Title", "2001-01-01", "", "PDF Author")
+    assert meta.origin == {"title": "catalog", "date": "header", "place": "missing", "issuer": "guessed"}
+
+
+def test_resolve_guesses_from_stem_and_opening():
+    meta = resolve("g20-2022-bali", CatalogEntry(), {}, opening_text="We met on 2 March 2000.")
+    assert (meta.title, meta.date) == ("G20 2022 bali", "2000-03-02")
+    assert meta.origin["title"] == meta.origin["date"] == "guessed"

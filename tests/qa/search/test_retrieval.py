@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qa.search.fusion import Weights
+from qa.search.retrieval import HybridIndex, Ranked
+
+
+@pytest.fixture
+def texts(tiny_passages) -> list[str]:
+    return [p["text"] for p in tiny_passages]
+
+
+@pytest.fixture
+def index(texts, tiny_passages, fake_encoder) -> HybridIndex:
+    return HybridIndex.build(texts, fake_encoder, fields=_fields(tiny_passages), groups=_groups(tiny_passages))
+
+
+def _fields(passages) -> list[str]:
+    return [f"{p['title']} {p['place']} {p['date'][:4]}" for p in passages]
+
+
+def _groups(passages) -> list[str]:
+    return [p["doc_id"] for p in passages]
+
+
+@pytest.mark.parametrize(
+    ("query", "row"),
+    [
+        ("Will Georgia become a member of NATO?", 1),
+        ("When is the transition of security to Afghan forces complete?", 0),
+        ("freedom of navigation in the South China Sea", 3),
+        ("online gambling and telecommunication fraud", 4),
+        ("Russia's military presence", 2),
+    ],
+)
+def test_ranks_the_answering_paragraph_first(index, query, row) -> None:
+    assert index.search(query, k=3)[0].row == row
+
+
+def test_results_are_sorted_unique_and_at_most_k(index) -> None:
+    hits = index.search("NATO cooperation", k=3)
+    assert 1 <= len(hits) <= 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({h.row for h in hits}) == len(hits)
+    assert len(index.search("NATO cooperation", k=50)) == index.size
+
+
+def test_sentence_offsets_slice_the_answering_sentence(index, texts) -> None:
+    best = index.search("Will Georgia become a member of NATO?", k=1)[0]
+    start, end = best.sentence
+    assert texts[best.row][start:end] == "At the 2008 Bucharest Summit we agreed that Georgia will become a member of NATO."
+    for hit in index.search("Russia", k=5):
+        start, end = hit.sentence
+        sentence = texts[hit.row][start:end]
+        assert sentence and sentence == sentence.strip() and sentence in texts[hit.row]
+
+
+def test_second_sentence_is_chosen_when_it_answers(index, texts) -> None:
+    best = index.search("Did they strengthen law enforcement cooperation?", k=1)[0]
+    assert best.row == 4
+    assert texts[4][slice(*best.sentence)].startswith("We agreed to strengthen law enforcement")
+
+
+def test_allowed_mask_filters_rows(index) -> None:
+    allowed = np.array([False, False, False, True, True])
+    hits = index.search("Will Georgia become a member of NATO?", k=5, allowed=allowed)
+    assert {h.row for h in hits} <= {3, 4}
+    assert index.search("Georgia", k=5, allowed=np.zeros(5, dtype=bool)) == []
+
+
+def test_metadata_fields_reach_bm25(index) -> None:
+    hits = index.search("Vientiane", k=5)
+    assert {h.row for h in hits if h.lexical > 0} == {3, 4}
+
+
+def test_absolute_signals(index) -> None:
+    hit = index.search("Georgia will become a member of NATO", k=1)[0]
+    assert isinstance(hit, Ranked)
+    assert 0.5 < hit.cosine <= 1.0 + 1e-6
+    assert hit.lexical > 0
+    miss = index.search("zebra quantum pancake", k=1)[0]
+    assert miss.lexical == 0.0
+    assert miss.cosine < hit.cosine
+
+
+def test_save_load_round_trip_gives_the_same_results(index, fake_encoder, tmp_path) -> None:
+    names = index.save(tmp_path)
+    assert all((tmp_path / n).is_file() for n in names)
+    assert not any(n.endswith((".pkl", ".pickle")) for n in names)
+    json.loads((tmp_path / "retrieval.json").read_text())
+    loaded = HybridIndex.load(tmp_path, fake_encoder)
+    assert loaded.settings == index.settings
+    for query in ("Georgia NATO", "South China Sea", "law enforcement", "Chicago 2012"):
+        assert loaded.search(query, k=5) == index.search(query, k=5)
+
+
+def test_load_refuses_an_encoder_of_another_dimension(index, tmp_path) -> None:
+    index.save(tmp_path)
+
+    class Wide:
+        name, dimension = "wide", 128
+
+    with pytest.raises(ValueError, match="dimensions"):
+        HybridIndex.load(tmp_path, Wide())
+
+
+def test_build_embeds_once_and_rejects_mismatched_fields(texts, fake_encoder) -> None:
+    HybridIndex.build(texts, fake_encoder)
+    assert len(fake_encoder.calls) == 1
+    with pytest.raises(ValueError, match="one per text"):
+        HybridIndex.build(texts, fake_encoder, fields=["only one"])
+
+
+def test_settings_record_the_build(index) -> None:
+    settings = index.settings
+    assert settings["paragraphs"] == 5 and settings["dimension"] == 64
+    assert settings["bm25"]["k1"] > 0
+
+
+def test_question_naming_a_declaration_favours_its_paragraphs(index) -> None:
+    ev = index.evidence("What was said in Vientiane?", k=5)
+    by_row = dict(zip(ev.rows.tolist(), ev.document.tolist()))
+    assert by_row == {0: 0.0, 1: 0.0, 2: 0.0, 3: 1.0, 4: 1.0}
+    assert index.evidence("Georgia", k=5).document.tolist() == [0.0] * 5
+
+
+def test_without_groups_there_is_no_document_match(texts, tiny_passages, fake_encoder, tmp_path) -> None:
+    plain = HybridIndex.build(texts, fake_encoder, fields=_fields(tiny_passages))
+    assert plain.evidence("Vientiane", k=5).document.tolist() == [0.0] * 5
+    plain.save(tmp_path)
+    assert HybridIndex.load(tmp_path, fake_encoder).search("Vientiane", k=5) == plain.search("Vientiane", k=5)
+
+
+def test_evidence_lists_every_sentence_of_every_candidate(index, texts) -> None:
+    ev = index.evidence("NATO", k=5)
+    assert sorted(ev.rows.tolist()) == [0, 1, 2, 3, 4]
+    assert len(ev.sentences) == ev.first[-1] == len(ev.sentence_cos) == len(ev.sentence_coverage)
+    assert ev.sentences.tolist() == list(range(len(ev.sentences)))  # every row's sentences, in order
+
+
+def test_a_narrow_candidate_set_still_returns_k_hits(texts, tiny_passages, fake_encoder) -> None:
+    narrow = HybridIndex.build(texts, fake_encoder, fields=_fields(tiny_passages))
+    narrow.weights = Weights(candidates=1)
+    hits = narrow.search("Will Georgia become a member of NATO?", k=3)
+    assert len(hits) == 3 and hits[0].row == 1
+    assert len(narrow.search("Georgia", k=1)) == 1
+
+
+def test_candidates_come_from_each_signal(fake_encoder) -> None:
+    texts = [f"Filler paragraph number {i} about trade." for i in range(30)]
+    texts[7] = "The Alliance discussed Georgia and its membership."
+    texts[19] = "Georgia membership Georgia membership."
+    index = HybridIndex.build(texts, fake_encoder)
+    index.weights = Weights(candidates=2)
+    ev = index.evidence("Georgia membership", k=1)
+    assert {7, 19} <= set(ev.rows.tolist()) and len(ev.rows) <= 6
+    assert index.search("Georgia membership", k=1)[0].row in (7, 19)
+
+
+def test_evidence_says_which_question_words_each_sentence_holds(index) -> None:
+    ev = index.evidence("Georgia NATO membership zebra", k=5)
+    assert ev.sentence_terms.shape == (len(ev.sentences), len(ev.term_idf)) == (len(ev.sentences), 2)
+    np.testing.assert_allclose(ev.sentence_terms @ ev.term_idf / ev.term_idf.sum(), ev.sentence_coverage, rtol=1e-5)
+
+
+# Paragraphs of which "established" is common and "Chicago" rare: plain coverage favours the
+# sentence naming the University of Chicago; within its paragraph, "established" tells.
+WHEN_TEXTS = [
+    ("The University of Chicago is a private research university in Chicago. "
+     "The university, established in 1890, consists of the College and graduate programs. "
+     "Chicago is also known for its professional schools, such as the University of Chicago Law School."),
+    "The ASEAN-US partnership was established in 1977. It became strategic in 2015.",
+    "We established a fund for pandemic preparedness.",
+    "The court, established by the treaty, sits in The Hague.",
+]
+
+
+def test_a_when_question_highlights_the_sentence_with_the_year(fake_encoder) -> None:
+    index = HybridIndex.build(WHEN_TEXTS, fake_encoder)
+    best = index.search("When was the University of Chicago established?", k=1)[0]
+    assert best.row == 0
+    assert WHEN_TEXTS[0][slice(*best.sentence)] == (
+        "The university, established in 1890, consists of the College and graduate programs."
+    )
+
+
+def test_a_hard_wrapped_sentence_is_highlighted_whole(fake_encoder, tmp_path) -> None:
+    texts = [("He is at this time transporting large armies of foreign mercenaries\n"
+              "      to compleat the works of death, desolation and tyranny."),
+             "He has dissolved Representative Houses repeatedly."]
+    index = HybridIndex.build(texts, fake_encoder)
+    assert index.settings["sentences"] == 3  # retrieval keeps pysbd's line pieces
+    best = index.search("foreign mercenaries", k=1)[0]
+    assert (best.row, best.sentence) == (0, (0, len(texts[0])))
+    index.save(tmp_path)
+    assert HybridIndex.load(tmp_path, fake_encoder).search("foreign mercenaries", k=1) == [best]
+
+
+def test_load_refuses_extents_that_do_not_match_the_sentences(index, fake_encoder, tmp_path) -> None:
+    index.save(tmp_path)
+    np.save(tmp_path / "sentence_extents.npy", np.zeros((1, 2), dtype=np.int64))
+    with pytest.raises(ValueError, match="sentence extents"):
+        HybridIndex.load(tmp_path, fake_encoder)
+
+
+TYPED_TEXTS = [
+    "Georgia's aspirations were welcomed at the Bucharest summit. Georgia applied for membership in 2008.",
+    "The alliance keeps its door open to new members.",
+]
+
+
+def test_evidence_marks_the_sentences_naming_the_answer_type(fake_encoder) -> None:
+    index = HybridIndex.build(TYPED_TEXTS, fake_encoder)
+    ev = index.evidence("When did Georgia apply for membership?", k=2)
+    first = int(np.flatnonzero(ev.rows == 0)[0])
+    assert ev.sentence_answer[ev.first[first] : ev.first[first + 1]].tolist() == [0.0, 1.0]  # 2008, a date
+    untyped = index.evidence("What did the alliance say about Georgia?", k=2)
+    assert not untyped.sentence_answer.any() and len(untyped.sentence_answer) == len(untyped.sentences)
+
+
+def test_entities_round_trip_and_a_damaged_entities_file_is_refused(fake_encoder, tmp_path) -> None:
+    index = HybridIndex.build(TYPED_TEXTS, fake_encoder)
+    index.save(tmp_path)
+    question = "When did Georgia apply for membership?"
+    loaded = HybridIndex.load(tmp_path, fake_encoder)
+    np.testing.assert_array_equal(loaded.evidence(question, k=2).sentence_answer, index.evidence(question, k=2).sentence_answer)
+    path = tmp_path / "sentence_entities.json"
+    path.write_text(json.dumps([[]]))
+    with pytest.raises(ValueError, match="entities for 3 sentences"):
+        HybridIndex.load(tmp_path, fake_encoder)
+    path.write_text(json.dumps([["DATE"], [], []]))
+    with pytest.raises(ValueError, match="rebuild the index"):
+        HybridIndex.load(tmp_path, fake_encoder)

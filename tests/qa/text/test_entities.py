@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.text import entities
+from qa.text.entities import EntityTagger, tagger_version
+from qa.errors import EntityModelError
+
+TEXTS = ["Georgia applied to join NATO in 2008.", "The alliance welcomed the application.", "Georgia applied to join NATO in 2008."]
+
+
+def test_the_small_english_pipeline_finds_dates_places_and_organisations() -> None:
+    found = EntityTagger().tag(TEXTS)
+    assert ("DATE", "2008") in found[0] and ("GPE", "Georgia") in found[0] and ("ORG", "NATO") in found[0]
+    assert found[1] == [] and found[2] == found[0]
+
+
+def test_the_cache_tags_each_text_once_across_runs(tmp_path: Path) -> None:
+    first = EntityTagger(tmp_path)
+    tagged = first.tag(TEXTS)
+    assert first.tagged_count == 2  # the repeated text is tagged once
+    first.save()
+    again = EntityTagger(tmp_path)
+    assert again.tag(TEXTS) == tagged and again.tagged_count == 0
+    assert again.tag(["Tbilisi is the capital."]) == [[("GPE", "Tbilisi")]] and again.tagged_count == 1
+    assert (tmp_path / f"{tagger_version()}.json").is_file()
+
+
+def test_a_missing_model_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entities, "MODEL", ("no_such_spacy_model", "no-such-spacy-model"))
+    entities._pipeline.cache_clear()
+    try:
+        with pytest.raises(EntityModelError, match="Cannot load the named-entity model no-such-spacy-model.*pip install"):
+            EntityTagger().tag(["Georgia applied in 2008."])
+    finally:
+        entities._pipeline.cache_clear()

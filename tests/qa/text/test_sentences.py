@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from qa.text.sentences import sentence_extents, sentence_spans
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def test_splits_sentences_with_offsets_into_the_text() -> None:
+    text = "We met in Chicago. Georgia will join NATO."
+    assert sentence_spans(text) == [(0, 18), (19, 42)]
+    assert _sentences(text) == ["We met in Chicago.", "Georgia will join NATO."]
+
+
+def test_abbreviations_do_not_end_a_sentence() -> None:
+    text = "The U.S. and Mr. Biden met on 3 May. They agreed."
+    assert _sentences(text) == ["The U.S. and Mr. Biden met on 3 May.", "They agreed."]
+
+
+def test_repeated_sentences_get_their_own_offsets() -> None:
+    text = "We agree. We agree. We agree."
+    assert sentence_spans(text) == [(0, 9), (10, 19), (20, 29)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  Leading and trailing space.  \n",
+        "No final stop",
+        "One.\n\nTwo after a blank line.\tThree!",
+        "(a) a list item; (b) another item;\n(c) the last item.",
+        "x",
+        "...",
+        "Quotes: \u201cWe hold these truths.\u201d Then more.",
+    ],
+)
+def test_spans_are_trimmed_ordered_and_cover_every_word(text: str) -> None:
+    spans = sentence_spans(text)
+    assert spans
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+        assert text[previous_end:start].strip() == ""
+        previous_end = end
+    assert text[previous_end:].strip() == ""
+
+
+def test_empty_and_blank_text() -> None:
+    assert sentence_spans("") == []
+    assert sentence_spans("   ") == [(0, 3)]
+
+
+def _extents(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_extents(text, sentence_spans(text))]
+
+
+def test_a_hard_wrapped_sentence_is_one_extent_for_each_of_its_lines() -> None:
+    text = ("He is at this time transporting large armies of foreign mercenaries\n      to compleat the works of "
+            "death, desolation and tyranny,\n      already begun. He has constrained our fellow Citizens.")
+    whole = text[: text.index("begun.") + len("begun.")]
+    assert len(sentence_spans(text)) == 4  # pysbd breaks at every line break
+    assert _extents(text) == [whole, whole, whole, "He has constrained our fellow Citizens."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Breathing pure O\n2 can be toxic. It is rare.", ["Breathing pure O\n2 can be toxic."] * 2 + ["It is rare."]),
+        ("We will:\ni) work together;\nii) build, and\niii) agree.",
+         ["We will:", "i) work together;", "ii) build, and\niii) agree.", "ii) build, and\niii) agree."]),
+        ("\u201cWe hold these truths.\u201d\nThen more", ["\u201cWe hold these truths.\u201d", "Then more"]),
+        ("No final stop", ["No final stop"]),
+        ("We met in Chicago. Georgia will join NATO.", ["We met in Chicago.", "Georgia will join NATO."]),
+    ],
+)
+def test_extents_run_on_past_pieces_without_a_closing_mark(text: str, expected: list[str]) -> None:
+    assert _extents(text) == expected
+
+
+def test_each_extent_contains_its_span() -> None:
+    text = "One line\nruns on. Another (with a bracket.)\nAnd a last\none"
+    spans = sentence_spans(text)
+    extents = sentence_extents(text, spans)
+    assert len(extents) == len(spans)
+    assert all(a <= s < e <= b for (s, e), (a, b) in zip(spans, extents))
+    assert sentence_extents("", []) == []
