@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from embeddings.errors import ModelLoadError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -134,9 +136,7 @@ def _torch_threads(count: int | None) -> Iterator[None]:
 
 def _load_error(model: str, reason: str):
     """One line: which model, why it failed, and the ways out."""
-    from qa.errors import QAError
-
-    return QAError(
+    return ModelLoadError(
         f"Cannot load embedding model {model!r}: {reason}. Use a sentence-transformers model folder or "
         f"a model already in the Hugging Face cache, or leave out --model / {MODEL_ENV} for the bundled model."
     )
@@ -182,8 +182,3 @@ def _without_revision_warning() -> Iterator[None]:
     finally:
         logger.removeFilter(quiet)
 
-
-def model_path(model: str) -> Path | None:
-    """The local folder a model setting loads from, if it is one."""
-    path = Path(_resolve(model))
-    return path if path.is_dir() else None

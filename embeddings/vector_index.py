@@ -24,6 +24,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from embeddings.errors import DamagedIndexError, InvalidOptionError
+
 
 
 class IndexKind(Enum):
@@ -193,7 +195,7 @@ class VectorIndex:
         """
         matrix = self._queries(queries)
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise _invalid(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
+            raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
         bitmap, n_allowed = self._bitmap(allowed)
         width = min(int(k), n_allowed)
         if width == 0 or len(matrix) == 0:
@@ -243,7 +245,7 @@ class VectorIndex:
         """The stored vectors of ``ids`` as an (len(ids), d) float32 array."""
         wanted = np.asarray(ids, dtype=np.int64).reshape(-1)
         if wanted.size and (wanted.min() < 0 or wanted.max() >= self.count):
-            raise _invalid(
+            raise InvalidOptionError(
                 f"ids must lie in 0..{self.count - 1}; got {wanted.min()}..{wanted.max()}. Pass row numbers of this index."
             )
         if not wanted.size:
@@ -288,21 +290,21 @@ class VectorIndex:
         path = Path(path)
         fix = "Rebuild the index (qa index)."
         if not path.is_file():
-            raise _damaged(f"The vector index file {path} is missing. {fix}")
+            raise DamagedIndexError(f"The vector index file {path} is missing. {fix}")
         try:
             flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if mmap else 0
             index = faiss.read_index(str(path), flags)  # already downcast to its class
         except (RuntimeError, MemoryError, ValueError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise _damaged(f"The vector index file {path} cannot be read ({reason}). {fix}") from exc
+            raise DamagedIndexError(f"The vector index file {path} cannot be read ({reason}). {fix}") from exc
         kind = _kind_of(index)
         if kind is None or index.metric_type != faiss.METRIC_INNER_PRODUCT:
-            raise _damaged(
+            raise DamagedIndexError(
                 f"The vector index file {path} holds a {type(index).__name__}, not an inner-product "
                 f"index of kind {', '.join(k.value for k in IndexKind)}. {fix}"
             )
         if index.d != dimension or index.ntotal != count:
-            raise _damaged(
+            raise DamagedIndexError(
                 f"The vector index file {path} holds {index.ntotal} vectors of dimension {index.d}; "
                 f"the manifest expects {count} of dimension {dimension}. {fix}"
             )
@@ -314,12 +316,12 @@ class VectorIndex:
         if matrix.ndim == 1:
             matrix = matrix[None, :]
         if matrix.ndim != 2 or matrix.shape[1] != self.dimension:
-            raise _invalid(
+            raise InvalidOptionError(
                 f"Query vectors must have {self.dimension} dimensions like the index; got shape "
                 f"{np.shape(queries)}. Encode queries with the model that built the index."
             )
         if not np.isfinite(matrix).all():
-            raise _invalid("Query vectors must be finite; got NaN or infinity. Check the encoder output.")
+            raise InvalidOptionError("Query vectors must be finite; got NaN or infinity. Check the encoder output.")
         return np.ascontiguousarray(matrix)
 
     def _bitmap(self, allowed: np.ndarray | None) -> tuple[np.ndarray | None, int]:
@@ -329,20 +331,20 @@ class VectorIndex:
         values = np.asarray(allowed)
         if values.dtype == bool:
             if values.shape != (self.count,):
-                raise _invalid(
+                raise InvalidOptionError(
                     f"A bool 'allowed' mask needs one entry per vector ({self.count}); got shape "
                     f"{values.shape}. Pass a mask of length count or an array of ids."
                 )
             mask = values
         elif values.size and (not np.issubdtype(values.dtype, np.integer) or values.ndim != 1):
-            raise _invalid(
+            raise InvalidOptionError(
                 f"'allowed' must be a bool mask or a 1-D array of integer ids; got dtype "
                 f"{values.dtype} and shape {values.shape}."
             )
         else:
             ids = values.astype(np.int64).reshape(-1)
             if ids.size and (ids.min() < 0 or ids.max() >= self.count):
-                raise _invalid(
+                raise InvalidOptionError(
                     f"'allowed' ids must lie in 0..{self.count - 1}; got {ids.min()}..{ids.max()}. "
                     "Pass row numbers of this index."
                 )
@@ -351,32 +353,17 @@ class VectorIndex:
         return np.packbits(mask, bitorder="little"), int(mask.sum())
 
 
-# qa.search.retrieval imports this module and qa/__init__ imports qa.search.retrieval, so importing qa.errors
-# at the top would make `import embeddings.vector_index` (before qa) circular; as in
-# embeddings/encoder.py, the error classes are imported when an error is raised.
-def _invalid(message: str) -> Exception:
-    from qa.errors import InvalidOptionError
-
-    return InvalidOptionError(message)
-
-
-def _damaged(message: str) -> Exception:
-    from qa.errors import DamagedIndexError
-
-    return DamagedIndexError(message)
-
-
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     """``vectors`` as a C-contiguous float32 matrix of unit rows, or a clear error."""
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
     if matrix.ndim != 2 or matrix.shape[1] == 0:
-        raise _invalid(f"Vectors must be a 2-D (n, d) array; got shape {matrix.shape}.")
+        raise InvalidOptionError(f"Vectors must be a 2-D (n, d) array; got shape {matrix.shape}.")
     if not np.isfinite(matrix).all():
-        raise _invalid("Vectors must be finite; got NaN or infinity. Check the encoder output.")
+        raise InvalidOptionError("Vectors must be finite; got NaN or infinity. Check the encoder output.")
     norms = np.linalg.norm(matrix, axis=1)
     # 1e-3 allows float32 rounding in the encoder; anything further is a missing normalisation.
     if norms.size and np.abs(norms - 1.0).max() > 1e-3:
-        raise _invalid(
+        raise InvalidOptionError(
             f"Vectors must be L2-normalised so inner product is cosine; got norms from "
             f"{norms.min():.4f} to {norms.max():.4f}. Encode with normalize_embeddings=True."
         )

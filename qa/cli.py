@@ -12,16 +12,12 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 from collections.abc import Sequence
 
-from qa.errors import DocumentExistsError, InvalidOptionError, QAError
+from qa.answers.render import NEAREST, NOT_ANSWERED, hit_text
+from qa.errors import DocumentExistsError, InvalidOptionError, QAError, UsageError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A setting the command line takes is out of range (exit code 2, like argparse's own errors)."""
 
 
 def _library(args: argparse.Namespace, *, rebuild: bool = False):
@@ -30,28 +26,9 @@ def _library(args: argparse.Namespace, *, rebuild: bool = False):
     return Library.open(args.corpus, args.index, model=args.model, rebuild=rebuild)
 
 
-def _bold(text: str, enabled: bool) -> str:
-    return f"\033[1m{text}\033[0m" if enabled else text
-
-
-def _wrap(text: str, width: int) -> str:
-    """Wrap at spaces only: a break after a hyphen copies from the terminal as "EU- mediated",
-    and a split long word (a URL) as two, so the quote would no longer be verbatim."""
-    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=False)
-
-
 def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
     width = min(shutil.get_terminal_size((100, 20)).columns, 100) - 4
-    start, end = hit.highlight
-    # A refusal's best sentence answers nothing: labelled as nearest and not in bold (as in the chat).
-    label = "Answer" if found else "Nearest sentence"
-    print(f"[{number}] {hit.citation}")
-    print(textwrap.indent(_wrap(f"{label}: {hit.sentence}", width), "    "))
-    body = hit.text[:start] + _bold(hit.text[start:end], color and found) + hit.text[end:]
-    print(textwrap.indent(_wrap(body, width), "    │ "))
-    if hit.truncated:
-        print("    │ [the source breaks off here]")
-    print()
+    print(hit_text(number, hit, found=found, color=color, width=width))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -60,7 +37,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
     if not answer.found:
-        print("The declarations do not seem to answer this question. The nearest passages:\n")
+        print(f"{NOT_ANSWERED} {NEAREST}\n")
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for number, hit in enumerate(answer.hits, start=1):
         _print_hit(number, hit, color=color, found=answer.found)

@@ -19,6 +19,8 @@ class Paragraph:
         section: The thematic heading the paragraph stands under, if any.
         start: Character offset of ``text`` in the source text (after decoding).
         footnotes: Footnote texts referenced from this paragraph, kept apart from ``text``.
+        item_starts: Offsets in ``text`` of lines that open a list item ("(a)", "- "): the
+            line breaks a view keeps when it shows every other single break as a space.
     """
 
     doc_id: str
@@ -29,6 +31,7 @@ class Paragraph:
     section: str | None = None
     start: int = 0
     footnotes: tuple[str, ...] = ()
+    item_starts: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:

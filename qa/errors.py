@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from embeddings.errors import DamagedIndexError, InvalidOptionError, ModelLoadError, QAError
 
-class QAError(Exception):
-    """Base class for every error Declaration QA raises on purpose."""
+__all__ = [
+    "CatalogError", "CorpusError", "DamagedIndexError", "DocumentExistsError", "EntityModelError",
+    "EvalFileError", "IndexFolderError", "IndexLockedError", "InvalidOptionError", "InvalidQuestionError",
+    "ModelLoadError", "QAError", "UnknownDocumentError", "UnreadableFileError", "UsageError",
+]
 
 
 class InvalidQuestionError(QAError, ValueError):
     """The question is empty, too long, or not text."""
-
-
-class InvalidOptionError(QAError, ValueError):
-    """An option such as k or a year range is out of its allowed range."""
 
 
 class DocumentExistsError(InvalidOptionError):
@@ -34,10 +34,6 @@ class CorpusError(QAError):
     """The corpus folder is missing, empty, or holds nothing that could be read."""
 
 
-class DamagedIndexError(QAError):
-    """The index folder is damaged or does not match its manifest."""
-
-
 class IndexFolderError(QAError):
     """The index folder cannot be created or written."""
 
@@ -48,3 +44,22 @@ class IndexLockedError(QAError):
 
 class EntityModelError(QAError):
     """The named-entity model (spaCy's small English pipeline) is not installed or cannot be loaded."""
+
+
+class UnreadableFileError(QAError):
+    """A declaration file cannot be read; the message says why and what to do."""
+
+
+class CatalogError(QAError, ValueError):
+    """catalog.toml cannot be read or holds a bad entry."""
+
+
+class EvalFileError(QAError, ValueError):
+    """A question file cannot be read, or a line of it is malformed."""
+
+
+class UsageError(Exception):
+    """A command-line setting is out of range (exit code 2, like argparse's own errors).
+
+    Not a QAError: the CLI answers it as a usage mistake, not as a failure of the library.
+    """

@@ -23,6 +23,7 @@ import numpy as np
 from qa.search.abstention import is_answered
 from qa.answers.records import Answer, Hit, make_hit
 from qa.ingest.catalog import CATALOG_NAME, load_catalog
+from qa.ingest.layout import item_starts
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
@@ -229,7 +230,7 @@ class Library:
             InvalidOptionError: For k outside 1..100, or doc_ids that are not an id or ids (5, [5]).
             UnknownDocumentError: For a doc_id that names no declaration.
         """
-        return [self._hit(r) for r in self._rank(query, k=k, doc_ids=doc_ids)]
+        return [self._hit(r) for r in self._rank(clean_question(query), k=k, doc_ids=doc_ids)]
 
     def ask(self, question: str, *, k: int = 3, doc_ids: Iterable[str] | str | None = None) -> Answer:
         """Answer a question: the best k paragraphs, and whether they answer it.
@@ -265,8 +266,8 @@ class Library:
 
     # ----- internals ----------------------------------------------------------------------
 
-    def _rank(self, query: str, *, k: int, doc_ids: Iterable[str] | str | None) -> list[Ranked]:
-        text = clean_question(query)
+    def _rank(self, text: str, *, k: int, doc_ids: Iterable[str] | str | None) -> list[Ranked]:
+        """Rank for an already cleaned question (search and ask clean it once)."""
         k = check_k(k)
         wanted = check_doc_ids(doc_ids, self._by_id)
         allowed = None if wanted is None else np.isin(self._row_doc, wanted)
@@ -320,7 +321,8 @@ def _declarations_from_passages(passages: Iterable[Mapping[str, object]]) -> lis
         meta.setdefault(doc_id, passage)
         section = passage.get("section")
         grouped.setdefault(doc_id, []).append(
-            Paragraph(doc_id=doc_id, number=number, text=text, section=str(section) if section else None)
+            Paragraph(doc_id=doc_id, number=number, text=text, section=str(section) if section else None,
+                      item_starts=item_starts(text))
         )
     if not grouped:
         raise InvalidOptionError("No passages given: pass at least one dict with doc_id, paragraph and text.")

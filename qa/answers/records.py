@@ -9,10 +9,10 @@ Example:
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date as _date
 
+from qa.answers.render import render_markdown
 from qa.documents import Declaration, Paragraph
 
 
@@ -35,6 +35,8 @@ class Hit:
         section: The heading the paragraph stands under, if any.
         numbered: False when ``paragraph`` is a sequential number, not a printed one.
         truncated: True when the source breaks off inside this paragraph.
+        item_starts: Offsets in ``text`` of lines that open a list item (see Paragraph);
+            None for a hit made by hand, whose views then find them.
     """
 
     doc_id: str
@@ -50,6 +52,7 @@ class Hit:
     section: str | None = None
     numbered: bool = True
     truncated: bool = False
+    item_starts: tuple[int, ...] | None = None
 
     @property
     def sentence(self) -> str:
@@ -85,7 +88,7 @@ class Answer:
 
     @property
     def markdown(self) -> str:
-        """The reply as the chat shows it: quotes, bold answering sentence, numbered citations."""
+        """The reply as Markdown (for notebooks and callers; the chat renders HTML from the same parts)."""
         return render_markdown(self)
 
     def to_dict(self) -> dict[str, object]:
@@ -134,46 +137,5 @@ def make_hit(
         section=paragraph.section,
         numbered=paragraph.numbered,
         truncated=paragraph.truncated,
+        item_starts=paragraph.item_starts,
     )
-
-
-# Characters markdown would read as syntax; escaped so a quote renders as the text it is.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-
-
-def escape_markdown(text: str) -> str:
-    """Escape markdown syntax and HTML so text displays literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _quote(hit: Hit, *, mark: bool = True) -> str:
-    start, end = hit.highlight if mark else (len(hit.text), len(hit.text))
-    before, middle, after = hit.text[:start], hit.text[start:end], hit.text[end:]
-    body = escape_markdown(before) + (f"**{escape_markdown(middle)}**" if middle.strip() else "")
-    body += escape_markdown(after)
-    if hit.truncated:
-        body += " *\\[the source breaks off here\\]*"
-    return "> " + body.replace("\n", "\n> ")
-
-
-def render_markdown(answer: Answer) -> str:
-    """Render an answer as markdown: the best quote first, then the other sources, cited.
-
-    A refusal (``answer.found`` False) shows the nearest passages with no sentence in bold,
-    as the web chat does: nothing in them is an answer.
-    """
-    lines: list[str] = []
-    if answer.read_as:
-        lines.append(f"*Read as: {escape_markdown(answer.read_as)}*\n")
-    if not answer.hits:
-        lines.append("Nothing in the declarations matches this question.")
-        return "\n".join(lines)
-    if not answer.found:
-        lines.append(
-            "The declarations do not seem to answer this question. The nearest passages, for "
-            "reference (no sentence in them is marked as an answer):\n"
-        )
-    for number, hit in enumerate(answer.hits, start=1):
-        lines.append(_quote(hit, mark=answer.found))
-        lines.append(f"\n\\[{number}\\] {escape_markdown(hit.citation)}\n")
-    return "\n".join(lines)

@@ -16,15 +16,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from qa.documents import Declaration
-from qa.errors import QAError
+from qa.errors import EvalFileError
 from qa.evaluation.metrics import EvalQuestion, Ref, SquadQuestion, SquadSet
 
 #: Most problems an error message lists; the rest are counted.
 _MAX_PROBLEMS = 10
-
-
-class EvalFileError(QAError, ValueError):
-    """A question file cannot be read, or a line of it is malformed."""
 
 
 # ----- JSONL question sets ------------------------------------------------------------------

@@ -16,7 +16,7 @@ from importlib import metadata
 from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
 from qa.ingest.reading import CorpusReading, SkippedFile
-from qa.search.retrieval import INDEX_FORMAT, HybridIndex
+from qa.search.retrieval import HybridIndex
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 
 
@@ -86,7 +86,7 @@ def _try_load(store: IndexStore, encoder, wanted: str) -> tuple[HybridIndex | No
             return None, f"model changed ({manifest.model} -> {encoder.name})"
         if manifest.corpus_hash != wanted:
             return None, "corpus changed"
-        if manifest.settings.get("index_format") != INDEX_FORMAT:
+        if manifest.format != FORMAT_VERSION:
             return None, "index format changed"
         store.verify(folder, manifest)
         return HybridIndex.load(folder, encoder), "up to date"

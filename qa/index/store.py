@@ -5,6 +5,8 @@ Layout of ``index_dir``::
     CURRENT                 name of the build in use (replaced atomically)
     builds/<name>/          one complete build: plain files + manifest.json (written last)
     embedding-cache/        vectors by model and text hash (embeddings/cache.py)
+    sentence-cache/         sentence spans by text hash (qa/text/sentence_cache.py)
+    entity-cache/           named entities by sentence text (qa/text/entities.py)
     .lock                   held while a build is written
 
 A reader resolves CURRENT once and reads a build that never changes afterwards, so a crash
@@ -27,8 +29,10 @@ from filelock import FileLock, Timeout
 
 from qa.errors import DamagedIndexError, IndexFolderError, IndexLockedError
 
-#: Bumped whenever the files of a build change meaning; older builds are rebuilt.
-FORMAT_VERSION = 1
+#: The one format number of a build (the manifest and every file the hybrid index writes):
+#: bumped whenever they change meaning, and a build of another format is rebuilt, not read.
+#: 4: sentence entities (qa.text.entities); 5: one number for the manifest and the files.
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 #: How long a second process waits for another's build before giving up with a clear error.
@@ -133,7 +137,7 @@ class IndexStore:
         """Read and check a build's manifest.
 
         Raises:
-            DamagedIndexError: If it is missing, unreadable or of another format version.
+            DamagedIndexError: If it is missing or unreadable (its format is the caller's to check).
         """
         path = folder / MANIFEST
         try:
@@ -142,11 +146,6 @@ class IndexStore:
             raise DamagedIndexError(
                 f"The index manifest {path} is missing or damaged ({exc}). Run `qa index` to rebuild."
             ) from exc
-        if manifest.format != FORMAT_VERSION:
-            raise DamagedIndexError(
-                f"The index at {folder} has format {manifest.format}; this version reads "
-                f"format {FORMAT_VERSION}. Run `qa index` to rebuild."
-            )
         return manifest
 
     def verify(self, folder: Path, manifest: Manifest) -> None:

@@ -21,13 +21,9 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from qa.errors import QAError
+from qa.errors import CatalogError
 
 CATALOG_NAME = "catalog.toml"
-
-
-class CatalogError(QAError, ValueError):
-    """catalog.toml cannot be read or holds a bad entry."""
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.errors import QAError
-
-
-class UnreadableFileError(QAError):
-    """A declaration file cannot be read; the message says why and what to do."""
+from qa.errors import UnreadableFileError
 
 
 @dataclass(frozen=True)

@@ -202,3 +202,18 @@ def split_units(text: str) -> list[Unit]:
         current = [line]
     flush()
     return units
+
+
+def item_starts(text: str) -> tuple[int, ...]:
+    """Offsets in ``text`` of the lines that open a list item ("(a)", "- ", "2."), the first line aside.
+
+    Decided here, at ingest, so a view can keep those line breaks (and show every other
+    single line break as the space it stands for) without parsing the text again.
+    """
+    starts, offset = [], 0
+    for line in text.split("\n"):
+        units = split_units(line) if offset else []
+        if units and units[0].kind is not Kind.PLAIN:
+            starts.append(offset + len(line) - len(line.lstrip()))
+        offset += len(line) + 1
+    return tuple(starts)

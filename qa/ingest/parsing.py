@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from qa.documents import Paragraph
-from qa.ingest.layout import Kind, Line, Unit, ends_sentence, split_lines, split_units
+from qa.ingest.layout import Kind, Line, Unit, ends_sentence, item_starts, split_lines, split_units
 
 # A heading is a single line of at most this many words (the longest in the corpus has 12).
 HEADING_MAX_WORDS = 15
@@ -309,7 +309,7 @@ def _finish(drafts: list[_Draft], text: str, doc_id: str, footnotes: dict[str, s
             Paragraph(
                 doc_id=doc_id, number=number, text=body, numbered=numbered,
                 truncated=draft.truncated, section=draft.section, start=draft.start,
-                footnotes=tuple(draft.footnotes),
+                footnotes=tuple(draft.footnotes), item_starts=item_starts(body),
             )
         )
     return paragraphs

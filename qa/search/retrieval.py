@@ -29,10 +29,7 @@ _SENTENCE_EXTENTS = "sentence_extents.npy"  # (sentences, 2) int64: start, end o
 _ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
 _SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of each named entity of its whole sentence
 _SETTINGS = "retrieval.json"
-#: What a build writes and means; bump it when that changes, and every older index is rebuilt.
-#: 3: sentence extents (qa.text.sentences.sentence_extents), and the saved highlight weight
-#: means paragraph-local coverage (qa.search.fusion.local_coverage). 4: sentence entities (qa.text.entities).
-INDEX_FORMAT = 4
+# What these files mean is versioned by qa.index.store.FORMAT_VERSION (bump it when they change).
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
 
 
@@ -75,7 +72,6 @@ class HybridIndex:
     def settings(self) -> dict[str, object]:
         """The parameters that built this index (recorded in the manifest)."""
         return {
-            "index_format": INDEX_FORMAT,
             "encoder": getattr(self.encoder, "name", type(self.encoder).__name__),
             "dimension": self._p.paragraph_vectors.dimension,
             "paragraphs": self.size,

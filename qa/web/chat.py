@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from qa.answers.records import Answer, Hit, human_date
+from qa.answers.render import BREAKS_OFF, NEAREST, NOT_ANSWERED, NOTHING_MATCHES, quote_parts, reflow
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, QAError
 from qa.answers.followup import read_question, scope_words
-from qa.ingest.layout import Kind, split_units
 from qa.answers.questions import check_doc_ids, clean_question
 
 log = logging.getLogger(__name__)
@@ -43,8 +42,6 @@ _ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in _SYNTAX}
 # C0/C1 controls other than newline and tab display as nothing useful; drop them.
 _ESCAPES.update({code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code not in (9, 10)})
 _ESCAPES[10] = "<br>"
-# A run of spaces holding a line break: it only wraps the source, or it means something.
-_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
 
 def escape(text: str) -> str:
@@ -67,56 +64,12 @@ def _link(doc_id: str, number: str, text: str, *, view: str) -> str:
     return f'<a class="qa-link qa-{view}-link" href="#{anchor_id(doc_id, number)}">{text}</a>'
 
 
-def _opens_item(line: str) -> bool:
-    """True if ``line`` starts a list item ("(a)", "- ", "2.") by the markers the parser knows."""
-    units = split_units(line)
-    return bool(units) and units[0].kind is not Kind.PLAIN
-
-
-def _break(text: str, run: re.Match) -> str:
-    """What a line-break run shows as: a blank line, a line break before a list item, else a space."""
-    if run.group().count("\n") > 1:
-        return "\n\n"
-    return "\n" if _opens_item(text[run.end():].split("\n", 1)[0]) else " "
-
-
-def _moved(offset: int, runs: list[tuple[int, int, str]], *, into: bool) -> int:
-    """Where ``offset`` lands once each run (start, end, shown) shows as ``shown``. An offset
-    inside a run goes to its far edge if ``into`` (a highlight's start), else its near edge."""
-    shift = 0
-    for start, end, shown in runs:
-        if offset <= start:
-            break
-        if offset < end:
-            return start + shift + (len(shown) if into else 0)
-        shift += len(shown) - (end - start)
-    return offset + shift
-
-
-def reflow(text: str, highlight: tuple[int, int] = (0, 0)) -> tuple[str, tuple[int, int]]:
-    """``text`` as prose, and ``highlight`` moved with it: a line break that only wraps the
-    source (the 1776 Declaration is wrapped at 72 columns) shows as one space, as the CLI's
-    ``textwrap.fill`` shows it. Unlike the CLI, a blank line stays a blank line and a break
-    before a list item ("(a)", "- ") stays a break. Only whitespace changes."""
-    runs = [(run.start(), run.end(), _break(text, run)) for run in _LINE_BREAK.finditer(text)]
-    pieces, last = [], 0
-    for start, end, shown in runs:
-        pieces += [text[last:start], shown]
-        last = end
-    pieces.append(text[last:])
-    low = _moved(highlight[0], runs, into=True)
-    return "".join(pieces), (low, max(low, _moved(highlight[1], runs, into=False)))
-
-
 def _quote(hit: Hit, *, mark: bool = True) -> str:
     """The paragraph reflowed; its answering sentence in <mark> unless ``mark`` is False."""
-    text, (start, end) = reflow(hit.text, hit.highlight)
-    if mark:
-        body = escape(text[:start]) + f"<mark>{escape(text[start:end])}</mark>" + escape(text[end:])
-    else:
-        body = escape(text)
+    before, middle, after = quote_parts(hit, mark=mark)
+    body = escape(before) + (f"<mark>{escape(middle)}</mark>" if mark else "") + escape(after)
     if hit.truncated:
-        body += f" <em>{escape('[the source breaks off here]')}</em>"
+        body += f" <em>{escape(BREAKS_OFF)}</em>"
     return f"<blockquote>{body}</blockquote>"
 
 
@@ -142,15 +95,14 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     parts = ['<div class="qa-answer qa-refusal">' if refusal else '<div class="qa-answer">']
     if refusal:  # first, so nobody (and no screen reader) meets a quote before the verdict
         parts.append(
-            '<p class="qa-notfound"><strong>The declarations do not seem to answer this question.</strong><br>'
-            f"{escape('Nearest passages, for reference; no sentence in them is marked as an answer:')}</p>"
+            f'<p class="qa-notfound"><strong>{escape(NOT_ANSWERED)}</strong><br>{escape(NEAREST)}</p>'
         )
     if answer.read_as:
         parts.append(f'<p class="qa-read-as"><em>Read as: {escape(answer.read_as)}</em></p>')
     if scope_note:
         parts.append(f'<p class="qa-scope">{escape(scope_note)}</p>')
     if not hits:
-        parts.append('<p class="qa-notfound">Nothing in the declarations matches this question.</p></div>')
+        parts.append(f'<p class="qa-notfound">{escape(NOTHING_MATCHES)}</p></div>')
         return "".join(parts)
     best, *others = hits
     parts.append(f'<div class="qa-best">{_quote(best, mark=not refusal)}<p class="qa-cite">{escape("[1]")} '
@@ -187,8 +139,9 @@ def _paragraph_html(decl: Declaration, par: Paragraph, *, focus: bool = False, a
     ident = f' id="{anchor_id(decl.doc_id, par.number)}"' if anchors else ""
     label = _link(decl.doc_id, par.number, escape(par.label), view="full") if not anchors else escape(par.label)
     css = "qa-par qa-focus" if focus else "qa-par"
-    broken = f" <em>{escape('[the source breaks off here]')}</em>" if par.truncated else ""
-    return f'<div class="{css}"{ident}><span class="qa-num">{label}</span> {escape(reflow(par.text)[0])}{broken}</div>'
+    broken = f" <em>{escape(BREAKS_OFF)}</em>" if par.truncated else ""
+    text = reflow(par.text, item_starts=par.item_starts)[0]
+    return f'<div class="{css}"{ident}><span class="qa-num">{label}</span> {escape(text)}{broken}</div>'
 
 
 def render_context(decl: Declaration, paragraphs: list[Paragraph], focus: str) -> str:

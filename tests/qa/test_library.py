@@ -232,7 +232,7 @@ def test_an_index_of_an_older_format_is_rebuilt(corpus: Path, tmp_path: Path, fa
 
     index = tmp_path / "index"
     Library.open(corpus, index, encoder=fake_encoder)
-    monkeypatch.setattr(qa.index.build, "INDEX_FORMAT", -1)
+    monkeypatch.setattr(qa.index.build, "FORMAT_VERSION", -1)
     lib = Library.open(corpus, index, encoder=fake_encoder)
     assert lib.report.built and lib.report.reason == "index format changed"
 
