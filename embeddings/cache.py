@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.protocol import TextEncoder
+
 
 def text_key(text: str) -> str:
     """The cache key of a text: sha256 of its UTF-8 bytes."""
@@ -87,11 +89,11 @@ class CachingEncoder:
     """Wraps an encoder: texts already in the cache are not embedded again.
 
     Args:
-        encoder: Anything with ``name``, ``dimension`` and ``encode(texts, progress=...)``.
+        encoder: Any :class:`~embeddings.protocol.TextEncoder`.
         cache_dir: Root folder of the embedding cache.
     """
 
-    def __init__(self, encoder, cache_dir: Path) -> None:
+    def __init__(self, encoder: TextEncoder, cache_dir: Path) -> None:
         self.encoder = encoder
         self.name = encoder.name
         self.dimension = encoder.dimension

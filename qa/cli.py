@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import sys
@@ -265,9 +266,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_notices() -> None:
+    """The library's notices (a rebuild, a damaged index) as "qa: ..." lines on stderr."""
+    logger = logging.getLogger("qa")
+    if not any(getattr(h, "qa_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("qa: %(message)s"))
+        handler.qa_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
+    _show_notices()
     try:
         return args.func(args)
     except UsageError as exc:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.protocol import TextEncoder
 from qa.search.abstention import is_answered
 from qa.answers.records import Answer, Hit, make_hit
 from qa.ingest.catalog import CATALOG_NAME, load_catalog
@@ -84,7 +85,7 @@ class Library:
         index_dir: Path | str | None = None,
         *,
         model: str | None = None,
-        encoder=None,
+        encoder: TextEncoder | None = None,
         rebuild: bool = False,
         progress: bool | None = None,
     ) -> Library:
@@ -128,7 +129,7 @@ class Library:
 
     @classmethod
     def from_passages(
-        cls, passages: Iterable[Mapping[str, object]], *, model: str | None = None, encoder=None, progress: bool = False
+        cls, passages: Iterable[Mapping[str, object]], *, model: str | None = None, encoder: TextEncoder | None = None, progress: bool = False
     ) -> Library:
         """An in-memory library over passages (nothing written to disk).
 
@@ -290,7 +291,7 @@ class _Source:
 
     corpus: Path
     index: Path
-    encoder: object
+    encoder: TextEncoder | None
     progress: bool
 
 

@@ -73,3 +73,43 @@ TINY_PASSAGES = [
 @pytest.fixture
 def tiny_passages() -> list[dict[str, str]]:
     return [dict(p) for p in TINY_PASSAGES]
+
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")
+
+
+class FakeTagger:
+    """Named entities by rule, offline and instant: years are DATE, other numbers CARDINAL,
+    a capitalised run inside a sentence ORG. The same shape as qa.text.entities.EntityTagger,
+    so unit tests build libraries without loading spaCy (the real tagger runs in tests/qa/text
+    and in the integration tests)."""
+
+    def __init__(self, cache_folder=None) -> None:
+        self.tagged_count = 0
+
+    def tag(self, texts: list[str]) -> list[list[tuple[str, str]]]:
+        self.tagged_count += len(texts)
+        return [self._entities(text) for text in texts]
+
+    @staticmethod
+    def _entities(text: str) -> list[tuple[str, str]]:
+        found = [(m.start(), "DATE", m.group()) for m in _YEAR.finditer(text)]
+        years = {start for start, _, _ in found}
+        found += [(m.start(), "CARDINAL", m.group()) for m in _NUMBER.finditer(text) if m.start() not in years]
+        found += [(m.start(), "ORG", m.group()) for m in _NAME.finditer(text)]
+        return [(label, name) for _, label, name in sorted(found)]
+
+    def save(self) -> None:
+        """Nothing to keep."""
+
+
+@pytest.fixture(autouse=True)
+def _fake_entities(request, monkeypatch) -> None:
+    """Unit tests tag with FakeTagger; integration, browser and load tests, and a test marked
+    ``real_entities``, run spaCy's real tagger."""
+    if any(request.node.get_closest_marker(m) for m in ("integration", "browser", "load", "real_entities")):
+        return
+    monkeypatch.setattr("qa.text.entities.EntityTagger", FakeTagger)
+    monkeypatch.setattr("qa.search.retrieval.EntityTagger", FakeTagger)

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
+import logging
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
 
+from embeddings.protocol import TextEncoder
 from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
 from qa.ingest.reading import CorpusReading, SkippedFile
 from qa.search.retrieval import HybridIndex
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
+
+# Notices go to logging; the CLI (qa.cli) decides how a person sees them.
+log = logging.getLogger(__name__)
 
 
 def package_version() -> str:
@@ -58,7 +62,7 @@ def metadata_fields(decl: Declaration, par: Paragraph) -> str:
 
 
 def load_or_build(
-    store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, rebuild: bool, progress: bool
+    store: IndexStore, reading: CorpusReading, encoder: TextEncoder, wanted: str, *, rebuild: bool, progress: bool
 ) -> tuple[HybridIndex, BuildReport]:
     count = sum(len(d.paragraphs) for d in reading.declarations)
     if not rebuild:
@@ -75,7 +79,7 @@ def load_or_build(
         return _build(store, reading, encoder, wanted, reason=why, progress=progress)
 
 
-def _try_load(store: IndexStore, encoder, wanted: str) -> tuple[HybridIndex | None, str]:
+def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[HybridIndex | None, str]:
     """Load the current build if it matches corpus and model; else None and why not."""
     folder = store.current()
     if folder is None:
@@ -91,12 +95,12 @@ def _try_load(store: IndexStore, encoder, wanted: str) -> tuple[HybridIndex | No
         store.verify(folder, manifest)
         return HybridIndex.load(folder, encoder), "up to date"
     except (DamagedIndexError, OSError, ValueError) as exc:
-        print(f"qa: the index is damaged and will be rebuilt: {exc}", file=sys.stderr)
+        log.warning("the index is damaged and will be rebuilt: %s", exc)
         return None, f"damaged index ({exc})"
 
 
 def _build(
-    store: IndexStore, reading: CorpusReading, encoder, wanted: str, *, reason: str, progress: bool
+    store: IndexStore, reading: CorpusReading, encoder: TextEncoder, wanted: str, *, reason: str, progress: bool
 ) -> tuple[HybridIndex, BuildReport]:
     from embeddings.cache import CachingEncoder
     from qa.text.entities import EntityTagger
@@ -109,7 +113,7 @@ def _build(
     tagger = EntityTagger(store.root / "entity-cache")
     rows = [(d, p) for d in reading.declarations for p in d.paragraphs]
     if progress:
-        print(f"qa: indexing {len(rows)} paragraphs ({reason})…", file=sys.stderr)
+        log.info("indexing %d paragraphs (%s)…", len(rows), reason)
     index = HybridIndex.build(
         [p.text for _, p in rows], caching, fields=[metadata_fields(d, p) for d, p in rows],
         groups=[d.doc_id for d, _ in rows], split=sentences.split, tagger=tagger,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.protocol import TextEncoder
 from embeddings.vector_index import VectorIndex
 from qa.text.answer_types import AnswerType, EntityTable
 from qa.text.entities import Entities, EntityTagger
@@ -51,12 +52,12 @@ class HybridIndex:
     declarations. Build with :meth:`build` or :meth:`load`.
 
     Args:
-        encoder: Embeds queries; anything with ``encode(list[str])`` and ``dimension``.
+        encoder: Embeds queries (any :class:`~embeddings.protocol.TextEncoder`).
         parts: The indexes, as :meth:`build` or :meth:`load` makes them.
         weights: Fusion weights; None means the benchmark's winner.
     """
 
-    def __init__(self, encoder, parts: _Parts, *, weights: Weights | None = None) -> None:
+    def __init__(self, encoder: TextEncoder, parts: _Parts, *, weights: Weights | None = None) -> None:
         self.encoder = encoder
         self.weights = weights or Weights()
         self._p = parts
@@ -88,7 +89,7 @@ class HybridIndex:
     def build(
         cls,
         texts: list[str],
-        encoder,
+        encoder: TextEncoder,
         *,
         fields: list[str] | None = None,
         groups: list[str] | None = None,
@@ -100,7 +101,7 @@ class HybridIndex:
 
         Args:
             texts: Paragraph texts; row i of the index is texts[i].
-            encoder: Anything with ``encode(list[str]) -> (n, d) unit vectors``.
+            encoder: Any :class:`~embeddings.protocol.TextEncoder`.
             fields: Per-paragraph metadata (issuer, title, place, year, section) that BM25
                 also matches, so "What did NATO say in Chicago?" finds the right declaration.
             groups: The declaration of each paragraph (e.g. its doc_id). With ``fields``, a
@@ -162,7 +163,7 @@ class HybridIndex:
         return names
 
     @classmethod
-    def load(cls, folder: Path, encoder) -> HybridIndex:
+    def load(cls, folder: Path, encoder: TextEncoder) -> HybridIndex:
         """Read an index written by :meth:`save`.
 
         Raises:

@@ -8,6 +8,8 @@ from qa.text import entities
 from qa.text.entities import EntityTagger, tagger_version
 from qa.errors import EntityModelError
 
+pytestmark = pytest.mark.real_entities  # the real spaCy tagger, not the unit tests' FakeTagger
+
 TEXTS = ["Georgia applied to join NATO in 2008.", "The alliance welcomed the application.", "Georgia applied to join NATO in 2008."]
 
 
