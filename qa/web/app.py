@@ -44,62 +44,17 @@ EXAMPLES = [
     "What was agreed about the South China Sea?",
 ]
 
+
+def _static(name: str) -> str:
+    """A file of qa/web/static: the page's script and style live beside the code, as files."""
+    return (Path(__file__).parent / "static" / name).read_text(encoding="utf-8")
+
+
 # Citation links are <a class="qa-link" href="#anchor">; a click writes the anchor into the hidden #qa-jump box,
 # whose change event shows the paragraph in context (or the whole declaration at its anchor).
-CLICK_JS = """
-() => {
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest ? event.target.closest("a.qa-link") : null;
-    if (!link) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const box = document.querySelector("#qa-jump textarea, #qa-jump input");
-    if (!box) return;
-    box.value = JSON.stringify({anchor: (link.getAttribute("href") || "").slice(1),
-                                view: link.classList.contains("qa-full-link") ? "full" : "context",
-                                at: Date.now()});
-    box.dispatchEvent(new Event("input", {bubbles: true}));
-  }, true);
-}
-"""
-SCROLL_JS = """
-(payload) => {
-  let target = null;
-  try { target = JSON.parse(payload); } catch (e) { return; }
-  const find = () => target.view === "full" ? document.getElementById(target.anchor)
-                                             : document.querySelector("#qa-context-panel .qa-focus");
-  let tries = 0;
-  const go = () => {
-    const node = find();
-    if (node && target.view === "full") { node.scrollIntoView({block: "start"}); return; }
-    if (node) {  // the cited paragraph at the top of the panel, the panel in view
-      const box = node.closest(".qa-context");
-      box.scrollTop += node.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
-      box.scrollIntoView({block: "nearest"});
-      return;
-    }
-    if (++tries < 20) setTimeout(go, 100);
-  };
-  setTimeout(go, 50);
-}
-"""
-CSS = """
-.qa-answer mark, .qa-context mark { background: #fde68a; color: inherit; padding: 0 .1em; }
-.qa-answer blockquote { margin: .3em 0; padding-left: .8em; border-left: 3px solid #d1d5db; }
-.qa-cite, .qa-read-as, .qa-scope { font-size: .9em; color: #4b5563; margin: .2em 0; }
-.qa-refusal .qa-notfound { margin: 0 0 .4em; padding: .3em .6em; border: 1px solid #9ca3af; border-radius: 4px; }
-/* A refusal's quotes: dashed, not solid, and no <mark>; the text keeps its full contrast. */
-.qa-refusal blockquote { border-left-style: dashed; }
-.qa-source summary { cursor: pointer; font-size: .9em; }
-.qa-par { margin: .5em 0; }
-.qa-num { font-weight: 600; margin-right: .3em; }
-.qa-focus { background: #fef3c7; padding: .3em; border-radius: 4px; }
-.qa-declaration :target { background: #fef3c7; }
-.qa-declaration dl { display: grid; grid-template-columns: max-content auto; gap: 0 1em; }
-.qa-declaration dd { margin: 0; }
-.qa-error p { color: #991b1b; }
-.qa-context { max-height: 60vh; overflow-y: auto; padding-right: .3em; }
-"""
+CLICK_JS = _static("click.js")
+SCROLL_JS = _static("scroll.js")
+CSS = _static("chat.css")
 
 
 def _year(value: object) -> int | None:
