@@ -1,4 +1,4 @@
-"""BM25 over stemmed words (bm25s), with the tokenizer the rest of retrieval shares.
+"""BM25 over stemmed words (bm25s), tokenized by qa.text.tokens as the rest of retrieval is.
 
 Example:
     >>> index = LexicalIndex.build(["Georgia will join NATO.", "Russia's military presence."])
@@ -9,12 +9,12 @@ Example:
 from __future__ import annotations
 
 import json
-import re
 import shutil
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from qa.text.tokens import tokenize
 
 #: Lucene's BM25 defaults: the usual starting point; the SQuAD benchmark
 #: (benchmarks/squad_fusion.py) found no clearly better pair for paragraph-sized documents.
@@ -23,34 +23,6 @@ B = 0.75
 #: "lucene" scoring: idf = ln(1 + (N - df + 0.5) / (df + 0.5)), never negative,
 #: so a word in most paragraphs still counts a little instead of counting against.
 METHOD = "lucene"
-#: Words of two or more letters or digits, as bm25s and scikit-learn count them, plus
-#: single digits ("G7", "Article 5") that carry meaning in declarations.
-_WORD = re.compile(r"\w\w+|\d")
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    # NLTK's 179 English stopwords: unlike Lucene's 33 they include the question words
-    # (what, when, which, did...), which questions are full of and paragraphs rarely hold.
-    return frozenset(STOPWORDS_EN_PLUS)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stopword-free, Snowball-stemmed words of ``text``, in order."""
-    stop = _stopwords()
-    words = [w for w in _WORD.findall(text.lower()) if w not in stop]
-    return _stemmer().stemWords(words) if words else []
-
-
 class LexicalIndex:
     """A BM25 index over documents; scores are exact bm25s scores for every document.
 

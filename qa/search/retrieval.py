@@ -20,7 +20,8 @@ from embeddings.vector_index import VectorIndex
 from qa.text.answer_types import AnswerType, EntityTable
 from qa.text.entities import Entities, EntityTagger
 from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
-from qa.search.lexical import LexicalIndex, shared_terms, tokenize
+from qa.search.lexical import LexicalIndex, shared_terms
+from qa.text.tokens import tokenize
 from qa.text.sentences import sentence_extents, sentence_spans
 
 _PARAGRAPH_VECTORS = "paragraph_vectors.faiss"
