@@ -19,9 +19,11 @@ For each second threshold the cosine threshold is the highest that keeps to the 
 Then, without tuning, the rules are reported on eval/declarations.jsonl and on a second,
 disjoint SQuAD sample (``--calibration-only`` skips that, to choose without seeing it).
 
-    .venv/bin/python benchmarks/calibrate_abstention.py [--squad FILE] [--sample 500] [--calibration-only]
+    .venv/bin/python -m benchmarks.calibrate_abstention [--shared DIR] [--squad FILE] [--declarations DIR]
+        [--sample 500] [--calibration-only]
 
-Query vectors are cached in <index>/eval-cache, shared with `qa eval --squad`.
+The declarations are ../shared/declarations, opened as a library whose index is kept in
+.bench/qa-index. Query vectors are cached in <index>/eval-cache, shared with `qa eval --squad`.
 """
 
 from __future__ import annotations
@@ -29,25 +31,29 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks.common import (
+    DECLARATIONS_INDEX,
+    EVAL,
+    EVAL_CACHE,
+    add_data_options,
+    cache_dir,
+    declarations_dir,
+    squad_file,
+)
+from embeddings.cache import CachingEncoder
+from qa.answers.questions import clean_question
+from qa.evaluation.question_files import load_questions, load_squad
+from qa.index.build import metadata_fields
+from qa.library import Library
+from qa.search.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY
 
-from embeddings.cache import CachingEncoder  # noqa: E402
-from qa.search.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY  # noqa: E402
-from qa.evaluation.question_files import load_questions, load_squad  # noqa: E402
-from qa.index.build import metadata_fields  # noqa: E402
-from qa.library import Library, default_index_dir  # noqa: E402
-from qa.answers.questions import clean_question  # noqa: E402
-
-SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
-CALIBRATION_FILES = (ROOT / "eval/calibration.jsonl", ROOT / "eval/people_calibration.jsonl")
+CALIBRATION_FILES = (EVAL / "calibration.jsonl", EVAL / "people_calibration.jsonl")
 MAX_FALSE_REFUSAL = 0.05  # answerable questions refused, in each question form: the most we accept
 OLD_MIN_COSINE = 0.45  # the cosine-only rule this calibration replaced, for comparison
 
@@ -79,7 +85,7 @@ def ask_all(lib: Library, questions: list[tuple[str, str]]) -> list[Asked]:
     """The best hit's signals for each (question, group), embedding the questions in one batch."""
     index = lib._index  # the raw Ranked signals are not part of the public Hit
     texts = [clean_question(q) for q, _ in questions]
-    encoder = CachingEncoder(index.encoder, default_index_dir() / "eval-cache")
+    encoder = CachingEncoder(index.encoder, cache_dir(EVAL_CACHE))
     vectors = encoder.encode(texts)
     asked = []
     for (_, group), text, vector in zip(questions, texts, vectors):
@@ -166,15 +172,15 @@ def table(asked: list[Asked], thresholds: np.ndarray) -> str:
     groups = {g: [a for a in asked if a.group == g] for g in ("answerable", "unanswerable", "squad")}
     negatives = groups["unanswerable"] + groups["squad"]
     lines = [
-        f"| answered when    | answerable refused (n={len(groups['answerable'])}) "
-        f"| unanswerable refused (n={len(groups['unanswerable'])}) | SQuAD refused (n={len(groups['squad'])}) "
-        "| precision | recall |",
+        (f"| answered when    | answerable refused (n={len(groups['answerable'])}) "
+         f"| unanswerable refused (n={len(groups['unanswerable'])}) | SQuAD refused (n={len(groups['squad'])}) "
+         "| precision | recall |"),
         "|---|---|---|---|---|---|",
     ]
     for t in thresholds:
         rule = Rule(float(t))
         lines.append(
-            f"| {str(rule):<16} | {refused_share(rule, groups['answerable']):.3f} "
+            f"| {rule!s:<16} | {refused_share(rule, groups['answerable']):.3f} "
             f"| {refused_share(rule, groups['unanswerable']):.3f} | {refused_share(rule, groups['squad']):.3f} "
             f"| {precision(rule, asked):.3f} | {refused_share(rule, negatives):.3f} |"
         )
@@ -239,9 +245,9 @@ def signals_tried(lib: Library, asked: list[Asked]) -> dict[str, np.ndarray]:
     """
     index = lib._index
     texts = [a.question for a in asked]
-    queries = CachingEncoder(index.encoder, default_index_dir() / "eval-cache").encode(texts)
+    queries = CachingEncoder(index.encoder, cache_dir(EVAL_CACHE)).encode(texts)
     sentences = index._p.sentence_vectors.reconstruct(np.arange(len(index._p.spans)))
-    titled = CachingEncoder(index.encoder, default_index_dir() / "embedding-cache").encode(
+    titled = CachingEncoder(index.encoder, cache_dir()).encode(
         [f"{metadata_fields(d, p)}. {p.text}" for d, p in lib._rows])
     tops = [index.rank(index.evidence(t, k=1, vector=v), k=1)[0].row for t, v in zip(texts, queries)]
     cos = queries @ sentences.T
@@ -266,16 +272,33 @@ def separation_table(lib: Library, asked: list[Asked]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def report(lib: Library, asked: list[Asked], rules: dict[str, Rule], *, heading: str,
+           listings: Sequence[tuple[str, str, bool]], auc_heading: str) -> None:
+    """Print each rule's refusals, then the questions the current rule gets wrong, then the AUC table.
+
+    ``listings``: (title, group, answered) for each list of questions the current rule answers
+    (``answered``) or refuses.
+    """
+    print(f"\n## {heading}\n")
+    for label, rule in rules.items():
+        print(describe(rule, asked, label))
+    for title, group, answered in listings:
+        print(f"\n{title}:")
+        print("\n".join(listing(rules["current"], asked, group, answered=answered)) or "- none")
+    print(f"\n## {auc_heading}\n")
+    print(separation_table(lib, asked))
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--squad", type=Path, default=SQUAD)
+    add_data_options(parser)
     parser.add_argument("--sample", type=int, default=500, help="SQuAD questions per sample (default 500)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--calibration-only", action="store_true", help="skip the held-out report")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
-    lib = Library.open()
-    calibrate_squad, report_squad = squad_samples(args.squad, args.sample, args.seed)
+    lib = Library.open(declarations_dir(args), DECLARATIONS_INDEX)
+    calibrate_squad, report_squad = squad_samples(squad_file(args), args.sample, args.seed)
     calibration = ask_all(
         lib,
         [q for path in CALIBRATION_FILES for q in calibration_questions(path)] + [(q, "squad") for q in calibrate_squad],
@@ -299,33 +322,22 @@ def main() -> None:
         "current": current,
         f"old (cosine {OLD_MIN_COSINE})": Rule(OLD_MIN_COSINE),
     }
-    print("\n## Chosen rules (calibration set)\n")
-    for label, rule in rules.items():
-        print(describe(rule, calibration, label))
-    print("\nAnswerable calibration questions the current rule refuses:")
-    print("\n".join(listing(current, calibration, "answerable", answered=False)) or "- none")
-    print("\nUnanswerable calibration questions the current rule answers:")
-    print("\n".join(listing(current, calibration, "unanswerable", answered=True)) or "- none")
-    print("\nSQuAD calibration questions the current rule answers:")
-    print("\n".join(listing(current, calibration, "squad", answered=True)) or "- none")
-    print("\n## Other signals tried (calibration set): how well each separates, as AUC\n")
-    print(separation_table(lib, calibration))
+    report(lib, calibration, rules, heading="Chosen rules (calibration set)", listings=[
+        ("Answerable calibration questions the current rule refuses", "answerable", False),
+        ("Unanswerable calibration questions the current rule answers", "unanswerable", True),
+        ("SQuAD calibration questions the current rule answers", "squad", True),
+    ], auc_heading="Other signals tried (calibration set): how well each separates, as AUC")
     if args.calibration_only:
         return
 
     evaluation = [(q.question, "answerable" if q.answerable else "unanswerable")
-                  for q in load_questions(ROOT / "eval/declarations.jsonl")]
+                  for q in load_questions(EVAL / "declarations.jsonl")]
     held_out = ask_all(lib, evaluation + [(q, "squad") for q in report_squad])
-    print("\n## Reported, not tuned: eval/declarations.jsonl and a disjoint SQuAD sample\n")
-    for label, rule in rules.items():
-        print(describe(rule, held_out, label))
-    print("\nUnanswerable questions of eval/declarations.jsonl that the current rule answers:")
-    print("\n".join(listing(current, held_out, "unanswerable", answered=True)) or "- none")
-    print("\nAnswerable questions of eval/declarations.jsonl that the current rule refuses:")
-    print("\n".join(listing(current, held_out, "answerable", answered=False)) or "- none")
-    print("\n## Other signals tried (eval/declarations.jsonl and the disjoint SQuAD sample), AUC\n")
-    print(separation_table(lib, held_out))
-
+    report(lib, held_out, rules, heading="Reported, not tuned: eval/declarations.jsonl and a disjoint SQuAD sample",
+           listings=[
+               ("Unanswerable questions of eval/declarations.jsonl that the current rule answers", "unanswerable", True),
+               ("Answerable questions of eval/declarations.jsonl that the current rule refuses", "answerable", False),
+           ], auc_heading="Other signals tried (eval/declarations.jsonl and the disjoint SQuAD sample), AUC")
 
 if __name__ == "__main__":
     main()

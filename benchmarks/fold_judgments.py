@@ -8,8 +8,8 @@ own gold stays recognisable and ``--strip`` writes the file as the author left i
 both figures). The question text and the author's gold are never touched; an "answers" on an
 unanswerable line is reported, not folded. eval/check_questions.py then checks every evidence.
 
-    .venv/bin/python benchmarks/fold_judgments.py eval/declarations.jsonl eval/judgments/declarations.jsonl
-    .venv/bin/python benchmarks/fold_judgments.py eval/declarations.jsonl --strip --out /tmp/author-gold.jsonl
+    .venv/bin/python -m benchmarks.fold_judgments eval/declarations.jsonl eval/judgments/declarations.jsonl
+    .venv/bin/python -m benchmarks.fold_judgments eval/declarations.jsonl --strip --out /tmp/author-gold.jsonl
 """
 
 from __future__ import annotations

@@ -6,14 +6,15 @@ candidate set; the end-to-end row shows the difference is negligible).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS
-from fusion_bench import Signals, paragraph_max
 
+from benchmarks.fusion_bench import Signals, paragraph_max
 from qa.search.fusion import Weights, local_coverage
 from qa.search.lexical import LexicalIndex, tokenize
 
@@ -121,7 +122,7 @@ def lexical(s: Signals, *, k1: float = 1.2, b: float = 0.75, stop=STOPWORDS_EN_P
     def tokens(text: str) -> list[str]:
         words = [w for w in word.findall(text.lower()) if w not in stop_set]
         words = stemmer.stemWords(words) if stem else words
-        return [f"{x}_{y}" for x, y in zip(words, words[1:])] if bigrams else words
+        return [f"{x}_{y}" for x, y in itertools.pairwise(words)] if bigrams else words
 
     def make() -> np.ndarray:
         docs = [t if not fields else f"{t}\n{f}" for t, f in zip(s.bench.texts, s.bench.fields)]

@@ -3,7 +3,7 @@
 Usage (from a second process)::
 
     python app.py &                                  # or: qa serve
-    python benchmarks/load.py --url http://127.0.0.1:7860/ --users 20 --questions 25
+    python -m benchmarks.load --url http://127.0.0.1:7860/ --users 20 --questions 25
 
 Prints the error count, p50/p95 latency and throughput, and exits 1 if any request failed.
 Every request goes to the given URL only; the run stops after users x questions requests.

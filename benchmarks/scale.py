@@ -1,6 +1,7 @@
 """Scale benchmark: build time, search latency, memory and recall at 10k, 100k and 1M paragraphs.
 
-Lexical part: paragraphs recombined from the sentences of corpus/*.txt, indexed with bm25s and
+Lexical part: paragraphs recombined from the sentences of the eleven declarations
+(../shared/declarations/*.txt, ``--declarations`` names another folder), indexed with bm25s and
 searched with the project's tokenizer and :class:`qa.search.lexical.LexicalIndex`, using the questions
 of eval/calibration.jsonl. Vector part: synthetic 384-d unit vectors (embedding a million
 paragraphs with the model would take hours) searched with :class:`VectorIndex` of every kind;
@@ -8,13 +9,15 @@ queries are perturbed copies of stored vectors, and recall@10 is measured agains
 Latencies are single queries, k=10, excluding the model. Each size runs in its own process so
 memory figures do not mix.
 
-    .venv/bin/python benchmarks/scale.py [--sizes 10000 100000 1000000] [--kinds flat hnsw ivf]
+    .venv/bin/python -m benchmarks.scale [--sizes 10000 100000 1000000] [--kinds flat hnsw ivf]
         [--vectors declarations|topics|uniform] [--sweep] [--json results.json] [--keep DIR]
+        [--shared DIR] [--declarations DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -27,10 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from embeddings.vector_index import HNSW_EF_CONSTRUCTION, HNSW_M, IVF_CELLS_PER_SQRT_N, IndexKind, VectorIndex  # noqa: E402
+from benchmarks.common import EVAL, add_data_options, declarations_dir
+from embeddings.vector_index import (
+    HNSW_EF_CONSTRUCTION,
+    HNSW_M,
+    IVF_CELLS_PER_SQRT_N,
+    IndexKind,
+    VectorIndex,
+)
 
 DIM = 384
 K = 10
@@ -182,9 +189,9 @@ class SyntheticVectors:
 # ----- lexical part -------------------------------------------------------------------------
 
 
-def corpus_sentences() -> list[str]:
+def corpus_sentences(folder: Path) -> list[str]:
     sentences = []
-    for path in sorted((ROOT / "corpus").glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         for part in re.split(r"(?<=[.;:!?])\s+", path.read_text(encoding="utf-8")):
             if len(part.split()) >= 4:
                 sentences.append(" ".join(part.split()))
@@ -192,17 +199,17 @@ def corpus_sentences() -> list[str]:
 
 
 def calibration_questions() -> list[str]:
-    lines = (ROOT / "eval" / "calibration.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (EVAL / "calibration.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line)["question"] for line in lines if line.strip()]
 
 
-def bench_lexical(size: int, rng: np.random.Generator) -> dict[str, float]:
+def bench_lexical(size: int, rng: np.random.Generator, declarations: Path) -> dict[str, float]:
     """bm25s over ``size`` paragraphs of 3-7 recombined corpus sentences (~120 words, as real)."""
     import bm25s
 
     from qa.search.lexical import METHOD, LexicalIndex, tokenize
 
-    sentences = corpus_sentences()
+    sentences = corpus_sentences(declarations)
     lengths = rng.integers(3, 8, size)
     picks = rng.integers(0, len(sentences), int(lengths.sum()))
     bounds = np.concatenate([[0], np.cumsum(lengths)])
@@ -214,7 +221,8 @@ def bench_lexical(size: int, rng: np.random.Generator) -> dict[str, float]:
     # The same tokens for every paragraph, cheaply: each sentence is tokenised once.
     vocab: dict[str, int] = {}
     sentence_ids = [[vocab.setdefault(t, len(vocab)) for t in tokenize(s)] for s in sentences]
-    docs = [sum((sentence_ids[j] for j in picks[bounds[i] : bounds[i + 1]]), []) for i in range(size)]
+    docs = [list(itertools.chain.from_iterable(sentence_ids[j] for j in picks[bounds[i] : bounds[i + 1]]))
+            for i in range(size)]
     before = rss_mib()
     start = time.perf_counter()
     bm25 = bm25s.BM25(method=METHOD)
@@ -288,7 +296,7 @@ def bench_kind(kind: IndexKind, work: Workload, sweep: bool, keep: Path | None) 
     _, found = index.search(queries, K)
     filtered = []
     for share, allowed, exact in work.filters:
-        times = time_each(lambda q: index.search(q, K, allowed=allowed), queries[:budget])
+        times = time_each(lambda q, allowed=allowed: index.search(q, K, allowed=allowed), queries[:budget])
         _, found_filtered = index.search(queries, K, allowed=allowed)
         filtered.append({"share": share, "p50_ms": percentiles_ms(times)[0], "recall_at_10": recall_at_k(found_filtered, exact)})
     row = VectorRow(kind.value, round(build_s, 2), round(added, 1), round(file_mib, 1), p50, p95,
@@ -296,16 +304,18 @@ def bench_kind(kind: IndexKind, work: Workload, sweep: bool, keep: Path | None) 
     for effort in SWEEP.get(kind.value, []) if sweep else []:
         point: dict[str, float] = {"effort": effort}
         for label, allowed, exact in (("", None, work.exact), ("filtered_", *work.filters[-1][1:])):
-            times = time_each(lambda q: index.search(q, K, allowed=allowed, effort=effort), queries[:LATENCY_QUERIES])
+            times = time_each(lambda q, allowed=allowed, effort=effort: index.search(q, K, allowed=allowed, effort=effort),
+                              queries[:LATENCY_QUERIES])
             _, found = index.search(queries, K, allowed=allowed, effort=effort)
             point |= {f"{label}p50_ms": percentiles_ms(times)[0], f"{label}recall_at_10": recall_at_k(found, exact)}
         row.sweep.append(point)
     return row
 
 
-def bench_size(size: int, kinds: list[str], shape: str, sweep: bool, keep: Path | None) -> SizeResult:
+def bench_size(size: int, kinds: list[str], shape: str, sweep: bool, keep: Path | None,
+               declarations: Path) -> SizeResult:
     rng = np.random.default_rng(size)
-    lexical = bench_lexical(size, rng)
+    lexical = bench_lexical(size, rng, declarations)
     gen = SyntheticVectors(size, SHAPES[shape], seed=1)
     vectors = gen.sample(size)
     queries = gen.queries(vectors, max(RECALL_QUERIES, LATENCY_QUERIES))
@@ -332,7 +342,7 @@ def bench_size(size: int, kinds: list[str], shape: str, sweep: bool, keep: Path 
                       peak_rss_mib=round(_status_mib("VmHWM"), 1), **lexical)
 
 
-def _worker(args: tuple[int, list[str], str, bool, Path | None]) -> dict:
+def _worker(args: tuple[int, list[str], str, bool, Path | None, Path]) -> dict:
     return asdict(bench_size(*args))
 
 
@@ -375,12 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", type=Path, metavar="DIR",
                         help="save built indexes here and reuse them on the next run (a 1M HNSW takes ~17 min)")
+    add_data_options(parser, squad=False)
     args = parser.parse_args(argv)
+    declarations = declarations_dir(args)
     results = []
     context = multiprocessing.get_context("spawn")  # a fresh process per size: clean RSS figures
     for size in args.sizes:
         with context.Pool(1) as pool:
-            result = pool.apply(_worker, ((size, args.kinds, args.vectors, args.sweep, args.keep),))
+            result = pool.apply(_worker, ((size, args.kinds, args.vectors, args.sweep, args.keep, declarations),))
         results.append(result)
         print(f"[{size:,} done]", file=sys.stderr, flush=True)
     print(markdown(results))

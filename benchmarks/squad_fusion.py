@@ -4,8 +4,9 @@ Two sets, every question asked of ALL paragraphs of its set:
 
 - SQuAD v1.1 (dev half a: 913 paragraphs, 4,961 questions). all-MiniLM-L6-v2 was trained on
   SQuAD, so it flatters the dense side.
-- eval/declarations.jsonl over corpus/ (215 answerable questions, 711 paragraphs): the real
-  measure. Any listed paragraph (``paragraphs`` and ``also``) counts as gold.
+- eval/declarations.jsonl over the declarations in ../shared/declarations (215 answerable
+  questions, 711 paragraphs): the real measure. Any listed paragraph (``paragraphs`` and
+  ``also``) counts as gold.
 
 Columns: recall@k and MRR@20; ``sent`` is answer-sentence accuracy: the highlighted sentence
 of the top hit contains a gold answer (SQuAD, any paragraph) or overlaps the evidence in a
@@ -14,9 +15,11 @@ gold paragraph (declarations); ``sent|hit`` is the same among questions whose to
 Signals are computed once per question over all paragraphs and sentences (matrices), so a
 variant is a few array operations; the shipped recipe is also run end to end through
 ``HybridIndex.search`` (candidate sets, FAISS) with its latency against encoding alone.
-Embeddings are cached in .bench/ (git-ignored): the model embeds each text once.
+Embeddings are cached in the cache ``qa eval --squad`` fills (.qa-index/eval-cache, git-ignored):
+the model embeds each text once.
 
-    .venv/bin/python benchmarks/squad_fusion.py [--squad FILE] [--limit N] [--latency 200]
+    .venv/bin/python -m benchmarks.squad_fusion [--shared DIR] [--squad FILE] [--declarations DIR]
+        [--limit N] [--latency 200]
 """
 
 from __future__ import annotations
@@ -24,20 +27,23 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from fusion_bench import (  # noqa: E402
-    BENCH, DATA, Bench, CachedEncoder, Signals, compute_signals, load_declarations, load_squad, score_variant,
+from benchmarks.common import (
+    EVAL_CACHE,
+    Bench,
+    add_data_options,
+    cache_dir,
+    cached_encoder,
+    declarations_dir,
+    load_declarations,
+    load_squad,
+    squad_file,
 )
-from fusion_variants import VARIANTS  # noqa: E402
-
-from qa.search.fusion import Weights  # noqa: E402
+from benchmarks.fusion_bench import Signals, compute_signals, score_variant
+from benchmarks.fusion_variants import VARIANTS
+from qa.search.fusion import Weights
 
 COLUMNS = {"squad": ("R@1", "R@5", "R@20", "MRR", "sent", "sent|hit"), "declarations": ("R@1", "R@3", "R@5", "MRR", "sent", "sent|hit")}
 
@@ -74,7 +80,7 @@ def latency(bench: Bench, encoder, count: int) -> dict[str, float]:
         encoder.encode([q]), index.search(q, k=10)
     times: dict[str, list[float]] = {"encode wall": [], "search wall": [], "encode cpu": [], "search cpu": []}
     for q in questions:
-        for name, call in (("encode", lambda: encoder.encode([q])), ("search", lambda: index.search(q, k=10))):
+        for name, call in (("encode", lambda q=q: encoder.encode([q])), ("search", lambda q=q: index.search(q, k=10))):
             wall, cpu = time.perf_counter(), time.process_time()
             call()
             times[f"{name} wall"].append(time.perf_counter() - wall)
@@ -84,17 +90,15 @@ def latency(bench: Bench, encoder, count: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--squad", type=Path, default=DATA, help="SQuAD v1.1 JSON file")
+    add_data_options(parser)
     parser.add_argument("--limit", type=int, default=None, help="first N SQuAD questions only")
     parser.add_argument("--latency", type=int, default=200, help="questions timed end to end (0: skip)")
     args = parser.parse_args(argv)
 
-    from embeddings.encoder import Encoder
-
-    real = Encoder()
-    cached = CachedEncoder(real, BENCH)
-    benches = [load_squad(args.squad, cached, limit=args.limit)]
-    declarations = load_declarations(ROOT, cached)
+    cached = cached_encoder(cache_dir(EVAL_CACHE))
+    real = cached.encoder
+    benches = [load_squad(squad_file(args), cached, limit=args.limit)]
+    declarations = load_declarations(declarations_dir(args), cached)
     if declarations is not None:
         benches.append(declarations)
     signals = {}

@@ -7,9 +7,9 @@ a gold answer), ``sent|hit`` the same among questions whose top hit is the gold 
 
 SQuAD (dev half a) is split by article: rules are tuned on the even-numbered articles
 (0, 2, 4, ...: 12 articles, 2,891 questions) and the odd ones (2,070 questions) are held out;
-the whole file is what ``qa eval --squad`` prints. The declarations (eval/declarations.jsonl,
-215 answerable questions; the sentence must overlap the question's evidence string in a gold
-paragraph) are only reported, never tuned on.
+the whole file is what ``qa eval --squad`` prints. The declarations (eval/declarations.jsonl
+over ../shared/declarations, 215 answerable questions; the sentence must overlap the question's
+evidence string in a gold paragraph) are only reported, never tuned on.
 
 Evidence is gathered once per question (``HybridIndex.evidence``), so a rule is a few array
 operations. Embeddings come from the caches ``qa eval`` fills (.qa-index/eval-cache and
@@ -17,54 +17,30 @@ operations. Embeddings come from the caches ``qa eval`` fills (.qa-index/eval-ca
 the row of the second look with what each sentence adds embeds two sentences for about a
 quarter of the questions, kept in memory for the run.
 
-    .venv/bin/python benchmarks/squad_highlight.py [--squad FILE]
+    .venv/bin/python -m benchmarks.squad_highlight [--shared DIR] [--squad FILE] [--declarations DIR] [--fit]
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
-from pathlib import Path
+from dataclasses import fields, replace
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
+from benchmarks.common import add_data_options, declarations_dir, squad_file
+from benchmarks.highlight_cases import (
+    Case,
+    matches_answer_type,
+    question_file_cases,
+    squad_cases,
+    whole_sentence,
+)
+from qa.evaluation.metrics import ranking_metrics
 from qa.search import fusion
-from qa.evaluation.metrics import contains_answer, first_rank, ranking_metrics
-from qa.search.fusion import Evidence, Weights
+from qa.search.fusion import Weights
 from qa.search.lexical import tokenize
-
-SQUAD = Path("/work/shared/data/squad-v1.1-dev-half-a.json")
-INDEX = ROOT / ".qa-index"
-
-
-@dataclass(frozen=True)
-class Case:
-    """One question: its evidence, where its top hit sits in it, and how to judge a sentence."""
-
-    question: str
-    ev: Evidence
-    top: int  # candidate position of the top hit in ev
-    rank: int | None  # 1-based rank of the gold paragraph (None: not in the top 20)
-    gold: frozenset[int]  # the gold paragraph rows
-    part: str  # "tuned", "held-out" or "declarations"
-    texts: list[str]  # paragraph texts by row
-    spans: np.ndarray  # (sentences, 3) the index's row, start, end of each sentence (a pysbd piece)
-    extents: np.ndarray  # (sentences, 2) start, end of the whole sentence each piece is part of
-    answers: Callable[[int, int, int], bool]  # (row, start, end) -> does that text hold the answer?
-    vector: np.ndarray  # the question's unit vector
-    article: int  # SQuAD article number (its position in the file); -1 for the declarations
-
-    def sentence_text(self, sentence: int) -> str:
-        row, start, end = self.spans[sentence]
-        return self.texts[row][start:end]
-
 
 #: (case) -> scores of the top hit's sentences, in order; the highest is highlighted.
 Rule = Callable[[Case], np.ndarray]
@@ -92,42 +68,10 @@ def shifted(values: np.ndarray) -> np.ndarray:
     return np.r_[0.0, values[:-1]]
 
 
-_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(January|February|March|April|May|June|July|August|"
-                   r"September|October|November|December)\b")
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                     r"forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b", re.IGNORECASE)
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'-]+")
-
-
-def answer_type(question: str) -> str | None:
-    """The classic answer types: a date, a number, a name (who) or a place (where)."""
-    q = question.lower()
-    if re.search(r"\bwhen\b|\b(what|which)\s+(year|decade|century|month|day|date)\b", q):
-        return "date"
-    if re.search(r"\bhow (many|much|long|old|far|large|big|high|often)\b|\bwhat (percentage|percent|number|amount)\b", q):
-        return "number"
-    if re.search(r"\bwho(m|se)?\b", q):
-        return "name"
-    if re.search(r"\bwhere\b", q):
-        return "place"
-    return None
-
-
 def type_match(case: Case) -> np.ndarray:
     """1 where the sentence holds what the question's answer type asks for (0 for untyped questions)."""
-    kind = answer_type(case.question)
-    seg = _segment(case)
-    texts = [case.sentence_text(int(s)) for s in case.ev.sentences[seg]]
-    if kind is None:
-        return np.zeros(len(texts))
-    asked = {w.lower() for w in re.findall(r"\w+", case.question)}
-    if kind == "date":
-        hits = [bool(_YEAR.search(t)) for t in texts]
-    elif kind == "number":
-        hits = [bool(_NUMBER.search(t)) for t in texts]
-    else:  # a capitalised word the question does not contain
-        hits = [any(m.group(0).lower() not in asked for m in _NAME.finditer(t)) for t in texts]
-    return np.array(hits, dtype=float)
+    texts = [case.sentence_text(int(s)) for s in case.ev.sentences[_segment(case)]]
+    return np.array([matches_answer_type(case.question, t) for t in texts], dtype=float)
 
 
 def new_share(case: Case) -> np.ndarray:
@@ -170,26 +114,18 @@ class _Memo:
 _MEMO = _Memo()
 
 
-def _whole(case: Case) -> Callable[[int], str]:
-    def whole(sentence: int) -> str:
-        start, end = case.extents[sentence]
-        return case.texts[case.spans[sentence, 0]][start:end]
-
-    return whole
-
-
 def _one_hot(case: Case, chosen: int) -> np.ndarray:
     return (case.ev.sentences[_segment(case)] == chosen).astype(float)
 
 
 def second_look(case: Case) -> np.ndarray:
     """qa.search.fusion.second_look, as every search through a library runs it."""
-    return _one_hot(case, fusion.second_look(case.ev, case.top, Weights(), whole=_whole(case)))
+    return _one_hot(case, fusion.second_look(case.ev, case.top, Weights(), whole=whole_sentence(case)))
 
 
 def first_look(case: Case) -> np.ndarray:
     """The second look as first shipped: six features, no answer types."""
-    return _one_hot(case, fusion.second_look(case.ev, case.top, BEFORE_TYPES, whole=_whole(case), look=FIRST_LOOK))
+    return _one_hot(case, fusion.second_look(case.ev, case.top, BEFORE_TYPES, whole=whole_sentence(case), look=FIRST_LOOK))
 
 
 def without_words(text: str, question: str) -> str:
@@ -208,7 +144,7 @@ ADDED, ADDED_BOUND = 2.81, 0.5
 
 def second_look_added(case: Case) -> np.ndarray:
     """The second look with what each sentence adds (two encodings for about one question in four)."""
-    pair = fusion.top_pair(case.ev, case.top, BEFORE_TYPES, _whole(case), WITH_ADDED)
+    pair = fusion.top_pair(case.ev, case.top, BEFORE_TYPES, whole_sentence(case), WITH_ADDED)
     if pair is None:
         return shipped(case)
     chosen = pair.best
@@ -273,60 +209,6 @@ def ranking(cases: list[Case], ks: tuple[int, ...]) -> dict[str, float]:
     return {**{f"R@{k}": v for k, v in m.recall.items()}, "MRR": m.mrr}
 
 
-# ----- the two question sets ------------------------------------------------------------------
-
-
-def _case(index, texts: list[str], question: str, gold: set[int], part: str, answers, article: int = -1) -> Case:
-    vector = index.encoder.encode([question])[0]
-    ev = index.evidence(question, k=20, vector=vector)
-    ranked = index.rank(ev, k=20)
-    top = int(np.flatnonzero(ev.rows == ranked[0].row)[0])
-    rank = first_rank([r.row for r in ranked], gold)
-    parts = index._p  # a benchmark may look inside
-    return Case(question, ev, top, rank, frozenset(gold), part, texts, parts.spans, parts.extents, answers, vector, article)
-
-
-def squad_cases(path: Path) -> list[Case]:
-    """SQuAD through the library ``qa eval --squad`` builds, article parity as the split."""
-    from qa.evaluation import metrics as evaluation
-    from qa.evaluation.question_files import load_squad
-    from qa.answers.questions import clean_question
-
-    squad = load_squad(path)
-    lib = evaluation.squad_library(squad, cache_dir=INDEX / "eval-cache")
-    rows = lib._rows  # a benchmark may look inside
-    texts = [p.text for _, p in rows]
-    where = {(d.doc_id, p.number): i for i, (d, p) in enumerate(rows)}
-    article = {title: n for n, title in enumerate(dict.fromkeys(d.doc_id for d, _ in rows))}
-    cases = []
-    for q in squad.questions:
-        part = "tuned" if article[q.gold[0]] % 2 == 0 else "held-out"
-
-        def answers(row: int, start: int, end: int, gold=q.answers) -> bool:
-            return contains_answer(texts[row][start:end], gold)
-
-        cases.append(_case(lib._index, texts, clean_question(q.question), {where[q.gold]}, part, answers,
-                           article[q.gold[0]]))
-    return cases
-
-
-def declaration_cases() -> list[Case]:
-    """eval/declarations.jsonl over corpus/, any evidence-overlapping sentence counting."""
-    from fusion_bench import load_declarations
-
-    from embeddings.cache import CachingEncoder
-    from embeddings.encoder import Encoder
-
-    bench = load_declarations(ROOT, CachingEncoder(Encoder(), INDEX / "embedding-cache"))
-    cases = []
-    for q, question in enumerate(bench.questions):
-        def answers(row: int, start: int, end: int, q=q) -> bool:
-            return bench.sentence_ok(q, row, (start, end))
-
-        cases.append(_case(bench.index, bench.texts, question, set(bench.gold[q]), "declarations", answers))
-    return cases
-
-
 # ----- fitting the second look ---------------------------------------------------------------
 
 #: The answer-type weights (Weights.answer_type) the fit compares by cross-validation.
@@ -342,7 +224,7 @@ def _pairs(cases: list[Case], w: Weights, names: list[str]) -> tuple[np.ndarray,
     """Features and labels of the top-two pairs where exactly one sentence holds the answer (1: the runner-up)."""
     x, y = [], []
     for case in cases:
-        found = fusion.pair_features(case.ev, case.top, w, _whole(case))
+        found = fusion.pair_features(case.ev, case.top, w, whole_sentence(case))
         if found is None:
             continue
         best, second, features = found
@@ -369,7 +251,7 @@ def fit_look(cases: list[Case], w: Weights, names: list[str]) -> fusion.SecondLo
 
 
 def _right(cases: list[Case], w: Weights, look: fusion.SecondLook) -> int:
-    return sum(_holds(c, fusion.second_look(c.ev, c.top, w, whole=_whole(c), look=look)) for c in cases)
+    return sum(_holds(c, fusion.second_look(c.ev, c.top, w, whole=whole_sentence(c), look=look)) for c in cases)
 
 
 def fit(cases: list[Case], folds: int = 6) -> None:
@@ -399,10 +281,10 @@ def fit(cases: list[Case], folds: int = 6) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--squad", type=Path, default=SQUAD, help="SQuAD v1.1 JSON file")
+    add_data_options(parser)
     parser.add_argument("--fit", action="store_true", help="refit the second look (qa.search.fusion.SecondLook) instead")
     args = parser.parse_args(argv)
-    cases = squad_cases(args.squad) + declaration_cases()
+    cases = squad_cases(squad_file(args)) + question_file_cases(declarations_dir(args))
     if args.fit:
         fit(cases)
         return 0

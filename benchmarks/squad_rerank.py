@@ -12,58 +12,44 @@ Fitted only on the pairs of SQuAD's even articles where exactly one of the two i
 on a 4-fold split of the even articles (contiguous folds, so by article). Reported: SQuAD even
 / odd (held out) / whole R@1, MRR@20 and answer-sentence accuracy (``s``, the top hit's
 second-look sentence holds an answer), declarations R@1 / R@3 and eval/heldout.jsonl R@1 / R@3
-(never tuned on). Swapping the top two only moves ranks 1 and 2, so R@3 and beyond never change.
+(never tuned on), both over ../shared/declarations. Swapping the top two only moves ranks 1
+and 2, so R@3 and beyond never change.
 
 Result: nothing qualifies (benchmarks/README.md). Every model chosen on the even articles
 gains on SQuAD (odd up to +0.006) and loses declarations and heldout questions.
 
-    .venv/bin/python benchmarks/squad_rerank.py      # ~1 min with qa eval's caches
+    .venv/bin/python -m benchmarks.squad_rerank [--shared DIR] [--squad FILE] [--declarations DIR]
+
+About a minute once ``qa eval --squad`` has filled its caches.
 """
 
 from __future__ import annotations
 
-import re
+import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from squad_highlight import INDEX, SQUAD, _NAME, _NUMBER, _YEAR, Case, _case, _whole, answer_type, squad_cases  # noqa: E402
-
-from qa.search.fusion import Weights, fuse, highlight_scores, local_coverage, minmax, second_look, segment_max, sentence_scores  # noqa: E402
+from benchmarks.common import add_data_options, declarations_dir, squad_file
+from benchmarks.highlight_cases import (
+    Case,
+    matches_answer_type,
+    question_file_cases,
+    squad_cases,
+    whole_sentence,
+)
+from qa.search.fusion import (
+    Weights,
+    fuse,
+    highlight_scores,
+    local_coverage,
+    minmax,
+    second_look,
+    segment_max,
+    sentence_scores,
+)
 
 W = Weights()
-
-
-def heldout_cases(name: str) -> list[Case]:
-    """eval/<name> over corpus/, as squad_highlight.declaration_cases builds eval/declarations.jsonl."""
-    from fusion_bench import load_declarations
-
-    from embeddings.cache import CachingEncoder
-    from embeddings.encoder import Encoder
-
-    bench = load_declarations(ROOT, CachingEncoder(Encoder(), INDEX / "embedding-cache"), name)
-    part = name.split(".")[0]
-    return [_case(bench.index, bench.texts, question, set(bench.gold[q]), part,
-                  lambda row, start, end, q=q: bench.sentence_ok(q, row, (start, end)))
-            for q, question in enumerate(bench.questions)]
-
-
-def _type_match(question: str, text: str) -> float:
-    """1 when the text holds what the question's answer type asks for (a year for "when", ...)."""
-    kind = answer_type(question)
-    if kind is None:
-        return 0.0
-    if kind == "date":
-        return float(bool(_YEAR.search(text)))
-    if kind == "number":
-        return float(bool(_NUMBER.search(text)))
-    asked = {w.lower() for w in re.findall(r"\w+", question)}
-    return float(any(m.group(0).lower() not in asked for m in _NAME.finditer(text)))
 
 
 def pair_features(case: Case, i: int, j: int, texts: tuple[str, str]) -> dict[str, float]:
@@ -109,7 +95,7 @@ def pair_features(case: Case, i: int, j: int, texts: tuple[str, str]) -> dict[st
     f["d_named"] = float((ev.term_named[j].astype(float) - ev.term_named[i].astype(float)) @ idf / total)
     f["d_rarest"] = float(ev.rarest[j] - ev.rarest[i])
     f["inter_sc"] = f["d_sentence"] * f["d_coverage"]
-    f["d_type_sent"] = _type_match(case.question, texts[1]) - _type_match(case.question, texts[0])
+    f["d_type_sent"] = matches_answer_type(case.question, texts[1]) - matches_answer_type(case.question, texts[0])
     f["same_doc"] = float(ev.document[i] == ev.document[j] and ev.document[i] > 0)
     f["adjacent"] = float(abs(int(ev.rows[i]) - int(ev.rows[j])) == 1)
     return f
@@ -122,16 +108,21 @@ GREEDY = ["gap", "d_logn", "d_inter", "i_best_in_j", "d_hl", "d_type_sent"]  # f
 GREEDY_NO_LENGTH = ["gap", "bj_only", "d_type_sent", "d_hl", "d_loc", "i_best_in_j", "d_cosmean", "d_cos2", "d_cos_raw"]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_data_options(parser)
+    args = parser.parse_args(argv)
     from sklearn.linear_model import LogisticRegression
 
-    cases = squad_cases(SQUAD) + heldout_cases("declarations.jsonl") + heldout_cases("heldout.jsonl")
+    declarations = declarations_dir(args)
+    cases = (squad_cases(squad_file(args)) + question_file_cases(declarations, "declarations.jsonl")
+             + question_file_cases(declarations, "heldout.jsonl"))
     feats, ranks, ok, parts, gi, gj = [], [], [], [], [], []
     for case in cases:
         ev = case.ev
         order = np.lexsort((ev.rows, -fuse(ev, W)))[:20]
         i, j = int(order[0]), int(order[1])
-        chosen = [second_look(ev, c, W, whole=_whole(case)) for c in (i, j)]
+        chosen = [second_look(ev, c, W, whole=whole_sentence(case)) for c in (i, j)]
         spans = [(int(case.spans[s, 0]), *map(int, case.extents[s])) for s in chosen]
         ok.append([case.answers(*span) for span in spans])
         feats.append(pair_features(case, i, j, tuple(case.texts[r][a:b] for r, a, b in spans)))
