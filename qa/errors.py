@@ -48,3 +48,11 @@ class IndexLockedError(QAError):
 
 class EntityModelError(QAError):
     """The named-entity model (spaCy's small English pipeline) is not installed or cannot be loaded."""
+
+
+class UnreadableFileError(QAError):
+    """A declaration file cannot be read; the message says why and what to do."""
+
+
+class ReadLimitError(UnreadableFileError):
+    """Reading a file went over a limit (time, memory, expanded size, nesting); the message names it."""

@@ -17,7 +17,9 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
+from qa.errors import ReadLimitError
 from qa.ingest.formats import Extracted, UnreadableFileError
+from qa.ingest.limits import MAX_HTML_DEPTH
 from qa.ingest.metadata import find_date
 
 _DROP_TAGS = (
@@ -45,9 +47,11 @@ def extract_html(data: bytes) -> Extracted:
     """Convert an HTML page to article text and metadata.
 
     Raises:
-        UnreadableFileError: If the page holds no text.
+        UnreadableFileError: If the page holds no text; ReadLimitError if its elements nest
+            deeper than MAX_HTML_DEPTH.
     """
     soup = BeautifulSoup(data, "html.parser")
+    _check_depth(soup)
     stated = _metadata(soup)
     root = soup.find("article") or soup.find("main") or soup.body or soup
     _remove_clutter(root)
@@ -57,6 +61,19 @@ def extract_html(data: bytes) -> Extracted:
     if not lines:
         raise UnreadableFileError("the HTML page has no article text; save the text as .txt instead")
     return Extracted("\n\n".join(lines), stated=stated)
+
+
+def _check_depth(soup: BeautifulSoup, limit: int = MAX_HTML_DEPTH) -> None:
+    """Refuse a page nested deeper than ``limit``: one pass over the tree, no recursion."""
+    stack = [(soup, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        if depth > limit:
+            raise ReadLimitError(
+                f"the HTML nests elements over {limit} levels deep, the depth limit; "
+                "save the text as .txt instead"
+            )
+        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
 
 
 def _metadata(soup: BeautifulSoup) -> dict[str, str]:

@@ -25,7 +25,7 @@ from qa.answers.records import Answer, Hit, human_date
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, QAError
 from qa.answers.followup import read_question, scope_words
-from qa.ingest.layout import Kind, split_units
+from qa.ingest.layout import LINE_BREAK, Kind, split_units
 from qa.answers.questions import check_doc_ids, clean_question
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,9 @@ _ESCAPES = {ord(ch): f"&#{ord(ch)};" for ch in _SYNTAX}
 # C0/C1 controls other than newline and tab display as nothing useful; drop them.
 _ESCAPES.update({code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code not in (9, 10)})
 _ESCAPES[10] = "<br>"
-# A run of spaces holding a line break: it only wraps the source, or it means something.
-_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+# A run of spaces holding a line break (any of layout's LINE_BREAK): it only wraps the
+# source, or it means something. \s covers every one of them.
+_LINE_BREAK = re.compile(r"[ \t]*(?:" + LINE_BREAK.pattern + r")\s*")
 
 
 def escape(text: str) -> str:
@@ -75,9 +76,9 @@ def _opens_item(line: str) -> bool:
 
 def _break(text: str, run: re.Match) -> str:
     """What a line-break run shows as: a blank line, a line break before a list item, else a space."""
-    if run.group().count("\n") > 1:
+    if len(LINE_BREAK.findall(run.group())) > 1:
         return "\n\n"
-    return "\n" if _opens_item(text[run.end():].split("\n", 1)[0]) else " "
+    return "\n" if _opens_item(LINE_BREAK.split(text[run.end():], 1)[0]) else " "
 
 
 def _moved(offset: int, runs: list[tuple[int, int, str]], *, into: bool) -> int:
