@@ -302,11 +302,11 @@ def _read_new(files: list[Path], catalog) -> list[Declaration]:
     """
     for file in files:
         if (reason := hidden_file_reason(file)) is not None:
-            raise UnreadableFileError(f"{file}: {reason}; nothing added.")
+            raise UnreadableFileError(f"{file}: {reason}")
     read = read_files(files, catalog=catalog)
     for file, outcome in zip(files, read):
         if isinstance(outcome, UnreadableFileError):
-            raise type(outcome)(f"{file}: {outcome}; nothing added.")
+            raise outcome if str(file) in str(outcome) else type(outcome)(f"{file}: {outcome}")
     return read
 
 
