@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from qa.ingest.formats import Extracted, UnreadableFileError
 from qa.ingest.limits import check_archive
@@ -35,7 +36,9 @@ def extract_docx(data: bytes) -> Extracted:
     check_archive(data)  # before python-docx inflates every part
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as exc:
+    # zlib.error and EOFError: a part whose compressed bytes are damaged (found by tests/fuzz/).
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, zlib.error,
+            EOFError) as exc:
         raise UnreadableFileError(f"not a Word .docx document ({exc}); re-save it as .docx") from exc
     formats = _number_formats(document)
     counters: dict[tuple[str, str], int] = {}

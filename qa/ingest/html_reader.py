@@ -13,7 +13,10 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bs4 import BeautifulSoup, Tag
 
@@ -50,7 +53,8 @@ def extract_html(data: bytes) -> Extracted:
         UnreadableFileError: If the page holds no text; ReadLimitError if its elements nest
             deeper than MAX_HTML_DEPTH.
     """
-    soup = BeautifulSoup(data, "html.parser")
+    with _quiet_dammit():
+        soup = BeautifulSoup(data, "html.parser")
     _check_depth(soup)
     stated = _metadata(soup)
     root = soup.find("article") or soup.find("main") or soup.body or soup
@@ -60,7 +64,26 @@ def extract_html(data: bytes) -> Extracted:
     lines = [line for line in _block_lines(root) if line]
     if not lines:
         raise UnreadableFileError("the HTML page has no article text; save the text as .txt instead")
-    return Extracted("\n\n".join(lines), stated=stated)
+    notes = ("some bytes could not be decoded and were replaced with U+FFFD (�)",) if getattr(
+        soup, "contains_replacement_characters", False) else ()
+    return Extracted("\n\n".join(lines), stated=stated, notes=notes)
+
+
+class _Drop(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextmanager
+def _quiet_dammit() -> Iterator[None]:
+    """bs4 logs "Some characters could not be decoded" on every read of such a page (every
+    `qa ask`, found by tests/fuzz/fuzz_readers.py); the reader says it once, as a note."""
+    logger, drop = logging.getLogger("bs4.dammit"), _Drop()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
 def _check_depth(soup: BeautifulSoup, limit: int = MAX_HTML_DEPTH) -> None:

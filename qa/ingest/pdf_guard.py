@@ -18,11 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from qa.errors import ReadLimitError
+from qa.errors import ReadLimitError, UnreadableFileError
 from qa.ingest.limits import MAX_PDF_PAGES, MAX_TEXT_CHARS, megabytes
 
 __all__ = ["MAX_STREAM_BYTES", "page_texts", "pdf_limits"]
 
+# What pypdf lets slip on a malformed file instead of its own PdfReadError (tests/fuzz/
+# fuzz_readers.py found AttributeError: 'NumberObject' object has no attribute 'items').
+_PYPDF_SLIPS = (AttributeError, IndexError, RecursionError, ZeroDivisionError, AssertionError, UnicodeError)
 # Bytes one PDF stream may inflate to: a page's content stream is tens of kB, a scanned page
 # image a few MB; pypdf's default is 75 MB.
 MAX_STREAM_BYTES = 32 * 2**20
@@ -53,6 +56,10 @@ def pdf_limits() -> Iterator[None]:
         raise ReadLimitError(
             f"the PDF is over a size limit while reading ({exc}) (a PDF bomb?); "
             "re-export it or supply the text as .txt"
+        ) from exc
+    except _PYPDF_SLIPS as exc:
+        raise UnreadableFileError(
+            f"damaged PDF ({type(exc).__name__}: {str(exc)[:100]}); re-export it or supply a .txt"
         ) from exc
 
 
