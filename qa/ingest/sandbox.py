@@ -133,6 +133,8 @@ class _Worker:
         child.close()
 
     def start(self, index: int, path: Path, catalog: Catalog) -> None:
+        if not self.process.is_alive():  # died while idle (killed from outside): a fresh one
+            self.restart()
         self.index, self.deadline = index, time.monotonic() + self.limits.seconds
         self.conn.send((str(path), catalog))
 
