@@ -63,9 +63,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     state = f"built ({report.reason})" if report.built else "up to date"
     print(f"Index {state}: {summary['declarations']} declarations, {report.paragraphs} paragraphs, "
           f"{report.embedded} texts embedded, {report.seconds:.1f} s.")
-    for skipped in report.skipped:
-        print(f"Skipped {skipped.path}: {skipped.reason}")
+    _print_skipped(lib, file=sys.stdout)
     return EXIT_OK
+
+
+def _print_skipped(lib, *, file) -> None:
+    """One line per corpus file that was not read, with the reason."""
+    for skipped in lib.report.skipped if lib.report else ():
+        print(f"Skipped {skipped.path}: {skipped.reason}", file=file)
 
 
 def _flags(decl) -> str:
@@ -84,10 +89,12 @@ def cmd_list(args: argparse.Namespace) -> int:
                  "issuer": d.issuer, "paragraphs": len(d.paragraphs),
                  "metadata_origin": d.metadata_origin, "notes": list(d.notes)} for d in lib.declarations]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
+        _print_skipped(lib, file=sys.stderr)  # stdout stays one JSON document
         return EXIT_OK
     width = max(len(d.doc_id) for d in lib.declarations)
     for d in lib.declarations:
         print(f"{d.doc_id:<{width}}  {d.date or '????-??-??':<10}  {len(d.paragraphs):>4} ¶  {d.title}{_flags(d)}")
+    _print_skipped(lib, file=sys.stdout)
     return EXIT_OK
 
 
@@ -100,6 +107,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     for decl in added:
         print(f"Added {decl.doc_id}: {len(decl.paragraphs)} paragraphs, {decl.title} ({decl.date or 'no date'})")
     print(f"Index refreshed: {lib.report.embedded} texts embedded, {lib.report.seconds:.1f} s.")
+    _print_skipped(lib, file=sys.stderr)
     return EXIT_OK
 
 

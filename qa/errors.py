@@ -7,7 +7,7 @@ from embeddings.errors import DamagedIndexError, InvalidOptionError, ModelLoadEr
 __all__ = [
     "CatalogError", "CorpusError", "DamagedIndexError", "DocumentExistsError", "EntityModelError",
     "EvalFileError", "IndexFolderError", "IndexLockedError", "InvalidOptionError", "InvalidQuestionError",
-    "ModelLoadError", "QAError", "UnknownDocumentError", "UnreadableFileError", "UsageError",
+    "ModelLoadError", "QAError", "ReadLimitError", "UnknownDocumentError", "UnreadableFileError", "UsageError",
 ]
 
 
@@ -48,6 +48,10 @@ class EntityModelError(QAError):
 
 class UnreadableFileError(QAError):
     """A declaration file cannot be read; the message says why and what to do."""
+
+
+class ReadLimitError(UnreadableFileError):
+    """Reading a file went over a limit (time, memory, expanded size, nesting); the message names it."""
 
 
 class CatalogError(QAError, ValueError):

@@ -11,7 +11,6 @@ Example:
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -26,10 +25,11 @@ from qa.answers.records import Answer, Hit, make_hit
 from qa.ingest.catalog import CATALOG_NAME, load_catalog
 from qa.ingest.layout import item_starts
 from qa.documents import Declaration, Paragraph
-from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
+from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError, UnreadableFileError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
 from qa.answers.questions import check_doc_ids, check_k, clean_question
-from qa.ingest.reading import read_corpus, read_declaration
+from qa.ingest.corpus_edit import CorpusEdit
+from qa.ingest.reading import hidden_file_reason, read_corpus, read_files
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.index.store import IndexStore
 
@@ -181,7 +181,7 @@ class Library:
         if len(set(stems)) != len(stems):
             raise InvalidOptionError(f"Two files would share a doc_id: {sorted(stems)}. Rename one.")
         catalog = load_catalog(source.corpus / CATALOG_NAME)
-        read = [read_declaration(f, catalog=catalog) for f in files]  # all or nothing
+        read = _read_new(files, catalog)  # all or nothing, each in the reading door
         hashes = {d.sha256: d.doc_id for d in self.declarations}
         for decl in read:
             twin = hashes.get(decl.sha256)
@@ -189,12 +189,13 @@ class Library:
                 raise InvalidOptionError(f"{decl.source} is a copy of the declaration {twin!r}; nothing added.")
             if decl.doc_id in self._by_id and not replace:
                 raise DocumentExistsError(decl.doc_id)
-        for file, decl in zip(files, read):
-            old = self._by_id.get(decl.doc_id)
-            if old is not None and Path(old.source).resolve() != (source.corpus / file.name).resolve():
-                Path(old.source).unlink(missing_ok=True)  # the same doc_id in another format
-            _copy_atomically(file, source.corpus / file.name)
-        self._reopen(source)
+        with CorpusEdit(source.corpus) as edit:  # a refresh that fails puts the corpus back
+            for file, decl in zip(files, read):
+                old = self._by_id.get(decl.doc_id)
+                if old is not None and Path(old.source).resolve() != (source.corpus / file.name).resolve():
+                    edit.remove(Path(old.source))  # the same doc_id in another format
+                edit.copy_in(file)
+            self._reopen(source)
         return [self._by_id[d.doc_id] for d in read if d.doc_id in self._by_id]
 
     def remove(self, doc_id: str) -> Declaration:
@@ -295,10 +296,20 @@ class _Source:
     progress: bool
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+def _read_new(files: list[Path], catalog) -> list[Declaration]:
+    """Read files to add, each in the reading door; the first that cannot be read stops the add.
+
+    Raises:
+        UnreadableFileError: Naming the file and why (a hidden file, a limit, a bad format).
+    """
+    for file in files:
+        if (reason := hidden_file_reason(file)) is not None:
+            raise UnreadableFileError(f"{file}: {reason}")
+    read = read_files(files, catalog=catalog)
+    for file, outcome in zip(files, read):
+        if isinstance(outcome, UnreadableFileError):
+            raise outcome if str(file) in str(outcome) else type(outcome)(f"{file}: {outcome}")
+    return read
 
 
 def _declarations_from_passages(passages: Iterable[Mapping[str, object]]) -> list[Declaration]:

@@ -15,6 +15,7 @@ import re
 import textwrap
 from typing import TYPE_CHECKING
 
+from qa.ingest.layout import LINE_BREAK
 from qa.ingest.layout import item_starts as find_item_starts
 
 if TYPE_CHECKING:  # records imports this module for Answer.markdown
@@ -25,8 +26,9 @@ NEAREST = "Nearest passages, for reference; no sentence in them is marked as an 
 NOTHING_MATCHES = "Nothing in the declarations matches this question."
 BREAKS_OFF = "[the source breaks off here]"
 
-# A run of spaces holding a line break: it only wraps the source, or it means something.
-_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+# A run of spaces holding a line break (any of layout's LINE_BREAK): it only wraps the
+# source, or it means something. \s covers every one of them.
+_LINE_BREAK = re.compile(r"[ \t]*(?:" + LINE_BREAK.pattern + r")\s*")
 
 
 def reflow(
@@ -52,7 +54,7 @@ def reflow(
 
 def _shown(run: re.Match, item_starts: set[int]) -> str:
     """What a line-break run shows as: a blank line, a line break before a list item, else a space."""
-    if run.group().count("\n") > 1:
+    if len(LINE_BREAK.findall(run.group())) > 1:
         return "\n\n"
     return "\n" if run.end() in item_starts else " "
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from qa.ingest.formats import Extracted, UnreadableFileError
+from qa.ingest.limits import check_archive
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -22,14 +24,21 @@ def extract_docx(data: bytes) -> Extracted:
     """Convert a .docx document to text.
 
     Raises:
-        UnreadableFileError: If the bytes are not a Word document or hold no text.
+        UnreadableFileError: If the bytes are not a Word document or hold no text; a
+            ReadLimitError if its parts expand past the limit or an XML part is over lxml's
+            size and depth limits (python-docx's parser keeps lxml's defaults: no huge_tree,
+            no entity expansion).
     """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
+    check_archive(data)  # before python-docx inflates every part
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    # zlib.error and EOFError: a part whose compressed bytes are damaged (found by tests/fuzz/).
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, zlib.error,
+            EOFError) as exc:
         raise UnreadableFileError(f"not a Word .docx document ({exc}); re-save it as .docx") from exc
     formats = _number_formats(document)
     counters: dict[tuple[str, str], int] = {}

@@ -16,10 +16,16 @@ Example:
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 
 from qa.errors import UnreadableFileError
+
+__all__ = [  # UnreadableFileError lives in qa.errors and is re-exported here, where readers import it
+    "BINARY_CONTROL_SHARE", "SUPPORTED_SUFFIXES", "Extracted", "UnreadableFileError", "check_supported",
+    "decode_text", "extract", "extract_markdown", "extract_plain", "markdown_to_text",
+]
 
 
 @dataclass(frozen=True)
@@ -42,19 +48,44 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ESCAPED = re.compile(r"[\udc80-\udcff]")  # bytes that were not valid UTF-8
 
 
+# Byte-order marks and the codec each one names; UTF-32's are tested first (UTF-32 LE's mark
+# begins with UTF-16 LE's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
-    """Decode UTF-8 (a BOM is dropped); invalid bytes become U+FFFD and are counted in a note.
+    """Decode text: a byte-order mark decides the encoding (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE)
+    and is dropped; without one the bytes are UTF-8. Invalid bytes become U+FFFD, counted in a note.
 
     Raises:
         UnreadableFileError: If the bytes are binary data rather than text.
     """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decoded(data[len(bom):], codec)
     if b"\x00" in data[:8192]:
-        raise UnreadableFileError("binary data, not text (NUL bytes); convert it to UTF-8 text")
-    text = data.decode("utf-8-sig", errors="surrogateescape")
+        raise UnreadableFileError(
+            "binary data, not text (NUL bytes); convert it to UTF-8 text (UTF-16 and UTF-32 are "
+            "read when the file starts with a byte-order mark)"
+        )
+    return _decoded(data, "utf-8")
+
+
+def _decoded(data: bytes, codec: str) -> tuple[str, tuple[str, ...]]:
+    name = codec.upper().replace("-LE", " LE").replace("-BE", " BE")
+    text = data.decode(codec, errors="surrogateescape" if codec == "utf-8" else "replace")
     controls = len(_CONTROL.findall(text[:65536]))
     if controls > BINARY_CONTROL_SHARE * min(len(text), 65536):
         raise UnreadableFileError(
             f"binary data, not text ({controls} control characters); convert it to UTF-8 text"
+        )
+    if codec != "utf-8":
+        bad = text.count("\ufffd")
+        return text, (f"read as {name} (its byte-order mark says so)",) + (
+            (f"{bad} characters were not valid {name} and were replaced with U+FFFD (�)",) if bad else ()
         )
     bad = len(_ESCAPED.findall(text))
     if not bad:

@@ -13,11 +13,16 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bs4 import BeautifulSoup, Tag
 
+from qa.errors import ReadLimitError
 from qa.ingest.formats import Extracted, UnreadableFileError
+from qa.ingest.limits import MAX_HTML_DEPTH
 from qa.ingest.metadata import find_date
 
 _DROP_TAGS = (
@@ -45,9 +50,12 @@ def extract_html(data: bytes) -> Extracted:
     """Convert an HTML page to article text and metadata.
 
     Raises:
-        UnreadableFileError: If the page holds no text.
+        UnreadableFileError: If the page holds no text; ReadLimitError if its elements nest
+            deeper than MAX_HTML_DEPTH.
     """
-    soup = BeautifulSoup(data, "html.parser")
+    with _quiet_dammit():
+        soup = BeautifulSoup(data, "html.parser")
+    _check_depth(soup)
     stated = _metadata(soup)
     root = soup.find("article") or soup.find("main") or soup.body or soup
     _remove_clutter(root)
@@ -56,7 +64,39 @@ def extract_html(data: bytes) -> Extracted:
     lines = [line for line in _block_lines(root) if line]
     if not lines:
         raise UnreadableFileError("the HTML page has no article text; save the text as .txt instead")
-    return Extracted("\n\n".join(lines), stated=stated)
+    notes = ("some bytes could not be decoded and were replaced with U+FFFD (�)",) if getattr(
+        soup, "contains_replacement_characters", False) else ()
+    return Extracted("\n\n".join(lines), stated=stated, notes=notes)
+
+
+class _Drop(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextmanager
+def _quiet_dammit() -> Iterator[None]:
+    """bs4 logs "Some characters could not be decoded" on every read of such a page (every
+    `qa ask`, found by tests/fuzz/fuzz_readers.py); the reader says it once, as a note."""
+    logger, drop = logging.getLogger("bs4.dammit"), _Drop()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
+
+
+def _check_depth(soup: BeautifulSoup, limit: int = MAX_HTML_DEPTH) -> None:
+    """Refuse a page nested deeper than ``limit``: one pass over the tree, no recursion."""
+    stack = [(soup, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        if depth > limit:
+            raise ReadLimitError(
+                f"the HTML nests elements over {limit} levels deep, the depth limit; "
+                "save the text as .txt instead"
+            )
+        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
 
 
 def _metadata(soup: BeautifulSoup) -> dict[str, str]:

@@ -42,6 +42,10 @@ _NOTES_HEADING = re.compile(r"(?i:foot ?notes|end ?notes|notes)[ \t]*:?")
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
 TITLE_CASE_SHARE = 0.8
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+# What ends a line: the breaks str.splitlines() knows (CR LF, CR, LF, VT, FF, FS/GS/RS, NEL,
+# U+2028, U+2029). A text saved with old Mac line ends or pasted from Word uses the rarer ones;
+# one of them between two words is a line break like any other, never nothing.
+LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 class Kind(Enum):
@@ -91,10 +95,12 @@ class Unit:
 
 
 def split_lines(text: str) -> list[Line]:
-    """The non-blank lines of ``text`` with their offsets and block numbers."""
+    """The non-blank lines of ``text`` with their offsets and block numbers (any LINE_BREAK ends a line)."""
     lines: list[Line] = []
-    offset, block, blank_before = 0, 0, False
-    for raw in text.split("\n"):
+    block, blank_before, offset = 0, False, 0
+    ends = [(m.start(), m.end()) for m in LINE_BREAK.finditer(text)] + [(len(text), len(text))]
+    for end, next_offset in ends:
+        raw = text[offset:end]
         stripped = raw.strip()
         if stripped:
             if blank_before and lines:
@@ -105,7 +111,7 @@ def split_lines(text: str) -> list[Line]:
             blank_before = False
         else:
             blank_before = True
-        offset += len(raw) + 1
+        offset = next_offset
     return lines
 
 
@@ -210,10 +216,10 @@ def item_starts(text: str) -> tuple[int, ...]:
     Decided here, at ingest, so a view can keep those line breaks (and show every other
     single line break as the space it stands for) without parsing the text again.
     """
-    starts, offset = [], 0
-    for line in text.split("\n"):
-        units = split_units(line) if offset else []
+    starts = []
+    for brk in LINE_BREAK.finditer(text):
+        line = LINE_BREAK.split(text[brk.end():], 1)[0]
+        units = split_units(line)
         if units and units[0].kind is not Kind.PLAIN:
-            starts.append(offset + len(line) - len(line.lstrip()))
-        offset += len(line) + 1
+            starts.append(brk.end() + len(line) - len(line.lstrip()))
     return tuple(starts)

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from qa.ingest.formats import Extracted, UnreadableFileError
 from qa.ingest.metadata import find_date
+from qa.ingest.pdf_guard import page_texts, pdf_limits
 
 _PAGE_NUMBER = re.compile(r"\s*(?:-\s*\d+\s*-|(?:page\s+)?\d+(?:\s+of\s+\d+)?)\s*", re.IGNORECASE)
 # A page with fewer letters than this is treated as having no text layer.
@@ -38,11 +39,11 @@ def extract_pdf(data: bytes) -> Extracted:
     if not data.lstrip()[:5] == b"%PDF-":
         raise UnreadableFileError("not a PDF (no %PDF- header); check the file or its extension")
     try:
-        with _pypdf_quiet():
+        with _pypdf_quiet(), pdf_limits():  # the PDF-bomb guard: qa/ingest/pdf_guard.py
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UnreadableFileError("the PDF is encrypted; save an unencrypted copy")
-            pages = [page.extract_text() or "" for page in reader.pages]
+            pages = page_texts(reader)
             info = reader.metadata
     except UnreadableFileError:
         raise

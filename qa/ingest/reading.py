@@ -16,12 +16,13 @@ from qa.ingest.catalog import CATALOG_NAME, Catalog, load_catalog
 from qa.documents import Declaration
 from qa.errors import CorpusError
 from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract
+from qa.ingest.limits import DEFAULT_LIMITS, ReadLimits, check_text_size
 from qa.ingest.metadata import header_fields, resolve
 from qa.ingest.parsing import parse_text
 
 __all__ = [
-    "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "CorpusReading", "SkippedFile", "UnreadableFileError",
-    "not_a_declaration", "read_corpus", "read_declaration",
+    "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "CorpusReading", "ReadLimits", "SkippedFile", "UnreadableFileError",
+    "hidden_file_reason", "not_a_declaration", "read_corpus", "read_declaration",
 ]
 
 # The largest bundled declaration is 135 KB of text and a long declaration as PDF is a few MB.
@@ -48,14 +49,20 @@ class CorpusReading:
     skipped: list[SkippedFile]
 
 
-def read_corpus(corpus_dir: Path) -> CorpusReading:
+def read_corpus(corpus_dir: Path, *, limits: ReadLimits | None = DEFAULT_LIMITS) -> CorpusReading:
     """Read every declaration file in ``corpus_dir`` (not its subfolders).
 
-    catalog.toml, hidden files and files named README* or SOURCES* are not declarations and
-    are ignored. A file that cannot be read (empty, binary, too big, not really a PDF, a
-    symlink out of the folder, a duplicate of an earlier file) is listed in ``skipped`` with
-    the reason, and the rest is read. Of two duplicates the first in name order is kept;
-    of two files with the same stem, the plainer format (.txt before .md, .html, .pdf, .docx).
+    catalog.toml and files named README* or SOURCES* describe the corpus and are not read.
+    Every other file is read as a declaration or listed in ``skipped`` with the reason: empty,
+    binary, too big, over a reading limit, not really a PDF, a symlink out of the folder, a
+    hidden file (name starting with a dot), a duplicate of an earlier file. Of two duplicates
+    the first in name order is kept; of two files with the same stem, the plainer format
+    (.txt before .md, .html, .pdf, .docx).
+
+    Args:
+        corpus_dir: The folder.
+        limits: Each file is read in a worker process under these limits (see
+            :mod:`qa.ingest.sandbox`); None reads in this process without them (trusted files).
 
     Raises:
         CorpusError: If ``corpus_dir`` is not an existing folder.
@@ -68,22 +75,57 @@ def read_corpus(corpus_dir: Path) -> CorpusReading:
             "Create it with declaration files in it, or point QA_CORPUS at one."
         )
     catalog = load_catalog(corpus_dir / CATALOG_NAME)
-    seen = _Seen()
-    declarations: list[Declaration] = []
     skipped: list[SkippedFile] = []
+    candidates: list[Path] = []
     for path in sorted(corpus_dir.iterdir(), key=_reading_order):
         if not_a_declaration(path):
             continue
         try:
+            _check_name(path)
             _check_link(path, corpus_dir)
-            declaration = read_declaration(path, catalog=catalog)
-            seen.check(declaration, path)
+            _check_size(path)  # here too: a worker forked from a fork server would not see a changed limit
         except UnreadableFileError as exc:
             skipped.append(SkippedFile(str(path), str(exc)))
             continue
-        declarations.append(declaration)
+        candidates.append(path)
+    seen = _Seen()
+    declarations: list[Declaration] = []
+    for path, outcome in zip(candidates, _read_all(candidates, catalog, limits)):
+        try:
+            if isinstance(outcome, UnreadableFileError):
+                raise outcome
+            seen.check(outcome, path)
+        except UnreadableFileError as exc:
+            skipped.append(SkippedFile(str(path), str(exc)))
+            continue
+        declarations.append(outcome)
     declarations.sort(key=lambda d: d.doc_id)
     return CorpusReading(declarations=declarations, skipped=skipped)
+
+
+def read_files(
+    paths: list[Path], *, catalog: Catalog, limits: ReadLimits | None = DEFAULT_LIMITS
+) -> list[Declaration | UnreadableFileError]:
+    """Read files as declarations (under ``limits`` in worker processes; None: here, without limits).
+
+    Returns:
+        For each path its Declaration or the UnreadableFileError saying why it was not read.
+    """
+    return _read_all(list(paths), catalog, limits)
+
+
+def _read_all(paths: list[Path], catalog: Catalog, limits: ReadLimits | None) -> list[Declaration | UnreadableFileError]:
+    if limits is not None:
+        from qa.ingest.sandbox import read_files as read_isolated
+
+        return read_isolated(paths, catalog=catalog, limits=limits)
+    outcomes: list[Declaration | UnreadableFileError] = []
+    for path in paths:
+        try:
+            outcomes.append(read_declaration(path, catalog=catalog))
+        except UnreadableFileError as exc:
+            outcomes.append(exc)
+    return outcomes
 
 
 def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declaration:
@@ -104,6 +146,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     if catalog is None:
         catalog = load_catalog(path.parent / CATALOG_NAME)
     extracted = extract(path.suffix, data)
+    check_text_size(extracted.text)
     doc_id = path.stem
     parsed = parse_text(extracted.text, doc_id=doc_id)
     if not parsed.paragraphs:
@@ -129,11 +172,33 @@ def _reading_order(path: Path) -> tuple[str, int, str]:
 
 
 def not_a_declaration(path: Path) -> bool:
-    """catalog.toml, a hidden file, README* or SOURCES*, or a folder: never read as a declaration."""
+    """catalog.toml, README* or SOURCES*, or a folder: not a declaration, and not listed as skipped."""
     name = path.name
-    if name == CATALOG_NAME or name.startswith(".") or name.lower().startswith(_NOT_DECLARATIONS):
+    if name == CATALOG_NAME or name.lower().startswith(_NOT_DECLARATIONS):
         return True
     return path.is_dir()
+
+
+def hidden_file_reason(path: Path) -> str | None:
+    """Why a file whose name starts with a dot is not read, or None for any other name.
+
+    Hidden files are refused rather than read: in a corpus folder they are an editor's backup
+    (".accord.txt.swp"), macOS metadata ("._accord.txt", a binary twin of the real file) or a
+    copy cut short (".accord.txt.1234.tmp"), and their stem would make a doc_id that starts
+    with a dot. So ``qa add`` refuses them and ``qa index`` lists them as skipped.
+    """
+    if not path.name.startswith("."):
+        return None
+    plain = path.name.lstrip(".") or "declaration.txt"
+    return (
+        f"hidden file (its name starts with a dot), not read as a declaration; "
+        f"rename it to {plain!r} to index it"
+    )
+
+
+def _check_name(path: Path) -> None:
+    if (reason := hidden_file_reason(path)) is not None:
+        raise UnreadableFileError(reason)
 
 
 def _check_link(path: Path, corpus_dir: Path) -> None:
@@ -158,14 +223,21 @@ def _check_is_file(path: Path) -> None:
         raise UnreadableFileError(f"cannot read {path}: no such file")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFileError(
-                f"file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for one "
-                "declaration; split it or remove it from the corpus"
-            )
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFileError(
+            f"file is {size / 2**20:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit for one "
+            "declaration; split it or remove it from the corpus"
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    _check_size(path)
+    try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFileError(f"cannot read {path}: {exc.strerror or exc}") from exc

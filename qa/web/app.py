@@ -21,6 +21,8 @@ from qa.web.address import server_address
 from qa.web.chat import MAX_SOURCES, Chat, Filters, echo
 from qa.errors import QAError
 from qa.web.host_check import HostCheck, allowed_hosts
+from qa.web.log_limits import bound_output
+from qa.web.request_limits import RequestLimits
 
 log = logging.getLogger("qa.web.app")
 
@@ -203,12 +205,14 @@ def _api(chat: Chat) -> None:
 
 
 def launch_options(host: str, port: int) -> dict:
-    """The launch() settings: where to listen, host check, no uploads, page script and style."""
+    """The launch() settings: where to listen, host check, request limits, no uploads, page script and style."""
     from starlette.middleware import Middleware
 
     return dict(
         server_name=host, server_port=port, css=CSS, js=CLICK_JS,
-        app_kwargs={"middleware": [Middleware(HostCheck, allowed_hosts=allowed_hosts(host))]},
+        # Every route passes both: the Host check first, then the body limit and call checks.
+        app_kwargs={"middleware": [Middleware(HostCheck, allowed_hosts=allowed_hosts(host)),
+                                   Middleware(RequestLimits)]},
         max_file_size="1kb", ssr_mode=False, mcp_server=False, enable_monitoring=False,
         footer_links=["api"], show_error=False, quiet=True,
     )
@@ -231,6 +235,7 @@ def main(host: str | None = None, port: int | None = None, *, corpus_dir: str | 
          index_dir: str | Path | None = None, model: str | None = None, block: bool = True) -> gr.Blocks:
     """Serve the chat on :func:`server_address` (127.0.0.1:7860 unless told otherwise)."""
     host, port = server_address(host, port)
+    bound_output()  # no log line longer than a few hundred characters, whatever a client sends
     demo = open_app(corpus_dir, index_dir, model)
     # Chat and /ask share the "answer" pool (ANSWER_CONCURRENCY); the queue bounds what waits.
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)

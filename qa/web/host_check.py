@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 
 DEFAULT_HOST = "127.0.0.1"
 
@@ -22,7 +24,12 @@ class HostCheck:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] in ("http", "websocket"):
             headers = dict(scope.get("headers") or [])
-            host = _hostname(headers.get(b"host", b"").decode("latin-1"))
+            header = headers.get(b"host", b"").decode("latin-1")
+            host = parse_host(header)
+            if host is None:
+                shown = header if len(header) <= 80 else header[:80] + "…"
+                return await _refuse(scope, send, 400, f"Malformed Host header {shown!r}: it must be a host name "
+                                     f"or address and an optional port, such as {DEFAULT_HOST}:7860.")
             if host not in self.allowed_hosts:
                 return await _refuse(scope, send, 421, f"Unknown Host header {host!r}: open http://{DEFAULT_HOST}:<port>/ instead.")
             if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith("/upload"):
@@ -30,12 +37,34 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
+# RFC 9110's Host: uri-host [ ":" port ], where uri-host is a reg-name, an IPv4 address or an
+# IPv6 address in brackets. Names are kept to letters, digits, dots, hyphens and underscores
+# (what DNS and /etc/hosts use); userinfo ("a@b"), paths, spaces and percent signs are refused.
+_HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_.-]+))(?::(?P<port>[0-9]{0,5}))?")
+
+
+def parse_host(header: str) -> str | None:
+    """The host of a Host header in lower case ('[::1]:7860' -> '::1'), or None if the header
+    is not exactly a host and an optional port ('127.0.0.1:80@evil.example' -> None)."""
+    match = _HOST.fullmatch(header.strip().lower())
+    if match is None:
+        return None
+    if match["port"] and int(match["port"]) > 65535:
+        return None
+    if match["ipv6"] is not None:
+        try:
+            ipaddress.IPv6Address(match["ipv6"])
+        except ValueError:
+            return None
+        return match["ipv6"]
+    return match["name"]
+
+
 def _hostname(header: str) -> str:
-    """'127.0.0.1:7860' -> '127.0.0.1'; '[::1]:7860' -> '::1'; lower case."""
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1 : header.find("]")] if "]" in header else header
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+    """'127.0.0.1:7860' -> '127.0.0.1'; '[::1]:7860' -> '::1'; lower case; a header that is not a
+    host and port comes back whole (and so matches no allowed host)."""
+    host = parse_host(header)
+    return host if host is not None else header.strip().lower()
 
 
 async def _refuse(scope, send, status: int, message: str) -> None:

@@ -109,3 +109,12 @@ def test_a_capitalised_line_that_stops_mid_phrase_is_not_a_title():
 )
 def test_title_case(text, expected):
     assert title_case(text) is expected
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\r", "\x85", "\u2028"])
+def test_every_kind_of_line_break_ends_a_line(brk):
+    text = f"1. We met in Kabul.{brk}2. We agreed.{brk}{brk}3. We part."
+    lines = split_lines(text)
+    assert [line.text for line in lines] == ["1. We met in Kabul.", "2. We agreed.", "3. We part."]
+    assert [line.block for line in lines] == [0, 0, 1]
+    assert all(text[line.start:line.end] == line.text for line in lines)

@@ -294,3 +294,20 @@ def test_anchor_ids_are_plain_and_distinct(doc_id: str, number: str) -> None:
     ident = anchor_id(doc_id, number)
     assert re.fullmatch(r"qa-[A-Za-z0-9_-]+", ident)
     assert ident != anchor_id(doc_id, number + "0")
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\v", "\f", "\x85", "\u2028", "\u2029", " \r\n\t "])
+def test_a_line_break_between_two_words_reflows_to_a_space_never_nothing(brk: str) -> None:
+    from qa.web.chat import reflow
+
+    text = f"We stay committed to Afghanistan{brk}and to its people."
+    shown, (start, end) = reflow(text, (0, len(text)))
+    assert shown == "We stay committed to Afghanistan and to its people."
+    assert "Afghanistanand" not in escape(shown) and (start, end) == (0, len(shown))
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\r", "\u2028"])
+def test_a_blank_line_and_a_list_item_keep_their_breaks_with_any_line_break(brk: str) -> None:
+    from qa.web.chat import reflow
+
+    assert reflow(f"We agree:{brk}(a) to meet;{brk}{brk}We part.")[0] == "We agree:\n(a) to meet;\n\nWe part."
