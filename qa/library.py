@@ -22,12 +22,14 @@ import numpy as np
 
 from qa.search.abstention import is_answered
 from qa.answers.records import Answer, Hit, make_hit
-from qa.ingest.catalog import CATALOG_NAME, load_catalog
+from qa.ingest.catalog import folder_catalog
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
 from qa.answers.questions import check_doc_ids, check_k, clean_question
-from qa.ingest.reading import read_corpus, read_declaration
+from qa.index.freshness import read_fresh
+from qa.ingest.corpora import corpus_folders
+from qa.ingest.reading import read_declaration
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.index.store import IndexStore
 
@@ -37,8 +39,13 @@ INDEX_ENV = "QA_INDEX"
 
 
 def default_corpus_dir() -> Path:
-    """QA_CORPUS if set, else the bundled corpus/ folder."""
-    return Path(os.environ.get(CORPUS_ENV) or PACKAGE_ROOT / "corpus")
+    """The first folder of QA_CORPUS if set, else the bundled corpus/ folder."""
+    return corpus_folders(_default_corpus_setting())[0]
+
+
+def _default_corpus_setting() -> str:
+    """QA_CORPUS (one folder, or several joined by os.pathsep) if set, else the bundled corpus/."""
+    return os.environ.get(CORPUS_ENV) or str(PACKAGE_ROOT / "corpus")
 
 
 def default_index_dir() -> Path:
@@ -79,51 +86,62 @@ class Library:
     @classmethod
     def open(
         cls,
-        corpus_dir: Path | str | None = None,
+        corpus_dir: Path | str | Iterable[Path | str] | None = None,
         index_dir: Path | str | None = None,
         *,
         model: str | None = None,
         encoder=None,
         rebuild: bool = False,
+        check: bool = False,
         progress: bool | None = None,
     ) -> Library:
-        """Open a corpus folder, loading its index or (re)building it when stale or damaged.
+        """Open a corpus, loading its index or (re)building it when stale or damaged.
+
+        An up-to-date library is opened without reading its files: each file's size and
+        modification time are compared with the index's manifest (qa.index.freshness).
 
         Args:
-            corpus_dir: Folder of declaration files; None means :func:`default_corpus_dir`.
+            corpus_dir: A folder of declaration files, or several (a list, or one string
+                joined by ``os.pathsep``); None means QA_CORPUS, else the bundled corpus/.
             index_dir: Index folder; None means :func:`default_index_dir`.
             model: Embedding model setting (see embeddings.encoder); None means QA_MODEL or
                 the bundled all-MiniLM-L6-v2. Ignored when ``encoder`` is given.
             encoder: An encoder object to use instead (tests pass a fake one).
             rebuild: Build a new index even if the current one is up to date.
+            check: Hash every corpus file, even those whose size and time are unchanged.
             progress: Show a progress bar while embedding; None means when stderr is a terminal.
 
         Raises:
-            CorpusError: If the corpus folder is missing or holds no readable declaration.
+            CorpusError: If a corpus folder is missing or none holds a readable declaration.
             IndexLockedError: If another process holds the build lock for too long.
         """
         from embeddings.encoder import Encoder
 
         started = time.perf_counter()
-        corpus = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+        folders = corpus_folders(corpus_dir if corpus_dir is not None else _default_corpus_setting())
         store = IndexStore(Path(index_dir) if index_dir is not None else default_index_dir())
-        reading = read_corpus(corpus)
+        fresh = read_fresh(folders, store, check=check)
+        reading = fresh.reading
         if not reading.declarations:
             reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in reading.skipped[:5])
+            where = ", ".join(str(f) for f in folders)
             raise CorpusError(
-                f"No readable declaration in {corpus}" + (f" ({reasons})" if reasons else "")
+                f"No readable declaration in {where}" + (f" ({reasons})" if reasons else "")
                 + ". Add .txt, .md, .html, .pdf or .docx files, or point QA_CORPUS elsewhere."
             )
         encoder = encoder or Encoder(model)
-        wanted = corpus_hash(reading.declarations)
+        wanted = fresh.previous.corpus_hash if fresh.unchanged else corpus_hash(reading.declarations)
         if progress is None:
             progress = sys.stderr.isatty()
-        index, report = load_or_build(store, reading, encoder, wanted, rebuild=rebuild, progress=progress)
+        index, report = load_or_build(store, reading, encoder, wanted, rebuild=rebuild, progress=progress,
+                                      sources=fresh.sources)
         report = BuildReport(
             built=report.built, reason=report.reason, seconds=time.perf_counter() - started,
             paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
+            hashed=fresh.hashed, parsed=fresh.parsed,
         )
-        return cls(reading.declarations, index, report=report, source=_Source(corpus, store.root, encoder, progress))
+        return cls(reading.declarations, index, report=report,
+                   source=_Source(folders[0], store.root, encoder, progress, tuple(folders)))
 
     @classmethod
     def from_passages(
@@ -178,7 +196,7 @@ class Library:
         stems = [f.stem for f in files]
         if len(set(stems)) != len(stems):
             raise InvalidOptionError(f"Two files would share a doc_id: {sorted(stems)}. Rename one.")
-        catalog = load_catalog(source.corpus / CATALOG_NAME)
+        catalog = folder_catalog(source.corpus)
         read = [read_declaration(f, catalog=catalog) for f in files]  # all or nothing
         hashes = {d.sha256: d.doc_id for d in self.declarations}
         for decl in read:
@@ -215,7 +233,8 @@ class Library:
         return self._source
 
     def _reopen(self, source: _Source) -> None:
-        fresh = Library.open(source.corpus, source.index, encoder=source.encoder, progress=source.progress)
+        fresh = Library.open(list(source.folders) or source.corpus, source.index, encoder=source.encoder,
+                             progress=source.progress)
         self._set(fresh.declarations, fresh._index)
         self.report = fresh.report
 
@@ -287,10 +306,11 @@ class Library:
 class _Source:
     """Where an opened library came from, so add/remove can refresh it."""
 
-    corpus: Path
+    corpus: Path  # where add() copies files: the first folder
     index: Path
     encoder: object
     progress: bool
+    folders: tuple[Path, ...] = ()
 
 
 def _copy_atomically(source: Path, target: Path) -> None:

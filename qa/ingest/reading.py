@@ -12,9 +12,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.ingest.catalog import CATALOG_NAME, Catalog, load_catalog
+from qa.ingest.catalog import CATALOG_NAME, Catalog, folder_catalog
 from qa.documents import Declaration
 from qa.errors import CorpusError
+from qa.ingest.kinds import classify
 from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract
 from qa.ingest.metadata import header_fields, resolve
 from qa.ingest.parsing import parse_text
@@ -67,7 +68,7 @@ def read_corpus(corpus_dir: Path) -> CorpusReading:
             f"Corpus folder {corpus_dir} does not exist or is not a folder. "
             "Create it with declaration files in it, or point QA_CORPUS at one."
         )
-    catalog = load_catalog(corpus_dir / CATALOG_NAME)
+    catalog = folder_catalog(corpus_dir)
     seen = _Seen()
     declarations: list[Declaration] = []
     skipped: list[SkippedFile] = []
@@ -102,7 +103,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     check_supported(path.suffix)
     data = _read_bytes(path)
     if catalog is None:
-        catalog = load_catalog(path.parent / CATALOG_NAME)
+        catalog = folder_catalog(path.parent)
     extracted = extract(path.suffix, data)
     doc_id = path.stem
     parsed = parse_text(extracted.text, doc_id=doc_id)
@@ -114,12 +115,13 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     stated = {**header, **extracted.stated, **({"title": header["title"]} if "title" in header else {})}
     opening = " ".join(p.text for p in parsed.paragraphs[:3])
     meta = resolve(doc_id, catalog.get(doc_id), stated, guessed=extracted.guessed, opening_text=opening)
-    return Declaration(
+    entry = catalog.get(doc_id)
+    return classify(Declaration(
         doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),
         paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
         notes=(*extracted.notes, *parsed.notes),
-    )
+    ), entry)
 
 
 def _reading_order(path: Path) -> tuple[str, int, str]:
