@@ -30,6 +30,8 @@ from qa.answers.questions import check_doc_ids, check_k, clean_question
 from qa.index.freshness import read_fresh
 from qa.ingest.corpora import corpus_folders
 from qa.ingest.reading import read_declaration
+from qa.answers.narrowing import implied_filters
+from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.index.store import IndexStore
 
@@ -240,26 +242,67 @@ class Library:
 
     # ----- questions ----------------------------------------------------------------------
 
-    def search(self, query: str, *, k: int = 10, doc_ids: Iterable[str] | str | None = None) -> list[Hit]:
-        """Rank paragraphs for a query, best first (no abstention).
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        doc_ids: Iterable[str] | str | None = None,
+        issuer: Iterable[str] | str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        kind: Iterable[str] | str | None = None,
+    ) -> list[Hit]:
+        """Rank paragraphs for a query, best first (no abstention), within the filters.
+
+        The filters (qa.search.filters) choose the declarations before ranking, so the
+        best ``k`` of those are returned whenever they hold ``k`` paragraphs.
+
+        Args:
+            query: The question.
+            k: How many paragraphs, 1..100.
+            doc_ids: Only these declarations.
+            issuer: Only declarations by this issuer (or one of these).
+            year_from: Only declarations of this year or later.
+            year_to: Only declarations of this year or earlier.
+            kind: Only declarations of this kind ("declaration", "communiqué", "joint
+                statement", "resolution", "statement") or one of these.
 
         Raises:
             InvalidQuestionError: For an empty, non-text or over-long query.
-            InvalidOptionError: For k outside 1..100, or doc_ids that are not an id or ids (5, [5]).
+            InvalidOptionError: For k outside 1..100, doc_ids that are not an id or ids (5, [5]),
+                an issuer or kind no declaration has, or filters no declaration passes.
             UnknownDocumentError: For a doc_id that names no declaration.
         """
-        return [self._hit(r) for r in self._rank(query, k=k, doc_ids=doc_ids)]
+        filters = self._filters(doc_ids, issuer, year_from, year_to, kind)
+        return self._hits(self._rank(query, k=k, filters=filters))
 
-    def ask(self, question: str, *, k: int = 3, doc_ids: Iterable[str] | str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 3,
+        doc_ids: Iterable[str] | str | None = None,
+        issuer: Iterable[str] | str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        kind: Iterable[str] | str | None = None,
+        narrow: bool = True,
+    ) -> Answer:
         """Answer a question: the best k paragraphs, and whether they answer it.
 
         When the declarations do not cover the question, ``found`` is False and the
-        hits are the nearest passages. Raises the errors :meth:`search` raises.
+        hits are the nearest passages. A question naming an issuer or a year the library
+        holds ("What did the G7 say about AI in 2024?") searches only those declarations
+        unless ``narrow`` is False or a filter is given; ``Answer.narrowed`` says how it was
+        read. Takes the filters of :meth:`search` and raises its errors.
         """
         text = clean_question(question)
-        ranked = self._rank(text, k=k, doc_ids=doc_ids)
+        filters = self._filters(doc_ids, issuer, year_from, year_to, kind)
+        implied = implied_filters(text, self.declarations) if narrow and filters.empty else None
+        ranked = self._rank(text, k=k, filters=implied or filters)
         found = bool(ranked) and is_answered(ranked[0])
-        return Answer(question=text, found=found, hits=[self._hit(r) for r in ranked])
+        return Answer(question=text, found=found, hits=self._hits(ranked), narrowed=implied)
 
     def declaration(self, doc_id: str) -> Declaration:
         """The declaration with this id. Raises UnknownDocumentError."""
@@ -284,12 +327,21 @@ class Library:
 
     # ----- internals ----------------------------------------------------------------------
 
-    def _rank(self, query: str, *, k: int, doc_ids: Iterable[str] | str | None) -> list[Ranked]:
+    def _filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
+        wanted = check_doc_ids(doc_ids, self._by_id)
+        return Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
+
+    def _rank(self, query: str, *, k: int, filters: Filters) -> list[Ranked]:
         text = clean_question(query)
         k = check_k(k)
-        wanted = check_doc_ids(doc_ids, self._by_id)
-        allowed = None if wanted is None else np.isin(self._row_doc, wanted)
+        allowed = None
+        if not filters.empty:
+            chosen = [d.doc_id for d in filters.select(self.declarations)]
+            allowed = None if len(chosen) == len(self.declarations) else np.isin(self._row_doc, chosen)
         return self._index.search(text, k=k, allowed=allowed, text=self._text)
+
+    def _hits(self, ranked: list[Ranked]) -> list[Hit]:
+        return [self._hit(r) for r in ranked]
 
     def _text(self, row: int) -> str:
         return self._rows[row][1].text

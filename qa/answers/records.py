@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date as _date
 
 from qa.documents import Declaration, Paragraph
+from qa.search.filters import Filters
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,15 @@ class Answer:
         hits: Best first.
         read_as: The text actually searched, when it differs from ``question``
             (a follow-up combined with the previous turn).
+        narrowed: The filters the question itself implied ("What did the G7 say in 2024?"
+            searches issuer G7, year 2024), when it narrowed the search (qa.answers.narrowing).
     """
 
     question: str
     found: bool
     hits: list[Hit] = field(default_factory=list)
     read_as: str | None = None
+    narrowed: Filters | None = None
 
     @property
     def markdown(self) -> str:
@@ -89,11 +93,12 @@ class Answer:
         return render_markdown(self)
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready data: question, found, read_as, hits."""
+        """JSON-ready data: question, found, read_as, narrowed, hits."""
         return {
             "question": self.question,
             "found": self.found,
             "read_as": self.read_as,
+            "narrowed": None if self.narrowed is None else {**asdict(self.narrowed), "as": self.narrowed.describe()},
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

@@ -33,6 +33,9 @@ _TITLE_RULES = (
 )
 # UN symbols of resolutions: A/RES/78/1 (General Assembly), S/RES/2720 (Security Council).
 _RESOLUTION_SYMBOL = re.compile(r"^[A-Z]/RES/", re.IGNORECASE)
+# Who adopts a resolution with this symbol prefix: the symbol says it better than a PDF's
+# author field (the UN's PDFs name the typist there).
+_ORGANS = {"A/RES/": "UN General Assembly", "S/RES/": "UN Security Council"}
 _SYMBOL_STEM = re.compile(r"^(?P<organ>[AS])_RES_(?P<rest>\d+(?:_\d+)*)$", re.IGNORECASE)
 
 
@@ -66,4 +69,8 @@ def classify(declaration: Declaration, entry: CatalogEntry) -> Declaration:
     """The declaration with ``symbol`` (when the reader found none) and ``kind`` filled in."""
     symbol = declaration.symbol or symbol_from_stem(declaration.doc_id)
     kind = kind_of(declaration.title, symbol=symbol, given=entry.kind)
-    return dataclasses.replace(declaration, symbol=symbol, kind=kind)
+    issuer, origin = declaration.issuer, dict(declaration.metadata_origin)
+    organ = next((name for prefix, name in _ORGANS.items() if symbol.upper().startswith(prefix)), None)
+    if organ and not entry.issuer:
+        issuer, origin["issuer"] = organ, "symbol"
+    return dataclasses.replace(declaration, symbol=symbol, kind=kind, issuer=issuer, metadata_origin=origin)
