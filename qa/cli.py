@@ -56,6 +56,8 @@ def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
     print(textwrap.indent(_wrap(body, width), "    │ "))
     if hit.truncated:
         print("    │ [the source breaks off here]")
+    if hit.also:
+        print(textwrap.indent(_wrap("Also published as: " + "; ".join(hit.also), width), "    "))
     print()
 
 

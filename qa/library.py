@@ -21,7 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from qa.search.abstention import is_answered
-from qa.answers.records import Answer, Hit, make_hit
+from qa.answers.duplicates import merge_hits
+from qa.answers.records import Answer, Hit, citation, make_hit
+from qa.index.duplicates import DUPLICATES, Duplicates
 from qa.ingest.catalog import folder_catalog
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
@@ -36,6 +38,8 @@ from qa.search.retrieval import HybridIndex, Ranked
 from qa.index.store import IndexStore
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+#: Extra hits ranked beyond k (at most this many) to make up for repeats shown once.
+_REPEATS_SLACK = 5
 CORPUS_ENV = "QA_CORPUS"
 INDEX_ENV = "QA_INDEX"
 
@@ -69,13 +73,16 @@ class Library:
         *,
         report: BuildReport | None = None,
         source: _Source | None = None,
+        duplicates: Duplicates | None = None,
     ) -> None:
-        self._set(declarations, index)
+        self._set(declarations, index, duplicates)
         self.report = report
         self._source = source  # where open() read from; None for an in-memory library
 
-    def _set(self, declarations: list[Declaration], index: HybridIndex) -> None:
+    def _set(self, declarations: list[Declaration], index: HybridIndex, duplicates: Duplicates | None = None) -> None:
         self.declarations = list(declarations)
+        #: Paragraphs repeated across declarations and declarations published twice (qa.index.duplicates).
+        self.duplicates = duplicates if duplicates is not None else Duplicates.find(self.declarations)
         self._index = index
         self._by_id = {decl.doc_id: decl for decl in self.declarations}
         self._rows: list[tuple[Declaration, Paragraph]] = [
@@ -142,7 +149,7 @@ class Library:
             paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
             hashed=fresh.hashed, parsed=fresh.parsed,
         )
-        return cls(reading.declarations, index, report=report,
+        return cls(reading.declarations, index, report=report, duplicates=_stored_duplicates(store),
                    source=_Source(folders[0], store.root, encoder, progress, tuple(folders)))
 
     @classmethod
@@ -237,7 +244,7 @@ class Library:
     def _reopen(self, source: _Source) -> None:
         fresh = Library.open(list(source.folders) or source.corpus, source.index, encoder=source.encoder,
                              progress=source.progress)
-        self._set(fresh.declarations, fresh._index)
+        self._set(fresh.declarations, fresh._index, fresh.duplicates)
         self.report = fresh.report
 
     # ----- questions ----------------------------------------------------------------------
@@ -275,7 +282,7 @@ class Library:
             UnknownDocumentError: For a doc_id that names no declaration.
         """
         filters = self._filters(doc_ids, issuer, year_from, year_to, kind)
-        return self._hits(self._rank(query, k=k, filters=filters))
+        return self._hits(self._rank(query, k=k, filters=filters), k)
 
     def ask(
         self,
@@ -302,7 +309,7 @@ class Library:
         implied = implied_filters(text, self.declarations) if narrow and filters.empty else None
         ranked = self._rank(text, k=k, filters=implied or filters)
         found = bool(ranked) and is_answered(ranked[0])
-        return Answer(question=text, found=found, hits=self._hits(ranked), narrowed=implied)
+        return Answer(question=text, found=found, hits=self._hits(ranked, k), narrowed=implied)
 
     def declaration(self, doc_id: str) -> Declaration:
         """The declaration with this id. Raises UnknownDocumentError."""
@@ -338,10 +345,17 @@ class Library:
         if not filters.empty:
             chosen = [d.doc_id for d in filters.select(self.declarations)]
             allowed = None if len(chosen) == len(self.declarations) else np.isin(self._row_doc, chosen)
-        return self._index.search(text, k=k, allowed=allowed, text=self._text)
+        # A few more than k, so that k remain once repeated paragraphs are shown once.
+        extra = k + min(k, _REPEATS_SLACK) if self.duplicates.repeats else k
+        return self._index.search(text, k=extra, allowed=allowed, text=self._text)
 
-    def _hits(self, ranked: list[Ranked]) -> list[Hit]:
-        return [self._hit(r) for r in ranked]
+    def _hits(self, ranked: list[Ranked], k: int) -> list[Hit]:
+        """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``."""
+        return merge_hits([self._hit(r) for r in ranked], self.duplicates, cite=self._cite)[:k]
+
+    def _cite(self, doc_id: str, number: str) -> str:
+        decl = self._by_id[doc_id]
+        return citation(decl, next(p for p in decl.paragraphs if p.number == number))
 
     def _text(self, row: int) -> str:
         return self._rows[row][1].text
@@ -363,6 +377,15 @@ class _Source:
     encoder: object
     progress: bool
     folders: tuple[Path, ...] = ()
+
+
+def _stored_duplicates(store: IndexStore) -> Duplicates | None:
+    """The duplicates the current build found (None: find them again)."""
+    folder = store.current()
+    try:
+        return None if folder is None else Duplicates.load(folder / DUPLICATES)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _copy_atomically(source: Path, target: Path) -> None:

@@ -36,6 +36,8 @@ class Hit:
         section: The heading the paragraph stands under, if any.
         numbered: False when ``paragraph`` is a sequential number, not a printed one.
         truncated: True when the source breaks off inside this paragraph.
+        also: Citations of the same words elsewhere: the same declaration from another source,
+            or a paragraph repeated word for word (qa.answers.duplicates).
     """
 
     doc_id: str
@@ -51,6 +53,7 @@ class Hit:
     section: str | None = None
     numbered: bool = True
     truncated: bool = False
+    also: tuple[str, ...] = ()
 
     @property
     def sentence(self) -> str:
@@ -61,6 +64,7 @@ class Hit:
         """The hit as JSON-ready data (the fields of the CLI's --json and the web /ask), ``sentence`` included."""
         data = asdict(self)
         data["highlight"] = list(self.highlight)
+        data["also"] = list(self.also)
         data["score"] = round(float(self.score), 6)
         data["sentence"] = self.sentence
         return data
@@ -181,4 +185,6 @@ def render_markdown(answer: Answer) -> str:
     for number, hit in enumerate(answer.hits, start=1):
         lines.append(_quote(hit, mark=answer.found))
         lines.append(f"\n\\[{number}\\] {escape_markdown(hit.citation)}\n")
+        if hit.also:
+            lines.append(f"Also published as: {escape_markdown('; '.join(hit.also))}\n")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
 from qa.ingest.reading import CorpusReading, SkippedFile
 from qa.search.retrieval import INDEX_FORMAT, HybridIndex
+from qa.index.duplicates import DUPLICATES, Duplicates
 from qa.index.declarations_file import DECLARATIONS, write_declarations
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 
@@ -146,7 +147,8 @@ def _build(
         tagger.save()
         names = index.save(folder)
         write_declarations(folder / DECLARATIONS, reading.declarations)
-        names.append(DECLARATIONS)
+        Duplicates.find(reading.declarations).save(folder / DUPLICATES)
+        names += [DECLARATIONS, DUPLICATES]
         manifest = Manifest(
             format=FORMAT_VERSION,
             package_version=package_version(),

@@ -159,12 +159,12 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
         return "".join(parts)
     best, *others = hits
     parts.append(f'<div class="qa-best">{_quote(best, mark=not refusal)}<p class="qa-cite">{escape("[1]")} '
-                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p></div>')
+                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p>{_also(best)}</div>')
     for number, hit in enumerate(others, start=2):
         parts.append(
             f'<details class="qa-source"><summary>{escape(f"[{number}] {hit.citation}")}</summary>'
             f"{_quote(hit, mark=not refusal)}"
-            f"<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p></details>"
+            f"<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p>{_also(hit)}</details>"
         )
     parts.append("</div>")
     return "".join(parts)
@@ -176,6 +176,13 @@ def narrowing_notice(narrowed: SearchFilters) -> str:
     said = escape(f"Read as: only {narrowed.describe()}, as the question names it.")
     widen = f'<a class="qa-link qa-widen-link" href="#{WIDEN_ANCHOR}">{escape("Search every declaration")}</a>'
     return f'<p class="qa-read-as qa-narrowed"><em>{said}</em> {widen}</p>'
+
+
+def _also(hit: Hit) -> str:
+    """"Also published as ..." for words found in other declarations too (qa.answers.duplicates)."""
+    if not hit.also:
+        return ""
+    return f'<p class="qa-cite qa-also">{escape("Also published as: " + "; ".join(hit.also))}</p>'
 
 
 def render_error(message: str) -> str:
