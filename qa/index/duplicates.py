@@ -33,6 +33,8 @@ MIN_CHARS = 60
 #: Measured on ../shared (benchmarks/archive.py): the true twins share 0.74-1.0 of their
 #: paragraphs, the closest unrelated pair (two annual UN resolutions) 0.43.
 TWIN_SHARE = 0.6
+#: Fewest shared paragraphs that make twins: one shared preamble paragraph is boilerplate.
+_TWIN_AT_LEAST = 2
 _WORDS = re.compile(r"\w+")
 
 
@@ -78,7 +80,7 @@ class Duplicates:
                     shared[a, b] += 1
         twins: dict[str, list[str]] = defaultdict(list)
         for (a, b), count in shared.items():
-            if count >= twin_share * max(1, min(keyed[a], keyed[b])):
+            if count >= max(_TWIN_AT_LEAST, twin_share * min(keyed[a], keyed[b])):
                 twins[a].append(b)
                 twins[b].append(a)
         return cls(repeats, {doc: tuple(sorted(others)) for doc, others in twins.items()})

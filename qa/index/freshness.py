@@ -119,12 +119,17 @@ def _reread(
     hashed = parsed = 0
     for path in files:
         old = before.get(str(path))
+        if old is not None and old.skipped and not check and old.same_stat(path):
+            sources[str(path)] = old  # unreadable before and unchanged: not read again
+            skipped.append(SkippedFile(str(path), old.skipped))
+            continue
         try:
             _check_link(path, path.parent)
             decl, state, did_hash, did_parse = _one(path, old, parsed_before, catalog_of[path.parent], check=check)
             hashed, parsed = hashed + did_hash, parsed + did_parse
             seen.check(decl, path)
         except UnreadableFileError as exc:
+            parsed += 1  # it was read, and failed
             stat = _stat_or_zero(path)
             sources[str(path)] = FileState(stat[0], stat[1], "", skipped=str(exc))
             skipped.append(SkippedFile(str(path), str(exc)))
