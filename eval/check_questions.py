@@ -1,4 +1,4 @@
-"""Check a JSONL question file against the corpus: evidence strings and paragraph numbers.
+"""Check a JSONL question file against the corpus (../shared/declarations, or QA_CORPUS): evidence strings and paragraph numbers.
 
 Usage (from the repository root):
 
@@ -17,10 +17,12 @@ Exit status 0 when every line passes, 1 otherwise.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 
+from qa.evaluation.shared_data import declarations_dir
 from qa.ingest.reading import read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +103,8 @@ def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
-    corpus = load_corpus(ROOT / "corpus")
+    # The eleven declarations the files ask about: ../shared/declarations (QA_CORPUS overrides).
+    corpus = load_corpus(Path(os.environ.get("QA_CORPUS") or declarations_dir()))
     all_problems, seen = [], Counter()
     for name in argv:
         path = Path(name)

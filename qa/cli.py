@@ -21,10 +21,15 @@ from qa.errors import DocumentExistsError, InvalidOptionError, QAError, UsageErr
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-def _library(args: argparse.Namespace, *, rebuild: bool = False):
+def _library(args: argparse.Namespace, *, rebuild: bool = False, check: bool = False):
     from qa.library import Library
 
-    return Library.open(args.corpus, args.index, model=args.model, rebuild=rebuild)
+    return Library.open(args.corpus, args.index, model=args.model, rebuild=rebuild, check=check)
+
+
+def _narrowing(args: argparse.Namespace) -> dict:
+    """The --issuer, --from, --to and --kind options as the library's keyword arguments."""
+    return {"issuer": args.issuer, "year_from": args.year_from, "year_to": args.year_to, "kind": args.kind}
 
 
 def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
@@ -33,10 +38,14 @@ def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    answer = _library(args).ask(args.question, k=args.k, doc_ids=args.doc or None)
+    answer = _library(args).ask(args.question, k=args.k, doc_ids=args.doc or None, narrow=not args.no_narrow,
+                                **_narrowing(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
+    if answer.narrowed is not None:
+        print(f"Read as: only {answer.narrowed.describe()}, as the question names it "
+              "(--no-narrow searches every declaration).\n")
     if not answer.found:
         print(f"{NOT_ANSWERED} {NEAREST}\n")
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -46,7 +55,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    lib = _library(args, rebuild=args.rebuild)
+    lib = _library(args, rebuild=args.rebuild, check=args.check)
     report = lib.report
     summary = {
         "declarations": len(lib.declarations),
@@ -55,6 +64,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         "reason": report.reason,
         "seconds": round(report.seconds, 2),
         "embedded": report.embedded,
+        "hashed": report.hashed,
+        "parsed": report.parsed,
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
     }
     if args.json:
@@ -62,7 +73,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         return EXIT_OK
     state = f"built ({report.reason})" if report.built else "up to date"
     print(f"Index {state}: {summary['declarations']} declarations, {report.paragraphs} paragraphs, "
-          f"{report.embedded} texts embedded, {report.seconds:.1f} s.")
+          f"{report.embedded} texts embedded, {report.hashed} files hashed, {report.parsed} parsed, "
+          f"{report.seconds:.1f} s.")
     _print_skipped(lib, file=sys.stdout)
     return EXIT_OK
 
@@ -83,16 +95,19 @@ def _flags(decl) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from qa.search.filters import Filters
+
     lib = _library(args)
+    chosen = Filters.of(**_narrowing(args)).select(lib.declarations)
     if args.json:
         rows = [{"doc_id": d.doc_id, "title": d.title, "date": d.date, "place": d.place,
-                 "issuer": d.issuer, "paragraphs": len(d.paragraphs),
-                 "metadata_origin": d.metadata_origin, "notes": list(d.notes)} for d in lib.declarations]
+                 "issuer": d.issuer, "kind": d.kind, "symbol": d.symbol, "paragraphs": len(d.paragraphs),
+                 "metadata_origin": d.metadata_origin, "notes": list(d.notes)} for d in chosen]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         _print_skipped(lib, file=sys.stderr)  # stdout stays one JSON document
         return EXIT_OK
-    width = max(len(d.doc_id) for d in lib.declarations)
-    for d in lib.declarations:
+    width = max(len(d.doc_id) for d in chosen)
+    for d in chosen:
         print(f"{d.doc_id:<{width}}  {d.date or '????-??-??':<10}  {len(d.paragraphs):>4} ¶  {d.title}{_flags(d)}")
     _print_skipped(lib, file=sys.stdout)
     return EXIT_OK
@@ -173,7 +188,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from qa.library import default_corpus_dir
 
     questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
-    report = run(Path(args.corpus) if args.corpus else default_corpus_dir(), questions,
+    report = run(Path(args.corpus[0]) if args.corpus else default_corpus_dir(), questions,
                  model=args.model, quick=args.quick, cold_runs=args.cold_runs, web=not args.no_web,
                  progress=sys.stderr.isatty())
     print(json.dumps(report, indent=2))
@@ -216,9 +231,19 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _add_narrowing(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--issuer", action="append", metavar="NAME", help="only this issuer (repeatable)")
+    command.add_argument("--from", dest="year_from", type=_count, metavar="YEAR", help="only from this year")
+    command.add_argument("--to", dest="year_to", type=_count, metavar="YEAR", help="only up to this year")
+    command.add_argument("--kind", action="append", metavar="KIND",
+                         help="only this kind: declaration, communiqué, joint statement, resolution, statement")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Cited, verbatim answers from official declarations.")
-    parser.add_argument("--corpus", default=None, help="declarations folder (env QA_CORPUS; default: bundled corpus/)")
+    parser.add_argument("--corpus", action="append", default=None, metavar="DIR",
+                        help="declarations folder, repeatable for several (env QA_CORPUS, folders joined "
+                             "by ':'; default: bundled corpus/)")
     parser.add_argument("--index", default=None, help="index folder (env QA_INDEX; default: .qa-index/)")
     parser.add_argument("--model", default=None, help="sentence-transformers model (env QA_MODEL; default: bundled all-MiniLM-L6-v2)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -227,15 +252,21 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("-k", type=_k, default=3, help="number of passages, 1 to 100 (default 3)")
     ask.add_argument("--doc", action="append", metavar="DOC_ID", help="search only this declaration (repeatable)")
+    _add_narrowing(ask)
+    ask.add_argument("--no-narrow", action="store_true",
+                     help="do not narrow to an issuer or year the question names")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON (the Python API's fields)")
     ask.set_defaults(func=cmd_ask)
 
     index = sub.add_parser("index", help="build or refresh the index and summarise it")
     index.add_argument("--rebuild", action="store_true", help="rebuild even if up to date")
+    index.add_argument("--check", action="store_true",
+                       help="hash every corpus file, not only those whose size or time changed")
     index.add_argument("--json", action="store_true")
     index.set_defaults(func=cmd_index)
 
     listing = sub.add_parser("list", help="list declarations with title, date and paragraph count")
+    _add_narrowing(listing)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_list)
 
@@ -253,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("questions", nargs="?", metavar="QUESTIONS.jsonl",
                         help="questions over the corpus, one JSON object a line (see eval/README.md)")
     source.add_argument("--squad", metavar="FILE", help="a SQuAD v1.1 file: index its paragraphs, rank each question")
+    evaluate.add_argument("--corpus", action="append", default=argparse.SUPPRESS, metavar="DIR",
+                          help="ask the questions of this library (repeatable: several folders), "
+                               "e.g. ../shared/declarations")
     evaluate.add_argument("--limit", type=_positive_int, default=None,
                           help="only the first N questions (every paragraph is still indexed)")
     evaluate.add_argument("-v", "--verbose", action="store_true", help="list every miss")

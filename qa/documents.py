@@ -59,6 +59,9 @@ class Declaration:
         metadata_origin: For each metadata field, where it came from:
             "catalog", "header", "guessed" or "missing".
         notes: Things the reader noticed, e.g. undecodable bytes replaced.
+        symbol: The document symbol, for a UN resolution ("A/RES/78/1"), else "".
+        kind: What the document is: "declaration", "communiqué", "joint statement",
+            "resolution" or "statement" (qa.ingest.kinds), or "" when nothing tells.
     """
 
     doc_id: str
@@ -71,6 +74,8 @@ class Declaration:
     paragraphs: tuple[Paragraph, ...]
     metadata_origin: dict[str, str] = field(default_factory=dict, compare=False)
     notes: tuple[str, ...] = ()
+    symbol: str = ""
+    kind: str = ""
 
     @property
     def year(self) -> int | None:

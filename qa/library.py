@@ -21,26 +21,39 @@ import numpy as np
 
 from embeddings.protocol import TextEncoder
 from qa.search.abstention import is_answered
-from qa.answers.records import Answer, Hit, make_hit
-from qa.ingest.catalog import CATALOG_NAME, load_catalog
+from qa.answers.duplicates import merge_hits
+from qa.answers.records import Answer, Hit, citation, make_hit
+from qa.index.duplicates import DUPLICATES, Duplicates
+from qa.ingest.catalog import folder_catalog
 from qa.ingest.layout import item_starts
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError, UnreadableFileError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
 from qa.answers.questions import check_doc_ids, check_k, clean_question
+from qa.index.freshness import read_fresh
+from qa.ingest.corpora import corpus_folders
 from qa.ingest.corpus_edit import CorpusEdit
-from qa.ingest.reading import hidden_file_reason, read_corpus, read_files
+from qa.ingest.reading import hidden_file_reason, read_files
+from qa.answers.narrowing import implied_filters
+from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.index.store import IndexStore
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+#: Extra hits ranked beyond k (at most this many) to make up for repeats shown once.
+_REPEATS_SLACK = 5
 CORPUS_ENV = "QA_CORPUS"
 INDEX_ENV = "QA_INDEX"
 
 
 def default_corpus_dir() -> Path:
-    """QA_CORPUS if set, else the bundled corpus/ folder."""
-    return Path(os.environ.get(CORPUS_ENV) or PACKAGE_ROOT / "corpus")
+    """The first folder of QA_CORPUS if set, else the bundled corpus/ folder."""
+    return corpus_folders(_default_corpus_setting())[0]
+
+
+def _default_corpus_setting() -> str:
+    """QA_CORPUS (one folder, or several joined by os.pathsep) if set, else the bundled corpus/."""
+    return os.environ.get(CORPUS_ENV) or str(PACKAGE_ROOT / "corpus")
 
 
 def default_index_dir() -> Path:
@@ -62,13 +75,16 @@ class Library:
         *,
         report: BuildReport | None = None,
         source: _Source | None = None,
+        duplicates: Duplicates | None = None,
     ) -> None:
-        self._set(declarations, index)
+        self._set(declarations, index, duplicates)
         self.report = report
         self._source = source  # where open() read from; None for an in-memory library
 
-    def _set(self, declarations: list[Declaration], index: HybridIndex) -> None:
+    def _set(self, declarations: list[Declaration], index: HybridIndex, duplicates: Duplicates | None = None) -> None:
         self.declarations = list(declarations)
+        #: Paragraphs repeated across declarations and declarations published twice (qa.index.duplicates).
+        self.duplicates = duplicates if duplicates is not None else Duplicates.find(self.declarations)
         self._index = index
         self._by_id = {decl.doc_id: decl for decl in self.declarations}
         self._rows: list[tuple[Declaration, Paragraph]] = [
@@ -81,51 +97,62 @@ class Library:
     @classmethod
     def open(
         cls,
-        corpus_dir: Path | str | None = None,
+        corpus_dir: Path | str | Iterable[Path | str] | None = None,
         index_dir: Path | str | None = None,
         *,
         model: str | None = None,
         encoder: TextEncoder | None = None,
         rebuild: bool = False,
+        check: bool = False,
         progress: bool | None = None,
     ) -> Library:
-        """Open a corpus folder, loading its index or (re)building it when stale or damaged.
+        """Open a corpus, loading its index or (re)building it when stale or damaged.
+
+        An up-to-date library is opened without reading its files: each file's size and
+        modification time are compared with the index's manifest (qa.index.freshness).
 
         Args:
-            corpus_dir: Folder of declaration files; None means :func:`default_corpus_dir`.
+            corpus_dir: A folder of declaration files, or several (a list, or one string
+                joined by ``os.pathsep``); None means QA_CORPUS, else the bundled corpus/.
             index_dir: Index folder; None means :func:`default_index_dir`.
             model: Embedding model setting (see embeddings.encoder); None means QA_MODEL or
                 the bundled all-MiniLM-L6-v2. Ignored when ``encoder`` is given.
             encoder: An encoder object to use instead (tests pass a fake one).
             rebuild: Build a new index even if the current one is up to date.
+            check: Hash every corpus file, even those whose size and time are unchanged.
             progress: Show a progress bar while embedding; None means when stderr is a terminal.
 
         Raises:
-            CorpusError: If the corpus folder is missing or holds no readable declaration.
+            CorpusError: If a corpus folder is missing or none holds a readable declaration.
             IndexLockedError: If another process holds the build lock for too long.
         """
         from embeddings.encoder import Encoder
 
         started = time.perf_counter()
-        corpus = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+        folders = corpus_folders(corpus_dir if corpus_dir is not None else _default_corpus_setting())
         store = IndexStore(Path(index_dir) if index_dir is not None else default_index_dir())
-        reading = read_corpus(corpus)
+        fresh = read_fresh(folders, store, check=check)
+        reading = fresh.reading
         if not reading.declarations:
             reasons = "; ".join(f"{Path(s.path).name}: {s.reason}" for s in reading.skipped[:5])
+            where = ", ".join(str(f) for f in folders)
             raise CorpusError(
-                f"No readable declaration in {corpus}" + (f" ({reasons})" if reasons else "")
+                f"No readable declaration in {where}" + (f" ({reasons})" if reasons else "")
                 + ". Add .txt, .md, .html, .pdf or .docx files, or point QA_CORPUS elsewhere."
             )
         encoder = encoder or Encoder(model)
-        wanted = corpus_hash(reading.declarations)
+        wanted = fresh.previous.corpus_hash if fresh.unchanged else corpus_hash(reading.declarations)
         if progress is None:
             progress = sys.stderr.isatty()
-        index, report = load_or_build(store, reading, encoder, wanted, rebuild=rebuild, progress=progress)
+        index, report = load_or_build(store, reading, encoder, wanted, rebuild=rebuild, progress=progress,
+                                      sources=fresh.sources)
         report = BuildReport(
             built=report.built, reason=report.reason, seconds=time.perf_counter() - started,
             paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
+            hashed=fresh.hashed, parsed=fresh.parsed,
         )
-        return cls(reading.declarations, index, report=report, source=_Source(corpus, store.root, encoder, progress))
+        return cls(reading.declarations, index, report=report, duplicates=_stored_duplicates(store),
+                   source=_Source(folders[0], store.root, encoder, progress, tuple(folders)))
 
     @classmethod
     def from_passages(
@@ -180,7 +207,7 @@ class Library:
         stems = [f.stem for f in files]
         if len(set(stems)) != len(stems):
             raise InvalidOptionError(f"Two files would share a doc_id: {sorted(stems)}. Rename one.")
-        catalog = load_catalog(source.corpus / CATALOG_NAME)
+        catalog = folder_catalog(source.corpus)
         read = _read_new(files, catalog)  # all or nothing, each in the reading door
         hashes = {d.sha256: d.doc_id for d in self.declarations}
         for decl in read:
@@ -218,32 +245,74 @@ class Library:
         return self._source
 
     def _reopen(self, source: _Source) -> None:
-        fresh = Library.open(source.corpus, source.index, encoder=source.encoder, progress=source.progress)
-        self._set(fresh.declarations, fresh._index)
+        fresh = Library.open(list(source.folders) or source.corpus, source.index, encoder=source.encoder,
+                             progress=source.progress)
+        self._set(fresh.declarations, fresh._index, fresh.duplicates)
         self.report = fresh.report
 
     # ----- questions ----------------------------------------------------------------------
 
-    def search(self, query: str, *, k: int = 10, doc_ids: Iterable[str] | str | None = None) -> list[Hit]:
-        """Rank paragraphs for a query, best first (no abstention).
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 10,
+        doc_ids: Iterable[str] | str | None = None,
+        issuer: Iterable[str] | str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        kind: Iterable[str] | str | None = None,
+    ) -> list[Hit]:
+        """Rank paragraphs for a query, best first (no abstention), within the filters.
+
+        The filters (qa.search.filters) choose the declarations before ranking, so the
+        best ``k`` of those are returned whenever they hold ``k`` paragraphs.
+
+        Args:
+            query: The question.
+            k: How many paragraphs, 1..100.
+            doc_ids: Only these declarations.
+            issuer: Only declarations by this issuer (or one of these).
+            year_from: Only declarations of this year or later.
+            year_to: Only declarations of this year or earlier.
+            kind: Only declarations of this kind ("declaration", "communiqué", "joint
+                statement", "resolution", "statement") or one of these.
 
         Raises:
             InvalidQuestionError: For an empty, non-text or over-long query.
-            InvalidOptionError: For k outside 1..100, or doc_ids that are not an id or ids (5, [5]).
+            InvalidOptionError: For k outside 1..100, doc_ids that are not an id or ids (5, [5]),
+                an issuer or kind no declaration has, or filters no declaration passes.
             UnknownDocumentError: For a doc_id that names no declaration.
         """
-        return [self._hit(r) for r in self._rank(clean_question(query), k=k, doc_ids=doc_ids)]
+        filters = self._filters(doc_ids, issuer, year_from, year_to, kind)
+        return self._hits(self._rank(clean_question(query), k=k, filters=filters), k)
 
-    def ask(self, question: str, *, k: int = 3, doc_ids: Iterable[str] | str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 3,
+        doc_ids: Iterable[str] | str | None = None,
+        issuer: Iterable[str] | str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        kind: Iterable[str] | str | None = None,
+        narrow: bool = True,
+    ) -> Answer:
         """Answer a question: the best k paragraphs, and whether they answer it.
 
         When the declarations do not cover the question, ``found`` is False and the
-        hits are the nearest passages. Raises the errors :meth:`search` raises.
+        hits are the nearest passages. A question naming an issuer or a year the library
+        holds ("What did the G7 say about AI in 2024?") searches only those declarations
+        unless ``narrow`` is False or a filter is given; ``Answer.narrowed`` says how it was
+        read. Takes the filters of :meth:`search` and raises its errors.
         """
         text = clean_question(question)
-        ranked = self._rank(text, k=k, doc_ids=doc_ids)
+        filters = self._filters(doc_ids, issuer, year_from, year_to, kind)
+        implied = implied_filters(text, self.declarations) if narrow and filters.empty else None
+        ranked = self._rank(text, k=k, filters=implied or filters)
         found = bool(ranked) and is_answered(ranked[0])
-        return Answer(question=text, found=found, hits=[self._hit(r) for r in ranked])
+        return Answer(question=text, found=found, hits=self._hits(ranked, k), narrowed=implied)
 
     def declaration(self, doc_id: str) -> Declaration:
         """The declaration with this id. Raises UnknownDocumentError."""
@@ -268,12 +337,28 @@ class Library:
 
     # ----- internals ----------------------------------------------------------------------
 
-    def _rank(self, text: str, *, k: int, doc_ids: Iterable[str] | str | None) -> list[Ranked]:
+    def _filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
+        wanted = check_doc_ids(doc_ids, self._by_id)
+        return Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
+
+    def _rank(self, text: str, *, k: int, filters: Filters) -> list[Ranked]:
         """Rank for an already cleaned question (search and ask clean it once)."""
         k = check_k(k)
-        wanted = check_doc_ids(doc_ids, self._by_id)
-        allowed = None if wanted is None else np.isin(self._row_doc, wanted)
-        return self._index.search(text, k=k, allowed=allowed, text=self._text)
+        allowed = None
+        if not filters.empty:
+            chosen = [d.doc_id for d in filters.select(self.declarations)]
+            allowed = None if len(chosen) == len(self.declarations) else np.isin(self._row_doc, chosen)
+        # A few more than k, so that k remain once repeated paragraphs are shown once.
+        extra = k + min(k, _REPEATS_SLACK) if self.duplicates.repeats else k
+        return self._index.search(text, k=extra, allowed=allowed, text=self._text)
+
+    def _hits(self, ranked: list[Ranked], k: int) -> list[Hit]:
+        """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``."""
+        return merge_hits([self._hit(r) for r in ranked], self.duplicates, cite=self._cite)[:k]
+
+    def _cite(self, doc_id: str, number: str) -> str:
+        decl = self._by_id[doc_id]
+        return citation(decl, next(p for p in decl.paragraphs if p.number == number))
 
     def _text(self, row: int) -> str:
         return self._rows[row][1].text
@@ -290,10 +375,20 @@ class Library:
 class _Source:
     """Where an opened library came from, so add/remove can refresh it."""
 
-    corpus: Path
+    corpus: Path  # where add() copies files: the first folder
     index: Path
     encoder: TextEncoder | None
     progress: bool
+    folders: tuple[Path, ...] = ()
+
+
+def _stored_duplicates(store: IndexStore) -> Duplicates | None:
+    """The duplicates the current build found (None: find them again)."""
+    folder = store.current()
+    try:
+        return None if folder is None else Duplicates.load(folder / DUPLICATES)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _read_new(files: list[Path], catalog) -> list[Declaration]:

@@ -14,6 +14,7 @@ from datetime import date as _date
 
 from qa.answers.render import render_markdown
 from qa.documents import Declaration, Paragraph
+from qa.search.filters import Filters
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Hit:
         truncated: True when the source breaks off inside this paragraph.
         item_starts: Offsets in ``text`` of lines that open a list item (see Paragraph);
             None for a hit made by hand, whose views then find them.
+        also: Citations of the same words elsewhere: the same declaration from another source,
+            or a paragraph repeated word for word (qa.answers.duplicates).
     """
 
     doc_id: str
@@ -53,6 +56,7 @@ class Hit:
     numbered: bool = True
     truncated: bool = False
     item_starts: tuple[int, ...] | None = None
+    also: tuple[str, ...] = ()
 
     @property
     def sentence(self) -> str:
@@ -63,6 +67,7 @@ class Hit:
         """The hit as JSON-ready data (the fields of the CLI's --json and the web /ask), ``sentence`` included."""
         data = asdict(self)
         data["highlight"] = list(self.highlight)
+        data["also"] = list(self.also)
         data["score"] = round(float(self.score), 6)
         data["sentence"] = self.sentence
         return data
@@ -79,12 +84,15 @@ class Answer:
         hits: Best first.
         read_as: The text actually searched, when it differs from ``question``
             (a follow-up combined with the previous turn).
+        narrowed: The filters the question itself implied ("What did the G7 say in 2024?"
+            searches issuer G7, year 2024), when it narrowed the search (qa.answers.narrowing).
     """
 
     question: str
     found: bool
     hits: list[Hit] = field(default_factory=list)
     read_as: str | None = None
+    narrowed: Filters | None = None
 
     @property
     def markdown(self) -> str:
@@ -92,11 +100,12 @@ class Answer:
         return render_markdown(self)
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready data: question, found, read_as, hits."""
+        """JSON-ready data: question, found, read_as, narrowed, hits."""
         return {
             "question": self.question,
             "found": self.found,
             "read_as": self.read_as,
+            "narrowed": None if self.narrowed is None else {**asdict(self.narrowed), "as": self.narrowed.describe()},
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

@@ -25,6 +25,7 @@ NOT_ANSWERED = "The declarations do not seem to answer this question."
 NEAREST = "Nearest passages, for reference; no sentence in them is marked as an answer:"
 NOTHING_MATCHES = "Nothing in the declarations matches this question."
 BREAKS_OFF = "[the source breaks off here]"
+ALSO = "Also published as:"
 
 # A run of spaces holding a line break (any of layout's LINE_BREAK): it only wraps the
 # source, or it means something. \s covers every one of them.
@@ -113,6 +114,8 @@ def render_markdown(answer: Answer) -> str:
     for number, hit in enumerate(answer.hits, start=1):
         lines.append(_markdown_quote(hit, mark=answer.found))
         lines.append(f"\n\\[{number}\\] {escape_markdown(hit.citation)}\n")
+        if hit.also:
+            lines.append(f"{ALSO} {escape_markdown('; '.join(hit.also))}\n")
     return "\n".join(lines)
 
 
@@ -141,6 +144,8 @@ def hit_text(number: int, hit: Hit, *, found: bool, color: bool, width: int = 96
            textwrap.indent(_wrap(before + _bold(middle, color and found) + after, width), "    │ ")]
     if hit.truncated:
         out.append(f"    │ {BREAKS_OFF}")
+    if hit.also:
+        out.append(textwrap.indent(_wrap(f"{ALSO} " + "; ".join(hit.also), width), "    "))
     return "\n".join(out) + "\n"
 
 

@@ -301,9 +301,18 @@ def run_questions(
     outcomes = []
     for q in _bar(list(questions), progress):
         answer = lib.ask(q.question, k=depth)
-        ranking = tuple((hit.doc_id, hit.paragraph) for hit in answer.hits)
+        ranking = tuple(_same_words(lib, (hit.doc_id, hit.paragraph), q.gold) for hit in answer.hits)
         outcomes.append(Outcome(q, ranking, refused=not answer.found))
     return outcomes
+
+
+def _same_words(lib: Library, place: Ref, gold: frozenset[Ref]) -> Ref:
+    """A hit's place, or the gold paragraph it shows the very words of (another source of the
+    same declaration, shown once: qa.answers.duplicates)."""
+    duplicates = getattr(lib, "duplicates", None)
+    if duplicates is None or place in gold:
+        return place
+    return next((other for other in duplicates.others(*place) if other in gold), place)
 
 
 def squad_library(

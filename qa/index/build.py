@@ -6,17 +6,21 @@ and the index format; a build whose files fail their checksums is rebuilt, never
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 
 from embeddings.protocol import TextEncoder
 from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
 from qa.ingest.reading import CorpusReading, SkippedFile
+from qa.index.declarations_file import DECLARATIONS, write_declarations
+from qa.index.duplicates import DUPLICATES, Duplicates
 from qa.search.retrieval import HybridIndex
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 
@@ -41,13 +45,15 @@ class BuildReport:
     paragraphs: int
     embedded: int = 0  # texts sent to the model (the rest came from the embedding cache)
     skipped: list[SkippedFile] = field(default_factory=list)
+    hashed: int = 0  # corpus files whose bytes were hashed on opening (qa.index.freshness)
+    parsed: int = 0  # corpus files read and parsed on opening
 
 
 def corpus_hash(declarations: list[Declaration]) -> str:
     """A hash of everything an index depends on in the corpus: metadata and paragraphs."""
     digest = hashlib.sha256()
     for decl in declarations:
-        head = [decl.doc_id, decl.title, decl.date, decl.place, decl.issuer]
+        head = [decl.doc_id, decl.title, decl.date, decl.place, decl.issuer, decl.symbol, decl.kind]
         digest.update(json.dumps(head).encode())
         for par in decl.paragraphs:
             row = [par.number, par.text, par.section, par.numbered, par.truncated]
@@ -62,12 +68,20 @@ def metadata_fields(decl: Declaration, par: Paragraph) -> str:
 
 
 def load_or_build(
-    store: IndexStore, reading: CorpusReading, encoder: TextEncoder, wanted: str, *, rebuild: bool, progress: bool
+    store: IndexStore, reading: CorpusReading, encoder: TextEncoder, wanted: str, *, rebuild: bool, progress: bool,
+    sources: Mapping[str, object] | None = None,
 ) -> tuple[HybridIndex, BuildReport]:
+    """Load the current build if it matches ``wanted`` (the corpus hash), else build one.
+
+    ``sources`` are the corpus files' states (qa.index.freshness) the manifest records; a
+    loaded build whose manifest has other file times gets them, so they are not hashed again.
+    """
     count = sum(len(d.paragraphs) for d in reading.declarations)
+    states = {name: asdict(state) for name, state in (sources or {}).items()}
     if not rebuild:
         loaded, why = _try_load(store, encoder, wanted)
         if loaded is not None:
+            _record_sources(store, states)
             return loaded, BuildReport(False, "up to date", 0.0, count)
     else:
         why = "rebuild requested"
@@ -76,7 +90,18 @@ def load_or_build(
             loaded, _ = _try_load(store, encoder, wanted)
             if loaded is not None:
                 return loaded, BuildReport(False, "built by another process", 0.0, count)
-        return _build(store, reading, encoder, wanted, reason=why, progress=progress)
+        return _build(store, reading, encoder, wanted, reason=why, progress=progress, sources=states)
+
+
+def _record_sources(store: IndexStore, states: dict[str, dict]) -> None:
+    """Give the current build's manifest the files' new times (their bytes are unchanged)."""
+    folder = store.current()
+    if not states or folder is None:
+        return
+    manifest = store.read_manifest(folder)
+    if manifest.sources != states:
+        with store.lock():
+            store.rewrite_manifest(folder, dataclasses.replace(manifest, sources=states))
 
 
 def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[HybridIndex | None, str]:
@@ -100,7 +125,8 @@ def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[Hyb
 
 
 def _build(
-    store: IndexStore, reading: CorpusReading, encoder: TextEncoder, wanted: str, *, reason: str, progress: bool
+    store: IndexStore, reading: CorpusReading, encoder: TextEncoder, wanted: str, *, reason: str, progress: bool,
+    sources: dict[str, dict],
 ) -> tuple[HybridIndex, BuildReport]:
     from embeddings.cache import CachingEncoder
     from qa.text.entities import EntityTagger
@@ -124,6 +150,9 @@ def _build(
         sentences.save()
         tagger.save()
         names = index.save(folder)
+        write_declarations(folder / DECLARATIONS, reading.declarations)
+        Duplicates.find(reading.declarations).save(folder / DUPLICATES)
+        names += [DECLARATIONS, DUPLICATES]
         manifest = Manifest(
             format=FORMAT_VERSION,
             package_version=package_version(),
@@ -135,6 +164,7 @@ def _build(
             files={name: sha256_file(folder / name) for name in names},
             settings=dict(index.settings),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            sources=sources,
         )
         store.commit(folder, manifest)
     except OSError as exc:

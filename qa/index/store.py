@@ -31,8 +31,9 @@ from qa.errors import DamagedIndexError, IndexFolderError, IndexLockedError
 
 #: The one format number of a build (the manifest and every file the hybrid index writes):
 #: bumped whenever they change meaning, and a build of another format is rebuilt, not read.
-#: 4: sentence entities (qa.text.entities); 5: one number for the manifest and the files.
-FORMAT_VERSION = 5
+#: 4: sentence entities (qa.text.entities); 5: one number for the manifest and the files;
+#: 6: the parsed declarations (declarations.json) and each corpus file's state (``sources``).
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 #: How long a second process waits for another's build before giving up with a clear error.
@@ -54,6 +55,8 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
     settings: dict[str, object] = field(default_factory=dict)
     built_at: str = ""
+    # corpus file path -> its size, mtime_ns, sha256, doc_id or skip reason (qa.index.freshness)
+    sources: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
@@ -165,6 +168,10 @@ class IndexStore:
                     f"The index file {path} does not match its checksum (damaged or edited). "
                     "Run `qa index` to rebuild."
                 )
+
+    def rewrite_manifest(self, folder: Path, manifest: Manifest) -> None:
+        """Replace a committed build's manifest atomically (to record new file times; files unchanged)."""
+        _write_atomic(folder / MANIFEST, manifest.to_json())
 
     def new_build(self) -> Path:
         """A fresh, empty folder for a build (not yet visible to readers)."""

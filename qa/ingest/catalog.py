@@ -34,6 +34,7 @@ class CatalogEntry:
     date: str | None = None
     place: str | None = None
     issuer: str | None = None
+    kind: str | None = None  # "declaration", "communiqué", ... (qa.ingest.kinds.KINDS)
 
 
 _KEYS = tuple(f.name for f in fields(CatalogEntry))
@@ -89,3 +90,17 @@ def _entry(path: Path, doc_id: str, table: object) -> CatalogEntry:
                 "\"2012-05-20\" (for a range of days, the first day)."
             ) from None
     return CatalogEntry(**table)
+
+
+#: Metadata of well-known declarations, under every folder's own catalog (see that file).
+KNOWN_CATALOG = Path(__file__).with_name("known_declarations.toml")
+
+
+def folder_catalog(folder: Path) -> Catalog:
+    """The catalog for the files of ``folder``: its own catalog.toml over :data:`KNOWN_CATALOG`.
+
+    Raises:
+        CatalogError: If either file is malformed.
+    """
+    own = load_catalog(Path(folder) / CATALOG_NAME)
+    return Catalog({**load_catalog(KNOWN_CATALOG).entries, **own.entries})

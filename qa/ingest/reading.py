@@ -12,9 +12,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.ingest.catalog import CATALOG_NAME, Catalog, load_catalog
+from qa.ingest.catalog import CATALOG_NAME, Catalog, folder_catalog
 from qa.documents import Declaration
 from qa.errors import CorpusError
+from qa.ingest.kinds import classify
 from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract
 from qa.ingest.limits import DEFAULT_LIMITS, ReadLimits, check_text_size
 from qa.ingest.metadata import header_fields, resolve
@@ -74,16 +75,14 @@ def read_corpus(corpus_dir: Path, *, limits: ReadLimits | None = DEFAULT_LIMITS)
             f"Corpus folder {corpus_dir} does not exist or is not a folder. "
             "Create it with declaration files in it, or point QA_CORPUS at one."
         )
-    catalog = load_catalog(corpus_dir / CATALOG_NAME)
+    catalog = folder_catalog(corpus_dir)
     skipped: list[SkippedFile] = []
     candidates: list[Path] = []
     for path in sorted(corpus_dir.iterdir(), key=_reading_order):
         if not_a_declaration(path):
             continue
         try:
-            _check_name(path)
-            _check_link(path, corpus_dir)
-            _check_size(path)  # here too: a worker forked from a fork server would not see a changed limit
+            check_candidate(path, corpus_dir)
         except UnreadableFileError as exc:
             skipped.append(SkippedFile(str(path), str(exc)))
             continue
@@ -144,7 +143,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     check_supported(path.suffix)
     data = _read_bytes(path)
     if catalog is None:
-        catalog = load_catalog(path.parent / CATALOG_NAME)
+        catalog = folder_catalog(path.parent)
     extracted = extract(path.suffix, data)
     check_text_size(extracted.text)
     doc_id = path.stem
@@ -157,12 +156,13 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     stated = {**header, **extracted.stated, **({"title": header["title"]} if "title" in header else {})}
     opening = " ".join(p.text for p in parsed.paragraphs[:3])
     meta = resolve(doc_id, catalog.get(doc_id), stated, guessed=extracted.guessed, opening_text=opening)
-    return Declaration(
+    entry = catalog.get(doc_id)
+    return classify(Declaration(
         doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),
         paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
         notes=(*extracted.notes, *parsed.notes),
-    )
+    ), entry)
 
 
 def _reading_order(path: Path) -> tuple[str, int, str]:
@@ -194,6 +194,19 @@ def hidden_file_reason(path: Path) -> str | None:
         f"hidden file (its name starts with a dot), not read as a declaration; "
         f"rename it to {plain!r} to index it"
     )
+
+
+def check_candidate(path: Path, corpus_dir: Path) -> None:
+    """The checks a file passes before it is read at all: not hidden, no link out of its
+    folder, not over the size limit (checked here too: a worker forked from a fork server
+    would not see a changed limit).
+
+    Raises:
+        UnreadableFileError: Naming the check it failed.
+    """
+    _check_name(path)
+    _check_link(path, corpus_dir)
+    _check_size(path)
 
 
 def _check_name(path: Path) -> None:

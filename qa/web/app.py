@@ -18,6 +18,8 @@ from pathlib import Path
 import gradio as gr
 
 from qa.web.address import server_address
+from qa.search.filters import issuers, kinds
+from qa.web import catalog_view
 from qa.web.chat import MAX_SOURCES, Chat, Filters, echo
 from qa.errors import QAError
 from qa.web.host_check import HostCheck, allowed_hosts
@@ -70,13 +72,15 @@ def _ids(doc_ids: list[str] | str | None) -> tuple[str, ...]:
     return (doc_ids,) if isinstance(doc_ids, str) else tuple(doc_ids or ())
 
 
-def _filters(doc_ids: list[str] | None, year_from: object, year_to: object, k: object) -> Filters:
+def _filters(doc_ids: list[str] | None, year_from: object, year_to: object, k: object,
+             issuer: list[str] | str | None = None, kind: list[str] | str | None = None) -> Filters:
     """The page's filter widgets as Filters; k held to the slider's 1..MAX_SOURCES."""
     try:
         k = int(k)
     except (TypeError, ValueError):
         k = 3
-    return Filters(_ids(doc_ids), _year(year_from), _year(year_to), max(1, min(MAX_SOURCES, k)))
+    return Filters(_ids(doc_ids), _year(year_from), _year(year_to), max(1, min(MAX_SOURCES, k)),
+                   issuer=_ids(issuer), kind=_ids(kind))
 
 
 def build_app(library, *, unavailable: str | None = None) -> gr.Blocks:
@@ -99,6 +103,7 @@ def build_app(library, *, unavailable: str | None = None) -> gr.Blocks:
         jump = gr.Textbox(visible="hidden", elem_id="qa-jump", show_label=False)
         *chat_parts, context = ask_parts
         _wire_chat(chat, previous, *chat_parts)
+        _wire_widen(chat, jump, previous, *chat_parts)
         _wire_sources(chat, jump, context, tabs, decl_select, decl_view)
         _api(chat)
     return demo
@@ -127,43 +132,72 @@ def _ask_tab(chat: Chat):
                     years = chat.years or [None]
                     year_from = gr.Dropdown(choices=chat.years, value=years[0], label="From year", elem_id="qa-from")
                     year_to = gr.Dropdown(choices=chat.years, value=years[-1], label="To year", elem_id="qa-to")
+                with gr.Row():
+                    issuer = gr.Dropdown(choices=issuers(chat.declarations), value=[], multiselect=True,
+                                         label="Issuers (none chosen: all)", elem_id="qa-issuer")
+                    kind = gr.Dropdown(choices=kinds(chat.declarations), value=[], multiselect=True,
+                                       label="Kinds (none chosen: all)", elem_id="qa-kind")
                 k = gr.Slider(1, MAX_SOURCES, value=3, step=1, label="Sources per answer", elem_id="qa-k")
             gr.Markdown("#### Read in context")
             context = gr.HTML('<p class="qa-empty">Click a citation to read it in context.</p>',
                               elem_id="qa-context-panel")
-    return chatbot, box, send, docs, year_from, year_to, k, context
+    return chatbot, box, send, docs, year_from, year_to, k, issuer, kind, context
 
 
 def _declarations_tab(chat: Chat):
     select = gr.Dropdown(
         choices=[(f"{d.title} ({d.year or 'undated'})", d.doc_id) for d in chat.declarations],
-        value=None, label="Declaration", elem_id="qa-declaration-select",
+        value=None, label="Declaration", elem_id="qa-declaration-select", render=False,
     )
-    view = gr.HTML(chat.declaration(None), elem_id="qa-declaration-view")
+    view = gr.HTML(chat.declaration(None), elem_id="qa-declaration-view", render=False)
+    catalog_view.build_tab(chat, select=select, view=view)  # the searchable table, above
+    select.render()
+    view.render()
     select.input(chat.declaration, select, view, api_visibility="private",
                  concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY)
     return select, view
 
 
-def _wire_chat(chat: Chat, previous, chatbot, box, send, docs, year_from, year_to, k) -> None:
-    def respond(message, history, last, doc_ids, low, high, count):
-        turn = chat.reply(message, previous=last, filters=_filters(doc_ids, low, high, count))
+def _wire_chat(chat: Chat, previous, chatbot, box, send, docs, year_from, year_to, k, issuer, kind) -> None:
+    def respond(message, history, last, doc_ids, low, high, count, issuers_, kinds_):
+        turn = chat.reply(message, previous=last, filters=_filters(doc_ids, low, high, count, issuers_, kinds_))
         history = list(history or []) + [
             {"role": "user", "content": echo(message if isinstance(message, str) else "")},
             {"role": "assistant", "content": turn.html},
         ]
         return history, "", turn.query
 
-    def respond_example(event: gr.SelectData, history, last, doc_ids, low, high, count):
+    def respond_example(event: gr.SelectData, history, last, doc_ids, low, high, count, issuers_, kinds_):
         value = event.value if isinstance(event.value, dict) else {}
-        return respond(str(value.get("text", "")), history, last, doc_ids, low, high, count)
+        return respond(str(value.get("text", "")), history, last, doc_ids, low, high, count, issuers_, kinds_)
 
-    inputs = [box, chatbot, previous, docs, year_from, year_to, k]
+    inputs = [box, chatbot, previous, docs, year_from, year_to, k, issuer, kind]
     options = dict(api_visibility="private", concurrency_id="answer", concurrency_limit=ANSWER_CONCURRENCY)
     for trigger in (box.submit, send.click):
         trigger(respond, inputs, [chatbot, box, previous], **options)
     chatbot.example_select(respond_example, inputs[1:], [chatbot, box, previous], **options)
     chatbot.clear(lambda: None, None, previous, api_visibility="private")
+
+
+def _wire_widen(chat: Chat, jump, previous, chatbot, box, send, docs, year_from, year_to, k, issuer, kind) -> None:
+    """The narrowing notice's "Search every declaration": the last question again, not narrowed."""
+    def widen(payload, history, last, doc_ids, low, high, count, issuers_, kinds_):
+        try:
+            wanted = json.loads(payload or "{}").get("view") == "widen"
+        except (ValueError, AttributeError):
+            wanted = False
+        if not wanted or not last:
+            return gr.update(), gr.update()
+        filters = _filters(doc_ids, low, high, count, issuers_, kinds_)
+        turn = chat.reply(last, filters=filters, narrow=False)
+        history = list(history or []) + [
+            {"role": "user", "content": echo(f"{last} (every declaration)")},
+            {"role": "assistant", "content": turn.html},
+        ]
+        return history, turn.query
+
+    jump.change(widen, [jump, chatbot, previous, docs, year_from, year_to, k, issuer, kind], [chatbot, previous],
+                api_visibility="private", concurrency_id="answer", concurrency_limit=ANSWER_CONCURRENCY)
 
 
 def _wire_sources(chat: Chat, jump, context, tabs, decl_select, decl_view) -> None:
@@ -188,12 +222,15 @@ def _wire_sources(chat: Chat, jump, context, tabs, decl_select, decl_view) -> No
 
 def _api(chat: Chat) -> None:
     def ask(question: str, k: int = 3, doc_ids: list[str] | None = None,
-            year_from: int | None = None, year_to: int | None = None) -> dict:
+            year_from: int | None = None, year_to: int | None = None,
+            issuer: list[str] | None = None, kind: list[str] | None = None, narrow: bool = True) -> dict:
         """Answer a question: {"found", "hits": [{doc_id, title, date, place, paragraph, text,
-        highlight, score, citation, ...}], "question", "read_as"}."""
-        filters = Filters(_ids(doc_ids), _year(year_from), _year(year_to), k)
+        highlight, score, citation, ...}], "question", "read_as", "narrowed"}. issuer and kind
+        narrow the search (an unknown value is an error naming those that exist); a question
+        naming an issuer or year narrows itself unless narrow is false."""
+        filters = Filters(_ids(doc_ids), _year(year_from), _year(year_to), k, issuer=_ids(issuer), kind=_ids(kind))
         try:
-            return chat.ask(question, filters=filters).to_dict()
+            return chat.ask(question, filters=filters, narrow=bool(narrow)).to_dict()
         except QAError as exc:  # the caller's mistake: a sentence for them, no traceback in the log
             raise gr.Error(str(exc), print_exception=False) from None
         except Exception:

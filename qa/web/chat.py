@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from qa.answers.records import Answer, Hit, human_date
 from qa.answers.render import BREAKS_OFF, NEAREST, NOT_ANSWERED, NOTHING_MATCHES, quote_parts, reflow
 from qa.documents import Declaration, Paragraph
-from qa.errors import InvalidOptionError, QAError
+from qa.errors import QAError
 from qa.answers.followup import read_question, scope_words
 from qa.answers.questions import check_doc_ids, clean_question
+from qa.search.filters import Filters as SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ MAX_SOURCES = 5
 CONTEXT_AROUND = 2
 #: Longest echo of a user's message in the chat; the library rejects long questions anyway.
 ECHO_CHARS = 300
+#: The href of the narrowing notice's link: not a paragraph anchor, so locate() never finds it.
+WIDEN_ANCHOR = "qa-widen"
 
 # Characters HTML or markdown (including GFM autolinks, tables and KaTeX) could read as syntax.
 _SYNTAX = "&<>\"'`\\*_[]()!#|~${}:@.=+-%^"
@@ -99,6 +102,8 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
         )
     if answer.read_as:
         parts.append(f'<p class="qa-read-as"><em>Read as: {escape(answer.read_as)}</em></p>')
+    if answer.narrowed is not None:
+        parts.append(narrowing_notice(answer.narrowed))
     if scope_note:
         parts.append(f'<p class="qa-scope">{escape(scope_note)}</p>')
     if not hits:
@@ -106,15 +111,30 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
         return "".join(parts)
     best, *others = hits
     parts.append(f'<div class="qa-best">{_quote(best, mark=not refusal)}<p class="qa-cite">{escape("[1]")} '
-                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p></div>')
+                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p>{_also(best)}</div>')
     for number, hit in enumerate(others, start=2):
         parts.append(
             f'<details class="qa-source"><summary>{escape(f"[{number}] {hit.citation}")}</summary>'
             f"{_quote(hit, mark=not refusal)}"
-            f"<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p></details>"
+            f"<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p>{_also(hit)}</details>"
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def narrowing_notice(narrowed: SearchFilters) -> str:
+    """What the question narrowed the search to, in the follow-up notice's style, with a link
+    the page's script turns into "ask again over every declaration" (class qa-widen-link)."""
+    said = escape(f"Read as: only {narrowed.describe()}, as the question names it.")
+    widen = f'<a class="qa-link qa-widen-link" href="#{WIDEN_ANCHOR}">{escape("Search every declaration")}</a>'
+    return f'<p class="qa-read-as qa-narrowed"><em>{said}</em> {widen}</p>'
+
+
+def _also(hit: Hit) -> str:
+    """"Also published as ..." for words found in other declarations too (qa.answers.duplicates)."""
+    if not hit.also:
+        return ""
+    return f'<p class="qa-cite qa-also">{escape("Also published as: " + "; ".join(hit.also))}</p>'
 
 
 def render_error(message: str) -> str:
@@ -185,6 +205,8 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     k: int = 3
+    issuer: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,10 +243,15 @@ class Chat:
 
         Raises:
             UnknownDocumentError: If a chosen doc_id names no declaration.
-            InvalidOptionError: If no declaration passes the filters.
+            InvalidOptionError: If no declaration passes the filters, or an issuer or kind is unknown.
         """
-        wanted = check_doc_ids(filters.doc_ids, self._by_id) if filters.doc_ids else None
-        chosen = [self._by_id[i] for i in wanted] if wanted else self.declarations
+        chosen = self._search_filters(filters).select(self.declarations)
+        return None if len(chosen) == len(self.declarations) else [d.doc_id for d in chosen]
+
+    def _search_filters(self, filters: Filters) -> SearchFilters:
+        """The page's filters as the library's: years in either order, the whole range as no bound."""
+        if filters.doc_ids:
+            check_doc_ids(filters.doc_ids, self._by_id)
         low, high = filters.year_from, filters.year_to
         if low is not None and high is not None and low > high:
             low, high = high, low
@@ -232,19 +259,16 @@ class Chat:
             low = None  # the whole range: undated declarations stay in
         if self.years and high is not None and high >= self.years[-1]:
             high = None
-        if low is not None or high is not None:
-            chosen = [d for d in chosen if d.year and (low is None or d.year >= low) and (high is None or d.year <= high)]
-        if not chosen:
-            span = f" from {low or '…'} to {high or '…'}" if (low or high) else ""
-            raise InvalidOptionError(
-                f"No chosen declaration is{span}: widen the year range or choose more declarations."
-            )
-        if len(chosen) == len(self.declarations):
-            return None
-        return [d.doc_id for d in chosen]
+        return SearchFilters.of(doc_ids=filters.doc_ids or None, issuer=filters.issuer or None,
+                                year_from=low, year_to=high, kind=filters.kind or None)
 
-    def ask(self, question: str, *, previous: str | None = None, filters: Filters = Filters()) -> Answer:
+    def ask(
+        self, question: str, *, previous: str | None = None, filters: Filters = Filters(), narrow: bool = True
+    ) -> Answer:
         """Answer ``question`` (read as a follow-up of ``previous``) within the filters.
+
+        A question naming an issuer or year narrows itself (qa.answers.narrowing) unless
+        ``narrow`` is False or the filters already narrow.
 
         Raises:
             QAError: For a bad question or option, or when no library is loaded.
@@ -252,15 +276,20 @@ class Chat:
         if self.library is None:
             raise QAError(self.unavailable)
         reading = read_question(clean_question(question), previous, scope=self.scope)
-        answer = self.library.ask(reading.query, k=filters.k, doc_ids=self.doc_ids(filters))
+        chosen = self._search_filters(filters)
+        answer = self.library.ask(reading.query, k=filters.k, doc_ids=chosen.doc_ids or None,
+                                  issuer=chosen.issuer or None, year_from=chosen.year_from,
+                                  year_to=chosen.year_to, kind=chosen.kind or None, narrow=narrow)
         read_as = reading.query if reading.is_followup else None
         return dataclasses.replace(answer, question=reading.question, read_as=read_as)
 
-    def reply(self, message: object, *, previous: str | None = None, filters: Filters = Filters()) -> Turn:
+    def reply(
+        self, message: object, *, previous: str | None = None, filters: Filters = Filters(), narrow: bool = True
+    ) -> Turn:
         """One chat turn; never raises: errors become a one-sentence reply."""
         question = message if isinstance(message, str) else ""
         try:
-            answer = self.ask(question, previous=previous, filters=filters)
+            answer = self.ask(question, previous=previous, filters=filters, narrow=narrow)
         except QAError as exc:
             return Turn(question, previous, render_error(str(exc)), error=str(exc))
         except Exception:  # a bug must not take the chat down: log it, say so in one sentence

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from qa.evaluation.shared_data import declarations_dir
+from qa.ingest.catalog import KNOWN_CATALOG
+
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "test-output"
 CHROMIUM = "/usr/bin/chromium"
@@ -62,10 +65,10 @@ def _toml_table(name: str, values: dict[str, str]) -> str:
 def make_corpus(folder: Path) -> Path:
     """Three real declarations and one whose text and metadata are hostile markup."""
     folder.mkdir(parents=True, exist_ok=True)
-    catalog = tomllib.loads((REPO / "corpus" / "catalog.toml").read_text(encoding="utf-8"))
+    catalog = tomllib.loads(KNOWN_CATALOG.read_text(encoding="utf-8"))
     tables = []
     for doc_id in KEPT:
-        shutil.copy(REPO / "corpus" / f"{doc_id}.txt", folder / f"{doc_id}.txt")
+        shutil.copy(declarations_dir() / f"{doc_id}.txt", folder / f"{doc_id}.txt")
         tables.append(_toml_table(doc_id, catalog[doc_id]))
     (folder / f"{HOSTILE_DOC}.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
     tables.append(_toml_table(HOSTILE_DOC, HOSTILE_META))

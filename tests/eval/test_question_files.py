@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ["eval/declarations.jsonl", "eval/heldout.jsonl", "eval/calibration.jsonl", "eval/people_calibration.jsonl"]
+FILES = ["eval/declarations.jsonl", "eval/heldout.jsonl", "eval/calibration.jsonl", "eval/people_calibration.jsonl",
+         "eval/narrowing.jsonl"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

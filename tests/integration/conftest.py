@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation.shared_data import declarations_dir
 from qa.library import Library
 
 REPO = Path(__file__).resolve().parents[2]
+#: The eleven declarations the tests ask about, beside the repository (../shared/declarations).
+DECLARATIONS = declarations_dir()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -24,4 +27,6 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def library(index_dir: Path) -> Library:
-    return Library.open(REPO / "corpus", index_dir)
+    if not DECLARATIONS.is_dir():
+        pytest.skip("../shared/declarations is absent")
+    return Library.open(DECLARATIONS, index_dir)

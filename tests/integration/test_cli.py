@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation.shared_data import declarations_dir
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def run(index_dir: Path, library):  # library: build the index once before the CLI runs
     def _run(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus"), **extra_env}
+        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(declarations_dir()), **extra_env}
         return subprocess.run(
             [str(Path(sys.executable).parent / "qa"), *args], capture_output=True, text=True, env=env, timeout=300
         )

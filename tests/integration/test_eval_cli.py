@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation.shared_data import declarations_dir
+
 REPO = Path(__file__).resolve().parents[2]
 
 QUESTIONS = [
@@ -31,7 +33,7 @@ SQUAD = {"version": "1.1", "data": [{"title": "Super_Bowl_50", "paragraphs": [
 @pytest.fixture(scope="module")
 def run(index_dir: Path):
     def _run(*args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus")}
+        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(declarations_dir())}
         return subprocess.run(
             [str(Path(sys.executable).parent / "qa"), *args], capture_output=True, text=True, env=env, timeout=600
         )

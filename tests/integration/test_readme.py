@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation.shared_data import declarations_dir
 from qa.errors import CorpusError
 from qa.library import Library
 
@@ -25,7 +26,7 @@ def test_the_python_example_runs_and_prints_what_its_comments_say(index_dir: Pat
     """Run in a fresh folder holding corpus/ (as in a checkout), against the session's index."""
     example = _python_example()
     (tmp_path / "corpus").symlink_to(REPO / "corpus")
-    env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus")}
+    env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(declarations_dir())}
     result = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr

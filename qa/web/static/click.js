@@ -7,7 +7,8 @@
     const box = document.querySelector("#qa-jump textarea, #qa-jump input");
     if (!box) return;
     box.value = JSON.stringify({anchor: (link.getAttribute("href") || "").slice(1),
-                                view: link.classList.contains("qa-full-link") ? "full" : "context",
+                                view: link.classList.contains("qa-full-link") ? "full"
+                                      : link.classList.contains("qa-widen-link") ? "widen" : "context",
                                 at: Date.now()});
     box.dispatchEvent(new Event("input", {bubbles: true}));
   }, true);

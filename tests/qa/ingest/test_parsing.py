@@ -9,8 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.ingest.parsing import parse_paragraphs, parse_text
+from qa.evaluation.shared_data import declarations_dir
 
-CORPUS = Path(__file__).resolve().parents[3] / "corpus"
+CORPUS = declarations_dir()  # the eleven declarations (../shared/declarations)
+DECLARATIONS = CORPUS
+pytestmark = pytest.mark.skipif(not DECLARATIONS.is_dir(), reason="../shared/declarations is absent")
 
 
 def _parse(name: str):

@@ -11,8 +11,11 @@ import pytest
 from qa.ingest.catalog import Catalog
 from qa.errors import CorpusError
 from qa.ingest.reading import UnreadableFileError, read_corpus, read_declaration
+from qa.evaluation.shared_data import declarations_dir
 
-CORPUS = Path(__file__).resolve().parents[3] / "corpus"
+CORPUS = declarations_dir()  # the eleven declarations (../shared/declarations)
+DECLARATIONS = CORPUS
+pytestmark = pytest.mark.skipif(not DECLARATIONS.is_dir(), reason="../shared/declarations is absent")
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,12 @@ from qa.web.chat import (
     Chat, Filters, anchor_id, echo, escape, reflow, render_answer, render_declaration, unique_hits,
 )
 from qa.errors import InvalidOptionError, UnknownDocumentError
+from qa.evaluation.shared_data import declarations_dir
 from qa.library import Library
 from qa.ingest.parsing import parse_paragraphs
 
 REPO = Path(__file__).resolve().parents[3]
+_needs_shared = pytest.mark.skipif(not declarations_dir().is_dir(), reason="../shared/declarations is absent")
 
 HOSTILE = [
     {"doc_id": "widgets-2020", "paragraph": "1", "title": "Widgets <b>Declaration</b>", "date": "2020-01-01",
@@ -131,8 +133,9 @@ def test_nothing_at_all_is_said_plainly() -> None:
     assert "Nothing in the declarations" in rendered and "qa-refusal" not in rendered
 
 
+@_needs_shared
 def test_a_hard_wrapped_paragraph_flows_as_prose_with_its_sentence_marked() -> None:
-    text = _paragraph(REPO / "corpus" / "us-1776-declaration-of-independence.txt", "2")
+    text = _paragraph(declarations_dir() / "us-1776-declaration-of-independence.txt", "2")
     sentence = ("The history of the present King of Great Britain is a\nhistory of repeated injuries and usurpations, "
                 "all having in direct object\nthe establishment of an absolute Tyranny over these States.")
     quote = re.search(r"<blockquote>(.*)</blockquote>", render_answer(Answer("q", True, [_hit(text, sentence)]))).group(1)
@@ -161,8 +164,9 @@ def test_reflow_joins_wrapped_lines_and_keeps_blank_lines_and_list_items(text: s
     assert reflow(text)[0] == shown
 
 
+@_needs_shared
 def test_the_context_and_declaration_views_flow_wrapped_text_too(fake_encoder) -> None:
-    path = REPO / "corpus" / "us-1776-declaration-of-independence.txt"
+    path = declarations_dir() / "us-1776-declaration-of-independence.txt"
     passages = [{"doc_id": "us-1776", "paragraph": str(n), "title": "Declaration of Independence", "date": "1776-07-04",
                  "place": "Philadelphia", "text": _paragraph(path, str(n))} for n in (1, 2, 3)]
     chat = Chat(Library.from_passages(passages, encoder=fake_encoder))
@@ -172,12 +176,13 @@ def test_the_context_and_declaration_views_flow_wrapped_text_too(fake_encoder) -
             html.unescape(view))
 
 
+@_needs_shared
 def test_meaningful_breaks_stay_breaks_in_the_chat() -> None:
     items = _paragraph(REPO / "tests" / "fixtures" / "ministerial-communique.txt", "2")
     quote = render_answer(Answer("q", True, [_hit(items, "(b) invest in efficient irrigation, including:")]))
     assert quote.count("<br>") == items.count("\n") == 5
     assert "<br><mark>" in quote  # the marked item still starts its own line
-    article = _paragraph(REPO / "corpus" / "un-2007-undrip.txt", "Article 8(2)")
+    article = _paragraph(declarations_dir() / "un-2007-undrip.txt", "Article 8(2)")
     assert escape("redress for:") + "<br><br>" + escape("(a) Any") in render_answer(Answer("q", True, [_hit(article, "States")]))
 
 

@@ -81,7 +81,7 @@ def test_ask_with_no_arguments_gets_a_json_error_not_a_traceback_nor_null(url: s
     response, _ = _call(url, b'{"data": []}')
     assert response.status_code == 422
     assert response.json() == {"error": (
-        "The call to 'ask' takes 5 values in \"data\" (question, k, doc_ids, year_from, year_to); "
+        "The call to 'ask' takes 8 values in \"data\" (question, k, doc_ids, year_from, year_to, issuer, kind, narrow); "
         "it got 0. Send every value that has no default.")}
     assert "Traceback" not in capfd.readouterr().err
 

@@ -1,0 +1,229 @@
+"""The whole ../shared library as one archive: opening, build, search, duplicates, quality.
+
+One library holds ../shared/declarations and both archives of ../shared/archive (328 UN
+General Assembly resolutions as PDFs, 88 White House statements as Markdown), named as three
+folders (qa.ingest.corpora). Prints numbers; asserts nothing.
+
+    nice -n 10 python benchmarks/archive.py --index .bench/archive-index --build   # once: minutes
+    python benchmarks/archive.py --index .bench/archive-index --decl-index .bench/decl-index
+
+Sections:
+    build       a fresh build of the whole library under cProfile: counts and where time goes
+    open        opening with nothing changed, against loading its index alone (median of runs)
+    duplicates  twins and repeated paragraphs found, and the paragraph share of the closest pairs
+    search      p50/p99 of a search against embedding the question alone, with and without filters
+    eval        R@1 of eval/declarations.jsonl and eval/heldout.jsonl: the 11 declarations alone
+                and the whole library; eval/narrowing.jsonl's narrowing, read from the answers
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa.evaluation.shared_data import archive_library, declarations_dir  # noqa: E402
+
+# The profile's phases: a function name (as cProfile names it) for each step of a build.
+PHASES = {
+    "read files (extract + parse)": "read_declaration",
+    "sentence split": "_spans",
+    "named entities": "tag",
+    "embed (model)": "encode",
+    "BM25": "from_tokens",
+    "FAISS": "build",
+    "save": "save",
+}
+
+
+def section_build(index: Path, folders: list[Path]) -> None:
+    from qa.library import Library
+
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    lib = Library.open(folders, index, rebuild=True, progress=False)
+    profile.disable()
+    total = time.perf_counter() - started
+    print(f"build: {total:.1f} s; {_counts(lib)}")
+    stats = pstats.Stats(profile, stream=io.StringIO())
+    for phase, name in PHASES.items():
+        seconds = max((row[3] for func, row in stats.stats.items() if func[2] == name), default=0.0)
+        print(f"  {phase:<30} {seconds:8.1f} s  {seconds / total:6.1%}")
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+    (index / "build-profile.txt").write_text(out.getvalue(), encoding="utf-8")
+    print(f"  full profile: {index / 'build-profile.txt'}")
+
+
+def _counts(lib) -> str:
+    settings = lib._index.settings
+    return (f"{len(lib.declarations)} declarations, {settings['paragraphs']} paragraphs, "
+            f"{settings['sentences']} sentences, {len(lib.report.skipped)} files skipped")
+
+
+def section_open(index: Path, folders: list[Path], runs: int) -> None:
+    from embeddings.encoder import Encoder
+    from qa.index.declarations_file import DECLARATIONS, read_declarations
+    from qa.index.store import IndexStore
+    from qa.library import Library
+    from qa.search.retrieval import HybridIndex
+
+    encoder = Encoder(None)
+    lib = Library.open(folders, index, encoder=encoder)  # up to date (built before)
+    print(f"open: {_counts(lib)}; built now: {lib.report.built}")
+    opening, loading = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        opened = Library.open(folders, index, encoder=encoder)
+        opening.append(time.perf_counter() - started)
+        assert not opened.report.built and opened.report.parsed == 0
+        store = IndexStore(index)
+        started = time.perf_counter()
+        folder = store.current()
+        manifest = store.read_manifest(folder)
+        store.verify(folder, manifest)  # every load checks its files
+        HybridIndex.load(folder, encoder)
+        read_declarations(folder / DECLARATIONS)
+        loading.append(time.perf_counter() - started)
+    a, b = statistics.median(opening), statistics.median(loading)
+    print(f"  open with nothing changed: {a:.2f} s (median of {runs}; {opened.report.hashed} files hashed, "
+          f"{opened.report.parsed} parsed)")
+    print(f"  loading its index alone:   {b:.2f} s (verify + FAISS/BM25 load + parsed declarations)")
+    print(f"  ratio open / load: {a / b:.2f}")
+
+
+def section_duplicates(index: Path, folders: list[Path]) -> None:
+    from collections import defaultdict
+
+    from qa.index.duplicates import TWIN_SHARE, paragraph_key
+    from qa.library import Library
+
+    lib = Library.open(folders, index)
+    dupes = lib.duplicates
+    pairs = sorted({tuple(sorted((a, b))) for a, others in dupes.twins.items() for b in others})
+    groups = {tuple(sorted([p, *o])) for p, o in dupes.repeats.items()}
+    print(f"duplicates: {len(pairs)} twin pairs, {len(groups)} paragraph groups repeated word for word "
+          f"({sum(len(g) for g in groups)} paragraphs)")
+    for a, b in pairs:
+        print(f"  twins: {a}  =  {b}")
+    keys = {d.doc_id: {k for p in d.paragraphs if (k := paragraph_key(p.text))} for d in lib.declarations}
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    holders: dict[str, list[str]] = defaultdict(list)
+    for doc, held in keys.items():
+        for key in held:
+            holders[key].append(doc)
+    for docs in holders.values():
+        for i, a in enumerate(sorted(docs)):
+            for b in sorted(docs)[i + 1:]:
+                shared[a, b] += 1
+    share = sorted(((n / max(1, min(len(keys[a]), len(keys[b]))), a, b) for (a, b), n in shared.items()), reverse=True)
+    print(f"  paragraph share of the closest pairs (twins need >= {TWIN_SHARE}):")
+    for value, a, b in share[:12]:
+        print(f"    {value:5.2f}  {a}  ~  {b}")
+
+
+def section_search(index: Path, folders: list[Path], runs: int) -> None:
+    from embeddings.encoder import Encoder
+    from qa.evaluation.question_files import load_questions
+    from qa.library import Library
+
+    encoder = Encoder(None)
+    lib = Library.open(folders, index, encoder=encoder)
+    questions = [q.question for q in load_questions(ROOT / "eval" / "declarations.jsonl")][:runs]
+    encoder.encode(["warm up"])
+    lib.search("warm up", k=3)
+    filters = {
+        "none": {},
+        "issuer UN General Assembly": {"issuer": "UN General Assembly"},
+        "years 2022-2022": {"year_from": 2022, "year_to": 2022},
+        "kind communiqué": {"kind": "communiqué"},
+    }
+    embed = _times(lambda q: encoder.encode([q]), questions)
+    print(f"search over {_counts(lib)}; {len(questions)} questions, k=3")
+    print(f"  embed the question alone: p50 {_ms(embed, 50)}  p99 {_ms(embed, 99)}")
+    for name, kwargs in filters.items():
+        took = _times(lambda q: lib.search(q, k=3, **kwargs), questions)
+        print(f"  search, filter {name:<28} p50 {_ms(took, 50)} ({_p(took, 50) / _p(embed, 50):.2f} x)  "
+              f"p99 {_ms(took, 99)} ({_p(took, 99) / _p(embed, 99):.2f} x)")
+
+
+def _times(call, items) -> list[float]:
+    out = []
+    for item in items:
+        started = time.perf_counter()
+        call(item)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def _p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if q < 100 else max(values)
+
+
+def _ms(values: list[float], q: int) -> str:
+    return f"{_p(values, q) * 1000:6.1f} ms"
+
+
+def section_eval(index: Path, folders: list[Path], decl_index: Path) -> None:
+    from qa.answers.narrowing import implied_filters  # noqa: F401  (the library applies it)
+    from qa.evaluation.metrics import evaluate, run_questions
+    from qa.evaluation.question_files import load_questions
+    from qa.library import Library
+
+    alone = Library.open(declarations_dir(), decl_index)
+    whole = Library.open(folders, index)
+    print(f"eval: the 11 declarations alone ({_counts(alone)}) vs the whole library ({_counts(whole)})")
+    for name in ("declarations.jsonl", "heldout.jsonl"):
+        questions = load_questions(ROOT / "eval" / name)
+        r = [evaluate(run_questions(lib, questions)).ranking for lib in (alone, whole)]
+        print(f"  {name:<20} R@1 {r[0].recall[1]:.3f} alone, {r[1].recall[1]:.3f} whole "
+              f"({(r[1].recall[1] - r[0].recall[1]) * 100:+.1f} points); MRR {r[0].mrr:.3f} / {r[1].mrr:.3f}")
+    rows = [json.loads(line) for line in (ROOT / "eval" / "narrowing.jsonl").read_text(encoding="utf-8").splitlines()]
+    right = first = 0
+    for row in rows:
+        answer = whole.ask(row["question"], k=3)
+        said = answer.narrowed.describe() if answer.narrowed else ""
+        right += said == row["narrows_to"]
+        first += bool(answer.hits) and (answer.hits[0].doc_id, answer.hits[0].paragraph) == (row["doc_id"], row["paragraphs"][0])
+        if said != row["narrows_to"]:
+            print(f"    narrowed to {said!r}, expected {row['narrows_to']!r}: {row['question']}")
+    print(f"  narrowing.jsonl: {right}/{len(rows)} narrowed as expected; answer first {first}/{len(rows)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=ROOT / ".bench" / "archive-index")
+    parser.add_argument("--decl-index", type=Path, default=ROOT / ".bench" / "decl-index",
+                        help="index of ../shared/declarations alone (for eval)")
+    parser.add_argument("--build", action="store_true", help="rebuild the whole library under cProfile first")
+    parser.add_argument("--only", nargs="*", default=["open", "duplicates", "search", "eval"],
+                        choices=["open", "duplicates", "search", "eval"])
+    parser.add_argument("--runs", type=int, default=5, help="opening runs (search: questions x 20)")
+    args = parser.parse_args()
+    folders = archive_library()
+    if args.build:
+        section_build(args.index, folders)
+    for name in args.only:
+        if name == "open":
+            section_open(args.index, folders, args.runs)
+        elif name == "duplicates":
+            section_duplicates(args.index, folders)
+        elif name == "search":
+            section_search(args.index, folders, args.runs * 20)
+        else:
+            section_eval(args.index, folders, args.decl_index)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Narrowing: a question that names an issuer or a year the library holds searches only those.
+
+"What did the G7 say about AI in 2024?" is read as issuer G7, year 2024. Only what the
+library holds narrows: an issuer is one of its issuers' names (or a word of one, so "ASEAN"
+also keeps the "ASEAN-U.S." statements), a year one in which that issuer (or, with no
+issuer named, any declaration) spoke. A year alone narrows only when it stands beside a word
+for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
+"What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
+
+Example:
+    >>> implied = implied_filters("What did the G7 say about AI in 2024?", declarations)
+    >>> implied.describe()
+    'issuer G7, year 2024'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.documents import Declaration
+from qa.search.filters import Filters
+
+_YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+# A year that dates the text rather than the topic: "the 2022 summit", "in its 2024 communiqué",
+# "say in 2024", "statements of 2021".
+_TEXT_WORDS = r"(?:summit|declaration|communiqu[eé]|statement|statements|resolution|resolutions|meeting|session)"
+_DATING = (
+    re.compile(rf"^\s*(?:\w+\s+)?{_TEXT_WORDS}\b", re.IGNORECASE),  # after the year
+    re.compile(rf"\b{_TEXT_WORDS}\s+(?:of|from|in)\s+$", re.IGNORECASE),  # before the year
+    re.compile(r"\b(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)\b[^.?!]{0,40}\bin\s+$",
+               re.IGNORECASE),
+)
+
+
+def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filters | None:
+    """The filters a question implies by naming an issuer or a year the library holds, or None."""
+    issuer = _named_issuers(question, declarations)
+    pool = [d for d in declarations if d.issuer in issuer] if issuer else list(declarations)
+    held = {d.year for d in pool if d.year is not None}
+    year = next((y for y, dated in _years(question) if y in held and (issuer or dated)), None)
+    if not issuer and year is None:
+        return None
+    return Filters(issuer=tuple(sorted(issuer)), year_from=year, year_to=year)
+
+
+def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[str]:
+    """The issuers whose name, or a distinctive word of it, the question holds."""
+    named: set[str] = set()
+    for issuer in {d.issuer for d in declarations if d.issuer}:
+        names = [issuer, *(part for part in re.split(r"[-\s/]+", issuer) if _distinctive(part))]
+        if any(_holds(question, name) for name in names):
+            named.add(issuer)
+    return named
+
+
+def _distinctive(word: str) -> bool:
+    """An acronym or name that can stand for an issuer alone: "ASEAN", "G7", "NATO" (not "U.S.", "UN")."""
+    letters = word.strip(".")
+    return len(letters) >= 3 and letters.isupper() or bool(re.fullmatch(r"G\d+", letters))
+
+
+def _holds(question: str, name: str) -> bool:
+    """True if ``name`` stands in the question as a whole word; acronyms must match their case."""
+    flags = 0 if name.isupper() or re.fullmatch(r"G\d+", name) else re.IGNORECASE
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w]|-\w)", question, flags) is not None
+
+
+def _years(question: str) -> list[tuple[int, bool]]:
+    """Each year in the question, and whether the words around it date a text."""
+    found = []
+    for match in _YEAR.finditer(question):
+        before, after = question[: match.start()], question[match.end():]
+        dated = bool(_DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before))
+        found.append((int(match.group()), dated))
+    return found

@@ -1,0 +1,107 @@
+"""Duplicates: one text from two sources, and paragraphs repeated word for word, shown once.
+
+At index time every paragraph gets a key: a hash of its words, lower-cased, with punctuation,
+Markdown escapes and line wrapping removed, so the Carbis Bay communiqué as plain text and as
+the White House's Markdown give the same keys. Paragraphs sharing a key are repeats; two
+declarations sharing at least :data:`TWIN_SHARE` of the shorter one's paragraphs are the same
+declaration published twice (twins). An answer keeps the first hit of each key and lists the
+others as "also published as" (qa.answers.duplicates).
+
+Example:
+    >>> dupes = Duplicates.find(declarations)
+    >>> dupes.twins["g7-2021-carbis-bay"]
+    ('2021-06-13-carbis-bay-g7-summit-communique',)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.documents import Declaration
+
+DUPLICATES = "duplicates.json"
+#: Paragraphs shorter than this (in normalised characters) are not keyed: "Recalling its
+#: resolutions," or a heading repeats everywhere and says nothing about two sources.
+MIN_CHARS = 60
+#: Share of the shorter declaration's keyed paragraphs the other must hold to be its twin.
+#: Measured on ../shared (benchmarks/archive.py): the true twins share 0.74-1.0 of their
+#: paragraphs, the closest unrelated pair (two annual UN resolutions) 0.43.
+TWIN_SHARE = 0.6
+#: Fewest shared paragraphs that make twins: one shared preamble paragraph is boilerplate.
+_TWIN_AT_LEAST = 2
+_WORDS = re.compile(r"\w+")
+
+
+def paragraph_key(text: str) -> str | None:
+    """The key of a paragraph's words, or None when it is too short to say anything."""
+    words = " ".join(_WORDS.findall(text.casefold().replace("\\", " ")))
+    if len(words) < MIN_CHARS:
+        return None
+    return hashlib.blake2b(words.encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """Which paragraphs repeat across declarations, and which declarations are twins."""
+
+    repeats: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    twins: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def find(cls, declarations: Sequence[Declaration], *, twin_share: float = TWIN_SHARE) -> Duplicates:
+        """Find repeats and twins among the declarations (linear in their paragraphs)."""
+        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        keyed: dict[str, int] = {}
+        for decl in declarations:
+            keys = {}
+            for par in decl.paragraphs:
+                key = paragraph_key(par.text)
+                if key is not None and key not in keys:
+                    keys[key] = par.number
+            keyed[decl.doc_id] = len(keys)
+            for key, number in keys.items():
+                groups[key].append((decl.doc_id, number))
+        repeats: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        shared: dict[tuple[str, str], int] = defaultdict(int)
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            for place in members:
+                repeats[place] = tuple(m for m in members if m != place)
+            docs = sorted({doc for doc, _ in members})
+            for i, a in enumerate(docs):
+                for b in docs[i + 1:]:
+                    shared[a, b] += 1
+        twins: dict[str, list[str]] = defaultdict(list)
+        for (a, b), count in shared.items():
+            if count >= max(_TWIN_AT_LEAST, twin_share * min(keyed[a], keyed[b])):
+                twins[a].append(b)
+                twins[b].append(a)
+        return cls(repeats, {doc: tuple(sorted(others)) for doc, others in twins.items()})
+
+    def others(self, doc_id: str, number: str) -> tuple[tuple[str, str], ...]:
+        """The other places (doc_id, paragraph number) holding this paragraph's words."""
+        return self.repeats.get((doc_id, number), ())
+
+    def save(self, path: Path) -> None:
+        groups = sorted({tuple(sorted([place, *others])) for place, others in self.repeats.items()})
+        data = {"repeats": [[list(p) for p in group] for group in groups],
+                "twins": {doc: list(others) for doc, others in sorted(self.twins.items())}}
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Duplicates:
+        """Read what :meth:`save` wrote. Raises ValueError, KeyError or OSError on a bad file."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        repeats = {}
+        for group in data["repeats"]:
+            places = [(str(doc), str(number)) for doc, number in group]
+            for place in places:
+                repeats[place] = tuple(p for p in places if p != place)
+        return cls(repeats, {doc: tuple(others) for doc, others in data["twins"].items()})

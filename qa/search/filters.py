@@ -1,0 +1,189 @@
+"""Filters: which declarations a search may rank, by id, issuer, year and kind.
+
+A filter is resolved to the declarations it allows before ranking: the library turns them
+into a row mask that FAISS applies as an ID selector and BM25 as its candidate rows
+(qa.search.retrieval), so a narrowed search still returns k hits when k exist.
+
+Example:
+    >>> f = Filters(issuer=("G7",), year_from=2024)
+    >>> [d.doc_id for d in f.select(declarations)]
+    ['g7-2024-apulia']
+    >>> f.describe()
+    'issuer G7, from 2024'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qa.documents import Declaration
+from qa.errors import InvalidOptionError, UnknownDocumentError
+from qa.ingest.kinds import KINDS, normalise_kind
+
+_LIST_AT_MOST = 12  # values an error lists before "…": enough to see the spelling wanted
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to; an empty field means "any".
+
+    Attributes:
+        doc_ids: Only these declarations.
+        issuer: Only declarations by one of these issuers (case does not matter).
+        year_from: Only declarations of this year or later (undated ones are left out).
+        year_to: Only declarations of this year or earlier (undated ones are left out).
+        kind: Only declarations of one of these kinds (qa.ingest.kinds.KINDS).
+    """
+
+    doc_ids: tuple[str, ...] = ()
+    issuer: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    kind: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        doc_ids: Iterable[str] | str | None = None,
+        issuer: Iterable[str] | str | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        kind: Iterable[str] | str | None = None,
+    ) -> Filters:
+        """Filters from the library's keyword arguments (a string or several for each list).
+
+        Raises:
+            InvalidOptionError: For a value of the wrong type or a year range that is backwards.
+        """
+        year_from, year_to = _year(year_from, "year_from"), _year(year_to, "year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise InvalidOptionError(
+                f"year_from {year_from} is after year_to {year_to}: swap them, or leave one out."
+            )
+        return cls(_names(doc_ids, "doc_ids"), _names(issuer, "issuer"), year_from, year_to,
+                   tuple(normalise_kind(k) for k in _names(kind, "kind")))
+
+    @property
+    def empty(self) -> bool:
+        return self == Filters()
+
+    def describe(self) -> str:
+        """The filter in words: "issuer G7, from 2024 to 2024, kind communiqué"."""
+        parts = []
+        if self.doc_ids:
+            parts.append("declarations " + ", ".join(self.doc_ids))
+        if self.issuer:
+            parts.append("issuer " + " or ".join(self.issuer))
+        if self.year_from is not None and self.year_from == self.year_to:
+            parts.append(f"year {self.year_from}")
+        else:
+            if self.year_from is not None:
+                parts.append(f"from {self.year_from}")
+            if self.year_to is not None:
+                parts.append(f"to {self.year_to}")
+        if self.kind:
+            parts.append("kind " + " or ".join(self.kind))
+        return ", ".join(parts)
+
+    def select(self, declarations: Sequence[Declaration]) -> list[Declaration]:
+        """The declarations the filter allows, in their order.
+
+        Raises:
+            UnknownDocumentError: For a doc_id no declaration has.
+            InvalidOptionError: For an issuer or kind no declaration has (naming those that
+                exist), or when no declaration passes every filter.
+        """
+        chosen = list(declarations)
+        if self.empty:
+            return chosen
+        if self.doc_ids:
+            known = {d.doc_id for d in declarations}
+            missing = [i for i in self.doc_ids if i not in known]
+            if missing:
+                raise UnknownDocumentError(
+                    f"No declaration has the id {missing[0]!r}. Known ids: {_listed(sorted(known))}."
+                )
+            chosen = [d for d in chosen if d.doc_id in self.doc_ids]
+        if self.issuer:
+            wanted = {_key(i) for i in self.issuer}
+            _check_values("issuer", self.issuer, issuers(declarations))
+            chosen = [d for d in chosen if _key(d.issuer) in wanted]
+        if self.kind:
+            _check_values("kind", self.kind, kinds(declarations), every=KINDS)
+            chosen = [d for d in chosen if d.kind in self.kind]
+        if self.year_from is not None:
+            chosen = [d for d in chosen if d.year is not None and d.year >= self.year_from]
+        if self.year_to is not None:
+            chosen = [d for d in chosen if d.year is not None and d.year <= self.year_to]
+        if not chosen:
+            raise InvalidOptionError(
+                f"No declaration matches {self.describe()}: widen the year range or choose more "
+                f"declarations (the library's years run {_year_span(declarations)})."
+            )
+        return chosen
+
+
+def issuers(declarations: Iterable[Declaration]) -> list[str]:
+    """Every issuer the declarations name, sorted, each once."""
+    return sorted({d.issuer for d in declarations if d.issuer}, key=str.casefold)
+
+
+def kinds(declarations: Iterable[Declaration]) -> list[str]:
+    """Every kind the declarations have, in the order of :data:`KINDS`."""
+    held = {d.kind for d in declarations if d.kind}
+    return [k for k in KINDS if k in held] + sorted(held - set(KINDS))
+
+
+def years(declarations: Iterable[Declaration]) -> list[int]:
+    """Every year the declarations are dated, ascending."""
+    return sorted({d.year for d in declarations if d.year is not None})
+
+
+def _check_values(name: str, given: tuple[str, ...], held: list[str], *, every: Sequence[str] = ()) -> None:
+    keys = {_key(h) for h in held}
+    for value in given:
+        if _key(value) not in keys:
+            also = f" (a kind is one of {', '.join(every)})" if every else ""
+            raise InvalidOptionError(
+                f"No declaration has the {name} {value!r}. The library's {name} values are: "
+                f"{_listed(held)}{also}."
+            )
+
+
+def _key(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def _listed(values: Sequence[str]) -> str:
+    shown = ", ".join(values[:_LIST_AT_MOST])
+    return shown + (f", … ({len(values)} in all)" if len(values) > _LIST_AT_MOST else "") if values else "none"
+
+
+def _year_span(declarations: Sequence[Declaration]) -> str:
+    held = years(declarations)
+    return f"{held[0]} to {held[-1]}" if held else "undated"
+
+
+def _names(value: Iterable[str] | str | None, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    try:
+        items = list(items)
+    except TypeError:
+        raise InvalidOptionError(f"{name} must be a string or a list of strings, got {value!r}.") from None
+    if not all(isinstance(v, str) for v in items):
+        raise InvalidOptionError(f"{name} must be a string or a list of strings, got {value!r}.")
+    return tuple(v.strip() for v in items if v.strip())
+
+
+def _year(value: object, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        raise InvalidOptionError(f"{name} must be a year such as 2024, got {value!r}.")
+    return value

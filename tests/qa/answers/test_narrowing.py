@@ -1,0 +1,58 @@
+"""Tests for qa/answers/narrowing.py: a question naming an issuer or year the library holds narrows."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answers.narrowing import implied_filters
+from qa.documents import Declaration, Paragraph
+from qa.library import Library
+
+
+def _decl(doc_id: str, issuer: str, date: str) -> Declaration:
+    return Declaration(doc_id, doc_id, date, "", issuer, "", "", (Paragraph(doc_id, "1", "x"),))
+
+
+DECLS = [
+    _decl("g7-2021", "G7", "2021-06-13"), _decl("g7-2024", "G7", "2024-06-14"),
+    _decl("nato-2012", "NATO", "2012-05-20"), _decl("asean-2024", "ASEAN", "2024-10-10"),
+    _decl("asean-us-2022", "ASEAN-U.S.", "2022-05-13"), _decl("g20-2022", "G20", "2022-11-15"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("What did the G7 say about AI in 2024?", "issuer G7, year 2024"),
+        ("What did the G7 say about climate?", "issuer G7"),
+        ("What did ASEAN say about the South China Sea?", "issuer ASEAN or ASEAN-U.S."),
+        ("What did the 2022 summit say about food security?", "year 2022"),
+        ("What did NATO say about the ISAF mission ending in 2014?", "issuer NATO"),  # 2014: the topic
+        ("What did NATO say in 2024?", "issuer NATO"),  # NATO spoke in 2012 only: 2024 is not its year
+    ],
+)
+def test_what_narrows(question: str, described: str) -> None:
+    assert implied_filters(question, DECLS).describe() == described
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What was agreed about migration?", "What happens in 2022 to food prices?", "the g7 say",  # g7: not the acronym
+     "What did the EU say?", "What did ASEAN-China trade do?"],
+)
+def test_what_does_not_narrow(question: str) -> None:
+    assert implied_filters(question, DECLS) is None
+
+
+def test_an_answer_says_how_it_read_the_question_and_can_be_widened(fake_encoder) -> None:
+    rows = [{"doc_id": d.doc_id, "paragraph": "1", "issuer": d.issuer, "date": d.date, "title": d.doc_id,
+             "text": f"Artificial intelligence matters to the {d.issuer}."} for d in DECLS]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    narrowed = lib.ask("What did the G7 say about artificial intelligence in 2024?", k=3)
+    assert [h.doc_id for h in narrowed.hits] == ["g7-2024"]
+    assert narrowed.narrowed.describe() == "issuer G7, year 2024"
+    assert narrowed.to_dict()["narrowed"]["as"] == "issuer G7, year 2024"
+    wide = lib.ask("What did the G7 say about artificial intelligence in 2024?", k=3, narrow=False)
+    assert wide.narrowed is None and len(wide.hits) == 3
+    explicit = lib.ask("What did the G7 say about artificial intelligence in 2024?", k=3, issuer="NATO")
+    assert explicit.narrowed is None and [h.doc_id for h in explicit.hits] == ["nato-2012"]

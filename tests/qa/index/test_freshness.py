@@ -1,0 +1,120 @@
+"""Tests for qa/index/freshness.py: an up-to-date library opens without reading its corpus again."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from qa.errors import CorpusError
+from qa.index.declarations_file import DECLARATIONS
+from qa.index.store import IndexStore
+from qa.library import Library
+
+NATO = "Chicago Summit Declaration\n\n1. Georgia will become a member of NATO.\n\n2. ISAF ends in 2014.\n"
+ASEAN = "ASEAN-China Summit\n\n1. We discussed the South China Sea.\n\n2. We fought online gambling.\n"
+G7 = "Carbis Bay G7 Summit Communiqué\n\n1. We will share 870 million doses of vaccines.\n"
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> list[Path]:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    (one / "nato-2012.txt").write_text(NATO, encoding="utf-8")
+    (one / "asean-2024.txt").write_text(ASEAN, encoding="utf-8")
+    (two / "g7-2021-carbis-bay.txt").write_text(G7, encoding="utf-8")
+    (two / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    return [one, two]
+
+
+def _touch(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def test_an_unchanged_corpus_is_neither_hashed_nor_parsed(folders, tmp_path, fake_encoder, monkeypatch) -> None:
+    index = tmp_path / "index"
+    first = Library.open(folders, index, encoder=fake_encoder)
+    assert first.report.built and first.report.parsed == 4 and len(first.declarations) == 3
+    import qa.index.freshness as freshness
+
+    hash_file = freshness.sha256_file
+
+    def no_reading(path, *args, **kwargs):
+        raise AssertionError(f"an unchanged file was read: {path}")
+
+    def no_hashing(path: Path) -> str:
+        if any(folder in Path(path).parents for folder in folders):
+            raise AssertionError(f"an unchanged file was hashed: {path}")
+        return hash_file(path)  # the build's own files are checked, as always
+
+    monkeypatch.setattr(freshness, "read_files", no_reading)
+    monkeypatch.setattr(freshness, "sha256_file", no_hashing)
+    again = Library.open(folders, index, encoder=fake_encoder)
+    assert not again.report.built and (again.report.hashed, again.report.parsed) == (0, 0)
+    assert again.declarations == first.declarations
+    assert [s.path for s in again.report.skipped] == [str(folders[1] / "broken.pdf")]
+    assert again.ask("Will Georgia join NATO?", k=1).hits[0].doc_id == "nato-2012"
+
+
+def test_a_touched_file_is_hashed_not_parsed_and_its_time_remembered(folders, tmp_path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    _touch(folders[0] / "nato-2012.txt")
+    touched = Library.open(folders, index, encoder=fake_encoder)
+    assert not touched.report.built and (touched.report.hashed, touched.report.parsed) == (1, 0)
+    after = Library.open(folders, index, encoder=fake_encoder)
+    assert (after.report.hashed, after.report.parsed) == (0, 0)  # the new time is in the manifest
+
+
+def test_a_changed_file_is_parsed_again_and_only_it(folders, tmp_path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    (folders[0] / "asean-2024.txt").write_text(ASEAN + "\n3. We welcomed the durian trade protocol.\n", encoding="utf-8")
+    lib = Library.open(folders, index, encoder=fake_encoder)
+    assert lib.report.built and lib.report.reason == "corpus changed" and lib.report.parsed == 1  # broken.pdf is not read again
+    assert len(lib.declaration("asean-2024").paragraphs) == 3
+
+
+def test_check_hashes_every_file(folders, tmp_path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    checked = Library.open(folders, index, encoder=fake_encoder, check=True)
+    assert not checked.report.built and checked.report.hashed == 3 and checked.report.parsed == 1  # broken.pdf
+
+
+def test_a_changed_catalog_reads_every_file_again(folders, tmp_path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    (folders[0] / "catalog.toml").write_text('["nato-2012"]\nissuer = "NATO"\n', encoding="utf-8")
+    lib = Library.open(folders, index, encoder=fake_encoder)
+    assert lib.report.parsed == 4 and lib.declaration("nato-2012").issuer == "NATO"
+
+
+def test_added_and_removed_files_are_seen(folders, tmp_path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    (folders[1] / "g7-2021-carbis-bay.txt").unlink()
+    lib = Library.open(folders, index, encoder=fake_encoder)
+    assert [d.doc_id for d in lib.declarations] == ["asean-2024", "nato-2012"]
+
+
+def test_parsed_declarations_are_plain_json_checked_before_use(folders, tmp_path, fake_encoder) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    build = IndexStore(index).current()
+    rows = json.loads((build / DECLARATIONS).read_text(encoding="utf-8"))
+    assert {r["doc_id"] for r in rows} == {"asean-2024", "nato-2012", "g7-2021-carbis-bay"}
+    (build / DECLARATIONS).write_text("[]", encoding="utf-8")  # edited: fails its checksum
+    lib = Library.open(folders, index, encoder=fake_encoder)
+    assert len(lib.declarations) == 3 and lib.report.built
+
+
+def test_folders_joined_like_path_entries_and_a_missing_one(folders, tmp_path, fake_encoder, monkeypatch) -> None:
+    monkeypatch.setenv("QA_CORPUS", os.pathsep.join(str(f) for f in folders))
+    assert len(Library.open(None, tmp_path / "index", encoder=fake_encoder).declarations) == 3
+    with pytest.raises(CorpusError, match="missing.*does not exist"):
+        Library.open([folders[0], tmp_path / "missing"], tmp_path / "index", encoder=fake_encoder)

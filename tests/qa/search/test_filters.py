@@ -1,0 +1,82 @@
+"""Tests for qa/search/filters.py: filters choose declarations before ranking, and say what exists."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.documents import Declaration, Paragraph
+from qa.errors import InvalidOptionError, UnknownDocumentError
+from qa.library import Library
+from qa.search.filters import Filters, issuers, kinds, years
+
+
+def _decl(doc_id: str, issuer: str, date: str, kind: str) -> Declaration:
+    par = Paragraph(doc_id=doc_id, number="1", text=f"{issuer} text")
+    return Declaration(doc_id, f"{issuer} {kind}", date, "", issuer, "", "", (par,), kind=kind)
+
+
+DECLS = [
+    _decl("g7-2021", "G7", "2021-06-13", "communiqué"),
+    _decl("g7-2024", "G7", "2024-06-14", "communiqué"),
+    _decl("nato-2012", "NATO", "2012-05-20", "declaration"),
+    _decl("un-undated", "UN General Assembly", "", "resolution"),
+]
+
+
+def _ids(f: Filters) -> list[str]:
+    return [d.doc_id for d in f.select(DECLS)]
+
+
+def test_each_filter_and_their_combination() -> None:
+    assert _ids(Filters.of(issuer="g7")) == ["g7-2021", "g7-2024"]  # case does not matter
+    assert _ids(Filters.of(year_from=2021)) == ["g7-2021", "g7-2024"]  # undated left out
+    assert _ids(Filters.of(year_to=2012)) == ["nato-2012"]
+    assert _ids(Filters.of(kind="Communique", year_from=2022)) == ["g7-2024"]
+    assert _ids(Filters.of(issuer=["NATO", "UN General Assembly"])) == ["nato-2012", "un-undated"]
+    assert _ids(Filters.of(doc_ids=["g7-2021"], issuer="G7")) == ["g7-2021"]
+    assert _ids(Filters()) == [d.doc_id for d in DECLS]
+
+
+def test_unknown_values_name_those_that_exist() -> None:
+    with pytest.raises(InvalidOptionError, match=r"issuer 'G8'.*: G7, NATO, UN General Assembly\."):
+        Filters.of(issuer="G8").select(DECLS)
+    with pytest.raises(InvalidOptionError, match=r"kind 'treaty'.*: declaration, communiqué, resolution"):
+        Filters.of(kind="treaty").select(DECLS)
+    with pytest.raises(UnknownDocumentError, match="nato-2013"):
+        Filters.of(doc_ids="nato-2013").select(DECLS)
+    with pytest.raises(InvalidOptionError, match="No declaration matches issuer NATO, from 2020"):
+        Filters.of(issuer="NATO", year_from=2020).select(DECLS)
+    with pytest.raises(InvalidOptionError, match="year_from 2024 is after year_to 2012"):
+        Filters.of(year_from=2024, year_to=2012)
+    with pytest.raises(InvalidOptionError, match="year such as 2024"):
+        Filters.of(year_from="soon")
+
+
+def test_values_held_and_description() -> None:
+    assert issuers(DECLS) == ["G7", "NATO", "UN General Assembly"]
+    assert kinds(DECLS) == ["declaration", "communiqué", "resolution"]
+    assert years(DECLS) == [2012, 2021, 2024]
+    assert Filters.of(issuer="G7", year_from=2024, year_to=2024, kind="communiqué").describe() == (
+        "issuer G7, year 2024, kind communiqué")
+
+
+def _passages(count: int) -> list[dict]:
+    rows = []
+    for i in range(count):  # many G7 paragraphs about climate crowd out the one NATO paragraph
+        rows.append({"doc_id": "g7-2021", "paragraph": str(i + 1), "title": "Carbis Bay G7 Summit Communiqué",
+                     "date": "2021-06-13", "issuer": "G7", "text": f"Climate finance matters, point {i}."})
+    rows.append({"doc_id": "nato-2012", "paragraph": "1", "title": "Chicago Summit Declaration",
+                 "date": "2012-05-20", "issuer": "NATO", "text": "Climate change is a security risk."})
+    rows.append({"doc_id": "nato-2012", "paragraph": "2", "title": "Chicago Summit Declaration",
+                 "date": "2012-05-20", "issuer": "NATO", "text": "Georgia will become a member."})
+    return rows
+
+
+def test_a_filtered_search_still_returns_k_hits_when_k_exist(fake_encoder) -> None:
+    lib = Library.from_passages(_passages(300), encoder=fake_encoder)
+    hits = lib.search("climate finance", k=2, issuer="NATO")
+    assert [(h.doc_id, h.paragraph) for h in hits] == [("nato-2012", "1"), ("nato-2012", "2")]
+    assert len(lib.search("climate finance", k=5, year_from=2021)) == 5
+    assert {h.doc_id for h in lib.search("climate finance", k=5, year_from=2021)} == {"g7-2021"}
+    with pytest.raises(InvalidOptionError, match="values are: G7, NATO"):
+        lib.ask("climate", issuer="EU")
