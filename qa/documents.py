@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# "annex 12", "annex II 3 (a)": a paragraph of an annex that numbers from 1 again.
+_IN_PART = re.compile(r"((?:annex|appendix)(?: [IVX]{1,5}| \d{1,2}| [A-Z])?) (\d.*)")
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,8 @@ class Paragraph:
         section: The thematic heading the paragraph stands under, if any.
         start: Character offset of ``text`` in the source text (after decoding).
         footnotes: Footnote texts referenced from this paragraph, kept apart from ``text``.
+        footnote_marks: (offset in ``text``, label) of each footnote marker that was printed
+            there (as a superscript) and taken out of ``text``, so a view can show it again.
     """
 
     doc_id: str
@@ -29,14 +35,17 @@ class Paragraph:
     section: str | None = None
     start: int = 0
     footnotes: tuple[str, ...] = ()
+    footnote_marks: tuple[tuple[int, str], ...] = ()
 
     @property
     def label(self) -> str:
-        """How a citation names this paragraph: "¶5", "Article 3", or "para. 7 (unnumbered)"."""
+        """How a citation names this paragraph: "¶5", "annex ¶12", "Article 3", or "para. 7 (unnumbered)"."""
         if not self.numbered:
             return f"para. {self.number} (unnumbered)"
         if self.number[:1].isdigit():
             return f"¶{self.number}"
+        if match := _IN_PART.fullmatch(self.number):
+            return f"{match.group(1)} ¶{match.group(2)}"
         return self.number
 
 
@@ -55,7 +64,9 @@ class Declaration:
         paragraphs: The paragraphs in document order.
         metadata_origin: For each metadata field, where it came from:
             "catalog", "header", "guessed" or "missing".
-        notes: Things the reader noticed, e.g. undecodable bytes replaced.
+        notes: Things the reader noticed, e.g. undecodable bytes replaced, or a warning that
+            the text layer is mostly non-words.
+        symbol: The document symbol printed on it ("A/RES/78/1"), or "".
     """
 
     doc_id: str
@@ -68,6 +79,7 @@ class Declaration:
     paragraphs: tuple[Paragraph, ...]
     metadata_origin: dict[str, str] = field(default_factory=dict, compare=False)
     notes: tuple[str, ...] = ()
+    symbol: str = ""
 
     @property
     def year(self) -> int | None:

@@ -17,9 +17,11 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from qa.documents import Paragraph
 from qa.errors import QAError
+from qa.ingest.parsing import ParsedText, parse_text
 
 
 class UnreadableFileError(QAError):
@@ -30,14 +32,24 @@ class UnreadableFileError(QAError):
 class Extracted:
     """Text converted from one file, the metadata its format states, and notes.
 
-    ``stated`` fields count as the file's own header; ``guessed`` ones (a PDF's creation
-    date) are weaker and used only when nothing better is known.
+    ``stated`` fields count as the file's own header; ``guessed`` ones are weaker and used
+    only when nothing better is known. ``paragraphs`` is set by readers that find the
+    paragraphs from the layout themselves (PDF), with ``doc_id`` left empty; other formats
+    leave it None and their ``text`` goes through :func:`qa.ingest.parsing.parse_text`.
     """
 
     text: str
     stated: dict[str, str] = field(default_factory=dict)
     guessed: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    paragraphs: tuple[Paragraph, ...] | None = None
+
+
+def parse_extracted(extracted: Extracted, *, doc_id: str) -> ParsedText:
+    """The paragraphs of converted text: the reader's own, or those :func:`parse_text` finds."""
+    if extracted.paragraphs is None:
+        return parse_text(extracted.text, doc_id=doc_id)
+    return ParsedText(paragraphs=[replace(p, doc_id=doc_id) for p in extracted.paragraphs], header=[])
 
 
 # Share of control characters above which decoded "text" is really binary data.

@@ -15,9 +15,8 @@ from pathlib import Path
 from qa.ingest.catalog import CATALOG_NAME, Catalog, load_catalog
 from qa.documents import Declaration
 from qa.errors import CorpusError
-from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract
+from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract, parse_extracted
 from qa.ingest.metadata import header_fields, resolve
-from qa.ingest.parsing import parse_text
 
 __all__ = [
     "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "CorpusReading", "SkippedFile", "UnreadableFileError",
@@ -105,7 +104,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
         catalog = load_catalog(path.parent / CATALOG_NAME)
     extracted = extract(path.suffix, data)
     doc_id = path.stem
-    parsed = parse_text(extracted.text, doc_id=doc_id)
+    parsed = parse_extracted(extracted, doc_id=doc_id)
     if not parsed.paragraphs:
         raise UnreadableFileError("no paragraphs found in the text; is it a declaration?")
     header = header_fields(parsed.header)
@@ -118,7 +117,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
         doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),
         paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
-        notes=(*extracted.notes, *parsed.notes),
+        notes=(*extracted.notes, *parsed.notes), symbol=extracted.stated.get("symbol", ""),
     )
 
 
