@@ -80,7 +80,7 @@ def check(declaration: Declaration, row: Row, *, pages: int) -> Verdict:
         details.append(f"title {declaration.title[:60]!r}")
     if declaration.issuer != ISSUER:
         failed.append("issuer")
-    if declaration.date != row.adopted:
+    if row.adopted and declaration.date != row.adopted:  # blank: the index found no date
         failed.append("date")
         details.append(f"date {declaration.date}")
     if row.count is not None and not _numbers_ok(declaration, row.count):
@@ -110,11 +110,15 @@ def _parts(declaration: Declaration) -> dict[str, list[int]]:
 
 def _numbers_ok(declaration: Declaration, count: int) -> bool:
     """Some part numbers exactly 1..N, each once."""
-    return any(sorted(numbers) == list(range(1, count + 1)) for numbers in _parts(declaration).values())
+    parts = _parts(declaration)
+    if count == 0:
+        return not any(parts.values())
+    return any(sorted(numbers) == list(range(1, count + 1)) for numbers in parts.values())
 
 
 def _furniture(declaration: Declaration, row: Row, pages: int) -> str:
-    counter = re.compile(rf"(?<![\d/])\d{{1,3}}/{pages}(?![\d/])") if pages > 1 else None
+    # A page counter ("2/12") at either end of a text; inside one it is a resolution ("2/3 of").
+    counter = re.compile(rf"^\d{{1,3}}/{pages}\b|\b\d{{1,3}}/{pages}$") if pages > 1 else None
     texts = [p.text for p in declaration.paragraphs] + [p.section or "" for p in declaration.paragraphs]
     for text in texts:
         if _JOB.search(text) or row.symbol in text or (counter and counter.search(text)):

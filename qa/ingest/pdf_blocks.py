@@ -111,12 +111,15 @@ def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: 
     ended = punctuated or short
     if line.page != prev.page or line.top < prev.top:  # a new page or column
         at_margin = abs(line.x0 - frame.left) < INDENT * line.size
-        return not at_margin or (bool(_MARKER.match(text)) and ended)
+        # An indented list runs on at its own indent (mirrored margins: relative to each page).
+        same_level = abs((line.x0 - frame.left) - (prev.x0 - prev_frame.left)) < 2 and not punctuated
+        return not (at_margin or same_level) or (bool(_MARKER.match(text)) and ended)
     if line.top - prev.bottom > PARAGRAPH_GAP * line.size:
         return True
     if _MARKER.match(text) and ended:
         return True
-    if line.x0 > prev.x0 + INDENT * line.size and punctuated:
+    hanging = len(prev.words) > 1 and abs(line.x0 - prev.words[1].x0) < 2  # "78/1.  Title …" wrapped
+    if not hanging and line.x0 > prev.x0 + INDENT * line.size and punctuated:
         return True
     # No indent, no gap: a line ending a sentence well short of the margin ends its paragraph,
     # and so does a line a quarter short before a capital (a title line above a date line).

@@ -77,6 +77,8 @@ def _is_heading(block: Block, body_size: float) -> bool:
 
 
 def _is_lead_in(block: Block) -> bool:
+    if _NUMBER.match(block.text) or _ITEM.match(block.text):
+        return False
     return block.lines == 1 and len(block.text.split()) <= LEAD_IN_MAX_WORDS and block.text.endswith((",", ":"))
 
 
