@@ -67,6 +67,7 @@ class Declaration:
         notes: Things the reader noticed, e.g. undecodable bytes replaced, or a warning that
             the text layer is mostly non-words.
         symbol: The document symbol printed on it ("A/RES/78/1"), or "".
+        url: Where it was published, when the file says so (Markdown front matter), or "".
     """
 
     doc_id: str
@@ -80,6 +81,7 @@ class Declaration:
     metadata_origin: dict[str, str] = field(default_factory=dict, compare=False)
     notes: tuple[str, ...] = ()
     symbol: str = ""
+    url: str = ""
 
     @property
     def year(self) -> int | None:

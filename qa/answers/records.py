@@ -35,6 +35,9 @@ class Hit:
         section: The heading the paragraph stands under, if any.
         numbered: False when ``paragraph`` is a sequential number, not a printed one.
         truncated: True when the source breaks off inside this paragraph.
+        footnotes: The paragraph's footnotes ("1 Resolution 70/1."), kept apart from ``text``.
+        warnings: The declaration's reading warnings (a text layer of mostly non-words).
+        symbol: The declaration's document symbol ("A/RES/78/1"), or "".
     """
 
     doc_id: str
@@ -50,6 +53,9 @@ class Hit:
     section: str | None = None
     numbered: bool = True
     truncated: bool = False
+    footnotes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    symbol: str = ""
 
     @property
     def sentence(self) -> str:
@@ -108,11 +114,16 @@ def human_date(iso: str) -> str:
 
 
 def citation(declaration: Declaration, paragraph: Paragraph) -> str:
-    """Issuer, title, place, date, paragraph: the parts known, comma-separated."""
+    """Issuer, symbol, title, place, date, paragraph: the parts known, comma-separated.
+
+    "United Nations General Assembly, A/RES/78/1, Political declaration of …, New York,
+    29 September 2023, annex ¶12".
+    """
     issuer = declaration.issuer
     if issuer and issuer.lower() in declaration.title.lower():
         issuer = ""  # "G20, G20 Bali Leaders' Declaration" says G20 twice
-    parts = [issuer, declaration.title, declaration.place, human_date(declaration.date), paragraph.label]
+    parts = [issuer, declaration.symbol, declaration.title, declaration.place, human_date(declaration.date),
+             paragraph.label]
     return ", ".join(part for part in parts if part)
 
 
@@ -134,6 +145,9 @@ def make_hit(
         section=paragraph.section,
         numbered=paragraph.numbered,
         truncated=paragraph.truncated,
+        footnotes=paragraph.footnotes,
+        warnings=tuple(note for note in declaration.notes if note.startswith("warning:")),
+        symbol=declaration.symbol,
     )
 
 
@@ -153,7 +167,10 @@ def _quote(hit: Hit, *, mark: bool = True) -> str:
     body += escape_markdown(after)
     if hit.truncated:
         body += " *\\[the source breaks off here\\]*"
-    return "> " + body.replace("\n", "\n> ")
+    quoted = "> " + body.replace("\n", "\n> ")
+    notes = [f"> *Footnote:* {escape_markdown(note)}" for note in hit.footnotes]
+    warnings = [f"*{escape_markdown(w)}*" for w in hit.warnings]
+    return "\n".join([quoted, *([">"] if notes else []), *notes, *warnings])
 
 
 def render_markdown(answer: Answer) -> str:

@@ -132,9 +132,12 @@ def _inline(line: str) -> str:
 
 
 def extract_markdown(data: bytes) -> Extracted:
-    """A .md file: decoded, then stripped of markdown syntax."""
+    """A .md file: decoded, its front matter read as metadata, then stripped of markdown syntax."""
+    from qa.ingest.front_matter import split_front_matter
+
     text, notes = decode_text(data)
-    return Extracted(markdown_to_text(text), notes=notes)
+    stated, text = split_front_matter(text)
+    return Extracted(markdown_to_text(text), stated=stated, notes=notes)
 
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")

@@ -8,8 +8,8 @@ General rules, from position, repetition and type size (none is specific to one 
 2. A line in those bands made only of numbers, codes and symbols ("2/12", "23-20100 (E)",
    "*2320100*", "A/RES/78/1", "- 3 -", "Page 3 of 12") is a page counter, job number or barcode;
    so is a page counter as the first or last line of a page, wherever it stands.
-3. A line in the band touching a line found by 1 or 2, in the same type size, belongs to the
-   same header (a short title wrapped over two lines beside the symbol).
+3. A line in the band touching a line found by 1 or 2, in the same type size (not the body's),
+   belongs to the same header (a short title wrapped over two lines beside the symbol).
 4. Footnotes: the lines below a rule (a drawn horizontal line, or a line of underscores) in the
    lower part of a page, in type smaller than the body's. Each footnote opens with its marker.
 
@@ -101,7 +101,7 @@ def find_furniture(pages: list[PdfPage], *, size: float) -> set[tuple[int, int]]
             and (_is_code(line) or i not in notes[page.number] and len(seen[_key(line.text)]) >= 2)
             or i in (0, len(page.lines) - 1) and _PAGE_COUNTER.fullmatch(line.text.strip())
         ]
-        found.update((page.number, i) for i in _spread(page, marked, notes[page.number]))
+        found.update((page.number, i) for i in _spread(page, marked, notes[page.number], size))
     return found
 
 
@@ -113,14 +113,18 @@ def _note_lines(page: PdfPage, size: float) -> set[int]:
     return {i for i, line in enumerate(page.lines) if line.top >= rule and not _is_code(line)}
 
 
-def _spread(page: PdfPage, marked: list[int], notes: set[int]) -> set[int]:
-    """Add band lines that touch a marked line in the same type size (rule 3), footnotes aside."""
+def _spread(page: PdfPage, marked: list[int], notes: set[int], size: float) -> set[int]:
+    """Add band lines that touch a marked line in the same type size (rule 3), footnotes aside.
+
+    Only lines set apart from the body's type: a first body line right under a counter stays.
+    """
     out = set(marked)
     grew = True
     while grew:
         grew = False
         for i, line in enumerate(page.lines):
-            if i in out or i in notes or not _in_band(line, page) or _TEXT_RULE.fullmatch(line.text):
+            if i in out or i in notes or not _in_band(line, page) or _TEXT_RULE.fullmatch(line.text) \
+                    or abs(line.size - size) < 0.3:
                 continue
             for j in list(out):
                 other = page.lines[j]

@@ -138,7 +138,9 @@ def _words(textpage: object, height: float) -> list[Word]:
     chars: list[str] = []
     x0 = x1 = top = bottom = size = 0.0
     for index, char in enumerate(text):
-        if char.isspace() or char == "\x00" or char == "\ufffe":
+        if char == "\ufffe":  # PDFium's mark for a hyphen at a line end: keep it as a hyphen
+            char = "-"
+        if char.isspace() or char == "\x00":
             if chars:
                 words.append(Word("".join(chars), x0, x1, top, bottom, size))
                 chars = []

@@ -1,7 +1,7 @@
 """PDF structure: blocks of running text become paragraphs numbered the way readers cite them.
 
 * A block opening with a number that continues the sequence ("12. We …") is operative
-  paragraph 12; the separator may be a typo ("11, We …" between 10 and 12). A number that
+  paragraph 12 (the first number of a part opens the sequence); the separator may be a typo ("11, We …" between 10 and 12). A number that
   breaks the sequence is not a paragraph number: the block stays text, unnumbered.
 * Blocks before the first number (preambular paragraphs, "Recalling …") are unnumbered:
   "P1", "P2" …; unnumbered blocks after number 9 are "9-a", "9-b" …
@@ -94,8 +94,9 @@ def _number(text: str, state: _State) -> tuple[str, bool, int]:
     """The paragraph's number, whether printed, and how many characters of marker to skip."""
     if match := _NUMBER.match(text):
         n, separator = int(match.group(1)), match.group(2)
-        expected = 1 if state.last is None else state.last + 1
-        if n == expected and (separator != "," or state.last is not None):
+        # The first number of a part opens its sequence (an extract may start at 10).
+        first = state.last is None and separator != ","
+        if first or n == (state.last or 0) + 1 and state.last is not None:
             state.last, state.item = n, None
             return _unique(_prefixed(str(n), state), state), True, match.end()
     if (match := _ITEM.match(text)) and state.last is not None:

@@ -118,6 +118,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),
         paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
         notes=(*extracted.notes, *parsed.notes), symbol=extracted.stated.get("symbol", ""),
+        url=extracted.stated.get("source_url", ""),
     )
 
 

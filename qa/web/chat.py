@@ -117,7 +117,10 @@ def _quote(hit: Hit, *, mark: bool = True) -> str:
         body = escape(text)
     if hit.truncated:
         body += f" <em>{escape('[the source breaks off here]')}</em>"
-    return f"<blockquote>{body}</blockquote>"
+    notes = "".join(f"<li>{escape(note)}</li>" for note in hit.footnotes)
+    notes = f'<ul class="qa-footnotes" aria-label="Footnotes">{notes}</ul>' if notes else ""
+    warnings = "".join(f'<p class="qa-warning">{escape(w)}</p>' for w in hit.warnings)
+    return f"<blockquote>{body}{notes}</blockquote>{warnings}"
 
 
 def unique_hits(hits: list[Hit], limit: int = MAX_SOURCES) -> list[Hit]:
