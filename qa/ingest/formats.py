@@ -159,7 +159,7 @@ def extract(suffix: str, data: bytes) -> Extracted:
     """
     check_supported(suffix)
     suffix = suffix.lower()
-    # Readers are imported on use: reading .txt files never loads bs4, pypdf or python-docx.
+    # Readers are imported on use: reading .txt files never loads bs4, pypdfium2 or python-docx.
     if suffix in (".txt", ".text"):
         return extract_plain(data)
     if suffix in (".md", ".markdown"):

@@ -294,3 +294,21 @@ def test_anchor_ids_are_plain_and_distinct(doc_id: str, number: str) -> None:
     ident = anchor_id(doc_id, number)
     assert re.fullmatch(r"qa-[A-Za-z0-9_-]+", ident)
     assert ident != anchor_id(doc_id, number + "0")
+
+
+def test_a_paragraphs_footnotes_show_under_its_quote_and_warnings_beside_it() -> None:
+    from qa.web.chat import render_answer
+
+    hit = Hit(doc_id="A_RES_78_1", title="Political declaration", date="2023-09-29", place="New York",
+              paragraph="annex 1", text="We met at the Summit, to review progress.", highlight=(0, 41), score=1.0,
+              citation="United Nations General Assembly, A/RES/78/1, Political declaration, New York, "
+                       "29 September 2023, annex ¶1",
+              footnotes=("1 High-level political forum <on> sustainable development.",),
+              warnings=("warning: the PDF's text layer is mostly non-words (31% recognised)",),
+              symbol="A/RES/78/1")
+    page = render_answer(Answer(question="q", found=True, hits=[hit]))
+    quote = page[page.index("<blockquote>"):page.index("</blockquote>")]
+    note = escape("1 High-level political forum <on> sustainable development.")
+    assert f'<ul class="qa-footnotes" aria-label="Footnotes"><li>{note}</li></ul>' in quote
+    assert f'<p class="qa-warning">{escape(hit.warnings[0])}</p>' in page
+    assert "A/RES/78/1" in page and "annex ¶1" in page
