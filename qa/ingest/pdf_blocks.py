@@ -112,7 +112,9 @@ def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: 
     if line.page != prev.page or line.top < prev.top:  # a new page or column
         at_margin = abs(line.x0 - frame.left) < INDENT * line.size
         # An indented list runs on at its own indent (mirrored margins: relative to each page).
-        same_level = abs((line.x0 - frame.left) - (prev.x0 - prev_frame.left)) < 2 and not punctuated
+        # A page holding nothing but the list has its frame at the list's indent: compare x too.
+        same_level = not punctuated and (
+            abs((line.x0 - frame.left) - (prev.x0 - prev_frame.left)) < 2 or abs(line.x0 - prev.x0) < 2)
         return not (at_margin or same_level) or (bool(_MARKER.match(text)) and ended)
     if line.top - prev.bottom > PARAGRAPH_GAP * line.size:
         return True
