@@ -51,6 +51,10 @@ def _print_hit(number: int, hit, *, color: bool, found: bool) -> None:
     print(textwrap.indent(_wrap(body, width), "    │ "))
     if hit.truncated:
         print("    │ [the source breaks off here]")
+    for note in hit.footnotes:
+        print(textwrap.indent(_wrap(f"Footnote: {note}", width), "      "))
+    for warning in hit.warnings:
+        print(textwrap.indent(_wrap(warning, width), "    "))
     print()
 
 
