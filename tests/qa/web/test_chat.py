@@ -312,3 +312,16 @@ def test_a_paragraphs_footnotes_show_under_its_quote_and_warnings_beside_it() ->
     assert f'<ul class="qa-footnotes" aria-label="Footnotes"><li>{note}</li></ul>' in quote
     assert f'<p class="qa-warning">{escape(hit.warnings[0])}</p>' in page
     assert "A/RES/78/1" in page and "annex ¶1" in page
+
+
+def test_the_declaration_view_shows_footnote_markers_as_superscripts() -> None:
+    from qa.documents import Declaration, Paragraph
+
+    par = Paragraph(doc_id="r", number="annex 1", text="We met at the Summit, to review progress.",
+                    footnotes=("1 High-level political forum.",), footnote_marks=((21, "1"),))
+    decl = Declaration(doc_id="r", title="T", date="2023-09-29", place="New York", issuer="UN", source="r.pdf",
+                       sha256="", paragraphs=(par,), symbol="A/RES/78/1")
+    page = render_declaration(decl)
+    assert f"{escape('We met at the Summit,')}<sup>1</sup>{escape(' to review progress.')}" in page
+    assert f"<li>{escape('1 High-level political forum.')}</li>" in page
+    assert escape("annex ¶1") in page
