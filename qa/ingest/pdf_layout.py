@@ -57,28 +57,17 @@ class TextLine:
         words: The line's words left to right, superscript markers included.
         size: The font size most of its characters have.
         marks: Indexes into ``words`` of the superscript markers.
+        x0, x1, top, bottom: The line's box; ``top`` and ``bottom`` leave raised markers out.
     """
 
     page: int
     words: tuple[Word, ...]
     size: float
     marks: tuple[int, ...] = ()
-
-    @property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.words[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for i, w in enumerate(self.words) if i not in self.marks or len(self.marks) == len(self.words))
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
 
     @property
     def text(self) -> str:
@@ -215,7 +204,9 @@ def _line(words: list[Word], page: int) -> TextLine:
         i for i, w in enumerate(words)
         if w.size <= SUPERSCRIPT_SIZE * size and w.bottom < baseline - 0.15 * size and len(w.text) <= 4
     )
-    return TextLine(page=page, words=tuple(words), size=size, marks=marks)
+    body = [w for i, w in enumerate(words) if i not in marks] or words
+    return TextLine(page=page, words=tuple(words), size=size, marks=marks, x0=words[0].x0, x1=words[-1].x1,
+                    top=min(w.top for w in body), bottom=max(w.bottom for w in body))
 
 
 def _reading_order(lines: list[TextLine], width: float) -> list[TextLine]:

@@ -50,7 +50,7 @@ def extract_pdf(data: bytes) -> Extracted:
     if not data.lstrip()[:5] == b"%PDF-":
         raise UnreadableFileError("not a PDF (no %PDF- header); check the file or its extension")
     pages = _open(data)
-    if sum(ch.isalpha() for page in pages for line in page.lines for ch in line.text) < MIN_LETTERS:
+    if not _has_text(pages):
         raise UnreadableFileError(SCANNED)
     size = body_size(pages)
     furniture = find_furniture(pages, size=size)
@@ -68,6 +68,16 @@ def extract_pdf(data: bytes) -> Extracted:
     paragraphs = build_paragraphs(body, footnotes, body_size=size)
     text, paragraphs = _lay_out(stated.get("title", ""), paragraphs)
     return Extracted(text, stated=stated, paragraphs=tuple(paragraphs), notes=_noise(all_lines))
+
+
+def _has_text(pages: list[PdfPage]) -> bool:
+    letters = 0
+    for page in pages:
+        for line in page.lines:
+            letters += sum(ch.isalpha() for ch in line.text)
+            if letters >= MIN_LETTERS:
+                return True
+    return False
 
 
 def _open(data: bytes) -> list[PdfPage]:
