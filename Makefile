@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: chat test test-fast index chromium clean
+.PHONY: chat test test-fast index chromium poppler clean
 
 # torch first, pinned: its CPU wheel is on local disk, and any other torch request
 # would pull gigabytes of CUDA packages from the registry.
@@ -26,7 +26,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: $(STAMP) chromium
+# Debian's poppler-utils: pdftotext -layout, the independent reading the PDF tests compare with.
+poppler:
+	@command -v pdftotext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq poppler-utils >/dev/null; fi; }
+
+test: $(STAMP) chromium poppler
 	$(VENV)/bin/pytest -q
 
 test-fast: $(STAMP)

@@ -91,6 +91,7 @@ def _flags(decl) -> str:
     unnumbered = sum(not p.numbered for p in decl.paragraphs)
     if unnumbered == len(decl.paragraphs):
         odd.append("no printed numbers")
+    odd += [note for note in decl.notes if note.startswith("warning:")]  # e.g. a noisy PDF text layer
     return ("  [" + "; ".join(odd) + "]") if odd else ""
 
 

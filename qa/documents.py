@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# "annex 12", "annex II 3 (a)": a paragraph of an annex that numbers from 1 again.
+_IN_PART = re.compile(r"((?:annex|appendix)(?: [IVX]{1,5}| \d{1,2}| [A-Z])?) (\d.*)")
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class Paragraph:
         footnotes: Footnote texts referenced from this paragraph, kept apart from ``text``.
         item_starts: Offsets in ``text`` of lines that open a list item ("(a)", "- "): the
             line breaks a view keeps when it shows every other single break as a space.
+        footnote_marks: (offset in ``text``, label) of each footnote marker that was printed
+            there (as a superscript) and taken out of ``text``, so a view can show it again.
     """
 
     doc_id: str
@@ -32,14 +38,17 @@ class Paragraph:
     start: int = 0
     footnotes: tuple[str, ...] = ()
     item_starts: tuple[int, ...] = ()
+    footnote_marks: tuple[tuple[int, str], ...] = ()
 
     @property
     def label(self) -> str:
-        """How a citation names this paragraph: "¶5", "Article 3", or "para. 7 (unnumbered)"."""
+        """How a citation names this paragraph: "¶5", "annex ¶12", "Article 3", or "para. 7 (unnumbered)"."""
         if not self.numbered:
             return f"para. {self.number} (unnumbered)"
         if self.number[:1].isdigit():
             return f"¶{self.number}"
+        if match := _IN_PART.fullmatch(self.number):
+            return f"{match.group(1)} ¶{match.group(2)}"
         return self.number
 
 
@@ -58,10 +67,12 @@ class Declaration:
         paragraphs: The paragraphs in document order.
         metadata_origin: For each metadata field, where it came from:
             "catalog", "header", "guessed" or "missing".
-        notes: Things the reader noticed, e.g. undecodable bytes replaced.
-        symbol: The document symbol, for a UN resolution ("A/RES/78/1"), else "".
+        notes: Things the reader noticed, e.g. undecodable bytes replaced, or a warning that
+            the text layer is mostly non-words.
+        symbol: The document symbol printed on it ("A/RES/78/1"), or "".
         kind: What the document is: "declaration", "communiqué", "joint statement",
             "resolution" or "statement" (qa.ingest.kinds), or "" when nothing tells.
+        url: Where it was published, when the file says so (Markdown front matter), or "".
     """
 
     doc_id: str
@@ -76,6 +87,7 @@ class Declaration:
     notes: tuple[str, ...] = ()
     symbol: str = ""
     kind: str = ""
+    url: str = ""
 
     @property
     def year(self) -> int | None:

@@ -40,6 +40,9 @@ class Hit:
             None for a hit made by hand, whose views then find them.
         also: Citations of the same words elsewhere: the same declaration from another source,
             or a paragraph repeated word for word (qa.answers.duplicates).
+        footnotes: The paragraph's footnotes ("1 Resolution 70/1."), kept apart from ``text``.
+        warnings: The declaration's reading warnings (a text layer of mostly non-words).
+        symbol: The declaration's document symbol ("A/RES/78/1"), or "".
     """
 
     doc_id: str
@@ -57,6 +60,9 @@ class Hit:
     truncated: bool = False
     item_starts: tuple[int, ...] | None = None
     also: tuple[str, ...] = ()
+    footnotes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    symbol: str = ""
 
     @property
     def sentence(self) -> str:
@@ -120,11 +126,16 @@ def human_date(iso: str) -> str:
 
 
 def citation(declaration: Declaration, paragraph: Paragraph) -> str:
-    """Issuer, title, place, date, paragraph: the parts known, comma-separated."""
+    """Issuer, symbol, title, place, date, paragraph: the parts known, comma-separated.
+
+    "United Nations General Assembly, A/RES/78/1, Political declaration of …, New York,
+    29 September 2023, annex ¶12".
+    """
     issuer = declaration.issuer
     if issuer and issuer.lower() in declaration.title.lower():
         issuer = ""  # "G20, G20 Bali Leaders' Declaration" says G20 twice
-    parts = [issuer, declaration.title, declaration.place, human_date(declaration.date), paragraph.label]
+    parts = [issuer, declaration.symbol, declaration.title, declaration.place, human_date(declaration.date),
+             paragraph.label]
     return ", ".join(part for part in parts if part)
 
 
@@ -147,4 +158,7 @@ def make_hit(
         numbered=paragraph.numbered,
         truncated=paragraph.truncated,
         item_starts=paragraph.item_starts,
+        footnotes=paragraph.footnotes,
+        warnings=tuple(note for note in declaration.notes if note.startswith("warning:")),
+        symbol=declaration.symbol,
     )

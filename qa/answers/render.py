@@ -26,6 +26,7 @@ NEAREST = "Nearest passages, for reference; no sentence in them is marked as an 
 NOTHING_MATCHES = "Nothing in the declarations matches this question."
 BREAKS_OFF = "[the source breaks off here]"
 ALSO = "Also published as:"
+FOOTNOTE = "Footnote:"
 
 # A run of spaces holding a line break (any of layout's LINE_BREAK): it only wraps the
 # source, or it means something. \s covers every one of them.
@@ -98,7 +99,10 @@ def _markdown_quote(hit: Hit, *, mark: bool) -> str:
     body += escape_markdown(after)
     if hit.truncated:
         body += f" *{escape_markdown(BREAKS_OFF)}*"
-    return "> " + body.replace("\n", "\n> ")
+    quoted = "> " + body.replace("\n", "\n> ")
+    notes = [f"> *{FOOTNOTE}* {escape_markdown(note)}" for note in hit.footnotes]
+    warnings = [f"*{escape_markdown(w)}*" for w in hit.warnings]
+    return "\n".join([quoted, *([">"] if notes else []), *notes, *warnings])
 
 
 def render_markdown(answer: Answer) -> str:
@@ -144,6 +148,8 @@ def hit_text(number: int, hit: Hit, *, found: bool, color: bool, width: int = 96
            textwrap.indent(_wrap(before + _bold(middle, color and found) + after, width), "    │ ")]
     if hit.truncated:
         out.append(f"    │ {BREAKS_OFF}")
+    out += [textwrap.indent(_wrap(f"{FOOTNOTE} {note}", width), "      ") for note in hit.footnotes]
+    out += [textwrap.indent(_wrap(warning, width), "    ") for warning in hit.warnings]
     if hit.also:
         out.append(textwrap.indent(_wrap(f"{ALSO} " + "; ".join(hit.also), width), "    "))
     return "\n".join(out) + "\n"

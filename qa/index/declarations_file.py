@@ -55,4 +55,5 @@ def _paragraph(row: dict) -> Paragraph:
     data = {key: value for key, value in row.items() if key in _PARAGRAPH_KEYS}
     data["footnotes"] = tuple(data.get("footnotes", ()))
     data["item_starts"] = tuple(data.get("item_starts", ()))
+    data["footnote_marks"] = tuple((int(at), str(label)) for at, label in data.get("footnote_marks", ()))
     return Paragraph(**data)

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from qa.documents import Paragraph
 from qa.errors import UnreadableFileError
+from qa.ingest.parsing import ParsedText, parse_text
 
 __all__ = [  # UnreadableFileError lives in qa.errors and is re-exported here, where readers import it
     "BINARY_CONTROL_SHARE", "SUPPORTED_SUFFIXES", "Extracted", "UnreadableFileError", "check_supported",
@@ -32,14 +34,24 @@ __all__ = [  # UnreadableFileError lives in qa.errors and is re-exported here, w
 class Extracted:
     """Text converted from one file, the metadata its format states, and notes.
 
-    ``stated`` fields count as the file's own header; ``guessed`` ones (a PDF's creation
-    date) are weaker and used only when nothing better is known.
+    ``stated`` fields count as the file's own header; ``guessed`` ones are weaker and used
+    only when nothing better is known. ``paragraphs`` is set by readers that find the
+    paragraphs from the layout themselves (PDF), with ``doc_id`` left empty; other formats
+    leave it None and their ``text`` goes through :func:`qa.ingest.parsing.parse_text`.
     """
 
     text: str
     stated: dict[str, str] = field(default_factory=dict)
     guessed: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    paragraphs: tuple[Paragraph, ...] | None = None
+
+
+def parse_extracted(extracted: Extracted, *, doc_id: str) -> ParsedText:
+    """The paragraphs of converted text: the reader's own, or those :func:`parse_text` finds."""
+    if extracted.paragraphs is None:
+        return parse_text(extracted.text, doc_id=doc_id)
+    return ParsedText(paragraphs=[replace(p, doc_id=doc_id) for p in extracted.paragraphs], header=[])
 
 
 # Share of control characters above which decoded "text" is really binary data.
@@ -147,9 +159,12 @@ def _inline(line: str) -> str:
 
 
 def extract_markdown(data: bytes) -> Extracted:
-    """A .md file: decoded, then stripped of markdown syntax."""
+    """A .md file: decoded, its front matter read as metadata, then stripped of markdown syntax."""
+    from qa.ingest.front_matter import split_front_matter
+
     text, notes = decode_text(data)
-    return Extracted(markdown_to_text(text), notes=notes)
+    stated, text = split_front_matter(text)
+    return Extracted(markdown_to_text(text), stated=stated, notes=notes)
 
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
@@ -171,7 +186,7 @@ def extract(suffix: str, data: bytes) -> Extracted:
     """
     check_supported(suffix)
     suffix = suffix.lower()
-    # Readers are imported on use: reading .txt files never loads bs4, pypdf or python-docx.
+    # Readers are imported on use: reading .txt files never loads bs4, pypdfium2 or python-docx.
     if suffix in (".txt", ".text"):
         return extract_plain(data)
     if suffix in (".md", ".markdown"):

@@ -30,6 +30,9 @@ _MONTHS = (
 _NUMBERED = re.compile(
     r"(\d{1,3})(?:[.)](?!\d)[ \t]*|[ \t]+(?=[A-Z]{2,}\b)(?!(?i:" + _MONTHS + r")\b))(?=\S)"
 )
+# "11, We are determined …": a number typed with a comma; the parser takes it as a paragraph
+# number only where it continues the sequence.
+_COMMA_NUMBERED = re.compile(r"(\d{1,3}),[ \t]+(?=[A-Z])")
 _BULLET = re.compile(r"[-•*·▪◦–][ \t]+(?=\S)")
 _ARTICLE = re.compile(r"(?i:article)[ \t]+(\d{1,3})[ \t]*[.:]?$")
 _LETTERED = re.compile(r"\(([a-z]{1,2}|[ivxl]{1,6})\)[ \t]")
@@ -140,7 +143,7 @@ def _starts_item(line: Line, in_notes: bool) -> tuple[Kind, str, int] | None:
         return Kind.FOOTNOTE, match.group(1), line.start + match.end()
     if match := _ARTICLE.match(text):
         return Kind.ARTICLE, match.group(1), line.end
-    if match := _NUMBERED.match(text):
+    if (match := _NUMBERED.match(text)) or (match := _COMMA_NUMBERED.match(text)):
         return Kind.NUMBERED, match.group(1), line.start + match.end()
     if match := _LETTERED.match(text):
         return Kind.LETTERED, match.group(1), line.start

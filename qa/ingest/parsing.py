@@ -3,7 +3,8 @@
 Numbering scheme (``Paragraph.number``):
 
 * Printed numbers are kept as printed: "1" … "43", whatever the form ("1. We", "10.We",
-  "1 WE"). A list restarting at 1 right after a numbered paragraph that ends with ":" is a
+  "1 WE"); a typo'd "11, We" counts only where it continues the sequence (between 10 and 12),
+  else its line stays in the paragraph before. A list restarting at 1 right after a numbered paragraph that ends with ":" is a
   sub-list: NATO ¶15's items become "15.1" … "15.4", and "15" is the lead-in line itself.
 * Articles: "Article 9" when the article has no numbered clauses, else one paragraph per
   clause, "Article 7(1)", "Article 7(2)". Lettered items "(a) … (b)" and any other text
@@ -237,6 +238,13 @@ class _Builder:
         n = int(unit.marker)
         top, sub = self.top, self.sub
         previous = self.drafts[-1] if self.drafts else None
+        if self.text[unit.first.start + len(unit.marker)] == "," and n != (top or 0) + 1:
+            # A "12, The …" that does not continue the sequence is no paragraph number.
+            if previous is not None:
+                previous.end = unit.end
+            else:
+                self._add(unit.first.start, unit.end, None)
+            return
         if sub is not None and n == sub + 1:
             number = f"{top}.{n}"
             self.sub = n

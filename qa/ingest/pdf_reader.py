@@ -1,107 +1,132 @@
-"""PDF reader: the text layer of every page (pypdf), and title/author from the PDF info.
+"""PDF reader: a PDF's layout (not its flattened text) becomes cited paragraphs and metadata.
 
-Lines that are only a page number ("3", "- 3 -", "Page 3 of 12") are dropped, pages are
-joined with a blank line. A scanned PDF has no text layer and is refused: it needs OCR.
-pypdf's own log lines ("EOF marker not found") are silenced while it reads: a file it cannot
-read raises, and the corpus reader reports it, with the reason, as skipped.
+Steps, each in its own module:
+
+1. :mod:`qa.ingest.pdf_layout` (pypdfium2): characters with boxes and sizes -> words -> lines,
+   two-column pages in column order, superscript markers marked.
+2. :mod:`qa.ingest.pdf_furniture`: running headers and footers, page counters, job numbers and
+   barcodes dropped; footnotes under a rule, in smaller type, kept apart.
+3. :mod:`qa.ingest.pdf_blocks`: lines -> paragraphs of text, joined over page breaks,
+   line-end hyphens mended where the joined word is a word, markers lifted out as offsets.
+4. :mod:`qa.ingest.un_metadata`: title, symbol, issuer, adoption date from the first page.
+5. :mod:`qa.ingest.pdf_structure`: preambular and operative paragraphs, annexes, sub-items.
+
+The PDF's info fields (Author, Creator) are never read: they name whoever made the file, not
+who issued the text. A PDF without a text layer is refused: it needs OCR. A text layer whose
+words are mostly not English words is read, with a warning in ``Extracted.notes``.
 
 Example:
-    >>> extract_pdf(Path("declaration.pdf").read_bytes()).text[:20]  # doctest: +SKIP
+    >>> extract_pdf(Path("A_RES_78_1.pdf").read_bytes()).stated["symbol"]  # doctest: +SKIP
+    'A/RES/78/1'
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import replace
 
+from qa.documents import Paragraph
 from qa.ingest.formats import Extracted, UnreadableFileError
-from qa.ingest.metadata import find_date
-from qa.ingest.pdf_guard import page_texts, pdf_limits
+from qa.ingest.metadata import header_fields
+from qa.ingest.pdf_blocks import Block, build_blocks, document_vocabulary, frame_of, is_english_word
+from qa.ingest.pdf_furniture import body_size, find_furniture, read_footnotes, split_page
+from qa.ingest.pdf_layout import PdfPage, read_pages
+from qa.ingest.pdf_structure import _is_heading, build_paragraphs
+from qa.ingest.un_metadata import read_metadata
 
-_PAGE_NUMBER = re.compile(r"\s*(?:-\s*\d+\s*-|(?:page\s+)?\d+(?:\s+of\s+\d+)?)\s*", re.IGNORECASE)
-# A page with fewer letters than this is treated as having no text layer.
+# A document with fewer letters than this has no text layer (a scan).
 MIN_LETTERS = 20
+# Below this share of recognised words (of 3+ letters) the text layer is called noisy.
+MIN_WORD_SHARE = 0.5
+SCANNED = "scanned: no text layer; run OCR first (or supply the text as .txt)"
 
 
 def extract_pdf(data: bytes) -> Extracted:
-    """Convert a PDF's text layer to text.
+    """Read a PDF's paragraphs and printed metadata.
 
     Raises:
-        UnreadableFileError: If the bytes are not a PDF, are encrypted, or hold no text.
+        UnreadableFileError: If the bytes are not a PDF, are encrypted or damaged, or hold no text.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     if not data.lstrip()[:5] == b"%PDF-":
         raise UnreadableFileError("not a PDF (no %PDF- header); check the file or its extension")
+    pages = _open(data)
+    if not _has_text(pages):
+        raise UnreadableFileError(SCANNED)
+    size = body_size(pages)
+    furniture = find_furniture(pages, size=size)
+    parts = [split_page(page, size=size, furniture=furniture) for page in pages]
+    all_lines = [line for part in parts for line in part.body]
+    vocabulary = document_vocabulary(all_lines)
+    framed = [(list(part.body), frame_of(list(part.body), page.width, size)) for page, part in zip(pages, parts)]
+    blocks = build_blocks(framed, vocabulary=vocabulary)
+    if not blocks:
+        raise UnreadableFileError(SCANNED)
+    footnotes = read_footnotes([line for part in parts for line in part.notes])
+    first_page = " ".join(line.text for line in pages[0].lines)
+    printed = read_metadata(blocks, first_page, body_size=size)
+    stated, body = _header(blocks, printed, size)
+    paragraphs = build_paragraphs(body, footnotes, body_size=size)
+    text, paragraphs = _lay_out(stated.get("title", ""), paragraphs)
+    return Extracted(text, stated=stated, paragraphs=tuple(paragraphs), notes=_noise(all_lines))
+
+
+def _has_text(pages: list[PdfPage]) -> bool:
+    letters = 0
+    for page in pages:
+        for line in page.lines:
+            letters += sum(ch.isalpha() for ch in line.text)
+            if letters >= MIN_LETTERS:
+                return True
+    return False
+
+
+def _open(data: bytes) -> list[PdfPage]:
+    import pypdfium2 as pdfium
+
     try:
-        with _pypdf_quiet(), pdf_limits():  # the PDF-bomb guard: qa/ingest/pdf_guard.py
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted and not reader.decrypt(""):
-                raise UnreadableFileError("the PDF is encrypted; save an unencrypted copy")
-            pages = page_texts(reader)
-            info = reader.metadata
-    except UnreadableFileError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        return read_pages(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnreadableFileError("the PDF is encrypted; save an unencrypted copy") from exc
         raise UnreadableFileError(f"damaged PDF ({exc}); re-export it or supply a .txt") from exc
-    text = "\n\n".join(_clean(page) for page in pages).strip()
-    if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
-        raise UnreadableFileError(
-            "the PDF has no text layer (a scan?); run OCR on it or supply the text as .txt"
-        )
-    stated: dict[str, str] = {}
-    guessed: dict[str, str] = {}
-    if info:
-        if info.title and info.title.strip():
-            stated["title"] = " ".join(info.title.split())
-        if info.author and info.author.strip():
-            stated["issuer"] = " ".join(info.author.split())
-        created = info.get("/CreationDate")
-        if created and (date := _pdf_date(str(created))):
-            guessed["date"] = date  # when the file was made, not necessarily the issue date
-    return Extracted(text, stated=stated, guessed=guessed)
 
 
-_quiet_lock = threading.Lock()
-_quiet_readers = 0  # PDFs being read right now (the web app may read in several threads)
-_saved_level = logging.NOTSET
+def _header(blocks: list[Block], printed, size: float) -> tuple[dict[str, str], list[Block]]:
+    """Stated metadata and the blocks after the title (UN rules first, then general ones)."""
+    if printed.title_index is not None and (printed.symbol or printed.issuer):
+        fields = {"title": printed.title, "symbol": printed.symbol, "issuer": printed.issuer,
+                  "date": printed.date, "place": printed.place}
+        return {k: v for k, v in fields.items() if v}, blocks[printed.title_index + 1:]
+    count = 0
+    while count < len(blocks) - 1 and count < 8 and _is_heading(blocks[count], size):
+        count += 1
+    if printed.title_index is not None and printed.title_index >= count:
+        count = printed.title_index + 1
+    stated = header_fields([b.text for b in blocks[:count]])
+    if printed.title:
+        stated["title"] = printed.title
+    return stated, blocks[count:]
 
 
-@contextmanager
-def _pypdf_quiet() -> Iterator[None]:
-    """Silence the "pypdf" logger while inside; its level is restored when the last reader leaves.
-
-    Scoped rather than set once, so a program using this library keeps its own pypdf logging.
-    """
-    global _quiet_readers, _saved_level
-    logger = logging.getLogger("pypdf")
-    with _quiet_lock:
-        if _quiet_readers == 0:
-            _saved_level = logger.level
-            logger.setLevel(logging.CRITICAL + 1)
-        _quiet_readers += 1
-    try:
-        yield
-    finally:
-        with _quiet_lock:
-            _quiet_readers -= 1
-            if _quiet_readers == 0:
-                logger.setLevel(_saved_level)
+def _lay_out(title: str, paragraphs: list[Paragraph]) -> tuple[str, list[Paragraph]]:
+    """The converted text (title, then paragraphs, blank-line separated) and each one's offset."""
+    pieces = [title] if title else []
+    offset = len(title) + 2 if title else 0
+    placed = []
+    for paragraph in paragraphs:
+        placed.append(replace(paragraph, start=offset))
+        pieces.append(paragraph.text)
+        offset += len(paragraph.text) + 2
+    return "\n\n".join(pieces), placed
 
 
-def _clean(page: str) -> str:
-    lines = [line.rstrip() for line in page.split("\n")]
-    return "\n".join(line for line in lines if not _PAGE_NUMBER.fullmatch(line))
-
-
-def _pdf_date(value: str) -> str | None:
-    """PDF dates look like "D:20120520120000Z"."""
-    match = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", value)
-    if not match:
-        return None
-    return find_date("-".join(match.groups()))
+def _noise(lines) -> tuple[str, ...]:
+    """A warning when most words of the text layer are not words (a bad OCR layer, a broken font)."""
+    words = [w for line in lines for w in re.findall(r"[A-Za-z]{3,}", line.text)][:3000]
+    if len(words) < 20:
+        return ()
+    known = sum(is_english_word(w.lower()) for w in words) / len(words)
+    if known >= MIN_WORD_SHARE:
+        return ()
+    return (f"warning: the PDF's text layer is mostly non-words ({known:.0%} recognised); "
+            "quotes may be garbled: check them against the PDF, or run OCR on it",)

@@ -15,11 +15,10 @@ from pathlib import Path
 from qa.ingest.catalog import CATALOG_NAME, Catalog, folder_catalog
 from qa.documents import Declaration
 from qa.errors import CorpusError
+from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract, parse_extracted
 from qa.ingest.kinds import classify
-from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract
 from qa.ingest.limits import DEFAULT_LIMITS, ReadLimits, check_text_size
 from qa.ingest.metadata import header_fields, resolve
-from qa.ingest.parsing import parse_text
 
 __all__ = [
     "MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "CorpusReading", "ReadLimits", "SkippedFile", "UnreadableFileError",
@@ -147,7 +146,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     extracted = extract(path.suffix, data)
     check_text_size(extracted.text)
     doc_id = path.stem
-    parsed = parse_text(extracted.text, doc_id=doc_id)
+    parsed = parse_extracted(extracted, doc_id=doc_id)
     if not parsed.paragraphs:
         raise UnreadableFileError("no paragraphs found in the text; is it a declaration?")
     header = header_fields(parsed.header)
@@ -161,7 +160,8 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
         doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),
         paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
-        notes=(*extracted.notes, *parsed.notes),
+        notes=(*extracted.notes, *parsed.notes), symbol=extracted.stated.get("symbol", ""),
+        url=extracted.stated.get("source_url", ""),
     ), entry)
 
 

@@ -73,7 +73,10 @@ def _quote(hit: Hit, *, mark: bool = True) -> str:
     body = escape(before) + (f"<mark>{escape(middle)}</mark>" if mark else "") + escape(after)
     if hit.truncated:
         body += f" <em>{escape(BREAKS_OFF)}</em>"
-    return f"<blockquote>{body}</blockquote>"
+    notes = "".join(f"<li>{escape(note)}</li>" for note in hit.footnotes)
+    notes = f'<ul class="qa-footnotes" aria-label="Footnotes">{notes}</ul>' if notes else ""
+    warnings = "".join(f'<p class="qa-warning">{escape(w)}</p>' for w in hit.warnings)
+    return f"<blockquote>{body}{notes}</blockquote>{warnings}"
 
 
 def unique_hits(hits: list[Hit], limit: int = MAX_SOURCES) -> list[Hit]:
@@ -160,8 +163,22 @@ def _paragraph_html(decl: Declaration, par: Paragraph, *, focus: bool = False, a
     label = _link(decl.doc_id, par.number, escape(par.label), view="full") if not anchors else escape(par.label)
     css = "qa-par qa-focus" if focus else "qa-par"
     broken = f" <em>{escape(BREAKS_OFF)}</em>" if par.truncated else ""
-    text = reflow(par.text, item_starts=par.item_starts)[0]
-    return f'<div class="{css}"{ident}><span class="qa-num">{label}</span> {escape(text)}{broken}</div>'
+    notes = "".join(f"<li>{escape(note)}</li>" for note in par.footnotes)
+    notes = f'<ul class="qa-footnotes" aria-label="Footnotes">{notes}</ul>' if notes else ""
+    return (f'<div class="{css}"{ident}><span class="qa-num">{label}</span> {_with_marks(par)}{broken}'
+            f"{notes}</div>")
+
+
+def _with_marks(par: Paragraph) -> str:
+    """The paragraph's text, escaped and reflowed, with its footnote markers shown again as superscripts."""
+    if not par.footnote_marks or "\n" in par.text:  # marks come from PDFs, whose text has no breaks
+        return escape(reflow(par.text, item_starts=par.item_starts)[0])
+    pieces, last = [], 0
+    for offset, label in par.footnote_marks:
+        pieces += [escape(par.text[last:offset]), f"<sup>{escape(label)}</sup>"]
+        last = offset
+    pieces.append(escape(par.text[last:]))
+    return "".join(pieces)
 
 
 def render_context(decl: Declaration, paragraphs: list[Paragraph], focus: str) -> str:

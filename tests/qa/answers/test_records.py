@@ -74,3 +74,18 @@ def test_to_dict_has_the_api_fields() -> None:
         assert key in data
     assert data["highlight"] == [5, 9]
     assert data["sentence"] == "Two." == data["text"][5:9]  # the Hit property, so --json has every API field
+
+
+def test_a_citation_names_the_symbol_and_the_annex_paragraph() -> None:
+    from qa.answers.records import citation
+    from qa.documents import Declaration, Paragraph
+
+    paragraph = Paragraph(doc_id="r", number="annex 12", text="We commit.", footnotes=("1 Resolution 70/1.",))
+    declaration = Declaration(doc_id="r", title="Political declaration of the forum", date="2023-09-29",
+                              place="New York", issuer="United Nations General Assembly", source="r.pdf",
+                              sha256="", paragraphs=(paragraph,), symbol="A/RES/78/1")
+    assert paragraph.label == "annex ¶12"
+    assert citation(declaration, paragraph) == (
+        "United Nations General Assembly, A/RES/78/1, Political declaration of the forum, New York, "
+        "29 September 2023, annex ¶12")
+    assert Paragraph(doc_id="r", number="5 (a)", text="x").label == "¶5 (a)"

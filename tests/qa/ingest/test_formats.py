@@ -161,7 +161,8 @@ def test_pdf_text_layer_and_info(tmp_path):
     assert by["1"].text.endswith("the wider region.")
     assert by["3"].text == "We will meet again in 2016."
     assert decl.title == "Harbour Declaration"  # the visible title line wins over PDF info
-    assert (decl.date, decl.place, decl.issuer) == ("2015-05-05", "Oslo", "Harbour States")
+    # Issue 14: a PDF's Author field names whoever made the file, never the issuer.
+    assert (decl.date, decl.place, decl.issuer) == ("2015-05-05", "Oslo", "")
 
 
 def test_pdf_without_text_is_unreadable():

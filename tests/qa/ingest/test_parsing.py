@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -272,3 +271,12 @@ def test_declaration_shaped_text_parses_verbatim(lines):
     paragraphs = parse_paragraphs(text, doc_id="x")
     _assert_verbatim_in_order(text, paragraphs)
     assert len({p.number for p in paragraphs}) == len(paragraphs)
+
+
+def test_a_typo_separator_counts_only_where_it_continues_the_sequence():
+    text = ("Title\n\n10. We met in Rome.\n\n11, We are determined to act.\n\n12. We agreed.\n\n"
+            "13. We noted the figures.\n\n40, Member States noted this.")
+    paragraphs = parse_paragraphs(text, doc_id="x")
+    assert [p.number for p in paragraphs] == ["10", "11", "12", "13"]
+    assert paragraphs[1].text == "We are determined to act."
+    assert paragraphs[3].text.endswith("40, Member States noted this.")  # not a paragraph number

@@ -316,3 +316,34 @@ def test_a_blank_line_and_a_list_item_keep_their_breaks_with_any_line_break(brk:
     from qa.web.chat import reflow
 
     assert reflow(f"We agree:{brk}(a) to meet;{brk}{brk}We part.")[0] == "We agree:\n(a) to meet;\n\nWe part."
+
+
+def test_a_paragraphs_footnotes_show_under_its_quote_and_warnings_beside_it() -> None:
+    from qa.web.chat import render_answer
+
+    hit = Hit(doc_id="A_RES_78_1", title="Political declaration", date="2023-09-29", place="New York",
+              paragraph="annex 1", text="We met at the Summit, to review progress.", highlight=(0, 41), score=1.0,
+              citation="United Nations General Assembly, A/RES/78/1, Political declaration, New York, "
+                       "29 September 2023, annex ¶1",
+              footnotes=("1 High-level political forum <on> sustainable development.",),
+              warnings=("warning: the PDF's text layer is mostly non-words (31% recognised)",),
+              symbol="A/RES/78/1")
+    page = render_answer(Answer(question="q", found=True, hits=[hit]))
+    quote = page[page.index("<blockquote>"):page.index("</blockquote>")]
+    note = escape("1 High-level political forum <on> sustainable development.")
+    assert f'<ul class="qa-footnotes" aria-label="Footnotes"><li>{note}</li></ul>' in quote
+    assert f'<p class="qa-warning">{escape(hit.warnings[0])}</p>' in page
+    assert "A/RES/78/1" in page and "annex ¶1" in page
+
+
+def test_the_declaration_view_shows_footnote_markers_as_superscripts() -> None:
+    from qa.documents import Declaration, Paragraph
+
+    par = Paragraph(doc_id="r", number="annex 1", text="We met at the Summit, to review progress.",
+                    footnotes=("1 High-level political forum.",), footnote_marks=((21, "1"),))
+    decl = Declaration(doc_id="r", title="T", date="2023-09-29", place="New York", issuer="UN", source="r.pdf",
+                       sha256="", paragraphs=(par,), symbol="A/RES/78/1")
+    page = render_declaration(decl)
+    assert f"{escape('We met at the Summit,')}<sup>1</sup>{escape(' to review progress.')}" in page
+    assert f"<li>{escape('1 High-level political forum.')}</li>" in page
+    assert escape("annex ¶1") in page

@@ -1,0 +1,182 @@
+"""PDF blocks: the running-text lines of all pages become paragraphs of text (blocks).
+
+A new block starts, from geometry and type alone:
+
+* at a change of type size (a heading), or after a vertical gap wider than
+  :data:`PARAGRAPH_GAP` of the type size;
+* at a line that opens with an item marker ("12.", "11,", "(a)", "•") after a line that ends
+  a clause (". ; : ,") or ends short of the right margin;
+* at a line indented more than the one before it (a first-line indent) after such a line.
+
+A page or column break never starts a block by itself: the first line of a page continues the
+last block when it stands at the left margin, in the same type, without a marker. So a paragraph
+cut by a page break is one block again. A line ending in a hyphen is joined to the next without
+the hyphen only where the joined word is a word (in the document or in the English word list)
+and the hyphenated form is not used elsewhere in the document; otherwise the hyphen stays.
+
+Superscript markers are taken out of the text and kept as (offset, label) in ``Block.marks``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from qa.ingest.pdf_layout import TextLine
+
+# Lines of a paragraph are 2-3 pt apart in 10 pt type; paragraphs 6-9 pt.
+PARAGRAPH_GAP = 0.45
+# A line ending this many type sizes short of the right margin ends its paragraph's last line.
+SHORT_BY = 3.0
+# A line starting this many type sizes right of the previous line's start is indented.
+INDENT = 0.8
+
+_MARKER = re.compile(r"(?:\d{1,3}[.,)]|\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)|[•▪◦●–-])(?=\s)")
+_CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
+_HYPHENS = "-\xad\x02"
+
+
+@dataclass
+class Block:
+    """A paragraph of running text as laid out: its text, where it starts, its type size.
+
+    Attributes:
+        marks: (offset in ``text``, label) of each superscript marker taken out of the text.
+        right_aligned: Every line ends at the right margin and starts right of the centre
+            (a date or meeting line under a resolution).
+    """
+
+    text: str
+    page: int
+    size: float
+    x0: float
+    lines: int = 1
+    marks: list[tuple[int, str]] = field(default_factory=list)
+    right_aligned: bool = False
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """The left and right edges of a page's running text."""
+
+    left: float
+    right: float
+    width: float
+
+
+def frame_of(lines: list[TextLine], width: float, size: float) -> PageFrame:
+    """The usual left and right edges of lines in body type on a page."""
+    body = [line for line in lines if abs(line.size - size) < 0.3] or lines
+    lefts = sorted(round(line.x0) for line in body)
+    rights = sorted(round(line.x1) for line in body)
+    # The leftmost edge that two lines share: indented first lines may outnumber the rest.
+    shared = [x for x in sorted(set(lefts)) if lefts.count(x) >= 2]
+    left = shared[0] if shared else (lefts[0] if lefts else 0.0)
+    right = rights[int(len(rights) * 0.9)] if rights else width
+    return PageFrame(left=float(left), right=float(right), width=width)
+
+
+def build_blocks(pages: list[tuple[list[TextLine], PageFrame]], *, vocabulary: set[str]) -> list[Block]:
+    """Blocks from each page's running-text lines (in reading order) and the page's frame."""
+    blocks: list[Block] = []
+    previous: TextLine | None = None
+    prev_frame: PageFrame | None = None
+    for lines, frame in pages:
+        for line in lines:
+            if previous is None or _starts_block(previous, prev_frame, line, frame):
+                blocks.append(Block(text="", page=line.page, size=line.size, x0=line.x0, lines=0,
+                                    right_aligned=_right_aligned(line, frame)))
+            block = blocks[-1]
+            _append(block, line, vocabulary)
+            block.right_aligned = block.right_aligned and _right_aligned(line, frame)
+            previous, prev_frame = line, frame
+    return [b for b in blocks if b.text]
+
+
+def _right_aligned(line: TextLine, frame: PageFrame) -> bool:
+    return line.x0 > frame.width / 2 and abs(line.x1 - frame.right) < 2 * line.size
+
+
+def _plain(line: TextLine) -> str:
+    return " ".join(w.text for i, w in enumerate(line.words) if i not in line.marks)
+
+
+def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: PageFrame) -> bool:
+    if abs(line.size - prev.size) > 0.5:
+        return True
+    text, before = _plain(line), _plain(prev)
+    punctuated = bool(_CLAUSE_END.search(before))
+    short = prev.x1 < prev_frame.right - SHORT_BY * prev.size
+    ended = punctuated or short
+    if line.page != prev.page or line.top < prev.top:  # a new page or column
+        at_margin = abs(line.x0 - frame.left) < INDENT * line.size
+        # An indented list runs on at its own indent (mirrored margins: relative to each page).
+        # A page holding nothing but the list has its frame at the list's indent: compare x too.
+        same_level = not punctuated and (
+            abs((line.x0 - frame.left) - (prev.x0 - prev_frame.left)) < 2 or abs(line.x0 - prev.x0) < 2)
+        return not (at_margin or same_level) or (bool(_MARKER.match(text)) and ended)
+    if line.top - prev.bottom > PARAGRAPH_GAP * line.size:
+        return True
+    if _MARKER.match(text) and ended:
+        return True
+    hanging = len(prev.words) > 1 and abs(line.x0 - prev.words[1].x0) < 2  # "78/1.  Title …" wrapped
+    if not hanging and line.x0 > prev.x0 + INDENT * line.size and punctuated:
+        return True
+    # No indent, no gap: a line ending a sentence well short of the margin ends its paragraph,
+    # and so does a line a quarter short before a capital (a title line above a date line).
+    quarter = prev.x1 < prev_frame.right - (prev_frame.right - prev_frame.left) / 4
+    return short and line.x0 <= prev.x0 + 1 and (
+        bool(re.search(r"[.!?:;][\"'”’)\]]*$", before)) or quarter and text[:1].isupper()
+    )
+
+
+def _append(block: Block, line: TextLine, vocabulary: set[str]) -> None:
+    """Add a line's words to a block, mending a line-end hyphen and lifting out markers."""
+    for index, word in enumerate(line.words):
+        if index in line.marks and block.text:
+            block.marks.append((len(block.text), word.text))
+            continue
+        if not block.text:
+            block.text = word.text
+        elif index == 0 and block.text[-1] in _HYPHENS and block.text[-2:-1].isalpha():
+            block.text = _mend(block.text, word.text, vocabulary)
+        else:
+            block.text += " " + word.text
+    block.lines += 1
+
+
+def _mend(text: str, word: str, vocabulary: set[str]) -> str:
+    """Join a word broken at a line end: without the hyphen only if that makes a word."""
+    head = re.search(r"[A-Za-z]+.$", text)
+    stem = head.group(0)[:-1] if head else ""
+    tail = re.match(r"[A-Za-z]+", word)
+    rest = tail.group(0) if tail else ""
+    joined = (stem + rest).lower()
+    hyphenated = f"{stem}-{rest}".lower()
+    if rest and rest[0].islower() and hyphenated not in vocabulary and (
+        joined in vocabulary or is_english_word(joined)
+    ):
+        return text[:-1] + word
+    return text[:-1] + "-" + word
+
+
+@lru_cache(maxsize=1)
+def _speller() -> object:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def is_english_word(word: str) -> bool:
+    """True if ``word`` (lower case) is in pyspellchecker's English word list."""
+    return word in _speller().word_frequency.dictionary
+
+
+def document_vocabulary(lines: list[TextLine]) -> set[str]:
+    """Lower-cased words of the document, hyphenated compounds included ("follow-up")."""
+    words: set[str] = set()
+    for line in lines:
+        for word in line.words[1:-1]:  # a line's first and last words may be broken
+            words.add(word.text.strip(".,;:()[]“”\"'’").lower())
+    return words

@@ -1,0 +1,161 @@
+"""PDF structure: blocks of running text become paragraphs numbered the way readers cite them.
+
+* A block opening with a number that continues the sequence ("12. We …") is operative
+  paragraph 12 (the first number of a part opens the sequence); the separator may be a typo ("11, We …" between 10 and 12). A number that
+  breaks the sequence is not a paragraph number: the block stays text, unnumbered.
+* Blocks before the first number (preambular paragraphs, "Recalling …") are unnumbered:
+  "P1", "P2" …; unnumbered blocks after number 9 are "9-a", "9-b" …
+* An "Annex" heading opens a part that numbers from 1 again: its paragraphs are "annex 12"
+  (cited "annex ¶12"); a second annex is "annex II 3". No primes, no collisions.
+* Sub-items "(a)", "(b)" are paragraphs of their own, "5 (a)"; "(i)" under "(a)" is "5 (a) (i)".
+* Headings (larger type, or one short line without closing punctuation) become ``section``;
+  lead-ins ("The General Assembly,") and right-aligned date or meeting lines are dropped.
+* Footnote markers lifted out of a block are kept as offsets (``Paragraph.footnote_marks``),
+  and the footnotes they point to in ``Paragraph.footnotes`` ("1 High-level political …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.documents import Paragraph
+from qa.ingest.pdf_blocks import Block
+from qa.ingest.pdf_furniture import Footnote
+
+# A one-line block of at most this many words that does not end a clause is a heading.
+HEADING_MAX_WORDS = 14
+# A lead-in ("The General Assembly,", "We declare:") is one line of at most this many words.
+LEAD_IN_MAX_WORDS = 6
+
+_NUMBER = re.compile(r"(\d{1,3})([.,)])\s+(?=\S)")
+_ITEM = re.compile(r"\(([a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)\s+(?=\S)")
+_ANNEX = re.compile(r"(?i)(annex|appendix)(?:\s+([IVX]{1,5}|\d{1,2}|[A-Z]))?\.?")
+_CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
+_ROMAN = re.compile(r"[ivxl]{1,6}")
+
+
+@dataclass
+class _State:
+    part: str = ""          # "" in the main text, "annex" or "annex II" in an annex
+    last: int | None = None  # the last paragraph number in this part
+    item: str | None = None  # the last letter of a sub-item under ``last``
+    section: str | None = None
+    counters: dict[str, int] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+
+def build_paragraphs(blocks: list[Block], footnotes: list[Footnote], *, body_size: float) -> list[Paragraph]:
+    """Paragraphs (with ``doc_id`` empty) from the blocks after the title."""
+    state = _State()
+    paragraphs: list[Paragraph] = []
+    for block in blocks:
+        if block.right_aligned:
+            continue
+        if _is_heading(block, body_size):
+            _heading(block, state)
+            continue
+        if _is_lead_in(block):
+            continue
+        number, numbered, skip = _number(block.text, state)
+        text = block.text[skip:]
+        marks = tuple((offset - skip, label) for offset, label in block.marks if offset >= skip)
+        notes = _notes(marks, footnotes, block.page)
+        paragraphs.append(Paragraph(
+            doc_id="", number=number, text=text, numbered=numbered, section=state.section,
+            footnotes=notes, footnote_marks=marks,
+        ))
+    return paragraphs
+
+
+def _is_heading(block: Block, body_size: float) -> bool:
+    if block.size > body_size + 0.5 and block.lines <= 4:
+        return True
+    words = block.text.split()
+    return block.lines == 1 and len(words) <= HEADING_MAX_WORDS and not _CLAUSE_END.search(block.text) \
+        and not _NUMBER.match(block.text) and not _ITEM.match(block.text)
+
+
+def _is_lead_in(block: Block) -> bool:
+    if _NUMBER.match(block.text) or _ITEM.match(block.text):
+        return False
+    return block.lines == 1 and len(block.text.split()) <= LEAD_IN_MAX_WORDS and block.text.endswith((",", ":"))
+
+
+def _heading(block: Block, state: _State) -> None:
+    if match := _ANNEX.fullmatch(block.text.strip()):
+        state.part = "annex" + (f" {match.group(2)}" if match.group(2) else "")
+        state.last, state.item, state.section = None, None, None
+        return
+    state.section = block.text.rstrip(":,").strip()
+
+
+def _number(text: str, state: _State) -> tuple[str, bool, int]:
+    """The paragraph's number, whether printed, and how many characters of marker to skip."""
+    if match := _NUMBER.match(text):
+        n, separator = int(match.group(1)), match.group(2)
+        # The first number of a part opens its sequence (an extract may start at 10).
+        first = state.last is None and separator != ","
+        if first or n == (state.last or 0) + 1 and state.last is not None:
+            state.last, state.item = n, None
+            return _unique(_prefixed(str(n), state), state), True, match.end()
+    if (match := _ITEM.match(text)) and state.last is not None:
+        return _sub_item(match, state), True, match.end()
+    return _unnumbered(state), False, 0
+
+
+def _sub_item(match: re.Match[str], state: _State) -> str:
+    label = match.group(1)
+    parent = str(state.last)
+    if _ROMAN.fullmatch(label) and state.item is not None and not _next_letter(state.item, label):
+        return _unique(_prefixed(f"{parent} ({state.item}) ({label})", state), state)
+    state.item = label
+    return _unique(_prefixed(f"{parent} ({label})", state), state)
+
+
+def _next_letter(previous: str, label: str) -> bool:
+    return len(previous) == 1 and len(label) == 1 and ord(label) == ord(previous) + 1
+
+
+def _prefixed(number: str, state: _State) -> str:
+    return f"{state.part} {number}" if state.part else number
+
+
+def _unnumbered(state: _State) -> str:
+    anchor = _prefixed(str(state.last), state) if state.last is not None else _prefixed("P", state)
+    count = state.counters[anchor] = state.counters.get(anchor, 0) + 1
+    if state.last is None:
+        return _unique(f"{anchor}{count}", state)
+    return _unique(f"{anchor}-{_letters(count)}", state)
+
+
+def _unique(number: str, state: _State) -> str:
+    """Numbers are unique by construction; a repeat (a duplicated sub-item) gets a letter."""
+    candidate, extra = number, 0
+    while candidate in state.used:
+        extra += 1
+        candidate = f"{number}-{_letters(extra)}"
+    state.used.add(candidate)
+    return candidate
+
+
+def _letters(count: int) -> str:
+    out = ""
+    while count:
+        count, rest = divmod(count - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def _notes(marks: tuple[tuple[int, str], ...], footnotes: list[Footnote], page: int) -> tuple[str, ...]:
+    """The footnotes the marks point to: of equal labels, the first on or after the page."""
+    out: list[str] = []
+    for _, label in marks:
+        found = [f for f in footnotes if f.label == label]
+        if not found:
+            continue
+        note = next((f for f in found if f.page >= page), found[-1])
+        entry = f"{note.label} {note.text}"
+        if entry not in out:
+            out.append(entry)
+    return tuple(out)

@@ -1,0 +1,88 @@
+"""Metadata printed on a PDF's first page: title, document symbol, issuer, adoption date, place.
+
+Five rules here are specific to United Nations documents (the rest of the PDF path is general):
+
+1. The symbol is a UN document symbol ("A/RES/78/1", "S/RES/2700 (2023)", "A/78/L.1") on the
+   first page, a resolution symbol preferred.
+2. The title is the block that opens with the resolution's number ("78/1. Political
+   declaration …"); it is stored without the number, as the symbol carries it.
+3. The adoption date and the adopting body come from "Resolution adopted by the General
+   Assembly on 29 September 2023".
+4. The issuer is "United Nations " + that body when the masthead reads "United Nations".
+5. The General Assembly and the Security Council sit in New York: that is the place, unless the
+   page names another ("… at its meeting in Geneva").
+
+Without these, the general rules apply: the title is the first block in the largest type on the
+first page (below the top band), the date the first date on the first page, and no issuer is
+guessed. The PDF's Author and Creator fields are never used: they name whoever made the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.ingest.metadata import find_date
+from qa.ingest.pdf_blocks import Block
+
+_SYMBOL = re.compile(r"\b[ASE] ?/(?:RES/)?(?:ES-\d+/)?\d{1,4}/[\w.]+(?:/Rev\.\d+)?|\bS/RES/\d{1,5} \(\d{4}\)")
+_RESOLUTION_TITLE = re.compile(r"^(?:\d{1,3}/\d{1,4}|\d{2,4} \(\d{4}\))\.?\s+(?=\S)")
+_ADOPTED = re.compile(
+    r"(?:Resolution|Decision|Declaration) adopted by the (?P<body>[A-Z][\w ]{3,60}?)\s+on\s+"
+    r"(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+)
+_SEATS = {"General Assembly": "New York", "Security Council": "New York"}
+
+
+@dataclass(frozen=True)
+class PrintedMetadata:
+    """What the first page states. ``title_index`` is the title block's index in the blocks."""
+
+    title: str = ""
+    symbol: str = ""
+    issuer: str = ""
+    date: str = ""
+    place: str = ""
+    title_index: int | None = None
+
+
+def read_metadata(blocks: list[Block], first_page_text: str, *, body_size: float) -> PrintedMetadata:
+    """Title, symbol, issuer, date and place from the blocks and the first page's whole text."""
+    flat = " ".join(first_page_text.split())
+    symbols = [s.replace(" /", "/") for s in _SYMBOL.findall(flat)]
+    symbol = next((s for s in symbols if "/RES/" in s), symbols[0] if symbols else "")
+    index = _un_title(blocks)
+    if index is None:
+        index = _largest_type(blocks, body_size)
+    title = ""
+    if index is not None:
+        title = _RESOLUTION_TITLE.sub("", blocks[index].text, count=1).strip()
+    issuer = date = place = ""
+    if adopted := _ADOPTED.search(flat):
+        body = adopted.group("body").strip()
+        date = find_date(adopted.group("date")) or ""
+        issuer = f"United Nations {body}" if "United Nations" in flat[:200] else body
+        place = _SEATS.get(body, "")
+    if not date and index is not None:
+        date = find_date(" ".join(b.text for b in blocks[: index + 3])) or ""
+    return PrintedMetadata(title=title, symbol=symbol, issuer=issuer, date=date, place=place,
+                           title_index=index)
+
+
+def _un_title(blocks: list[Block]) -> int | None:
+    for index, block in enumerate(blocks[:40]):
+        if block.page > 2:
+            break
+        if _RESOLUTION_TITLE.match(block.text) and not block.text.rstrip().endswith((";", ",")):
+            return index
+    return None
+
+
+def _largest_type(blocks: list[Block], body_size: float) -> int | None:
+    """The first block on the first page in the largest type above the body's."""
+    first = [(i, b) for i, b in enumerate(blocks) if b.page == blocks[0].page] if blocks else []
+    larger = [(i, b) for i, b in first if b.size > body_size + 0.5 and len(b.text.split()) >= 2]
+    if not larger:
+        return None
+    biggest = max(b.size for _, b in larger)
+    return next(i for i, b in larger if b.size == biggest)

@@ -1,0 +1,153 @@
+"""Tests for the PDF layout reader (qa/ingest/pdf_*.py, un_metadata.py) over PDFs made here."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from qa.answers.records import citation
+from qa.ingest.formats import UnreadableFileError, extract
+from qa.ingest.reading import read_declaration
+from tests.qa.ingest.pdf_factory import LEFT, RIGHT, Page, build, flow, masthead, width
+
+SENTENCE = "We commit to strengthen cooperation among all Member States in every region of the world"
+TOPICS = ("water", "health", "schools", "oceans", "forests", "energy", "trade", "roads", "farming", "data",
+          "housing", "culture", "sport", "science")
+
+
+def _read(tmp_path: Path, pages: list[Page], name: str = "doc.pdf"):
+    path = tmp_path / name
+    path.write_bytes(build(pages))
+    return read_declaration(path)
+
+
+def _numbered(count: int, start: int = 1) -> list[str]:
+    return [f"{n}. {SENTENCE} on {TOPICS[n % len(TOPICS)]}, and this paragraph runs on for two lines."
+            for n in range(start, start + count)]
+
+
+def test_running_headers_and_footers_on_alternating_sides_are_dropped(tmp_path):
+    pages = flow(_numbered(12), lines_per_page=7, header=("A/RES/99/1", "Cooperation among Member States"),
+                 footer="23-12345")
+    decl = _read(tmp_path, pages)
+    assert [p.number for p in decl.paragraphs] == [str(n) for n in range(1, 13)]
+    for paragraph in decl.paragraphs:
+        for furniture in ("A/RES/99/1", "Cooperation among", "23-12345", "/4"):
+            assert furniture not in paragraph.text
+            assert furniture not in (paragraph.section or "")
+
+
+def test_a_paragraph_across_a_page_break_is_joined(tmp_path):
+    # 7 lines a page: paragraph 3's second line opens page 2.
+    pages = flow(_numbered(6), lines_per_page=5, header=("A/RES/99/1", "Cooperation"), footer="23-12345")
+    decl = _read(tmp_path, pages)
+    by = {p.number: p.text for p in decl.paragraphs}
+    assert list(by) == ["1", "2", "3", "4", "5", "6"]
+    assert by["3"] == f"{SENTENCE} on oceans, and this paragraph runs on for two lines."
+
+
+def test_a_footnote_under_a_rule_is_kept_apart_and_its_marker_is_an_offset(tmp_path):
+    page = Page()
+    before = "1. We met at the Summit,"
+    page.text(LEFT, 700, before)
+    page.sup(LEFT + width(before) + 1, 700, "1")
+    page.text(LEFT + width(before) + 6, 700, "to review progress on the 2030 Agenda.")
+    page.text(LEFT, 682, "2. We will meet again next year in the same place.")
+    page.rule(LEFT, LEFT + 120, 120)
+    page.sup(LEFT, 105, "1", 5.5)
+    page.text(LEFT + 6, 105, "High-level political forum on sustainable development.", 8.5)
+    decl = _read(tmp_path, [page])
+    first = decl.paragraphs[0]
+    assert first.text == "We met at the Summit, to review progress on the 2030 Agenda."
+    assert first.footnotes == ("1 High-level political forum on sustainable development.",)
+    ((offset, label),) = first.footnote_marks
+    assert label == "1" and first.text[:offset] == "We met at the Summit,"
+    assert [p.number for p in decl.paragraphs] == ["1", "2"]  # the footnote is no paragraph
+
+
+def test_two_columns_are_read_column_by_column(tmp_path):
+    page = Page()
+    middle = 306
+    left_items = _column_items(1, 4, x0=LEFT, x1=middle - 20)
+    right_items = _column_items(5, 8, x0=middle + 20, x1=RIGHT)
+    for items in (left_items, right_items):
+        y = 700
+        for x, line in items:
+            page.text(x, y, line)
+            y -= 12
+    decl = _read(tmp_path, [page])
+    assert [p.number for p in decl.paragraphs] == [str(n) for n in range(1, 9)]
+    assert decl.paragraphs[0].text == "We agree on point 1 of the plan, which all of us support fully."
+
+
+def _column_items(first: int, last: int, *, x0: float, x1: float) -> list[tuple[float, str]]:
+    from tests.qa.ingest.pdf_factory import wrap
+
+    lines = []
+    for n in range(first, last + 1):
+        lines += wrap(f"{n}. We agree on point {n} of the plan, which all of us support fully.", first=x0,
+                      left=x0, right=x1)
+    return lines
+
+
+def test_un_resolution_metadata_and_an_annex_numbering_from_one(tmp_path):
+    first, top = masthead("A/RES/99/7", "29 September 2023", "99/7",
+                          "Political declaration of the high-level meeting on water security")
+    body = ["Recalling its resolution 70/1 of 25 September 2015, entitled “Transforming our world”,",
+            "1. Endorses the political declaration annexed to the present resolution;",
+            "2. Decides to hold a further high-level meeting on water security in 2030.",
+            "Annex", *_numbered(3)]
+    pages = flow(body, lines_per_page=30, first=first, first_top=top, header=("A/RES/99/7", "Water"),
+                 footer="23-54321")
+    decl = _read(tmp_path, pages)
+    assert decl.title == "Political declaration of the high-level meeting on water security"
+    assert (decl.symbol, decl.issuer, decl.date, decl.place) == (
+        "A/RES/99/7", "United Nations General Assembly", "2023-09-29", "New York")
+    assert [p.number for p in decl.paragraphs] == ["P1", "1", "2", "annex 1", "annex 2", "annex 3"]
+    assert not decl.paragraphs[0].numbered  # preambular
+    annex_2 = decl.paragraphs[4]
+    assert annex_2.label == "annex ¶2"
+    assert citation(decl, annex_2) == (
+        "United Nations General Assembly, A/RES/99/7, Political declaration of the high-level meeting on "
+        "water security, New York, 29 September 2023, annex ¶2")
+    assert "Jane Clerk" not in decl.issuer  # the PDF's Author field is never the issuer
+
+
+def test_sub_items_and_a_typo_separator_that_continues_the_sequence(tmp_path):
+    body = ["10. We decide the following:", "(a) To meet every year;", "(b) To report every second year;",
+            "11, We are determined to act together on all of these points without delay.",
+            "12. We agree on the plan.",
+            "40, Member States noted this figure in the report on the plan and the programme."]
+    decl = _read(tmp_path, flow(body))
+    numbers = [p.number for p in decl.paragraphs]
+    assert numbers[:5] == ["10", "10 (a)", "10 (b)", "11", "12"]
+    assert decl.paragraphs[3].text.startswith("We are determined")
+    assert "40" not in numbers  # breaks the sequence: not a paragraph number
+    assert any(p.text.startswith("40, Member States") and not p.numbered for p in decl.paragraphs)
+
+
+def test_line_end_hyphens_are_mended_only_into_words(tmp_path):
+    page = Page()
+    page.text(LEFT, 700, "1. We support the sustainable develop-")
+    page.text(LEFT, 688, "ment of all regions and a high-")
+    page.text(LEFT, 676, "level meeting on it.")
+    decl = _read(tmp_path, [page])
+    assert decl.paragraphs[0].text == "We support the sustainable development of all regions and a high-level meeting on it."
+
+
+def test_a_pdf_without_a_text_layer_is_skipped_as_scanned():
+    page = Page()
+    page.rectangle(LEFT, 300, 300, 400)  # a "scanned" page: an image-like shape, no text
+    with pytest.raises(UnreadableFileError, match=r"scanned: no text layer; run OCR first"):
+        extract(".pdf", build([page]))
+
+
+def test_a_text_layer_of_mostly_non_words_is_read_with_a_warning(tmp_path):
+    rng = random.Random(3)
+    junk = [" ".join("".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(6)) for _ in range(9))
+            for _ in range(8)]
+    body = [f"{n}. {line}." for n, line in enumerate(junk, start=1)]
+    decl = _read(tmp_path, flow(body))
+    assert any(note.startswith("warning: the PDF's text layer is mostly non-words") for note in decl.notes)
