@@ -26,6 +26,9 @@ import ctypes
 from collections import Counter
 from dataclasses import dataclass
 
+from qa.errors import ReadLimitError
+from qa.ingest import limits
+
 # A gap wider than this share of the font size between two characters separates words.
 WORD_GAP = 0.25
 # A gap wider than this many font sizes inside a row separates segments (columns, masthead parts).
@@ -89,14 +92,35 @@ class PdfPage:
 def read_pages(data: bytes) -> list[PdfPage]:
     """Every page of a PDF as lines in reading order.
 
+    The PDF-bomb guard: a page tree that repeats its kids claims millions of pages from a
+    kilobyte (PDFium counts them at once), so the page count is checked before any page is
+    read, and the text read so far is bounded as it grows. What PDFium inflates for one page
+    is bounded by the reading door's memory limit (qa.ingest.sandbox).
+
     Raises:
         pypdfium2.PdfiumError: If PDFium cannot open the bytes (damaged, encrypted).
+        ReadLimitError: Over the page limit or the text limit (qa.ingest.limits).
     """
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
-        return [_read_page(pdf[index], index + 1) for index in range(len(pdf))]
+        count = len(pdf)
+        if count > limits.MAX_PDF_PAGES:
+            raise ReadLimitError(
+                f"the PDF has {count:,} pages, over the limit of {limits.MAX_PDF_PAGES:,} pages "
+                "(a PDF bomb?); re-export it or supply the text as .txt"
+            )
+        pages, chars = [], 0
+        for index in range(count):
+            pages.append(_read_page(pdf[index], index + 1))
+            chars += sum(len(line.text) for line in pages[-1].lines)
+            if chars > limits.MAX_TEXT_CHARS:
+                raise ReadLimitError(
+                    f"the PDF converts to over {limits.MAX_TEXT_CHARS:,} characters of text by page {index + 1}, "
+                    "over the limit for one declaration; split it"
+                )
+        return pages
     finally:
         pdf.close()
 
