@@ -2,7 +2,8 @@
 
 Run ``python app.py`` or ``qa serve``; it listens on 127.0.0.1:7860 unless
 GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (or the arguments of :func:`main`) say otherwise.
-Besides the page there is one public API endpoint::
+Besides the page, a JSON API under /api (qa.web.api: /api/search, /api/ask, /api/track,
+/api/precedents, /api/diff; schema at /api/openapi.json) and Gradio's endpoint::
 
     from gradio_client import Client
     Client("http://127.0.0.1:7860/").predict("When will the ISAF mission end?", api_name="/ask")
@@ -20,7 +21,9 @@ import gradio as gr
 from qa.web.address import server_address
 from qa.web.chat import MAX_SOURCES, Chat, Filters, echo
 from qa.errors import QAError
+from qa.web.api import api_routes
 from qa.web.host_check import HostCheck, allowed_hosts
+from qa.web.views import track_tab, where_else, wire_links
 
 log = logging.getLogger("qa.web.app")
 
@@ -55,10 +58,25 @@ CLICK_JS = """
     event.stopPropagation();
     const box = document.querySelector("#qa-jump textarea, #qa-jump input");
     if (!box) return;
-    box.value = JSON.stringify({anchor: (link.getAttribute("href") || "").slice(1),
-                                view: link.classList.contains("qa-full-link") ? "full" : "context",
-                                at: Date.now()});
+    const kind = ["full", "where"].find((name) => link.classList.contains(`qa-${name}-link`)) || "context";
+    box.value = JSON.stringify({anchor: (link.getAttribute("href") || "").slice(1), view: kind, at: Date.now()});
     box.dispatchEvent(new Event("input", {bubbles: true}));
+  }, true);
+  // "Copy citation" (qa.web.links): the quote's citation and its shareable link.
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest ? event.target.closest("a.qa-copy") : null;
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const holder = link.closest(".qa-source, .qa-cite");
+    const summary = holder && holder.querySelector("summary");
+    const cited = summary ? summary.textContent.replace(/^\\[\\d+\\]\\s*/, "")
+                          : ((holder && holder.querySelector("a.qa-link")) || {}).textContent || "";
+    const text = `${cited.trim()}, ${new URL(link.getAttribute("href"), location.href).href}`;
+    window.__qaCopied = text;
+    try { await navigator.clipboard.writeText(text); link.textContent = "Copied"; }
+    catch (e) { link.textContent = "Select and copy: " + text; }
+    setTimeout(() => { link.textContent = "Copy citation"; }, 2000);
   }, true);
 }
 """
@@ -99,6 +117,13 @@ CSS = """
 .qa-declaration dd { margin: 0; }
 .qa-error p { color: #991b1b; }
 .qa-context { max-height: 60vh; overflow-y: auto; padding-right: .3em; }
+.qa-actions { font-size: .85em; margin-left: .5em; }
+.qa-track ins, .qa-precedents ins { background: #bbf7d0; text-decoration: underline; }
+.qa-track del, .qa-precedents del { background: #fecaca; text-decoration: line-through; }
+.qa-timeline { list-style: none; padding-left: 0; border-left: 3px solid #d1d5db; }
+.qa-entry { display: grid; grid-template-columns: 7em auto; gap: 0 1em; margin: 0 0 1em .8em; }
+.qa-when { font-weight: 600; }
+.qa-silent { color: #6b7280; }
 """
 
 
@@ -139,11 +164,15 @@ def build_app(library, *, unavailable: str | None = None) -> gr.Blocks:
                 ask_parts = _ask_tab(chat)
             with gr.Tab("Declarations", id="declarations"):
                 decl_select, decl_view = _declarations_tab(chat)
+            with gr.Tab("Through the years", id="track"):
+                track_parts = track_tab(chat)
         jump = gr.Textbox(visible="hidden", elem_id="qa-jump", show_label=False)
         *chat_parts, context = ask_parts
         _wire_chat(chat, previous, *chat_parts)
         _wire_sources(chat, jump, context, tabs, decl_select, decl_view)
+        wire_links(demo, chat, jump=jump, tabs=tabs, chatbot=chat_parts[0], previous=previous, track_parts=track_parts)
         _api(chat)
+    demo.qa_routes = api_routes(library, unavailable=unavailable)  # the JSON API, mounted at launch
     return demo
 
 
@@ -219,6 +248,8 @@ def _wire_sources(chat: Chat, jump, context, tabs, decl_select, decl_view) -> No
         if found is None:
             return gr.update(), gr.update(), gr.update(), gr.update()
         doc_id, number = found
+        if view == "where":
+            return where_else(chat, doc_id, number), gr.update(), gr.update(), gr.update()
         if view == "full":
             return gr.update(), gr.Tabs(selected="declarations"), doc_id, chat.declaration(doc_id, number)
         return chat.context(doc_id, number), gr.update(), gr.update(), gr.update()
@@ -247,13 +278,14 @@ def _api(chat: Chat) -> None:
     gr.api(ask, api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_CONCURRENCY)
 
 
-def launch_options(host: str, port: int) -> dict:
-    """The launch() settings: where to listen, host check, no uploads, page script and style."""
+def launch_options(host: str, port: int, *, routes: list | tuple = ()) -> dict:
+    """The launch() settings: where to listen, host check, no uploads, page script and style;
+    ``routes`` (the JSON API of qa.web.api) are served by the same app, behind the same check."""
     from starlette.middleware import Middleware
 
     return dict(
         server_name=host, server_port=port, css=CSS, js=CLICK_JS,
-        app_kwargs={"middleware": [Middleware(HostCheck, allowed_hosts=allowed_hosts(host))]},
+        app_kwargs={"middleware": [Middleware(HostCheck, allowed_hosts=allowed_hosts(host))], "routes": list(routes)},
         max_file_size="1kb", ssr_mode=False, mcp_server=False, enable_monitoring=False,
         footer_links=["api"], show_error=False, quiet=True,
     )
@@ -279,5 +311,5 @@ def main(host: str | None = None, port: int | None = None, *, corpus_dir: str | 
     demo = open_app(corpus_dir, index_dir, model)
     # Chat and /ask share the "answer" pool (ANSWER_CONCURRENCY); the queue bounds what waits.
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
-    demo.launch(**launch_options(host, port), prevent_thread_lock=not block)
+    demo.launch(**launch_options(host, port, routes=demo.qa_routes), prevent_thread_lock=not block)
     return demo
