@@ -248,8 +248,8 @@ def _wire_sources(chat: Chat, jump, context, tabs, decl_select, decl_view) -> No
         if found is None:
             return gr.update(), gr.update(), gr.update(), gr.update()
         doc_id, number = found
-        if view == "where":
-            return where_else(chat, doc_id, number), gr.update(), gr.update(), gr.update()
+        if view == "where":  # into the Ask tab's side panel, from whichever tab was clicked
+            return where_else(chat, doc_id, number), gr.Tabs(selected="ask"), gr.update(), gr.update()
         if view == "full":
             return gr.update(), gr.Tabs(selected="declarations"), doc_id, chat.declaration(doc_id, number)
         return chat.context(doc_id, number), gr.update(), gr.update(), gr.update()

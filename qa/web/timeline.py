@@ -12,6 +12,12 @@ from qa.web.chat import anchor_id, escape
 from qa.web.links import paragraph_actions
 
 
+#: Below this share of words in common two quotes are different paragraphs, not one edited: marking
+#: every word struck and inserted (as on G7 Ukraine 2021 -> 2022, 12 %) is noise, so the quote shows
+#: whole and the marked version is folded under it.
+MARK_SIMILARITY = 0.3
+
+
 def _full_link(doc_id: str, number: str, text: str) -> str:
     """A citation opening the whole declaration at the paragraph (the page's script handles it)."""
     return f'<a class="qa-link qa-full-link" href="#{anchor_id(doc_id, number)}">{escape(text)}</a>'
@@ -39,6 +45,13 @@ def _entry(entry: TrackEntry) -> str:
     best = entry.best
     if entry.diff is None:
         body, note = escape(best.text), "First quote on the timeline."
+    elif entry.diff.similarity < MARK_SIMILARITY:
+        share = f"{entry.diff.similarity:.0%}"
+        body = escape(best.text) + (
+            f'</blockquote><details class="qa-changes"><summary>{escape(f"Word changes from the quote before ({share} in common)")}'
+            f"</summary><blockquote>{marked(best.text, entry.diff.changes)}"
+        )
+        note = f"New wording: {share} of the words in common with the quote before; the changes are folded below."
     else:
         body = marked(best.text, entry.diff.changes)
         note = f"Changes from the quote before: {entry.diff.similarity:.0%} of the words in common."
