@@ -85,14 +85,16 @@ def render_precedents(text: str, cited: str | None, found: list[Precedent]) -> s
             body += [escape(item.text[at:start]), f"<mark>{escape(item.text[start:end])}</mark>"]
             at = end
         body.append(escape(item.text[at:]))
-        edits = "".join(f"<li><del>{escape(c.old_text)}</del> → <ins>{escape(c.new_text)}</ins></li>"
-                        for c in item.diff.changes if c.old_text and c.new_text and len(c.old_text) < 80)
+        # The passage's words -> the text's words: mostly older -> newer.
+        edits = "".join(f"<li><del>{escape(c.new_text)}</del> → <ins>{escape(c.old_text)}</ins></li>"
+                        for c in item.diff.changes if c.old_text and c.new_text and len(c.new_text) < 80)
         items.append(
             f'<li class="qa-precedent"><p class="qa-cite">{_full_link(item.doc_id, item.paragraph, item.citation)} '
             f"<strong>{item.reused:.0%}</strong> {escape('of the words reused')} {paragraph_actions(item.doc_id, item.paragraph)}</p>"
             f"<blockquote>{''.join(body)}</blockquote>"
-            + (f'<details><summary>{escape("Edits")}</summary><ul>{edits}</ul></details>' if edits else "")
+            + (f'<details><summary>{escape("Edits: its words → this text’s")}</summary><ul>{edits}</ul></details>' if edits else "")
             + "</li>"
         )
-    return (f'<div class="qa-precedents"><h3>{escape(title)}</h3><p>{escape(f"{len(found)} passages, oldest first; reused words marked.")}</p>'
+    count = f"{len(found)} passage" + ("s" if len(found) != 1 else "")
+    return (f'<div class="qa-precedents"><h3>{escape(title)}</h3><p>{escape(count + ", oldest first; reused words marked.")}</p>'
             f"<ol>{''.join(items)}</ol></div>")
