@@ -1,4 +1,4 @@
-"""The `qa` command: ask, index, list, add, remove, eval, bench, serve. A thin shell: parse, call the library, print.
+"""The `qa` command: ask, index, list, add, remove, eval, bench, serve, track, precedents, diff. A thin shell: parse, call the library, print.
 
 Exit codes: 0 ok; 1 error (one sentence on stderr, no traceback); 2 usage: an unknown command or
 option, or a value no run could accept (-k 0, -k 101, --port abc, GRADIO_SERVER_PORT=abc). What
@@ -306,6 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--cold-runs", type=_count, default=5, metavar="N", help="fresh `qa ask` processes (default 5; 0 skips)")
     bench.add_argument("--no-web", action="store_true", help="do not start the web app to read its memory")
     bench.set_defaults(func=cmd_bench)
+
+    from qa.cli_compare import add_commands
+
+    add_commands(sub, _k, _library)
     return parser
 
 

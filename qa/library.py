@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,11 @@ from qa.answers.narrowing import implied_filters
 from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.index.store import IndexStore
+
+if TYPE_CHECKING:
+    from qa.compare.document_diff import DocumentDiff
+    from qa.compare.reuse import Precedent
+    from qa.compare.track import Track
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: Extra hits ranked beyond k (at most this many) to make up for repeats shown once.
@@ -91,6 +97,7 @@ class Library:
             (decl, par) for decl in self.declarations for par in decl.paragraphs
         ]
         self._row_doc = np.array([decl.doc_id for decl, _ in self._rows], dtype=object)
+        self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
 
     # ----- construction -------------------------------------------------------------------
 
@@ -334,6 +341,33 @@ class Library:
             )
         at = numbers.index(paragraph)
         return list(decl.paragraphs[max(0, at - before) : at + after + 1])
+
+    # ----- comparing wordings (qa.compare) -------------------------------------------------
+
+    def track(self, topic: str, *, issuer: str | None = None, doc_ids: Iterable[str] | str | None = None,
+              year_from: int | None = None, year_to: int | None = None, k_per_doc: int = 1) -> Track:
+        """A topic through the years: each declaration's best paragraph on it (or silent), in
+        date order, each compared word by word with the one before. See :mod:`qa.compare.track`."""
+        from qa.compare.track import track
+
+        return track(self, topic, issuer=issuer, doc_ids=doc_ids, year_from=year_from, year_to=year_to,
+                     k_per_doc=k_per_doc)
+
+    def precedents(self, text: str, *, k: int = 10, before: object = None,
+                   exclude: tuple[str, str] | None = None) -> list[Precedent]:
+        """Passages reusing ``text``'s wording exactly or nearly, oldest first, with the matching
+        spans and the share of words reused. See :mod:`qa.compare.reuse`."""
+        if self._reuse is None:
+            from qa.compare.reuse import ReuseIndex
+
+            self._reuse = ReuseIndex.build(self.declarations)
+        return self._reuse.precedents(text, k=k, before=before, exclude=exclude)
+
+    def diff(self, old_id: str, new_id: str) -> DocumentDiff:
+        """Two declarations paragraph by paragraph. See :mod:`qa.compare.document_diff`."""
+        from qa.compare.document_diff import diff_declarations
+
+        return diff_declarations(self.declaration(old_id), self.declaration(new_id))
 
     # ----- internals ----------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Layers, lowest first (README.md, Architecture): embeddings/ never imports qa; inside qa/,
 errors and documents are the base, then ingest, text, search, index, answers, the library,
-and at the top the programs that use it (evaluation, web, cli).
+and at the top the programs that use it (evaluation, web, cli). qa/compare (wordings compared
+across declarations) sits beside answers, under the library that offers it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ LAYERS = {
     "qa.text": 3,
     "qa.search": 4,
     "qa.index": 5,
-    "qa.answers": 6,
+    "qa.answers": 6, "qa.compare": 6,
     "qa.library": 7,
     "qa.evaluation": 8, "qa.web": 8,
     "qa.cli": 9, "qa": 9,

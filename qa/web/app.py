@@ -2,7 +2,8 @@
 
 Run ``python app.py`` or ``qa serve``; it listens on 127.0.0.1:7860 unless
 GRADIO_SERVER_NAME / GRADIO_SERVER_PORT (or the arguments of :func:`main`) say otherwise.
-Besides the page there is one public API endpoint::
+Besides the page, a JSON API under /api (qa.web.api: /api/search, /api/ask, /api/track,
+/api/precedents, /api/diff; schema at /api/openapi.json) and Gradio's endpoint::
 
     from gradio_client import Client
     Client("http://127.0.0.1:7860/").predict("When will the ISAF mission end?", api_name="/ask")
@@ -22,9 +23,11 @@ from qa.search.filters import issuers, kinds
 from qa.web import catalog_view
 from qa.web.chat import MAX_SOURCES, Chat, Filters, echo
 from qa.errors import QAError
+from qa.web.api import api_routes
 from qa.web.host_check import HostCheck, allowed_hosts
 from qa.web.log_limits import bound_output
 from qa.web.request_limits import RequestLimits
+from qa.web.views import track_tab, where_else, wire_links
 
 log = logging.getLogger("qa.web.app")
 
@@ -100,12 +103,16 @@ def build_app(library, *, unavailable: str | None = None) -> gr.Blocks:
                 ask_parts = _ask_tab(chat)
             with gr.Tab("Declarations", id="declarations"):
                 decl_select, decl_view = _declarations_tab(chat)
+            with gr.Tab("Through the years", id="track"):
+                track_parts = track_tab(chat)
         jump = gr.Textbox(visible="hidden", elem_id="qa-jump", show_label=False)
         *chat_parts, context = ask_parts
         _wire_chat(chat, previous, *chat_parts)
         _wire_widen(chat, jump, previous, *chat_parts)
         _wire_sources(chat, jump, context, tabs, decl_select, decl_view)
+        wire_links(demo, chat, jump=jump, tabs=tabs, chatbot=chat_parts[0], previous=previous, track_parts=track_parts)
         _api(chat)
+    demo.qa_routes = api_routes(library, unavailable=unavailable)  # the JSON API, mounted at launch
     return demo
 
 
@@ -210,6 +217,8 @@ def _wire_sources(chat: Chat, jump, context, tabs, decl_select, decl_view) -> No
         if found is None:
             return gr.update(), gr.update(), gr.update(), gr.update()
         doc_id, number = found
+        if view == "where":  # into the Ask tab's side panel, from whichever tab was clicked
+            return where_else(chat, doc_id, number), gr.Tabs(selected="ask"), gr.update(), gr.update()
         if view == "full":
             return gr.update(), gr.Tabs(selected="declarations"), doc_id, chat.declaration(doc_id, number)
         return chat.context(doc_id, number), gr.update(), gr.update(), gr.update()
@@ -241,15 +250,16 @@ def _api(chat: Chat) -> None:
     gr.api(ask, api_name="ask", concurrency_id="answer", concurrency_limit=ANSWER_CONCURRENCY)
 
 
-def launch_options(host: str, port: int) -> dict:
-    """The launch() settings: where to listen, host check, request limits, no uploads, page script and style."""
+def launch_options(host: str, port: int, *, routes: list | tuple = ()) -> dict:
+    """The launch() settings: where to listen, host check, request limits, no uploads, page script and style;
+    ``routes`` (the JSON API of qa.web.api) are served by the same app, behind the same check."""
     from starlette.middleware import Middleware
 
     return dict(
         server_name=host, server_port=port, css=CSS, js=CLICK_JS,
         # Every route passes both: the Host check first, then the body limit and call checks.
         app_kwargs={"middleware": [Middleware(HostCheck, allowed_hosts=allowed_hosts(host)),
-                                   Middleware(RequestLimits)]},
+                                   Middleware(RequestLimits)], "routes": list(routes)},
         max_file_size="1kb", ssr_mode=False, mcp_server=False, enable_monitoring=False,
         footer_links=["api"], show_error=False, quiet=True,
     )
@@ -276,5 +286,5 @@ def main(host: str | None = None, port: int | None = None, *, corpus_dir: str | 
     demo = open_app(corpus_dir, index_dir, model)
     # Chat and /ask share the "answer" pool (ANSWER_CONCURRENCY); the queue bounds what waits.
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=RENDER_CONCURRENCY)
-    demo.launch(**launch_options(host, port), prevent_thread_lock=not block)
+    demo.launch(**launch_options(host, port, routes=demo.qa_routes), prevent_thread_lock=not block)
     return demo

@@ -112,14 +112,18 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     if not hits:
         parts.append(f'<p class="qa-notfound">{escape(NOTHING_MATCHES)}</p></div>')
         return "".join(parts)
+    from qa.web.links import paragraph_actions  # links imports this module
+
     best, *others = hits
     parts.append(f'<div class="qa-best">{_quote(best, mark=not refusal)}<p class="qa-cite">{escape("[1]")} '
-                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p>{_also(best)}</div>')
+                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")} '
+                 f'{paragraph_actions(best.doc_id, best.paragraph)}</p>{_also(best)}</div>')
     for number, hit in enumerate(others, start=2):
         parts.append(
             f'<details class="qa-source"><summary>{escape(f"[{number}] {hit.citation}")}</summary>'
             f"{_quote(hit, mark=not refusal)}"
-            f"<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')}</p>{_also(hit)}</details>"
+            f"<p>{_link(hit.doc_id, hit.paragraph, 'Read in context', view='context')} "
+            f"{paragraph_actions(hit.doc_id, hit.paragraph)}</p>{_also(hit)}</details>"
         )
     parts.append("</div>")
     return "".join(parts)

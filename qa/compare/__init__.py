@@ -1,0 +1,1 @@
+"""Comparing wordings: a topic through the years, reused paragraphs, two documents side by side."""

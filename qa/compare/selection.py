@@ -1,0 +1,62 @@
+"""Which declarations a filter allows: issuer and years from each Declaration's metadata.
+
+A small stand-in until Library.search takes issuer= / year_from= / year_to= itself; it
+returns doc_ids, so callers pass ``search(doc_ids=...)`` and merge cleanly either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qa.documents import Declaration
+from qa.errors import InvalidOptionError
+
+
+def _has_word(haystack: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", haystack, flags=re.IGNORECASE) is not None
+
+
+def issued_by(decl: Declaration, issuer: str) -> bool:
+    """True if ``issuer`` names the declaration's issuer ("G7" matches "G7", "the G7 leaders").
+
+    A declaration whose issuer is unknown matches when its title or doc_id names the issuer,
+    so "G7" finds "G7 Leaders' Statement" in an archive without a catalog.
+    """
+    if decl.issuer:
+        return _has_word(decl.issuer, issuer)
+    return _has_word(decl.title, issuer) or _has_word(decl.doc_id.replace("-", " "), issuer)
+
+
+def select(
+    declarations: Iterable[Declaration],
+    *,
+    issuer: str | None = None,
+    doc_ids: Iterable[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> list[Declaration]:
+    """The declarations passing every filter given, in their original order.
+
+    A year filter leaves out undated declarations.
+
+    Raises:
+        InvalidOptionError: For a year range that is empty (from after to), or a non-text issuer.
+    """
+    if issuer is not None and (not isinstance(issuer, str) or not issuer.strip()):
+        raise InvalidOptionError(f"issuer must be a name such as 'G7', not {issuer!r}.")
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise InvalidOptionError(f"year_from {year_from} is after year_to {year_to}; swap them.")
+    wanted = None if doc_ids is None else set(doc_ids)
+    chosen = []
+    for decl in declarations:
+        if wanted is not None and decl.doc_id not in wanted:
+            continue
+        if issuer is not None and not issued_by(decl, issuer.strip()):
+            continue
+        if (year_from is not None or year_to is not None) and decl.year is None:
+            continue
+        if year_from is not None and decl.year < year_from or year_to is not None and decl.year > year_to:
+            continue
+        chosen.append(decl)
+    return chosen
