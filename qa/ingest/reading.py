@@ -83,6 +83,7 @@ def read_corpus(corpus_dir: Path, *, limits: ReadLimits | None = DEFAULT_LIMITS)
         try:
             _check_name(path)
             _check_link(path, corpus_dir)
+            _check_is_file(path)
             _check_size(path)  # here too: a worker forked from a fork server would not see a changed limit
         except UnreadableFileError as exc:
             skipped.append(SkippedFile(str(path), str(exc)))
@@ -221,6 +222,8 @@ def _check_is_file(path: Path) -> None:
         )
     if not path.exists():
         raise UnreadableFileError(f"cannot read {path}: no such file")
+    if not path.is_file():  # reading a named pipe or a device would wait for ever
+        raise UnreadableFileError(f"{path} is not a regular file (a pipe, socket or device); remove it")
 
 
 def _check_size(path: Path) -> None:
