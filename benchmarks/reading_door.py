@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from qa.ingest.catalog import Catalog  # noqa: E402
-from qa.ingest.reading import read_files  # noqa: E402
+from qa.ingest.reading import not_a_declaration, read_files  # noqa: E402
 
 
 def shared() -> Path:
@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     if not folder.is_dir():
         print(f"skipped: {folder} is missing (set QA_SHARED)")
         return 0
-    paths = sorted(p for p in folder.iterdir() if p.suffix in (".pdf", ".txt", ".md", ".html", ".docx"))[: args.files]
+    paths = sorted(p for p in folder.iterdir()
+                   if p.suffix in (".pdf", ".txt", ".md", ".html", ".docx") and not not_a_declaration(p))[: args.files]
     inline, first = _timed(paths, None)
     door, second = _timed(paths, "door")
     same = _summary(first) == _summary(second)

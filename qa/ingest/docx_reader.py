@@ -36,9 +36,11 @@ def extract_docx(data: bytes) -> Extracted:
     check_archive(data)  # before python-docx inflates every part
     try:
         document = docx.Document(io.BytesIO(data))
-    # zlib.error and EOFError: a part whose compressed bytes are damaged (found by tests/fuzz/).
+    # zlib.error, EOFError: a part whose compressed bytes are damaged; NotImplementedError: a
+    # zip header naming a version or method zipfile lacks; RuntimeError: a part flagged as
+    # encrypted (all found by tests/fuzz/ with bytes flipped in a good .docx).
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError, zlib.error,
-            EOFError) as exc:
+            EOFError, NotImplementedError, RuntimeError) as exc:
         raise UnreadableFileError(f"not a Word .docx document ({exc}); re-save it as .docx") from exc
     formats = _number_formats(document)
     counters: dict[tuple[str, str], int] = {}

@@ -198,14 +198,15 @@ def hidden_file_reason(path: Path) -> str | None:
 
 def check_candidate(path: Path, corpus_dir: Path) -> None:
     """The checks a file passes before it is read at all: not hidden, no link out of its
-    folder, not over the size limit (checked here too: a worker forked from a fork server
-    would not see a changed limit).
+    folder, a regular file (a pipe or device would block), not over the size limit (checked
+    here too: a worker forked from a fork server would not see a changed limit).
 
     Raises:
         UnreadableFileError: Naming the check it failed.
     """
     _check_name(path)
     _check_link(path, corpus_dir)
+    _check_is_file(path)
     _check_size(path)
 
 
@@ -234,6 +235,8 @@ def _check_is_file(path: Path) -> None:
         )
     if not path.exists():
         raise UnreadableFileError(f"cannot read {path}: no such file")
+    if not path.is_file():  # reading a named pipe or a device would wait for ever
+        raise UnreadableFileError(f"{path} is not a regular file (a pipe, socket or device); remove it")
 
 
 def _check_size(path: Path) -> None:

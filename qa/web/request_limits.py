@@ -1,8 +1,8 @@
 """Refusing requests that are too large or malformed, before any route sees them.
 
 An ASGI middleware over the whole app: Gradio's routes, and any route added beside them (the
-JSON API under /api/), all pass through it. A body over :data:`MAX_BODY_BYTES` is answered
-413 without being read further; a JSON call to a Gradio function whose body is not JSON, has
+JSON API under /api/), all pass through it. A body over :data:`MAX_BODY_BYTES` (the chat page's
+own calls: :data:`MAX_CHAT_BODY_BYTES`) is answered 413 without being read further; a JSON call to a Gradio function whose body is not JSON, has
 no ``data`` list or gives fewer values than the function takes is answered with a JSON error
 and its status (400, 422), instead of reaching Gradio, which prints a traceback holding every
 input value and answers ``{"error": null}``. Values a caller leaves out of a call to a
@@ -18,12 +18,15 @@ import inspect
 import json
 from collections.abc import Awaitable, Callable
 
-__all__ = ["MAX_BODY_BYTES", "RequestLimits", "json_error"]
+__all__ = ["MAX_BODY_BYTES", "MAX_CHAT_BODY_BYTES", "RequestLimits", "json_error"]
 
 # A question is at most 2,000 characters (qa.answers.questions) and its options a few dozen
-# bytes; Gradio's page sends the chat history back with each turn, which for 50 turns of
-# five quotes is about 150 kB. 256 kB holds both with room and keeps a flood cheap to refuse.
+# bytes: 256 kB is plenty for any call, and keeps a flood cheap to refuse.
 MAX_BODY_BYTES = 256 * 1024
+# The chat page's own calls (/gradio_api/queue/join) send the whole chat history back each
+# turn: measured on the bundled corpus, a turn with five sources is 3-10 kB of JSON (mean 6.8),
+# so 2 MB holds about 300 such turns; past it the page says the request is too large.
+MAX_CHAT_BODY_BYTES = 2 * 2**20
 # Gradio's JSON calls: /gradio_api/call/<name>, /gradio_api/run/<name>, /gradio_api/api/<name>
 # and /gradio_api/queue/join (the page's own, by fn_index).
 _CALL_PREFIXES = ("/gradio_api/call/", "/gradio_api/run/", "/gradio_api/api/")
@@ -35,16 +38,18 @@ Send = Callable[[dict], Awaitable[None]]
 class RequestLimits:
     """ASGI middleware: a request body limit for every route, and checked Gradio calls."""
 
-    def __init__(self, app, *, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app, *, max_body: int = MAX_BODY_BYTES, max_chat_body: int = MAX_CHAT_BODY_BYTES) -> None:
         self.app = app
         self.max_body = max_body
+        self.max_chat_body = max_chat_body
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.max_chat_body if scope.get("path", "").rstrip("/") == _JOIN else self.max_body
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body:
-            return await json_error(send, 413, self._too_large(declared))
+        if declared is not None and declared > limit:
+            return await json_error(send, 413, _too_large(declared, limit))
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
@@ -52,8 +57,8 @@ class RequestLimits:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.max_body:
-                return await json_error(send, 413, self._too_large(size, at_least=True))
+            if size > limit:
+                return await json_error(send, 413, _too_large(size, limit, at_least=True))
             more = message.get("more_body", False)
         body = b"".join(chunks)
         if scope.get("method") == "POST" and _is_gradio_call(scope.get("path", "")):
@@ -63,11 +68,12 @@ class RequestLimits:
             body = checked
         await self.app(_with_length(scope, len(body)), _replay(body, receive), send)
 
-    def _too_large(self, size: int, *, at_least: bool = False) -> str:
-        return (
-            f"The request body is {'over ' if at_least else ''}{size:,} bytes; the limit is "
-            f"{self.max_body:,} bytes. Send a shorter question or fewer options."
-        )
+
+def _too_large(size: int, limit: int, *, at_least: bool = False) -> str:
+    return (
+        f"The request body is {'over ' if at_least else ''}{size:,} bytes; the limit is {limit:,} bytes. "
+        "Send a shorter question or fewer options (in the chat: clear it and start again)."
+    )
 
 
 def _content_length(scope) -> int | None:

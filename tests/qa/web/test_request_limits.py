@@ -161,3 +161,14 @@ def test_a_host_and_optional_port_is_parsed(header: str, host: str) -> None:
 
 def test_the_server_refuses_the_userinfo_trick(url: str) -> None:
     assert httpx.get(url, headers={"Host": "127.0.0.1:80@evil.example"}).status_code == 400
+
+
+def test_the_chat_pages_own_calls_may_carry_a_long_history_but_not_more(url: str) -> None:
+    """queue/join carries the chat history (about 7 kB a turn): 1.5 MB passes the size check, 4.5 MB does not."""
+    history = [{"role": "assistant", "content": "x" * 1500}] * 1000
+    body = json.dumps({"data": ["Georgia", history], "fn_index": 0, "session_hash": "abc"}).encode()
+    assert 2**20 < len(body) < 2 * 2**20
+    taken = httpx.post(url + "gradio_api/queue/join", content=body, headers={"content-type": "application/json"}, timeout=60)
+    assert taken.status_code != 413
+    too_long = httpx.post(url + "gradio_api/queue/join", content=body * 3, headers={"content-type": "application/json"}, timeout=60)
+    assert too_long.status_code == 413 and "the limit is 2,097,152 bytes" in too_long.json()["error"]
