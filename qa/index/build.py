@@ -20,6 +20,10 @@ from qa.search.retrieval import INDEX_FORMAT, HybridIndex
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 
 
+#: Beside the builds: ONNX exports of the model, one folder per model setting (embeddings.export).
+ONNX_CACHE = "onnx-cache"
+
+
 def package_version() -> str:
     try:
         return metadata.version("declaration-qa")
@@ -89,10 +93,18 @@ def _try_load(store: IndexStore, encoder, wanted: str) -> tuple[HybridIndex | No
         if manifest.settings.get("index_format") != INDEX_FORMAT:
             return None, "index format changed"
         store.verify(folder, manifest)
-        return HybridIndex.load(folder, encoder), "up to date"
+        return HybridIndex.load(folder, _query_encoder(store, encoder)), "up to date"
     except (DamagedIndexError, OSError, ValueError) as exc:
         print(f"qa: the index is damaged and will be rebuilt: {exc}", file=sys.stderr)
         return None, f"damaged index ({exc})"
+
+
+def _query_encoder(store: IndexStore, encoder):
+    """What embeds questions: the model's ONNX export in ``onnx-cache/`` beside the builds when it
+    can be made (see embeddings.onnx_encoder), else ``encoder``."""
+    from embeddings.onnx_encoder import query_encoder
+
+    return query_encoder(encoder, store.root / ONNX_CACHE)
 
 
 def _build(
@@ -135,7 +147,8 @@ def _build(
         store.commit(folder, manifest)
     except OSError as exc:
         raise QAError(f"Cannot write the index to {store.root}: {exc}. Choose another folder with QA_INDEX.") from exc
-    # Queries go to the plain encoder: caching them would fill the cache with questions.
-    index.encoder = encoder
+    # Queries go to the plain encoder (caching them would fill the cache with questions), or to
+    # its ONNX export, made now while torch is loaded, so later processes never import torch.
+    index.encoder = _query_encoder(store, encoder)
     seconds = time.perf_counter() - started
     return index, BuildReport(True, reason, seconds, len(rows), embedded=caching.embedded)
