@@ -38,10 +38,18 @@ class OnnxEncoder:
         settings: Its ``export.json``.
         fallback: The encoder to use when the export fails; None re-raises the failure.
         batch_size: Texts per forward pass.
+        probe_cosine: The lowest cosine between the session's probe vector and the recorded one
+            that counts as the same model (a benchmark of a quantised graph lowers it).
     """
 
     def __init__(
-        self, folder: Path, settings: ExportSettings, *, fallback: Encoder | None = None, batch_size: int = 64
+        self,
+        folder: Path,
+        settings: ExportSettings,
+        *,
+        fallback: Encoder | None = None,
+        batch_size: int = 64,
+        probe_cosine: float = MIN_COSINE,
     ) -> None:
         self.folder = Path(folder)
         self.settings = settings
@@ -49,6 +57,7 @@ class OnnxEncoder:
         self.dimension = settings.dimension
         self.batch_size = batch_size
         self.fallback = fallback
+        self.probe_cosine = probe_cosine
         self._sessions: dict[int, object] = {}
         self._tokenizer = None
         self._failed = False
@@ -116,7 +125,7 @@ class OnnxEncoder:
             probe = self._run(session, [PROBES[0]])[0]
         except Exception as exc:  # ONNX Runtime raises its own classes for a damaged file
             raise ExportError(f"The ONNX export in {self.folder} cannot be used ({exc}).") from exc
-        if float(probe @ np.asarray(self.settings.probe, dtype=np.float32)) < MIN_COSINE:
+        if float(probe @ np.asarray(self.settings.probe, dtype=np.float32)) < self.probe_cosine:
             raise ExportError(f"The ONNX export in {self.folder} no longer gives the vectors it was made with.")
         return session
 
