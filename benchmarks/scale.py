@@ -7,9 +7,10 @@ of eval/calibration.jsonl. Vector part: synthetic 384-d unit vectors (embedding 
 paragraphs with the model would take hours) searched with :class:`VectorIndex` of every kind;
 queries are perturbed copies of stored vectors, and recall@10 is measured against exact search.
 Latencies are single queries, k=10, excluding the model. Each size runs in its own process so
-memory figures do not mix.
+memory figures do not mix. A second table gives the vectors of a whole index, sentences included
+(3.1 a paragraph, as in the real corpus), from each kind's measured bytes per vector.
 
-    .venv/bin/python -m benchmarks.scale [--sizes 10000 100000 1000000] [--kinds flat hnsw ivf]
+    .venv/bin/python -m benchmarks.scale [--sizes 10000 100000 1000000] [--kinds flat hnsw hnsw-sq8 ivf]
         [--vectors declarations|topics|uniform] [--sweep] [--json results.json] [--keep DIR]
         [--shared DIR] [--declarations DIR]
 """
@@ -54,7 +55,10 @@ TOKENIZE_SAMPLE = 20_000
 #: for 30% (FILTER_EXACT_SHARE is 20%); the sweep filters with the last share.
 FILTER_SHARES = (0.1, 0.3)
 #: efSearch (HNSW) and nprobe (IVF) tried with --sweep.
-SWEEP = {"hnsw": [16, 32, 64, 128, 256, 512, 1024], "ivf": [8, 16, 32, 64, 128, 256]}
+SWEEP = {"hnsw": [16, 32, 64, 128, 256, 512, 1024], "hnsw-sq8": [64, 128, 256, 512], "ivf": [8, 16, 32, 64, 128, 256]}
+#: Sentences per paragraph in the real corpus (2,217 sentences in 711 paragraphs): the app
+#: indexes a vector per sentence as well as per paragraph, so its vectors are 4.1 per paragraph.
+SENTENCES_PER_PARAGRAPH = 3.1
 
 
 @dataclass
@@ -361,11 +365,12 @@ def markdown(results: list[dict]) -> str:
                      f"{r['bm25_rss_mib']} | | {r['bm25_p50_ms']} | {r['bm25_p95_ms']} | |{blanks}")
         lines.append(f"| {r['size']:,} | numpy `V @ q` | | | | {r['exact_numpy_p50_ms']} | | 1.0 |{blanks}")
         for row in r["rows"]:
-            name = row["kind"] + (f" ({'efSearch' if row['kind'] == 'hnsw' else 'nprobe'}={row['effort']})"
+            name = row["kind"] + (f" ({'efSearch' if row['kind'].startswith('hnsw') else 'nprobe'}={row['effort']})"
                                   if row["kind"] != "flat" else "")
             lines.append(f"| {r['size']:,} | {name} | {row['build_s']} | {row['rss_mib']} | {row['file_mib']} | "
                          f"{row['p50_ms']} | {row['p95_ms']} | {row['recall_at_10']} | "
                          + "".join(f"{f['p50_ms']} | {f['recall_at_10']} | " for f in row["filtered"]))
+    lines += ["", *with_sentences(results)]
     sweeps = [(r["size"], row) for r in results for row in r["rows"] if row["sweep"]]
     if sweeps:
         lines += ["", f"| paragraphs | index | effort | p50 ms | recall@10 | {FILTER_SHARES[-1]:.0%} allowed: p50 ms | recall@10 |",
@@ -374,6 +379,21 @@ def markdown(results: list[dict]) -> str:
             lines += [f"| {size:,} | {row['kind']} | {s['effort']} | {s['p50_ms']} | {s['recall_at_10']} | "
                       f"{s['filtered_p50_ms']} | {s['filtered_recall_at_10']} |" for s in row["sweep"]]
     return "\n".join(lines)
+
+
+def with_sentences(results: list[dict]) -> list[str]:
+    """The vectors of a whole index: paragraphs plus SENTENCES_PER_PARAGRAPH sentences each,
+    from each kind's measured file size per vector (the saved file is what a load reads)."""
+    lines = [f"| paragraphs | sentences ({SENTENCES_PER_PARAGRAPH} each) | index | bytes a vector | paragraph vectors MiB "
+             "| sentence vectors MiB | all vectors MiB | recall@10 |", "|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for r in results:
+        sentences = int(r["size"] * SENTENCES_PER_PARAGRAPH)
+        for row in r["rows"]:
+            per_vector = row["file_mib"] * 2**20 / r["size"]
+            sentence_mib = per_vector * sentences / 2**20
+            lines.append(f"| {r['size']:,} | {sentences:,} | {row['kind']} | {per_vector:,.0f} | {row['file_mib']:,.1f} | "
+                         f"{sentence_mib:,.1f} | {row['file_mib'] + sentence_mib:,.1f} | {row['recall_at_10']} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -388,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     add_data_options(parser, squad=False)
     args = parser.parse_args(argv)
     declarations = declarations_dir(args)
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
     results = []
     context = multiprocessing.get_context("spawn")  # a fresh process per size: clean RSS figures
     for size in args.sizes:

@@ -21,3 +21,7 @@ class DamagedIndexError(QAError):
 
 class ModelLoadError(QAError):
     """The embedding model cannot be loaded; the message names it and the ways out."""
+
+
+class ExportError(QAError):
+    """A model cannot be exported to ONNX, or its export cannot be used: questions use torch instead."""

@@ -1,7 +1,8 @@
 """FAISS index over L2-normalised float32 vectors: inner product is cosine, ids are row numbers.
 
-The index kind follows the corpus size: an exact flat scan while a scan is fast, a graph
-(HNSW) above that. The numbers behind the threshold and the HNSW constants are in
+The index kind follows the corpus size (embeddings/index_kinds.py): an exact flat scan while a
+scan is fast, a graph (HNSW) above that, and a graph over 8-bit codes (HNSW + SQ8) once the
+vectors' memory matters. The numbers behind the thresholds and the HNSW constants are in
 ``docs/scaling.md`` and come from ``benchmarks/scale.py``.
 
 Example:
@@ -14,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,59 +25,22 @@ import faiss
 import numpy as np
 
 from embeddings.errors import DamagedIndexError, InvalidOptionError
-
-
-
-class IndexKind(Enum):
-    """How vectors are searched: exactly, or approximately for large corpora."""
-
-    FLAT = "flat"  # exact IndexFlatIP scan
-    HNSW = "hnsw"  # IndexHNSWFlat graph; vectors kept exact, so scores are exact cosines
-    IVF = "ivf"  # IndexIVFFlat: k-means cells, `nprobe` of them scanned per query
-
-
-# The constants below come from benchmarks/scale.py (docs/scaling.md): 384-d vectors shaped
-# like all-MiniLM-L6-v2 embeddings, single queries, k=10, this 2-core machine.
-
-#: Largest corpus searched by a flat scan when no kind is asked for. A flat scan reads every
-#: vector (1.5 KB at 384-d) per query: p50 0.24 ms at 10k, 2.9 ms at 50k, 6.0 ms at 100k and
-#: 56 ms at 1M, over the 50 ms target. At 50k it is still a sixth of the 17 ms the model takes
-#: to encode the question, it is exact, and it builds in 0.05 s where HNSW takes 15 s.
-FLAT_MAX_COUNT = 50_000
-
-#: HNSW neighbours per node: 256 B of links per vector on top of its 1,536 B (1.72 GB at 1M).
-HNSW_M = 32
-#: Candidate list while building the graph. 80 built 100k 3x faster than 200, but on the
-#: hardest vectors needed efSearch 512 for recall@10 0.99 at 100k, where 200 needed 96.
-#: 1M vectors take 14-17 minutes with 200, little beside embedding them (6 paragraphs/s: 46 h).
-HNSW_EF_CONSTRUCTION = 200
-#: Candidate list while searching (never below k): the recall / latency knob. At 1M, 256 gives
-#: recall@10 0.997 at p50 1.7 ms; 128 gives 0.989 at 0.9 ms.
-HNSW_EF_SEARCH = 256
-
-#: Filters allowing at most this share of the ids (or FLAT_MAX_COUNT ids) get an exact scan of
-#: the allowed vectors. At 1M with 10% allowed it took 7 ms (whole declarations) to 18 ms
-#: (scattered rows) for recall 1.0; a graph walk at efSearch 2560, 16 ms for 0.987.
-#: At 20% the scan takes 13-26 ms, at 50% 28-43 ms, where the graph takes 7 ms.
-FILTER_EXACT_SHARE = 0.2
-#: Above it the walk widens to efSearch * FILTER_BREADTH / share, as only allowed ids count:
-#: recall@10 at 20-30% allowed was 0.986-0.991 with 1, 0.993-0.996 with 2 (12-16 ms).
-FILTER_BREADTH = 2
-
-#: IVF is not chosen by size: at 1M its recall@10 was 0.54 at nprobe 32 and 0.82 at 256,
-#: against HNSW's 0.997. It stays as an explicit kind (faster to build, no graph memory).
-#: Cells: 4 * sqrt(n), the low end of FAISS's advice (4-16 sqrt(n)), keeps training short.
-IVF_CELLS_PER_SQRT_N = 4
-#: k-means samples per cell; FAISS warns below 39, and more adds training time but no recall.
-IVF_TRAIN_PER_CELL = 64
-#: Cells scanned per query.
-IVF_NPROBE = 32
-
-
-def choose_kind(count: int) -> IndexKind:
-    """The kind :meth:`VectorIndex.build` uses for ``count`` vectors when none is asked for."""
-    return IndexKind.FLAT if count <= FLAT_MAX_COUNT else IndexKind.HNSW
-
+from embeddings.index_kinds import (  # noqa: F401  (re-exported: callers import them from here)
+    FILTER_BREADTH,
+    FILTER_EXACT_SHARE,
+    FLAT_MAX_COUNT,
+    HNSW_EF_CONSTRUCTION,
+    HNSW_EF_SEARCH,
+    HNSW_M,
+    IVF_CELLS_PER_SQRT_N,
+    IVF_NPROBE,
+    IVF_TRAIN_PER_CELL,
+    SQ8_MIN_COUNT,
+    IndexKind,
+    choose_kind,
+    kind_of,
+    new_index,
+)
 
 #: Below this many queries a search runs on one OpenMP thread: split over both cores of a busy
 #: 2-core machine, a flat scan of 10k waited for the slower thread (p50 2.8 ms, not 0.5 ms).
@@ -119,7 +82,7 @@ class VectorIndex:
     def __init__(self, index: faiss.Index, kind: IndexKind, *, effort: int | None = None) -> None:
         self._index = index
         self.kind = kind
-        self.effort = effort or {IndexKind.HNSW: HNSW_EF_SEARCH, IndexKind.IVF: IVF_NPROBE}.get(kind, 0)
+        self.effort = effort or (IVF_NPROBE if kind is IndexKind.IVF else HNSW_EF_SEARCH if kind.is_graph else 0)
 
     @property
     def dimension(self) -> int:
@@ -154,14 +117,7 @@ class VectorIndex:
         n, d = matrix.shape
         kind = kind or choose_kind(n)
         with _omp_threads(_threads()):
-            if kind is IndexKind.FLAT:
-                index: faiss.Index = faiss.IndexFlatIP(d)
-            elif kind is IndexKind.HNSW:
-                index = faiss.IndexHNSWFlat(d, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-                index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-                index.hnsw.efSearch = HNSW_EF_SEARCH
-            else:
-                index = _trained_ivf(matrix)
+            index = new_index(matrix, kind)
             index.add(matrix)
         return cls(index, kind, effort=effort)
 
@@ -221,7 +177,7 @@ class VectorIndex:
     def _approximate(
         self, matrix: np.ndarray, k: int, selector: faiss.IDSelector | None, breadth: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        if self.kind is IndexKind.HNSW:
+        if self.kind.is_graph:
             params = faiss.SearchParametersHNSW(efSearch=max(breadth, k))
         else:
             params = faiss.SearchParametersIVF(nprobe=min(breadth, self._index.nlist))
@@ -230,7 +186,7 @@ class VectorIndex:
         return self._index.search(matrix, k, params=params)
 
     def _exact(self, matrix: np.ndarray, k: int, selector: faiss.IDSelector | None) -> tuple[np.ndarray, np.ndarray]:
-        """Exact top k: a flat scan (of HNSW's stored vectors) or every IVF cell."""
+        """Exact top k: a flat scan (of a graph's stored vectors, or codes for SQ8) or every IVF cell."""
         if self.kind is IndexKind.IVF:
             params: faiss.SearchParameters = faiss.SearchParametersIVF(nprobe=self._index.nlist)
             index = self._index
@@ -297,7 +253,7 @@ class VectorIndex:
         except (RuntimeError, MemoryError, ValueError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise DamagedIndexError(f"The vector index file {path} cannot be read ({reason}). {fix}") from exc
-        kind = _kind_of(index)
+        kind = kind_of(index)
         if kind is None or index.metric_type != faiss.METRIC_INNER_PRODUCT:
             raise DamagedIndexError(
                 f"The vector index file {path} holds a {type(index).__name__}, not an inner-product "
@@ -368,20 +324,3 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
             f"{norms.min():.4f} to {norms.max():.4f}. Encode with normalize_embeddings=True."
         )
     return matrix
-
-
-def _trained_ivf(matrix: np.ndarray) -> faiss.IndexIVFFlat:
-    n, d = matrix.shape
-    cells = max(1, min(n // 39, int(IVF_CELLS_PER_SQRT_N * math.sqrt(n))))
-    quantizer = faiss.IndexFlatIP(d)
-    index = faiss.IndexIVFFlat(quantizer, d, cells, faiss.METRIC_INNER_PRODUCT)  # keeps quantizer alive
-    sample = np.random.default_rng(0).permutation(n)[: cells * IVF_TRAIN_PER_CELL]
-    index.train(matrix[np.sort(sample)])
-    index.make_direct_map()  # for reconstruct()
-    index.nprobe = IVF_NPROBE
-    return index
-
-
-def _kind_of(index: faiss.Index) -> IndexKind | None:
-    kinds = ((faiss.IndexHNSWFlat, IndexKind.HNSW), (faiss.IndexIVFFlat, IndexKind.IVF), (faiss.IndexFlat, IndexKind.FLAT))
-    return next((kind for cls, kind in kinds if isinstance(index, cls)), None)

@@ -28,6 +28,10 @@ from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 log = logging.getLogger(__name__)
 
 
+#: Beside the builds: ONNX exports of the model, one folder per model setting (embeddings.export).
+ONNX_CACHE = "onnx-cache"
+
+
 def package_version() -> str:
     try:
         return metadata.version("declaration-qa")
@@ -118,10 +122,18 @@ def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[Hyb
         if manifest.format != FORMAT_VERSION:
             return None, "index format changed"
         store.verify(folder, manifest)
-        return HybridIndex.load(folder, encoder), "up to date"
+        return HybridIndex.load(folder, _query_encoder(store, encoder)), "up to date"
     except (DamagedIndexError, OSError, ValueError) as exc:
         log.warning("the index is damaged and will be rebuilt: %s", exc)
         return None, f"damaged index ({exc})"
+
+
+def _query_encoder(store: IndexStore, encoder):
+    """What embeds questions: the model's ONNX export in ``onnx-cache/`` beside the builds when it
+    can be made (see embeddings.onnx_encoder), else ``encoder``."""
+    from embeddings.onnx_encoder import query_encoder
+
+    return query_encoder(encoder, store.root / ONNX_CACHE)
 
 
 def _build(
@@ -169,7 +181,8 @@ def _build(
         store.commit(folder, manifest)
     except OSError as exc:
         raise QAError(f"Cannot write the index to {store.root}: {exc}. Choose another folder with QA_INDEX.") from exc
-    # Queries go to the plain encoder: caching them would fill the cache with questions.
-    index.encoder = encoder
+    # Queries go to the plain encoder (caching them would fill the cache with questions), or to
+    # its ONNX export, made now while torch is loaded, so later processes never import torch.
+    index.encoder = _query_encoder(store, encoder)
     seconds = time.perf_counter() - started
     return index, BuildReport(True, reason, seconds, len(rows), embedded=caching.embedded)

@@ -1,0 +1,118 @@
+"""The FAISS index kinds VectorIndex builds, the constants behind them, and which kind a size gets.
+
+The numbers come from ``benchmarks/scale.py`` (``docs/scaling.md``): 384-d vectors shaped like
+all-MiniLM-L6-v2 embeddings, single queries, k=10, this 2-core machine.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+
+import faiss
+import numpy as np
+
+
+class IndexKind(Enum):
+    """How vectors are searched: exactly, or approximately for large corpora."""
+
+    FLAT = "flat"  # exact IndexFlatIP scan
+    HNSW = "hnsw"  # IndexHNSWFlat graph; vectors kept exact, so scores are exact cosines
+    HNSW_SQ8 = "hnsw-sq8"  # IndexHNSWSQ: the same graph over 8-bit codes (384 B a vector, not 1,536 B)
+    IVF = "ivf"  # IndexIVFFlat: k-means cells, `nprobe` of them scanned per query
+
+    @property
+    def is_graph(self) -> bool:
+        """Searched by walking an HNSW graph (efSearch is the breadth)."""
+        return self in (IndexKind.HNSW, IndexKind.HNSW_SQ8)
+
+
+#: Largest corpus searched by a flat scan when no kind is asked for. A flat scan reads every
+#: vector (1.5 KB at 384-d) per query: p50 0.24 ms at 10k, 2.9 ms at 50k, 6.0 ms at 100k and
+#: 56 ms at 1M, over the 50 ms target. At 50k it is still a sixth of the 17 ms the model takes
+#: to encode the question, it is exact, and it builds in 0.05 s where HNSW takes 15 s.
+FLAT_MAX_COUNT = 50_000
+
+#: From this many vectors the graph stores 8-bit codes (HNSW_SQ8) instead of float32 vectors:
+#: 655 B a vector with its links instead of 1,809 B, 1.1 GB saved per million (sentence vectors
+#: are three per paragraph). On the calibrated shape it found 0.9976 (20k) and 0.995 (100k) of
+#: the exact top 10, 0.9916 with 10% of ids allowed (docs/scaling.md): inside the 1% budget.
+#: Scores are read from the codes, 0.0015 off at most. Below 200k an index is at most ~360 MB.
+SQ8_MIN_COUNT = 200_000
+
+#: HNSW neighbours per node: 256 B of links per vector on top of its 1,536 B (1.72 GB at 1M).
+HNSW_M = 32
+#: Candidate list while building the graph. 80 built 100k 3x faster than 200, but on the
+#: hardest vectors needed efSearch 512 for recall@10 0.99 at 100k, where 200 needed 96.
+#: 1M vectors take 14-17 minutes with 200, little beside embedding them (6 paragraphs/s: 46 h).
+HNSW_EF_CONSTRUCTION = 200
+#: Candidate list while searching (never below k): the recall / latency knob. At 1M, 256 gives
+#: recall@10 0.997 at p50 1.7 ms; 128 gives 0.989 at 0.9 ms.
+HNSW_EF_SEARCH = 256
+#: Vectors SQ8 learns each dimension's range from (the range of a sample is the range of all,
+#: give or take the outliers that 8 bits clip anyway).
+SQ8_TRAIN_SAMPLE = 100_000
+
+#: Filters allowing at most this share of the ids (or FLAT_MAX_COUNT ids) get an exact scan of
+#: the allowed vectors. At 1M with 10% allowed it took 7 ms (whole declarations) to 18 ms
+#: (scattered rows) for recall 1.0; a graph walk at efSearch 2560, 16 ms for 0.987.
+#: At 20% the scan takes 13-26 ms, at 50% 28-43 ms, where the graph takes 7 ms.
+FILTER_EXACT_SHARE = 0.2
+#: Above it the walk widens to efSearch * FILTER_BREADTH / share, as only allowed ids count:
+#: recall@10 at 20-30% allowed was 0.986-0.991 with 1, 0.993-0.996 with 2 (12-16 ms).
+FILTER_BREADTH = 2
+
+#: IVF is not chosen by size: at 1M its recall@10 was 0.54 at nprobe 32 and 0.82 at 256,
+#: against HNSW's 0.997. It stays as an explicit kind (faster to build, no graph memory).
+#: Cells: 4 * sqrt(n), the low end of FAISS's advice (4-16 sqrt(n)), keeps training short.
+IVF_CELLS_PER_SQRT_N = 4
+#: k-means samples per cell; FAISS warns below 39, and more adds training time but no recall.
+IVF_TRAIN_PER_CELL = 64
+#: Cells scanned per query.
+IVF_NPROBE = 32
+
+
+def choose_kind(count: int) -> IndexKind:
+    """The kind :meth:`VectorIndex.build` uses for ``count`` vectors when none is asked for."""
+    if count <= FLAT_MAX_COUNT:
+        return IndexKind.FLAT
+    return IndexKind.HNSW if count < SQ8_MIN_COUNT else IndexKind.HNSW_SQ8
+
+
+def new_index(matrix: np.ndarray, kind: IndexKind) -> faiss.Index:
+    """An empty (trained where the kind needs it) inner-product index of ``kind`` for ``matrix``'s rows."""
+    d = matrix.shape[1]
+    if kind is IndexKind.FLAT:
+        return faiss.IndexFlatIP(d)
+    if kind is IndexKind.IVF:
+        return _trained_ivf(matrix)
+    if kind is IndexKind.HNSW:
+        index = faiss.IndexHNSWFlat(d, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    else:
+        index = faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).permutation(len(matrix))[:SQ8_TRAIN_SAMPLE]
+        index.train(matrix[np.sort(sample)])
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.hnsw.efSearch = HNSW_EF_SEARCH
+    return index
+
+
+def _trained_ivf(matrix: np.ndarray) -> faiss.IndexIVFFlat:
+    n, d = matrix.shape
+    cells = max(1, min(n // 39, int(IVF_CELLS_PER_SQRT_N * math.sqrt(n))))
+    quantizer = faiss.IndexFlatIP(d)
+    index = faiss.IndexIVFFlat(quantizer, d, cells, faiss.METRIC_INNER_PRODUCT)  # keeps quantizer alive
+    sample = np.random.default_rng(0).permutation(n)[: cells * IVF_TRAIN_PER_CELL]
+    index.train(matrix[np.sort(sample)])
+    index.make_direct_map()  # for reconstruct()
+    index.nprobe = IVF_NPROBE
+    return index
+
+
+def kind_of(index: faiss.Index) -> IndexKind | None:
+    """The kind of a loaded FAISS index, or None for one VectorIndex does not build."""
+    kinds = (
+        (faiss.IndexHNSWFlat, IndexKind.HNSW), (faiss.IndexHNSWSQ, IndexKind.HNSW_SQ8),
+        (faiss.IndexIVFFlat, IndexKind.IVF), (faiss.IndexFlat, IndexKind.FLAT),
+    )
+    return next((kind for cls, kind in kinds if isinstance(index, cls)), None)
