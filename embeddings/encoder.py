@@ -182,3 +182,8 @@ def _without_revision_warning() -> Iterator[None]:
     finally:
         logger.removeFilter(quiet)
 
+
+def model_path(model: str) -> Path | None:
+    """The local folder a model setting loads from, if it is one (the ONNX export reads it)."""
+    path = Path(_resolve(model))
+    return path if path.is_dir() else None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from embeddings.encoder import Encoder
-from embeddings.errors import EmbeddingsError, ExportError
+from embeddings.errors import ExportError, QAError
 from embeddings.export import (
     EXPORT_FORMAT, ONNX_FILE, SETTINGS_FILE, TOKENIZER_FILE, ExportSettings, export_folder, export_onnx,
     find_export, source_fingerprint,
@@ -66,7 +66,7 @@ def test_a_model_that_is_no_local_folder_is_not_exported_and_questions_use_it(tm
     encoder = Encoder("some-org/a-hub-model")
     with pytest.raises(ExportError, match="is not a local folder; only those are exported"):
         export_onnx(encoder, tmp_path)
-    assert issubclass(ExportError, EmbeddingsError)
+    assert issubclass(ExportError, QAError)
     assert query_encoder(encoder, tmp_path) is encoder  # no torch needed to decide that
     assert encoder._model is None
 
