@@ -71,7 +71,8 @@ def test_track_and_precedents(url: str) -> None:
 
 
 @pytest.mark.parametrize("path,params,status,needle", [
-    ("/api/ask", {"q": ""}, 400, "empty"),
+    ("/api/ask", {"q": " ?! "}, 400, "empty"),
+    ("/api/ask", {"q": ""}, 422, "q"),
     ("/api/ask", {"q": "Georgia", "doc_id": "nope"}, 404, "nope"),
     ("/api/ask", {"q": "Georgia", "k": "0"}, 422, "k"),
     ("/api/ask", {}, 422, "q"),
