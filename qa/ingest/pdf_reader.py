@@ -31,7 +31,7 @@ from qa.ingest.metadata import header_fields
 from qa.ingest.pdf_blocks import Block, build_blocks, document_vocabulary, frame_of, is_english_word
 from qa.ingest.pdf_furniture import body_size, find_furniture, read_footnotes, split_page
 from qa.ingest.pdf_layout import PdfPage, read_pages
-from qa.ingest.pdf_structure import _is_heading, build_paragraphs
+from qa.ingest.pdf_structure import is_heading, build_paragraphs
 from qa.ingest.un_metadata import read_metadata
 
 # A document with fewer letters than this has no text layer (a scan).
@@ -98,7 +98,7 @@ def _header(blocks: list[Block], printed, size: float) -> tuple[dict[str, str], 
                   "date": printed.date, "place": printed.place}
         return {k: v for k, v in fields.items() if v}, blocks[printed.title_index + 1:]
     count = 0
-    while count < len(blocks) - 1 and count < 8 and _is_heading(blocks[count], size):
+    while count < len(blocks) - 1 and count < 8 and is_heading(blocks[count], size):
         count += 1
     if printed.title_index is not None and printed.title_index >= count:
         count = printed.title_index + 1

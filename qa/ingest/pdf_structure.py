@@ -52,7 +52,7 @@ def build_paragraphs(blocks: list[Block], footnotes: list[Footnote], *, body_siz
     for block in blocks:
         if block.right_aligned:
             continue
-        if _is_heading(block, body_size):
+        if is_heading(block, body_size):
             _heading(block, state)
             continue
         if _is_lead_in(block):
@@ -68,7 +68,8 @@ def build_paragraphs(blocks: list[Block], footnotes: list[Footnote], *, body_siz
     return paragraphs
 
 
-def _is_heading(block: Block, body_size: float) -> bool:
+def is_heading(block: Block, body_size: float) -> bool:
+    """A heading: larger type (up to four lines), or one short line that ends no clause."""
     if block.size > body_size + 0.5 and block.lines <= 4:
         return True
     words = block.text.split()
