@@ -89,7 +89,7 @@ SCROLL_JS = """
 CSS = """
 .qa-answer mark, .qa-context mark { background: #fde68a; color: inherit; padding: 0 .1em; }
 .qa-answer blockquote { margin: .3em 0; padding-left: .8em; border-left: 3px solid #d1d5db; }
-.qa-cite, .qa-read-as, .qa-scope { font-size: .9em; color: #4b5563; margin: .2em 0; }
+.qa-cite, .qa-read-as, .qa-narrowed, .qa-scope, .qa-also { font-size: .9em; color: #4b5563; margin: .2em 0; }
 .qa-refusal .qa-notfound { margin: 0 0 .4em; padding: .3em .6em; border: 1px solid #9ca3af; border-radius: 4px; }
 /* A refusal's quotes: dashed, not solid, and no <mark>; the text keeps its full contrast. */
 .qa-refusal blockquote { border-left-style: dashed; }
