@@ -23,7 +23,7 @@ import numpy as np
 from qa.search.abstention import is_answered
 from qa.answers.duplicates import merge_hits
 from qa.answers.records import Answer, Hit, citation, make_hit
-from qa.index.duplicates import DUPLICATES, Duplicates
+from qa.index.duplicates import Duplicates
 from qa.ingest.catalog import folder_catalog
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
@@ -31,6 +31,7 @@ from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fie
 from qa.answers.questions import check_doc_ids, check_k, clean_question
 from qa.index.freshness import read_fresh
 from qa.ingest.corpora import corpus_folders
+from qa.ingest.passages import declarations_from_passages
 from qa.ingest.reading import read_declaration
 from qa.answers.narrowing import implied_filters
 from qa.search.filters import Filters
@@ -149,7 +150,7 @@ class Library:
             paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
             hashed=fresh.hashed, parsed=fresh.parsed,
         )
-        return cls(reading.declarations, index, report=report, duplicates=_stored_duplicates(store),
+        return cls(reading.declarations, index, report=report, duplicates=Duplicates.stored(store.current()),
                    source=_Source(folders[0], store.root, encoder, progress, tuple(folders)))
 
     @classmethod
@@ -171,7 +172,7 @@ class Library:
         """
         from embeddings.encoder import Encoder
 
-        declarations = _declarations_from_passages(passages)
+        declarations = declarations_from_passages(passages)
         encoder = encoder or Encoder(model)
         rows = [(d, p) for d in declarations for p in d.paragraphs]
         index = HybridIndex.build(
@@ -260,20 +261,10 @@ class Library:
         year_to: int | None = None,
         kind: Iterable[str] | str | None = None,
     ) -> list[Hit]:
-        """Rank paragraphs for a query, best first (no abstention), within the filters.
+        """Rank paragraphs for a query, best first (no abstention).
 
-        The filters (qa.search.filters) choose the declarations before ranking, so the
-        best ``k`` of those are returned whenever they hold ``k`` paragraphs.
-
-        Args:
-            query: The question.
-            k: How many paragraphs, 1..100.
-            doc_ids: Only these declarations.
-            issuer: Only declarations by this issuer (or one of these).
-            year_from: Only declarations of this year or later.
-            year_to: Only declarations of this year or earlier.
-            kind: Only declarations of this kind ("declaration", "communiqué", "joint
-                statement", "resolution", "statement") or one of these.
+        The filters (qa.search.filters: these declarations, by this issuer, from/to these
+        years, of this kind) choose declarations before ranking: k hits come back when k exist.
 
         Raises:
             InvalidQuestionError: For an empty, non-text or over-long query.
@@ -379,56 +370,7 @@ class _Source:
     folders: tuple[Path, ...] = ()
 
 
-def _stored_duplicates(store: IndexStore) -> Duplicates | None:
-    """The duplicates the current build found (None: find them again)."""
-    folder = store.current()
-    try:
-        return None if folder is None else Duplicates.load(folder / DUPLICATES)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def _copy_atomically(source: Path, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, tmp)
     os.replace(tmp, target)
-
-
-def _declarations_from_passages(passages: Iterable[Mapping[str, object]]) -> list[Declaration]:
-    grouped: dict[str, list[Paragraph]] = {}
-    meta: dict[str, Mapping[str, object]] = {}
-    seen: set[tuple[str, str]] = set()
-    for i, passage in enumerate(passages):
-        if not isinstance(passage, Mapping):
-            raise InvalidOptionError(f"Passage {i} is a {type(passage).__name__}; pass dicts.")
-        missing = [key for key in ("doc_id", "paragraph", "text") if not passage.get(key)]
-        if missing:
-            raise InvalidOptionError(
-                f"Passage {i} lacks {', '.join(missing)}: each passage needs doc_id, paragraph and text."
-            )
-        doc_id, number, text = (str(passage[key]) for key in ("doc_id", "paragraph", "text"))
-        if not text.strip():
-            raise InvalidOptionError(f"Passage {i} ({doc_id} {number}) has an empty text.")
-        if (doc_id, number) in seen:
-            raise InvalidOptionError(f"Passage {i} repeats {doc_id} paragraph {number!r}.")
-        seen.add((doc_id, number))
-        meta.setdefault(doc_id, passage)
-        section = passage.get("section")
-        grouped.setdefault(doc_id, []).append(
-            Paragraph(doc_id=doc_id, number=number, text=text, section=str(section) if section else None)
-        )
-    if not grouped:
-        raise InvalidOptionError("No passages given: pass at least one dict with doc_id, paragraph and text.")
-    return [
-        Declaration(
-            doc_id=doc_id,
-            title=str(meta[doc_id].get("title") or doc_id),
-            date=str(meta[doc_id].get("date") or ""),
-            place=str(meta[doc_id].get("place") or ""),
-            issuer=str(meta[doc_id].get("issuer") or ""),
-            source="",
-            sha256="",
-            paragraphs=tuple(pars),
-        )
-        for doc_id, pars in grouped.items()
-    ]

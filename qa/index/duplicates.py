@@ -96,6 +96,14 @@ class Duplicates:
         Path(path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     @classmethod
+    def stored(cls, build: Path | None) -> Duplicates | None:
+        """The duplicates a build found (None when it has none: find them again)."""
+        try:
+            return None if build is None else cls.load(build / DUPLICATES)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    @classmethod
     def load(cls, path: Path) -> Duplicates:
         """Read what :meth:`save` wrote. Raises ValueError, KeyError or OSError on a bad file."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))

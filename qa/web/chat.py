@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from qa.answers.records import Answer, Hit, human_date
 from qa.documents import Declaration, Paragraph
-from qa.errors import InvalidOptionError, QAError
+from qa.errors import QAError
 from qa.answers.followup import read_question, scope_words
 from qa.ingest.layout import Kind, split_units
 from qa.answers.questions import check_doc_ids, clean_question
