@@ -217,9 +217,11 @@ def main() -> int:
     parser.add_argument("--profile", type=Path, help="print the phases of a saved build profile (cProfile dump)")
     parser.add_argument("--only", nargs="*", default=["open", "duplicates", "search", "eval", "narrowing"],
                         choices=["open", "duplicates", "search", "eval", "narrowing"])
+    parser.add_argument("--corpus", type=Path, action="append",
+                        help="the library's folders instead of the whole ../shared (repeatable)")
     parser.add_argument("--runs", type=int, default=5, help="opening runs (search: questions x 20)")
     args = parser.parse_args()
-    folders = archive_library()
+    folders = args.corpus or archive_library()
     if args.profile:
         stats = pstats.Stats(str(args.profile), stream=io.StringIO())
         print(f"build profile {args.profile}: {stats.total_tt:.1f} s profiled")

@@ -43,7 +43,7 @@ def test_an_unknown_issuer_or_kind_names_the_values_that_exist(run) -> None:
     result = run("ask", "climate", "--issuer", "G8")
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("qa: error: No declaration has the issuer 'G8'. The library's issuer values are: ")
-    assert "G7, G20, NATO" in result.stderr
+    assert "G20, G7, NATO" in result.stderr
     kind = run("list", "--kind", "treaty")
     assert kind.returncode == 1 and "a kind is one of declaration, communiqué, joint statement" in kind.stderr
 
