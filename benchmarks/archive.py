@@ -13,7 +13,8 @@ Sections:
     duplicates  twins and repeated paragraphs found, and the paragraph share of the closest pairs
     search      p50/p99 of a search against embedding the question alone, with and without filters
     eval        R@1 of eval/declarations.jsonl and eval/heldout.jsonl: the 11 declarations alone
-                and the whole library; eval/narrowing.jsonl's narrowing, read from the answers
+                and the whole library
+    narrowing   eval/narrowing.jsonl asked of the whole library: narrowed as expected, answer first
 """
 
 from __future__ import annotations
@@ -55,14 +56,16 @@ def section_build(index: Path, folders: list[Path]) -> None:
     profile.disable()
     total = time.perf_counter() - started
     print(f"build: {total:.1f} s; {_counts(lib)}")
-    stats = pstats.Stats(profile, stream=io.StringIO())
+    profile.dump_stats(str(index / "build.prof"))
+    print_phases(pstats.Stats(profile, stream=io.StringIO()), total)
+    print(f"  full profile: {index / 'build.prof'} (python -m pstats)")
+
+
+def print_phases(stats: pstats.Stats, total: float) -> None:
+    """Cumulative time of each build phase (the largest cumulative time of its function)."""
     for phase, name in PHASES.items():
         seconds = max((row[3] for func, row in stats.stats.items() if func[2] == name), default=0.0)
         print(f"  {phase:<30} {seconds:8.1f} s  {seconds / total:6.1%}")
-    out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
-    (index / "build-profile.txt").write_text(out.getvalue(), encoding="utf-8")
-    print(f"  full profile: {index / 'build-profile.txt'}")
 
 
 def _counts(lib) -> str:
@@ -175,7 +178,6 @@ def _ms(values: list[float], q: int) -> str:
 
 
 def section_eval(index: Path, folders: list[Path], decl_index: Path) -> None:
-    from qa.answers.narrowing import implied_filters  # noqa: F401  (the library applies it)
     from qa.evaluation.metrics import evaluate, run_questions
     from qa.evaluation.question_files import load_questions
     from qa.library import Library
@@ -188,6 +190,12 @@ def section_eval(index: Path, folders: list[Path], decl_index: Path) -> None:
         r = [evaluate(run_questions(lib, questions)).ranking for lib in (alone, whole)]
         print(f"  {name:<20} R@1 {r[0].recall[1]:.3f} alone, {r[1].recall[1]:.3f} whole "
               f"({(r[1].recall[1] - r[0].recall[1]) * 100:+.1f} points); MRR {r[0].mrr:.3f} / {r[1].mrr:.3f}")
+
+
+def section_narrowing(index: Path, folders: list[Path]) -> None:
+    from qa.library import Library
+
+    whole = Library.open(folders, index)
     rows = [json.loads(line) for line in (ROOT / "eval" / "narrowing.jsonl").read_text(encoding="utf-8").splitlines()]
     right = first = 0
     for row in rows:
@@ -206,11 +214,19 @@ def main() -> int:
     parser.add_argument("--decl-index", type=Path, default=ROOT / ".bench" / "decl-index",
                         help="index of ../shared/declarations alone (for eval)")
     parser.add_argument("--build", action="store_true", help="rebuild the whole library under cProfile first")
-    parser.add_argument("--only", nargs="*", default=["open", "duplicates", "search", "eval"],
-                        choices=["open", "duplicates", "search", "eval"])
+    parser.add_argument("--profile", type=Path, help="print the phases of a saved build profile (cProfile dump)")
+    parser.add_argument("--only", nargs="*", default=["open", "duplicates", "search", "eval", "narrowing"],
+                        choices=["open", "duplicates", "search", "eval", "narrowing"])
+    parser.add_argument("--corpus", type=Path, action="append",
+                        help="the library's folders instead of the whole ../shared (repeatable)")
     parser.add_argument("--runs", type=int, default=5, help="opening runs (search: questions x 20)")
     args = parser.parse_args()
-    folders = archive_library()
+    folders = args.corpus or archive_library()
+    if args.profile:
+        stats = pstats.Stats(str(args.profile), stream=io.StringIO())
+        print(f"build profile {args.profile}: {stats.total_tt:.1f} s profiled")
+        print_phases(stats, stats.total_tt)
+        return 0
     if args.build:
         section_build(args.index, folders)
     for name in args.only:
@@ -220,6 +236,8 @@ def main() -> int:
             section_duplicates(args.index, folders)
         elif name == "search":
             section_search(args.index, folders, args.runs * 20)
+        elif name == "narrowing":
+            section_narrowing(args.index, folders)
         else:
             section_eval(args.index, folders, args.decl_index)
     return 0

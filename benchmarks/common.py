@@ -96,7 +96,7 @@ def read_declarations(folder: Path) -> list[Declaration]:
 
 def cache_dir(name: str = EMBEDDING_CACHE) -> Path:
     """One of the caches `qa eval` fills under its index folder (QA_INDEX, else .qa-index)."""
-    from qa.library import default_index_dir
+    from qa.settings import default_index_dir
 
     return default_index_dir() / name
 

@@ -141,7 +141,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from qa.evaluation import metrics as evaluation
     from qa.evaluation.question_files import check_questions, load_questions, load_squad, paragraph_numbers
     from qa.evaluation.report import render_report, render_squad_report
-    from qa.library import default_index_dir
+    from qa.settings import default_index_dir
 
     progress = sys.stderr.isatty()
     if args.squad:
@@ -186,7 +186,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from qa.evaluation.bench import DEFAULT_QUESTIONS, load_questions, run
-    from qa.library import default_corpus_dir
+    from qa.settings import default_corpus_dir
 
     questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
     report = run(Path(args.corpus[0]) if args.corpus else default_corpus_dir(), questions,

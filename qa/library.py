@@ -10,7 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -24,47 +23,30 @@ from embeddings.protocol import TextEncoder
 from qa.search.abstention import is_answered
 from qa.answers.duplicates import merge_hits
 from qa.answers.records import Answer, Hit, citation, make_hit
-from qa.index.duplicates import DUPLICATES, Duplicates
+from qa.index.duplicates import Duplicates
 from qa.ingest.catalog import folder_catalog
-from qa.ingest.layout import item_starts
 from qa.documents import Declaration, Paragraph
-from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError, UnreadableFileError
+from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
 from qa.answers.questions import check_doc_ids, check_k, clean_question
 from qa.index.freshness import read_fresh
 from qa.ingest.corpora import corpus_folders
 from qa.ingest.corpus_edit import CorpusEdit
-from qa.ingest.reading import hidden_file_reason, read_files
+from qa.ingest.passages import declarations_from_passages
+from qa.ingest.reading import read_to_add
 from qa.answers.narrowing import implied_filters
 from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.index.store import IndexStore
+from qa.settings import default_corpus_dir, default_corpus_setting, default_index_dir  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from qa.compare.document_diff import DocumentDiff
     from qa.compare.reuse import Precedent
     from qa.compare.track import Track
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 #: Extra hits ranked beyond k (at most this many) to make up for repeats shown once.
 _REPEATS_SLACK = 5
-CORPUS_ENV = "QA_CORPUS"
-INDEX_ENV = "QA_INDEX"
-
-
-def default_corpus_dir() -> Path:
-    """The first folder of QA_CORPUS if set, else the bundled corpus/ folder."""
-    return corpus_folders(_default_corpus_setting())[0]
-
-
-def _default_corpus_setting() -> str:
-    """QA_CORPUS (one folder, or several joined by os.pathsep) if set, else the bundled corpus/."""
-    return os.environ.get(CORPUS_ENV) or str(PACKAGE_ROOT / "corpus")
-
-
-def default_index_dir() -> Path:
-    """QA_INDEX if set, else .qa-index/ beside the bundled corpus (git-ignored)."""
-    return Path(os.environ.get(INDEX_ENV) or PACKAGE_ROOT / ".qa-index")
 
 
 class Library:
@@ -136,7 +118,7 @@ class Library:
         from embeddings.encoder import Encoder
 
         started = time.perf_counter()
-        folders = corpus_folders(corpus_dir if corpus_dir is not None else _default_corpus_setting())
+        folders = corpus_folders(corpus_dir if corpus_dir is not None else default_corpus_setting())
         store = IndexStore(Path(index_dir) if index_dir is not None else default_index_dir())
         fresh = read_fresh(folders, store, check=check)
         reading = fresh.reading
@@ -158,7 +140,7 @@ class Library:
             paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
             hashed=fresh.hashed, parsed=fresh.parsed,
         )
-        return cls(reading.declarations, index, report=report, duplicates=_stored_duplicates(store),
+        return cls(reading.declarations, index, report=report, duplicates=Duplicates.stored(store.current()),
                    source=_Source(folders[0], store.root, encoder, progress, tuple(folders)))
 
     @classmethod
@@ -180,7 +162,7 @@ class Library:
         """
         from embeddings.encoder import Encoder
 
-        declarations = _declarations_from_passages(passages)
+        declarations = declarations_from_passages(passages)
         encoder = encoder or Encoder(model)
         rows = [(d, p) for d in declarations for p in d.paragraphs]
         index = HybridIndex.build(
@@ -215,7 +197,7 @@ class Library:
         if len(set(stems)) != len(stems):
             raise InvalidOptionError(f"Two files would share a doc_id: {sorted(stems)}. Rename one.")
         catalog = folder_catalog(source.corpus)
-        read = _read_new(files, catalog)  # all or nothing, each in the reading door
+        read = read_to_add(files, catalog=catalog)  # all or nothing, each in the reading door
         hashes = {d.sha256: d.doc_id for d in self.declarations}
         for decl in read:
             twin = hashes.get(decl.sha256)
@@ -270,20 +252,10 @@ class Library:
         year_to: int | None = None,
         kind: Iterable[str] | str | None = None,
     ) -> list[Hit]:
-        """Rank paragraphs for a query, best first (no abstention), within the filters.
+        """Rank paragraphs for a query, best first (no abstention).
 
-        The filters (qa.search.filters) choose the declarations before ranking, so the
-        best ``k`` of those are returned whenever they hold ``k`` paragraphs.
-
-        Args:
-            query: The question.
-            k: How many paragraphs, 1..100.
-            doc_ids: Only these declarations.
-            issuer: Only declarations by this issuer (or one of these).
-            year_from: Only declarations of this year or later.
-            year_to: Only declarations of this year or earlier.
-            kind: Only declarations of this kind ("declaration", "communiqué", "joint
-                statement", "resolution", "statement") or one of these.
+        The filters (qa.search.filters: these declarations, by this issuer, from/to these
+        years, of this kind) choose declarations before ranking: k hits come back when k exist.
 
         Raises:
             InvalidQuestionError: For an empty, non-text or over-long query.
@@ -414,69 +386,3 @@ class _Source:
     encoder: TextEncoder | None
     progress: bool
     folders: tuple[Path, ...] = ()
-
-
-def _stored_duplicates(store: IndexStore) -> Duplicates | None:
-    """The duplicates the current build found (None: find them again)."""
-    folder = store.current()
-    try:
-        return None if folder is None else Duplicates.load(folder / DUPLICATES)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _read_new(files: list[Path], catalog) -> list[Declaration]:
-    """Read files to add, each in the reading door; the first that cannot be read stops the add.
-
-    Raises:
-        UnreadableFileError: Naming the file and why (a hidden file, a limit, a bad format).
-    """
-    for file in files:
-        if (reason := hidden_file_reason(file)) is not None:
-            raise UnreadableFileError(f"{file}: {reason}")
-    read = read_files(files, catalog=catalog)
-    for file, outcome in zip(files, read):
-        if isinstance(outcome, UnreadableFileError):
-            raise outcome if str(file) in str(outcome) else type(outcome)(f"{file}: {outcome}")
-    return read
-
-
-def _declarations_from_passages(passages: Iterable[Mapping[str, object]]) -> list[Declaration]:
-    grouped: dict[str, list[Paragraph]] = {}
-    meta: dict[str, Mapping[str, object]] = {}
-    seen: set[tuple[str, str]] = set()
-    for i, passage in enumerate(passages):
-        if not isinstance(passage, Mapping):
-            raise InvalidOptionError(f"Passage {i} is a {type(passage).__name__}; pass dicts.")
-        missing = [key for key in ("doc_id", "paragraph", "text") if not passage.get(key)]
-        if missing:
-            raise InvalidOptionError(
-                f"Passage {i} lacks {', '.join(missing)}: each passage needs doc_id, paragraph and text."
-            )
-        doc_id, number, text = (str(passage[key]) for key in ("doc_id", "paragraph", "text"))
-        if not text.strip():
-            raise InvalidOptionError(f"Passage {i} ({doc_id} {number}) has an empty text.")
-        if (doc_id, number) in seen:
-            raise InvalidOptionError(f"Passage {i} repeats {doc_id} paragraph {number!r}.")
-        seen.add((doc_id, number))
-        meta.setdefault(doc_id, passage)
-        section = passage.get("section")
-        grouped.setdefault(doc_id, []).append(
-            Paragraph(doc_id=doc_id, number=number, text=text, section=str(section) if section else None,
-                      item_starts=item_starts(text))
-        )
-    if not grouped:
-        raise InvalidOptionError("No passages given: pass at least one dict with doc_id, paragraph and text.")
-    return [
-        Declaration(
-            doc_id=doc_id,
-            title=str(meta[doc_id].get("title") or doc_id),
-            date=str(meta[doc_id].get("date") or ""),
-            place=str(meta[doc_id].get("place") or ""),
-            issuer=str(meta[doc_id].get("issuer") or ""),
-            source="",
-            sha256="",
-            paragraphs=tuple(pars),
-        )
-        for doc_id, pars in grouped.items()
-    ]

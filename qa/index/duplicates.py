@@ -30,8 +30,10 @@ DUPLICATES = "duplicates.json"
 #: resolutions," or a heading repeats everywhere and says nothing about two sources.
 MIN_CHARS = 60
 #: Share of the shorter declaration's keyed paragraphs the other must hold to be its twin.
-#: Measured on ../shared (benchmarks/archive.py): the true twins share 0.74-1.0 of their
-#: paragraphs, the closest unrelated pair (two annual UN resolutions) 0.43.
+#: Measured on ../shared/declarations + the White House archive (benchmarks/archive.py
+#: --only duplicates): the five true twins (Carbis Bay, G20 Bali, two ASEAN-U.S. statements,
+#: the Los Angeles declaration) share 0.89-1.00 of their keyed paragraphs; the closest other
+#: pair 0.33 (one sentence of two disaster-declaration notices, below _TWIN_AT_LEAST anyway).
 TWIN_SHARE = 0.6
 #: Fewest shared paragraphs that make twins: one shared preamble paragraph is boilerplate.
 _TWIN_AT_LEAST = 2
@@ -94,6 +96,14 @@ class Duplicates:
         data = {"repeats": [[list(p) for p in group] for group in groups],
                 "twins": {doc: list(others) for doc, others in sorted(self.twins.items())}}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    @classmethod
+    def stored(cls, build: Path | None) -> Duplicates | None:
+        """The duplicates a build found (None when it has none: find them again)."""
+        try:
+            return None if build is None else cls.load(build / DUPLICATES)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     @classmethod
     def load(cls, path: Path) -> Duplicates:

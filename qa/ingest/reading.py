@@ -126,6 +126,22 @@ def _read_all(paths: list[Path], catalog: Catalog, limits: ReadLimits | None) ->
     return outcomes
 
 
+def read_to_add(files: list[Path], *, catalog: Catalog) -> list[Declaration]:
+    """Read files to add, each in the reading door; the first that cannot be read stops the add.
+
+    Raises:
+        UnreadableFileError: Naming the file and why (a hidden file, a limit, a bad format).
+    """
+    for file in files:
+        if (reason := hidden_file_reason(file)) is not None:
+            raise UnreadableFileError(f"{file}: {reason}")
+    read = read_files(files, catalog=catalog)
+    for file, outcome in zip(files, read):
+        if isinstance(outcome, UnreadableFileError):
+            raise outcome if str(file) in str(outcome) else type(outcome)(f"{file}: {outcome}")
+    return read
+
+
 def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declaration:
     """Read one declaration file (.txt, .md, .html, .pdf or .docx).
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import gradio as gr
+
 from qa.documents import Declaration
 from qa.errors import QAError
 from qa.search.filters import Filters, issuers, years
@@ -53,8 +55,6 @@ def year_choices(declarations: Sequence[Declaration]) -> list[int]:
 def build_tab(chat, *, select, view):
     """The table and its menus inside the current Gradio block; a row click shows it in ``view``
     and sets ``select`` (the declaration menu) to it. Returns the table."""
-    import gradio as gr
-
     declarations = chat.declarations
     held = year_choices(declarations) or [None]
     with gr.Row():

@@ -134,14 +134,14 @@ def narrowing_notice(narrowed: SearchFilters) -> str:
     the page's script turns into "ask again over every declaration" (class qa-widen-link)."""
     said = escape(f"Read as: only {narrowed.describe()}, as the question names it.")
     widen = f'<a class="qa-link qa-widen-link" href="#{WIDEN_ANCHOR}">{escape("Search every declaration")}</a>'
-    return f'<p class="qa-read-as qa-narrowed"><em>{said}</em> {widen}</p>'
+    return f'<p class="qa-narrowed"><em>{said}</em> {widen}</p>'
 
 
 def _also(hit: Hit) -> str:
     """"Also published as ..." for words found in other declarations too (qa.answers.duplicates)."""
     if not hit.also:
         return ""
-    return f'<p class="qa-cite qa-also">{escape("Also published as: " + "; ".join(hit.also))}</p>'
+    return f'<p class="qa-also">{escape("Also published as: " + "; ".join(hit.also))}</p>'
 
 
 def render_error(message: str) -> str:

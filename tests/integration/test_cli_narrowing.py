@@ -1,0 +1,58 @@
+"""`qa ask` and `qa list` narrowed by issuer, years and kind, in a subprocess over the eleven declarations."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.evaluation.shared_data import declarations_dir
+
+
+@pytest.fixture(scope="module")
+def run(index_dir: Path, library):  # library: build the index once before the CLI runs
+    def _run(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(declarations_dir())}
+        return subprocess.run([str(Path(sys.executable).parent / "qa"), *args], capture_output=True, text=True,
+                              env=env, timeout=300)
+
+    return _run
+
+
+def test_ask_narrowed_by_issuer_and_years_quotes_only_those(run) -> None:
+    result = run("ask", "climate finance", "--issuer", "G7", "--from", "2024", "--to", "2024", "-k", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)["hits"]
+    assert len(hits) == 3 and {h["doc_id"] for h in hits} == {"g7-2024-apulia"}
+
+
+def test_a_question_naming_an_issuer_and_year_says_how_it_was_read(run) -> None:
+    result = run("ask", "What did the G7 say about AI in 2024?")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Read as: only issuer G7, year 2024, as the question names it")
+    assert "[1] Apulia G7 Leaders’ Communiqué, Apulia, 14 June 2024" in result.stdout
+    wide = run("ask", "What did the G7 say about AI in 2024?", "--no-narrow", "--json")
+    assert json.loads(wide.stdout)["narrowed"] is None
+
+
+def test_an_unknown_issuer_or_kind_names_the_values_that_exist(run) -> None:
+    result = run("ask", "climate", "--issuer", "G8")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("qa: error: No declaration has the issuer 'G8'. The library's issuer values are: ")
+    assert "G20, G7, NATO" in result.stderr
+    kind = run("list", "--kind", "treaty")
+    assert kind.returncode == 1 and "a kind is one of declaration, communiqué, joint statement" in kind.stderr
+
+
+def test_list_filters_and_prints_json_with_kind_and_symbol(run) -> None:
+    result = run("list", "--issuer", "G7", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [(r["doc_id"], r["kind"]) for r in rows] == [("g7-2021-carbis-bay", "communiqué"), ("g7-2024-apulia", "communiqué")]
+    assert all(r["symbol"] == "" for r in rows)
+    text = run("list", "--from", "2023", "--kind", "declaration")
+    assert text.stdout.splitlines()[0].startswith("apec-2023-san-francisco-golden-gate")
