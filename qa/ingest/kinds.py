@@ -35,7 +35,7 @@ _TITLE_RULES = (
 _RESOLUTION_SYMBOL = re.compile(r"^[A-Z]/RES/", re.IGNORECASE)
 # Who adopts a resolution with this symbol prefix: the symbol says it better than a PDF's
 # author field (the UN's PDFs name the typist there).
-_ORGANS = {"A/RES/": "UN General Assembly", "S/RES/": "UN Security Council"}
+_ORGANS = {"A/RES/": "United Nations General Assembly", "S/RES/": "United Nations Security Council"}
 _SYMBOL_STEM = re.compile(r"^(?P<organ>[AS])_RES_(?P<rest>\d+(?:_\d+)*)$", re.IGNORECASE)
 
 
@@ -71,6 +71,6 @@ def classify(declaration: Declaration, entry: CatalogEntry) -> Declaration:
     kind = kind_of(declaration.title, symbol=symbol, given=entry.kind)
     issuer, origin = declaration.issuer, dict(declaration.metadata_origin)
     organ = next((name for prefix, name in _ORGANS.items() if symbol.upper().startswith(prefix)), None)
-    if organ and not entry.issuer:
-        issuer, origin["issuer"] = organ, "symbol"
+    if organ and not entry.issuer and origin.get("issuer") not in ("catalog", "header"):
+        issuer, origin["issuer"] = organ, "symbol"  # what the document prints (un_metadata) wins
     return dataclasses.replace(declaration, symbol=symbol, kind=kind, issuer=issuer, metadata_origin=origin)

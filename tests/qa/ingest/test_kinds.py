@@ -34,9 +34,12 @@ def test_the_catalog_then_the_symbol_win_over_the_title() -> None:
 
 def test_classify_reads_a_un_symbol_from_the_stem_and_names_the_organ() -> None:
     assert symbol_from_stem("A_RES_78_1") == "A/RES/78/1" and symbol_from_stem("g7-2021") == ""
-    decl = Declaration("A_RES_78_1", "United Nations A/RES/78/1", "2023-10-16", "", "Leila Samuels", "", "", (),
-                       metadata_origin={"issuer": "header"})
+    decl = Declaration("A_RES_78_1", "United Nations A/RES/78/1", "2023-10-16", "", "", "", "", (),
+                       metadata_origin={"issuer": "missing"})
     done = classify(decl, CatalogEntry())
     assert (done.symbol, done.kind, done.issuer, done.metadata_origin["issuer"]) == (
-        "A/RES/78/1", "resolution", "UN General Assembly", "symbol")
-    assert classify(decl, CatalogEntry(issuer="UNGA")).issuer == "Leila Samuels"  # the catalog's issuer is kept by resolve
+        "A/RES/78/1", "resolution", "United Nations General Assembly", "symbol")
+    assert classify(decl, CatalogEntry(issuer="UNGA")).issuer == ""  # the catalog's issuer is applied by resolve
+    printed = Declaration("A_RES_78_1", "T", "2023-10-16", "", "United Nations General Assembly", "", "", (),
+                          metadata_origin={"issuer": "header"})
+    assert classify(printed, CatalogEntry()).metadata_origin["issuer"] == "header"  # what the document prints wins
