@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "eval"
 SHARED_ENV = "QA_SHARED"
+#: The catalog of ../shared/declarations, kept in eval/ (see that file), and its variable.
+SHARED_CATALOG = EVAL / "shared-declarations.catalog.toml"
+CATALOG_ENV = "QA_CATALOG"
 #: SQuAD v1.1 dev, half A (913 paragraphs, 4,961 questions), inside the shared folder.
 SQUAD_NAME = "data/squad-v1.1-dev-half-a.json"
 DECLARATIONS_NAME = "declarations"
@@ -75,7 +78,12 @@ def squad_file(args: argparse.Namespace) -> Path:
 
 
 def declarations_dir(args: argparse.Namespace) -> Path:
-    """The declarations folder the options name; exits with a sentence if it is not there."""
+    """The declarations folder the options name; exits with a sentence if it is not there.
+
+    ../shared/declarations cannot hold a catalog of its own, so its catalog
+    (eval/shared-declarations.catalog.toml) is laid under it unless QA_CATALOG says otherwise.
+    """
+    os.environ.setdefault(CATALOG_ENV, str(SHARED_CATALOG))
     path = args.declarations or shared_dir(args.shared) / DECLARATIONS_NAME
     return _present(path, "the declarations folder", "--declarations DIR")
 

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from qa.answers.render import NEAREST, NOT_ANSWERED, hit_text
+from qa.ingest.catalog import CATALOG_ENV
 from qa.errors import DocumentExistsError, InvalidOptionError, QAError, UsageError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -245,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", action="append", default=None, metavar="DIR",
                         help="declarations folder, repeatable for several (env QA_CORPUS, folders joined "
                              "by ':'; default: bundled corpus/)")
+    parser.add_argument("--catalog", action="append", default=None, metavar="FILE",
+                        help="a catalog.toml kept apart from the folders it describes, repeatable (env QA_CATALOG, "
+                             "files joined by ':'); each folder's own catalog.toml still wins")
     parser.add_argument("--index", default=None, help="index folder (env QA_INDEX; default: .qa-index/)")
     parser.add_argument("--model", default=None, help="sentence-transformers model (env QA_MODEL; default: bundled all-MiniLM-L6-v2)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -328,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
     _show_notices()
+    if args.catalog:  # the flag wins over the environment, for this process and the workers it forks
+        os.environ[CATALOG_ENV] = os.pathsep.join(args.catalog)
     try:
         return args.func(args)
     except UsageError as exc:

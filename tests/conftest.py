@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 _WORD = re.compile(r"[a-z0-9]+")
+#: The catalog of the test data in ../shared/declarations (it cannot hold one of its own).
+SHARED_CATALOG = Path(__file__).resolve().parents[1] / "eval" / "shared-declarations.catalog.toml"
+
+
+def pytest_configure(config) -> None:
+    """Every library the tests open over ../shared/declarations, in this process or a subprocess,
+    gets that folder's catalog, as `qa --catalog` would give it."""
+    os.environ.setdefault("QA_CATALOG", str(SHARED_CATALOG))
 
 
 class FakeEncoder:

@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -92,15 +93,26 @@ def _entry(path: Path, doc_id: str, table: object) -> CatalogEntry:
     return CatalogEntry(**table)
 
 
-#: Metadata of well-known declarations, under every folder's own catalog (see that file).
-KNOWN_CATALOG = Path(__file__).with_name("known_declarations.toml")
+#: Catalog files kept apart from the folders they describe (os.pathsep-joined), for a folder
+#: one cannot write into (a shared archive, a read-only mount); `qa --catalog FILE` sets it.
+CATALOG_ENV = "QA_CATALOG"
+
+
+def extra_catalogs() -> list[Path]:
+    """The catalog files QA_CATALOG names, in order (a later one wins for the same doc_id)."""
+    return [Path(part) for part in os.environ.get(CATALOG_ENV, "").split(os.pathsep) if part.strip()]
 
 
 def folder_catalog(folder: Path) -> Catalog:
-    """The catalog for the files of ``folder``: its own catalog.toml over :data:`KNOWN_CATALOG`.
+    """The catalog for the files of ``folder``: its own catalog.toml over the QA_CATALOG files.
 
     Raises:
-        CatalogError: If either file is malformed.
+        CatalogError: If a file is malformed, or a QA_CATALOG file does not exist.
     """
-    own = load_catalog(Path(folder) / CATALOG_NAME)
-    return Catalog({**load_catalog(KNOWN_CATALOG).entries, **own.entries})
+    entries: dict[str, CatalogEntry] = {}
+    for extra in extra_catalogs():
+        if not extra.is_file():
+            raise CatalogError(f"The catalog {extra} ({CATALOG_ENV} or --catalog) does not exist; check the path.")
+        entries.update(load_catalog(extra).entries)
+    entries.update(load_catalog(Path(folder) / CATALOG_NAME).entries)
+    return Catalog(entries)

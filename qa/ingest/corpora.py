@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from qa.errors import CorpusError
-from qa.ingest.catalog import CATALOG_NAME, KNOWN_CATALOG
+from qa.ingest.catalog import CATALOG_NAME, extra_catalogs
 from qa.ingest.reading import _reading_order, not_a_declaration
 
 
@@ -57,5 +57,5 @@ def candidate_files(folders: list[Path]) -> list[Path]:
 
 
 def catalog_files(folders: list[Path]) -> list[Path]:
-    """The catalogs whose entries apply to the folders: the known one and each folder's own."""
-    return [KNOWN_CATALOG, *(folder / CATALOG_NAME for folder in folders)]
+    """The catalogs whose entries apply to the folders: QA_CATALOG's and each folder's own."""
+    return [*extra_catalogs(), *(folder / CATALOG_NAME for folder in folders)]

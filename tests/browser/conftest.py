@@ -20,9 +20,9 @@ import httpx
 import pytest
 
 from qa.evaluation.shared_data import declarations_dir
-from qa.ingest.catalog import KNOWN_CATALOG
 
 REPO = Path(__file__).resolve().parents[2]
+SHARED_CATALOG = REPO / "eval" / "shared-declarations.catalog.toml"
 OUTPUT = REPO / "test-output"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,7 +65,7 @@ def _toml_table(name: str, values: dict[str, str]) -> str:
 def make_corpus(folder: Path) -> Path:
     """Three real declarations and one whose text and metadata are hostile markup."""
     folder.mkdir(parents=True, exist_ok=True)
-    catalog = tomllib.loads(KNOWN_CATALOG.read_text(encoding="utf-8"))
+    catalog = tomllib.loads(SHARED_CATALOG.read_text(encoding="utf-8"))
     tables = []
     for doc_id in KEPT:
         shutil.copy(declarations_dir() / f"{doc_id}.txt", folder / f"{doc_id}.txt")

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest.catalog import KNOWN_CATALOG, Catalog, CatalogEntry, CatalogError, load_catalog
+from qa.ingest.catalog import Catalog, CatalogEntry, CatalogError, load_catalog
+
+SHARED_CATALOG = Path(__file__).resolve().parents[3] / "eval" / "shared-declarations.catalog.toml"
 
 CORPUS = Path(__file__).resolve().parents[3] / "corpus"
 
@@ -35,7 +37,7 @@ def test_bundled_catalog_values():
         title="Chicago Summit Declaration", date="2012-05-20", place="Chicago",
         issuer="NATO",
     )
-    known = load_catalog(KNOWN_CATALOG)  # G20 Bali is in ../shared/declarations, its metadata here
+    known = load_catalog(SHARED_CATALOG)  # G20 Bali is in ../shared/declarations, its metadata in eval/
     assert known.get("g20-2022-bali").date == "2022-11-15"  # first day of 15-16 Nov
 
 
