@@ -18,7 +18,7 @@ from importlib import metadata
 from embeddings.protocol import TextEncoder
 from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
-from qa.ingest.reading import CorpusReading, SkippedFile
+from qa.ingest.reading import CorpusReading, SkippedFile, reader_version
 from qa.index.declarations_file import DECLARATIONS, write_declarations
 from qa.index.duplicates import DUPLICATES, Duplicates
 from qa.search.retrieval import HybridIndex
@@ -54,8 +54,9 @@ class BuildReport:
 
 
 def corpus_hash(declarations: list[Declaration]) -> str:
-    """A hash of everything an index depends on in the corpus: metadata and paragraphs."""
-    digest = hashlib.sha256()
+    """A hash of everything an index depends on in the corpus: metadata and paragraphs, and the
+    version of the reading code (its build keeps the parsed declarations, every field of them)."""
+    digest = hashlib.sha256(reader_version().encode())
     for decl in declarations:
         head = [decl.doc_id, decl.title, decl.date, decl.place, decl.issuer, decl.symbol, decl.kind]
         digest.update(json.dumps(head).encode())
@@ -177,6 +178,7 @@ def _build(
             settings=dict(index.settings),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             sources=sources,
+            reader=reader_version(),
         )
         store.commit(folder, manifest)
     except OSError as exc:

@@ -26,7 +26,7 @@ from qa.index.declarations_file import DECLARATIONS, read_declarations
 from qa.index.store import IndexStore, Manifest, sha256_file
 from qa.ingest.corpora import candidate_files, catalog_files
 from qa.ingest.formats import UnreadableFileError
-from qa.ingest.reading import CorpusReading, SkippedFile, _Seen, check_candidate, read_files
+from qa.ingest.reading import CorpusReading, SkippedFile, _Seen, check_candidate, read_files, reader_version
 from qa.ingest.catalog import folder_catalog
 
 #: The manifest's key for the catalogs' states among the files' states.
@@ -72,6 +72,8 @@ def read_fresh(folders: list[Path], store: IndexStore, *, check: bool = False) -
         CatalogError: If a catalog is malformed.
     """
     manifest, folder = _current(store)
+    if manifest is not None and manifest.reader != reader_version():
+        manifest, folder = None, None  # parsed by other code: every file is read again
     before = {name: FileState(**state) for name, state in (manifest.sources if manifest else {}).items()}
     catalogs = {str(path): _state(path, before.get(str(path)), check=check) for path in catalog_files(folders)}
     catalogs_same = all(name in before and before[name].sha256 == state.sha256 for name, state in catalogs.items())

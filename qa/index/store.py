@@ -32,8 +32,9 @@ from qa.errors import DamagedIndexError, IndexFolderError, IndexLockedError
 #: The one format number of a build (the manifest and every file the hybrid index writes):
 #: bumped whenever they change meaning, and a build of another format is rebuilt, not read.
 #: 4: sentence entities (qa.text.entities); 5: one number for the manifest and the files;
-#: 6: the parsed declarations (declarations.json) and each corpus file's state (``sources``).
-FORMAT_VERSION = 6
+#: 6: the parsed declarations (declarations.json) and each corpus file's state (``sources``);
+#: 7: the version of the reading code that parsed them (``reader``).
+FORMAT_VERSION = 7
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 #: How long a second process waits for another's build before giving up with a clear error.
@@ -57,6 +58,7 @@ class Manifest:
     built_at: str = ""
     # corpus file path -> its size, mtime_ns, sha256, doc_id or skip reason (qa.index.freshness)
     sources: dict[str, dict[str, object]] = field(default_factory=dict)
+    reader: str = ""  # qa.ingest.reading.reader_version() of the code that parsed the sources
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)

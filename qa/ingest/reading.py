@@ -126,6 +126,16 @@ def _read_all(paths: list[Path], catalog: Catalog, limits: ReadLimits | None) ->
     return outcomes
 
 
+def reader_version() -> str:
+    """A short hash of the code that turns files into declarations (qa/ingest and the records):
+    parsed declarations kept from a build made by other code are read again, not reused."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), here.parent / "documents.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def read_to_add(files: list[Path], *, catalog: Catalog) -> list[Declaration]:
     """Read files to add, each in the reading door; the first that cannot be read stops the add.
 

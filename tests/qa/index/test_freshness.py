@@ -118,3 +118,17 @@ def test_folders_joined_like_path_entries_and_a_missing_one(folders, tmp_path, f
     assert len(Library.open(None, tmp_path / "index", encoder=fake_encoder).declarations) == 3
     with pytest.raises(CorpusError, match="missing.*does not exist"):
         Library.open([folders[0], tmp_path / "missing"], tmp_path / "index", encoder=fake_encoder)
+
+
+def test_declarations_parsed_by_other_reading_code_are_read_again(folders, tmp_path, fake_encoder, monkeypatch) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    import qa.index.build
+    import qa.index.freshness
+
+    for module in (qa.index.freshness, qa.index.build):  # as after an upgrade of the PDF reader
+        monkeypatch.setattr(module, "reader_version", lambda: "another reader")
+    again = Library.open(folders, index, encoder=fake_encoder)
+    assert again.report.parsed == 4 and again.report.built  # every file read, the build's parse replaced
+    third = Library.open(folders, index, encoder=fake_encoder)
+    assert (third.report.parsed, third.report.built) == (0, False)  # and then kept
