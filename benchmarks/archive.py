@@ -4,8 +4,8 @@ One library holds ../shared/declarations and both archives of ../shared/archive 
 General Assembly resolutions as PDFs, 88 White House statements as Markdown), named as three
 folders (qa.ingest.corpora). Prints numbers; asserts nothing.
 
-    nice -n 10 python benchmarks/archive.py --index .bench/archive-index --build   # once: minutes
-    python benchmarks/archive.py --index .bench/archive-index --decl-index .bench/decl-index
+    nice -n 10 .venv/bin/python -m benchmarks.archive --index .bench/archive-index --build   # once: minutes
+    .venv/bin/python -m benchmarks.archive --index .bench/archive-index --decl-index .bench/decl-index
 
 Sections:
     build       a fresh build of the whole library under cProfile: counts and where time goes
@@ -29,10 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from qa.evaluation.shared_data import archive_library, declarations_dir  # noqa: E402
+from benchmarks.common import ROOT, add_data_options, archive_library, declarations_dir
 
 # The profile's phases: a function name (as cProfile names it) for each step of a build.
 PHASES = {
@@ -155,7 +152,7 @@ def section_search(index: Path, folders: list[Path], runs: int) -> None:
     print(f"search over {_counts(lib)}; {len(questions)} questions, k=3")
     print(f"  embed the question alone: p50 {_ms(embed, 50)}  p99 {_ms(embed, 99)}")
     for name, kwargs in filters.items():
-        took = _times(lambda q: lib.search(q, k=3, **kwargs), questions)
+        took = _times(lambda q, kwargs=kwargs: lib.search(q, k=3, **kwargs), questions)
         print(f"  search, filter {name:<28} p50 {_ms(took, 50)} ({_p(took, 50) / _p(embed, 50):.2f} x)  "
               f"p99 {_ms(took, 99)} ({_p(took, 99) / _p(embed, 99):.2f} x)")
 
@@ -177,12 +174,12 @@ def _ms(values: list[float], q: int) -> str:
     return f"{_p(values, q) * 1000:6.1f} ms"
 
 
-def section_eval(index: Path, folders: list[Path], decl_index: Path) -> None:
+def section_eval(index: Path, folders: list[Path], decl_folder: Path, decl_index: Path) -> None:
     from qa.evaluation.metrics import evaluate, run_questions
     from qa.evaluation.question_files import load_questions
     from qa.library import Library
 
-    alone = Library.open(declarations_dir(), decl_index)
+    alone = Library.open(decl_folder, decl_index)
     whole = Library.open(folders, index)
     print(f"eval: the 11 declarations alone ({_counts(alone)}) vs the whole library ({_counts(whole)})")
     for name in ("declarations.jsonl", "heldout.jsonl"):
@@ -220,13 +217,14 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, action="append",
                         help="the library's folders instead of the whole ../shared (repeatable)")
     parser.add_argument("--runs", type=int, default=5, help="opening runs (search: questions x 20)")
+    add_data_options(parser, squad=False)
     args = parser.parse_args()
-    folders = args.corpus or archive_library()
     if args.profile:
         stats = pstats.Stats(str(args.profile), stream=io.StringIO())
         print(f"build profile {args.profile}: {stats.total_tt:.1f} s profiled")
         print_phases(stats, stats.total_tt)
         return 0
+    folders = args.corpus or archive_library(args)
     if args.build:
         section_build(args.index, folders)
     for name in args.only:
@@ -239,7 +237,7 @@ def main() -> int:
         elif name == "narrowing":
             section_narrowing(args.index, folders)
         else:
-            section_eval(args.index, folders, args.decl_index)
+            section_eval(args.index, folders, declarations_dir(args), args.decl_index)
     return 0
 
 

@@ -6,7 +6,7 @@ to sentence-transformers (what every `qa ask` paid before), plus `import sentenc
 alone, and prints the median wall time of each. The index must be built (`qa index`) first; its
 ONNX export is made then, or by the first `qa ask`.
 
-    .venv/bin/python benchmarks/cold_start.py [--runs 5] [--corpus DIR] [--index DIR] [--question Q]
+    .venv/bin/python -m benchmarks.cold_start [--runs 5] [--corpus DIR] [--index DIR] [--question Q]
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.common import ROOT
 
 #: `qa ask` exactly as the console script runs it.
 ONNX = "import sys; from qa.cli import main; sys.exit(main(sys.argv[1:]))"

@@ -41,6 +41,8 @@ CATALOG_ENV = "QA_CATALOG"
 #: SQuAD v1.1 dev, half A (913 paragraphs, 4,961 questions), inside the shared folder.
 SQUAD_NAME = "data/squad-v1.1-dev-half-a.json"
 DECLARATIONS_NAME = "declarations"
+#: The archives' folder inside the shared folder (328 UN GA 78 PDFs, 88 White House statements).
+ARCHIVE_NAME = "archive"
 #: Where benchmarks keep a persisted index of the shared declarations (git-ignored), apart from
 #: the default .qa-index so that opening them never rebuilds the bundled corpus's index.
 DECLARATIONS_INDEX = ROOT / ".bench" / "qa-index"
@@ -88,10 +90,22 @@ def declarations_dir(args: argparse.Namespace) -> Path:
     return _present(path, "the declarations folder", "--declarations DIR")
 
 
-def _present(path: Path, what: str, flag: str) -> Path:
+def archive_dir(args: argparse.Namespace, name: str) -> Path:
+    """One archive of ``<shared>/archive`` (``un-ga-78``, ...); exits with a sentence if it is not there."""
+    return _present(shared_dir(args.shared) / ARCHIVE_NAME / name, f"the archive {name}", None)
+
+
+def archive_library(args: argparse.Namespace) -> list[Path]:
+    """The folders of the whole ../shared library: the declarations, then both archives."""
+    from qa.evaluation.shared_data import ARCHIVES
+
+    return [declarations_dir(args), *(archive_dir(args, name) for name in ARCHIVES)]
+
+
+def _present(path: Path, what: str, flag: str | None) -> Path:
     if not path.exists():
         sys.exit(f"{what} {path} does not exist: the benchmarks read ../shared beside the repository; "
-                 f"point {SHARED_ENV} or --shared DIR at another copy, or name it with {flag}.")
+                 f"point {SHARED_ENV} or --shared DIR at another copy" + (f", or name it with {flag}." if flag else "."))
     return path
 
 

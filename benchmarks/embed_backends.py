@@ -16,7 +16,7 @@ which cannot be installed beside transformers 5 (it pins transformers < 4.58), s
 are made without it. Each backend prints texts/s, its speed-up over ``torch`` and the lowest and
 mean cosine of its vectors to torch's. Texts are embedded in batches of 64, longest first.
 
-    .venv/bin/python benchmarks/embed_backends.py [--texts 2000] [--shared ../shared] [--json out.json]
+    .venv/bin/python -m benchmarks.embed_backends [--texts 2000] [--shared ../shared] [--json out.json]
 """
 
 from __future__ import annotations
@@ -32,26 +32,20 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from embeddings.encoder import Encoder  # noqa: E402
-from embeddings.export import ONNX_FILE, ExportSettings, SETTINGS_FILE, export_onnx  # noqa: E402
-from embeddings.onnx_encoder import OnnxEncoder  # noqa: E402
+from benchmarks.common import add_data_options, declarations_dir, squad_file
+from embeddings.encoder import Encoder
+from embeddings.export import ONNX_FILE, SETTINGS_FILE, ExportSettings, export_onnx
+from embeddings.onnx_encoder import OnnxEncoder
 
 
-def shared_dir(flag: str | None) -> Path:
-    return Path(flag or os.environ.get("QA_SHARED") or ROOT.parent / "shared")
-
-
-def build_texts(shared: Path, count: int) -> list[str]:
+def build_texts(declarations: Path, squad: Path, count: int) -> list[str]:
     """Paragraphs and sentences of the declarations, then SQuAD's, sampled down to ``count``."""
     from qa.evaluation.question_files import load_squad
     from qa.ingest.reading import read_corpus
     from qa.text.sentences import sentence_spans
 
-    paragraphs = [p.text for d in read_corpus(shared / "declarations").declarations for p in d.paragraphs]
-    paragraphs += [p["text"] for p in load_squad(shared / "data" / "squad-v1.1-dev-half-a.json").passages]
+    paragraphs = [p.text for d in read_corpus(declarations).declarations for p in d.paragraphs]
+    paragraphs += [p["text"] for p in load_squad(squad).passages]
     texts = paragraphs + [text[a:b] for text in paragraphs for a, b in sentence_spans(text)]
     print(f"{len(paragraphs)} paragraphs and {len(texts) - len(paragraphs)} sentences; timing {count}", file=sys.stderr)
     return random.Random(0).sample(texts, min(count, len(texts)))
@@ -122,11 +116,11 @@ class _Batch:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--texts", type=int, default=2000, help="texts timed per backend (a seeded sample)")
-    parser.add_argument("--shared", help="the shared data folder (default ../shared or QA_SHARED)")
     parser.add_argument("--only", nargs="*", help="backends to time (default all)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    add_data_options(parser)
     args = parser.parse_args(argv)
-    texts = build_texts(shared_dir(args.shared), args.texts)
+    texts = build_texts(declarations_dir(args), squad_file(args), args.texts)
     encoder = Encoder()
     encoder.encode(["warm up"])
     rows = []
@@ -143,14 +137,16 @@ def main(argv: list[str] | None = None) -> int:
             reference = vectors if reference is None else reference
             cosines = (vectors * reference).sum(axis=1)
             rows.append({"backend": name, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-                         "texts_per_s": round(len(texts) / wall, 1), "speedup": round(rows[0]["seconds"] / wall, 2) if rows else 1.0,
+                         "texts_per_s": round(len(texts) / wall, 1),
+                         "speedup": round(rows[0]["seconds"] / wall, 2) if rows else 1.0,
                          "min_cosine": round(float(cosines.min()), 6), "mean_cosine": round(float(cosines.mean()), 6)})
             print(json.dumps(rows[-1]), file=sys.stderr)
     print(f"{len(texts)} texts, load average {os.getloadavg()[0]:.1f}\n")
     print("| backend | s | CPU s | texts/s | speed-up | lowest cosine to torch | mean cosine |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['backend']} | {r['seconds']} | {r['cpu_seconds']} | {r['texts_per_s']} | {r['speedup']}x | {r['min_cosine']} | {r['mean_cosine']} |")
+        print(f"| {r['backend']} | {r['seconds']} | {r['cpu_seconds']} | {r['texts_per_s']} | {r['speedup']}x "
+              f"| {r['min_cosine']} | {r['mean_cosine']} |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0

@@ -37,7 +37,8 @@ def fold(rows: list[dict], judgments: list[dict]) -> tuple[int, list[str]]:
             continue
         row = rows[j["line"] - 1]
         if row.get("answerable") is False:
-            notes.append(f"line {j['line']}: judged answered by {j['doc_id']} {j['paragraph']}, but marked unanswerable: not folded")
+            notes.append(f"line {j['line']}: judged answered by {j['doc_id']} {j['paragraph']}, "
+                         "but marked unanswerable: not folded")
             continue
         entry = {"doc_id": j["doc_id"], "evidence": j["evidence"], "paragraphs": [j["paragraph"]], "judged": POOLED}
         if entry not in row.get("also", []):

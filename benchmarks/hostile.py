@@ -1,7 +1,7 @@
 """The whole hostile set of issue 17, one line per case, with totals.
 
-    nice -n 10 python benchmarks/hostile.py            # everything: about 10-15 min on 2 cores
-    python benchmarks/hostile.py --quick               # no CLI-with-model, browser or load groups
+    nice -n 10 .venv/bin/python -m benchmarks.hostile      # everything: about 10-15 min on 2 cores
+    .venv/bin/python -m benchmarks.hostile --quick         # no CLI-with-model, browser or load groups
 
 Two parts. First the bombs, read through the reading door here and measured: each must be
 skipped with a reason naming its limit, within seconds and without the memory it asks for
@@ -29,14 +29,11 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
-
-from hostile_files import deep_html, docx_bytes, pdf_page_tree_bomb, pdf_stream_bomb  # noqa: E402
-
-from qa.errors import ReadLimitError  # noqa: E402
-from qa.ingest.catalog import Catalog  # noqa: E402
-from qa.ingest.reading import read_corpus, read_files  # noqa: E402
+from benchmarks.common import ROOT as REPO
+from qa.errors import ReadLimitError
+from qa.ingest.catalog import Catalog
+from qa.ingest.reading import read_corpus, read_files
+from tests.hostile_files import deep_html, docx_bytes, pdf_page_tree_bomb, pdf_stream_bomb
 
 GOOD = "Good Declaration\n\n1. We agree on peace.\n\n2. We meet again next year.\n"
 # pytest groups: (name, arguments, needs what). Test ids become the case names.

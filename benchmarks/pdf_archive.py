@@ -7,7 +7,7 @@ paragraph cut at a page break, no footnote standing as a paragraph) with a failu
 criterion; pages per second on one core beside pypdf's plain ``extract_text`` on the same files
 (a seeded sample, as pypdf is ~10x slower); and the time of the longest PDF.
 
-    .venv/bin/python benchmarks/pdf_archive.py [--shared ../shared] [--jobs 2] [--sample 40] [--show-failures]
+    .venv/bin/python -m benchmarks.pdf_archive [--shared ../shared] [--jobs 2] [--sample 40] [--show-failures]
 
 The correctness pass may use several processes (``--jobs``); the speed pass runs in this one
 process, one file after another, and counts this process's CPU time (``time.process_time``):
@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from qa.evaluation.pdf_archive import CRITERIA, Row, Verdict, check, load_index  # noqa: E402
-from qa.ingest.formats import UnreadableFileError  # noqa: E402
-from qa.ingest.reading import read_declaration  # noqa: E402
+from benchmarks.common import add_data_options, archive_dir
+from qa.evaluation.pdf_archive import CRITERIA, Row, Verdict, check, load_index
+from qa.ingest.formats import UnreadableFileError
+from qa.ingest.reading import read_declaration
 
 
 def judge(archive: Path, row: Row) -> Verdict:
@@ -142,14 +139,13 @@ def libraries(archive: Path, chosen: list[Row], sample_pages: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
-                        help="the shared data folder (default: <repo root>/../shared)")
     parser.add_argument("--jobs", type=int, default=2, help="processes for the correctness pass")
     parser.add_argument("--sample", type=int, default=40, help="files timed against pypdf")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--no-speed", action="store_true")
+    add_data_options(parser, squad=False, declarations=False)
     args = parser.parse_args()
-    archive = args.shared / "archive" / "un-ga-78"
+    archive = archive_dir(args, "un-ga-78")
     rows = load_index(archive)
     correctness(archive, rows, args.jobs, args.show_failures)
     if not args.no_speed:

@@ -384,7 +384,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="ask only N evenly spaced questions of each dataset")
     parser.add_argument("--batch-size", type=int, default=32, help="texts per forward pass, for every peer (default 32)")
     parser.add_argument("--threads", type=int, default=1, help="torch and OpenMP threads, for every peer (default 1)")
-    parser.add_argument("--json", metavar="FILE", type=Path, help="also write the report as JSON to FILE ('-': stdout, instead of Markdown)")
+    parser.add_argument("--json", metavar="FILE", type=Path,
+                        help="also write the report as JSON to FILE ('-': stdout, instead of Markdown)")
     args = parser.parse_args(argv)
     args.datasets, args.peers = args.datasets.split(","), args.peers.split(",")
     unknown = [d for d in args.datasets if d not in DATASETS] + [p for p in args.peers if p not in PEERS]
@@ -401,7 +402,8 @@ def _revision() -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + (" + uncommitted changes in qa/ or embeddings/" if git("status", "--porcelain", "--", "qa", "embeddings") else "")
+    dirty = git("status", "--porcelain", "--", "qa", "embeddings")
+    return head + (" + uncommitted changes in qa/ or embeddings/" if dirty else "")
 
 
 def prepare(threads: int) -> str:

@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("questions", type=Path, help="a question file in eval/'s format")
     parser.add_argument("--out", type=Path, required=True, help="where to write the blind pool (JSON)")
-    parser.add_argument("--depth", type=int, default=2, help="top N of each system per answerable question (default 2; 1 for unanswerable)")
+    parser.add_argument("--depth", type=int, default=2,
+                        help="top N of each system per answerable question (default 2; 1 for unanswerable)")
     parser.add_argument("--seed", type=int, default=7, help="shuffle seed")
     add_data_options(parser, squad=False)
     args = parser.parse_args(argv)

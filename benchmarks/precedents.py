@@ -14,11 +14,11 @@ passages reuse under 50 % by the labelling (unrelated reported as reuse) and 50-
 reuse); then the index-time cost and the p50/p95 of one precedents() call over the whole ../shared
 library (declarations, the White House archive and the UN resolutions).
 
-    nice -n 10 .venv/bin/python benchmarks/precedents.py            # first run reads the PDFs (~9 min)
-    .venv/bin/python benchmarks/precedents.py --lsh                   # also datasketch's LSH Ensemble
+    nice -n 10 .venv/bin/python -m benchmarks.precedents            # first run reads the PDFs (~9 min)
+    .venv/bin/python -m benchmarks.precedents --lsh                   # also datasketch's LSH Ensemble
 
 Reading the PDFs is cached in QA_REUSE_CACHE (default /tmp/qa-reuse-cache), keyed by the reader's
-source code and the files' names and sizes, so a new PDF reader simply re-reads.
+source code, the files' names and sizes and the QA_CATALOG files, so a new PDF reader simply re-reads.
 """
 
 from __future__ import annotations
@@ -37,17 +37,15 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from benchmarks.common import ROOT, add_data_options, archive_dir, declarations_dir
+from qa.compare.reuse import ReuseIndex
+from qa.compare.words import words
+from qa.documents import Declaration, Paragraph
+from qa.ingest.catalog import extra_catalogs
+from qa.ingest.reading import read_corpus
 
-from qa.compare.reuse import ReuseIndex  # noqa: E402
-from qa.compare.words import words  # noqa: E402
-from qa.documents import Declaration, Paragraph  # noqa: E402
-from qa.ingest.reading import read_corpus  # noqa: E402
-
-SHARED = Path(os.environ.get("QA_SHARED") or REPO.parent / "shared")
 CACHE = Path(os.environ.get("QA_REUSE_CACHE", "/tmp/qa-reuse-cache"))
-FOLDERS = ["declarations", "archive/white-house-joint-statements-2021-2022", "archive/un-ga-78"]
+UN, WHITE_HOUSE = "un-ga-78", "white-house-joint-statements-2021-2022"
 LABEL_SHARE = 0.8
 PREFILTER = 0.6
 MIN_QUERY_WORDS = 8
@@ -56,10 +54,12 @@ NUM_PERM_LSH = 128  # containment estimates within about ±0.09 (1/sqrt(128))
 
 def _fingerprint(folder: Path) -> str:
     digest = hashlib.sha256()
-    for source in sorted((REPO / "qa" / "ingest").glob("*.py")):
+    for source in sorted((ROOT / "qa" / "ingest").glob("*.py")):
         digest.update(source.read_bytes())
     for path in sorted(folder.iterdir()):
         digest.update(f"{path.name}:{path.stat().st_size}".encode())
+    for catalog in extra_catalogs():  # QA_CATALOG's entries change what the reader makes of a file
+        digest.update(catalog.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -183,13 +183,14 @@ def lsh_compare(rows, gold, index: ReuseIndex, sample: list[int]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lsh", action="store_true", help="also measure datasketch's LSH Ensemble")
+    add_data_options(parser, squad=False)
     args = parser.parse_args()
-    if not (SHARED / "archive" / "un-ga-78").is_dir():
-        sys.exit(f"No {SHARED}/archive/un-ga-78: set QA_SHARED.")
-    un = load(SHARED / "archive" / "un-ga-78")
+    un_folder = archive_dir(args, UN)
+    folders = [declarations_dir(args), archive_dir(args, WHITE_HOUSE), un_folder]  # checked before any work
+    un = load(un_folder)
     rows = [(d, p) for d in un for p in d.paragraphs]
     started = time.perf_counter()
-    labels = CACHE / f"labels-{_fingerprint(SHARED / 'archive' / 'un-ga-78')}.json"
+    labels = CACHE / f"labels-{_fingerprint(un_folder)}.json"
     if labels.exists():  # the labelling is a few minutes of difflib: kept beside the PDF cache
         gold = {int(q): {int(o): s for o, s in t.items()} for q, t in json.loads(labels.read_text()).items()}
     else:
@@ -203,7 +204,7 @@ def main() -> None:
         (q, o, s) for q, targets in gold.items() for o, s in targets.items()]}))
     un_index = ReuseIndex.build(un)
     print(json.dumps(evaluate(rows, gold, un_index)))
-    everything = [d for folder in FOLDERS for d in load(SHARED / folder)]
+    everything = [d for folder in folders for d in load(folder)]
     index = ReuseIndex.build(everything)
     print(json.dumps({"whole ../shared: paragraphs": index.stats.paragraphs, "shingles": index.stats.shingles,
                       "index build s": round(index.stats.seconds, 2)}))

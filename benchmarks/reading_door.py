@@ -1,8 +1,8 @@
 """What the reading door costs and gains: the same files read in this process and through the door.
 
-    nice -n 10 python benchmarks/reading_door.py                    # 40 PDFs of ../shared/archive/un-ga-78
-    python benchmarks/reading_door.py --files 328                   # the whole archive
-    python benchmarks/reading_door.py --folder corpus               # the bundled corpus (what every `qa ask` reads)
+    nice -n 10 .venv/bin/python -m benchmarks.reading_door          # 40 PDFs of ../shared/archive/un-ga-78
+    .venv/bin/python -m benchmarks.reading_door --files 328         # the whole archive
+    .venv/bin/python -m benchmarks.reading_door --folder corpus     # the bundled corpus (what every `qa ask` reads)
 
 Prints the seconds of each way and their ratio, measured in one run, and checks both read the
 same declarations (same doc ids, same paragraphs) and skip the same files. The door runs one
@@ -18,15 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from qa.ingest.catalog import Catalog  # noqa: E402
-from qa.ingest.reading import not_a_declaration, read_files  # noqa: E402
-
-
-def shared() -> Path:
-    return Path(os.environ.get("QA_SHARED") or REPO.parent / "shared")
+from benchmarks.common import ARCHIVE_NAME, add_data_options, shared_dir
+from qa.ingest.catalog import Catalog
+from qa.ingest.reading import not_a_declaration, read_files
 
 
 def _timed(paths: list[Path], limits) -> tuple[float, list]:
@@ -44,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folder", type=Path, default=None, help="default: ../shared/archive/un-ga-78")
     parser.add_argument("--files", type=int, default=40, help="how many files, in name order (default 40)")
+    add_data_options(parser, squad=False, declarations=False)
     args = parser.parse_args(argv)
-    folder = args.folder or shared() / "archive" / "un-ga-78"
+    folder = args.folder or shared_dir(args.shared) / ARCHIVE_NAME / "un-ga-78"
     if not folder.is_dir():
         print(f"skipped: {folder} is missing (set QA_SHARED)")
         return 0

@@ -373,7 +373,8 @@ def markdown(results: list[dict]) -> str:
     lines += ["", *with_sentences(results)]
     sweeps = [(r["size"], row) for r in results for row in r["rows"] if row["sweep"]]
     if sweeps:
-        lines += ["", f"| paragraphs | index | effort | p50 ms | recall@10 | {FILTER_SHARES[-1]:.0%} allowed: p50 ms | recall@10 |",
+        lines += ["", "| paragraphs | index | effort | p50 ms | recall@10 | "
+                  f"{FILTER_SHARES[-1]:.0%} allowed: p50 ms | recall@10 |",
                   "|---:|---|---:|---:|---:|---:|---:|"]
         for size, row in sweeps:
             lines += [f"| {size:,} | {row['kind']} | {s['effort']} | {s['p50_ms']} | {s['recall_at_10']} | "

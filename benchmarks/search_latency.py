@@ -7,7 +7,7 @@ made), ``lib.search``, ``lib.ask``, and retrieval given the vector; then the sam
 to one declaration (``doc_ids=``). Prints p50/p95/p99 and the ratios the targets name
 (search p50 <= 1.5x and p99 <= 3x embedding alone).
 
-    .venv/bin/python benchmarks/search_latency.py [--corpus DIR] [--index DIR] [--questions eval/declarations.jsonl] [--limit 200]
+    .venv/bin/python -m benchmarks.search_latency [--corpus DIR] [--index DIR] [--questions eval/declarations.jsonl] [--limit 200]
 """
 
 from __future__ import annotations
@@ -19,11 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from qa.evaluation.bench import percentiles, query_latency  # noqa: E402
-from qa.library import Library  # noqa: E402
+from benchmarks.common import EVAL
+from qa.evaluation.bench import percentiles, query_latency
+from qa.library import Library
 
 
 def questions_from(path: Path, limit: int) -> list[str]:
@@ -47,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--index", type=Path)
-    parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "declarations.jsonl")
+    parser.add_argument("--questions", type=Path, default=EVAL / "declarations.jsonl")
     parser.add_argument("--limit", type=int, default=200)
     args = parser.parse_args(argv)
     lib = Library.open(args.corpus, args.index)

@@ -45,7 +45,8 @@ from benchmarks.fusion_bench import Signals, compute_signals, score_variant
 from benchmarks.fusion_variants import VARIANTS
 from qa.search.fusion import Weights
 
-COLUMNS = {"squad": ("R@1", "R@5", "R@20", "MRR", "sent", "sent|hit"), "declarations": ("R@1", "R@3", "R@5", "MRR", "sent", "sent|hit")}
+COLUMNS = {"squad": ("R@1", "R@5", "R@20", "MRR", "sent", "sent|hit"),
+           "declarations": ("R@1", "R@3", "R@5", "MRR", "sent", "sent|hit")}
 
 
 def _header() -> str:

@@ -2,37 +2,35 @@
 
 Pairs: every paragraph of the Carbis Bay 2021 communiqué paired with its most similar paragraph of
 the Apulia 2024 communiqué (qa.compare.document_diff, similarity >= 0.5), and, when the UN cache of
-benchmarks/precedents.py exists, UN GA 78 paragraph pairs reused with edits. For each library:
+benchmarks.precedents exists, UN GA 78 paragraph pairs reused with edits. For each library:
 change chunks per pair (fewer reads easier), chunks whose edge falls inside a word ("202[1->4]"),
 chunks that change only punctuation or spacing, and milliseconds per pair.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/wording_diff.py
+    .venv/bin/python -m benchmarks.wording_diff [--shared ../shared]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import add_data_options, declarations_dir
+from qa.compare.wording_diff import compare, matcher
+from qa.compare.words import words
+from qa.ingest.reading import read_declaration
 
-from qa.compare.wording_diff import compare, matcher  # noqa: E402
-from qa.compare.words import words  # noqa: E402
-from qa.ingest.reading import read_declaration  # noqa: E402
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 _WORDCHAR = re.compile(r"\w")
 
 
-def g7_pairs() -> list[tuple[str, str]]:
+def g7_pairs(declarations: Path) -> list[tuple[str, str]]:
     """Each Apulia 2024 paragraph with the Carbis Bay 2021 paragraph sharing most of its words
     (difflib ratio >= 0.3: the two communiqués share no paragraph nearly word for word)."""
-    old = read_declaration(SHARED / "declarations" / "g7-2021-carbis-bay.txt")
-    new = read_declaration(SHARED / "declarations" / "g7-2024-apulia.txt")
+    old = read_declaration(declarations / "g7-2021-carbis-bay.txt")
+    new = read_declaration(declarations / "g7-2024-apulia.txt")
     old_words = [words(p.text) for p in old.paragraphs]
     pairs = []
     for par in new.paragraphs:
@@ -45,7 +43,7 @@ def g7_pairs() -> list[tuple[str, str]]:
 
 def un_pairs(limit: int = 200) -> list[tuple[str, str]]:
     """UN GA 78 paragraph pairs reused with edits (>= 80 % of words, not identical), from the
-    labelled set benchmarks/precedents.py writes; none when it has not run."""
+    labelled set benchmarks.precedents writes; none when it has not run."""
     labels = Path(os.environ.get("QA_REUSE_CACHE", "/tmp/qa-reuse-cache")) / "labels.json"
     if not labels.exists():
         return []
@@ -111,13 +109,16 @@ def measure(name: str, fn, pairs) -> dict:
 
 
 def main() -> None:
-    for label, pairs in (("G7 Carbis Bay 2021 -> Apulia 2024", g7_pairs()), ("UN GA 78 reused with edits", un_pairs())):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_data_options(parser, squad=False)
+    g7 = g7_pairs(declarations_dir(parser.parse_args()))
+    for label, pairs in (("G7 Carbis Bay 2021 -> Apulia 2024", g7), ("UN GA 78 reused with edits", un_pairs())):
         print(f"{len(pairs)} paragraph pairs, {label}")
         if not pairs:
             continue
         for name, fn in (("difflib", chunks_difflib), ("diff-match-patch", chunks_dmp), ("redlines", chunks_redlines)):
             print(measure(name, fn, pairs))
-    old, new = g7_pairs()[0]
+    old, new = g7[0]
     print("\nexample, difflib:", [(c[0], c[1]) for c in chunks_difflib(old, new)][:6])
     print("example, diff-match-patch:", [(c[0], c[1]) for c in chunks_dmp(old, new)][:6])
 
