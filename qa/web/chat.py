@@ -115,9 +115,10 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     from qa.web.links import paragraph_actions  # links imports this module
 
     best, *others = hits
+    # The actions stand under the citation, not in it: the citation paragraph holds the citation alone.
     parts.append(f'<div class="qa-best">{_quote(best, mark=not refusal)}<p class="qa-cite">{escape("[1]")} '
-                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")} '
-                 f'{paragraph_actions(best.doc_id, best.paragraph)}</p>{_also(best)}</div>')
+                 f'{_link(best.doc_id, best.paragraph, escape(best.citation), view="context")}</p>'
+                 f'<p class="qa-under">{paragraph_actions(best.doc_id, best.paragraph)}</p>{_also(best)}</div>')
     for number, hit in enumerate(others, start=2):
         parts.append(
             f'<details class="qa-source"><summary>{escape(f"[{number}] {hit.citation}")}</summary>'

@@ -40,13 +40,13 @@ def _corpus(folder: Path) -> Path:
     folder.mkdir(parents=True)
     tables = []
     for doc_id in ("g7-2021-carbis-bay", "g7-2024-apulia"):
-        shutil.copy(REPO / "corpus" / f"{doc_id}.txt", folder)
+        shutil.copy(SHARED / "declarations" / f"{doc_id}.txt", folder)
     for doc_id, (title, date) in STATEMENTS.items():
         shutil.copy(ARCHIVE / f"{doc_id}.md", folder)
         tables.append(f'[{json.dumps(doc_id)}]\ntitle = {json.dumps(title)}\ndate = "{date}"\nissuer = "G7"\n')
     for doc_id in RESOLUTIONS:
         shutil.copy(UN / f"{doc_id}.pdf", folder)
-    catalog = (REPO / "corpus" / "catalog.toml").read_text(encoding="utf-8")
+    catalog = (REPO / "eval" / "shared-declarations.catalog.toml").read_text(encoding="utf-8")
     keep = [block for block in catalog.split("\n[") if block.lstrip("[").startswith(('"g7-2021', '"g7-2024'))]
     (folder / "catalog.toml").write_text("\n".join("[" + b.lstrip("[") for b in keep) + "\n" + "\n".join(tables))
     return folder

@@ -1,4 +1,4 @@
-"""`qa track`, `qa precedents` and `qa diff` in a subprocess over the bundled corpus and real model."""
+"""`qa track`, `qa precedents` and `qa diff` in a subprocess over ../shared/declarations and the real model."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from qa.evaluation.shared_data import declarations_dir
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def run(index_dir: Path, library):  # library: build the index once before the CLI runs
     def _run(*args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus"), "HF_HUB_OFFLINE": "1"}
+        env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(declarations_dir()), "HF_HUB_OFFLINE": "1"}
         return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True,
                               env=env, timeout=300, cwd=REPO)
 

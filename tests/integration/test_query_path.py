@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from qa.evaluation.shared_data import declarations_dir
+
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("torch", "sentence_transformers", "transformers", "spacy", "gradio")
 
@@ -24,7 +26,7 @@ print(json.dumps({{"code": code, "out": out.getvalue(),
 
 
 def test_a_fresh_ask_imports_no_torch_spacy_or_gradio(index_dir: Path, library) -> None:
-    env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(REPO / "corpus")}
+    env = {**os.environ, "QA_INDEX": str(index_dir), "QA_CORPUS": str(declarations_dir())}
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.splitlines()[-1])

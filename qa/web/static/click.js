@@ -16,10 +16,12 @@
     if (!link) return;
     event.preventDefault();
     event.stopPropagation();
-    const holder = link.closest(".qa-source, .qa-cite");
+    // The citation beside the link: a source's summary, the best answer's .qa-cite, or the
+    // .qa-cite paragraph the link stands in (timeline, precedents).
+    const holder = link.closest(".qa-source, .qa-best, .qa-cite");
     const summary = holder && holder.querySelector("summary");
-    const cited = summary ? summary.textContent.replace(/^\\[\\d+\\]\\s*/, "")
-                          : ((holder && holder.querySelector("a.qa-link")) || {}).textContent || "";
+    const cite = holder && (holder.querySelector(".qa-cite a.qa-link") || holder.querySelector("a.qa-link"));
+    const cited = summary ? summary.textContent.replace(/^\[\d+\]\s*/, "") : (cite || {}).textContent || "";
     const text = `${cited.trim()}, ${new URL(link.getAttribute("href"), location.href).href}`;
     window.__qaCopied = text;
     try { await navigator.clipboard.writeText(text); link.textContent = "Copied"; }
