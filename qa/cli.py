@@ -1,4 +1,5 @@
-"""The `qa` command: ask, index, list, add, remove, eval, bench, serve, track, precedents, diff. A thin shell: parse, call the library, print.
+"""The `qa` command: ask, index, list, add, remove, eval, bench, serve, track, precedents, diff.
+A thin shell: parse, call the library, print.
 
 Exit codes: 0 ok; 1 error (one sentence on stderr, no traceback); 2 usage: an unknown command or
 option, or a value no run could accept (-k 0, -k 101, --port abc, GRADIO_SERVER_PORT=abc). What
@@ -16,8 +17,8 @@ import sys
 from collections.abc import Sequence
 
 from qa.answers.render import NEAREST, NOT_ANSWERED, hit_text
-from qa.ingest.catalog import CATALOG_ENV
 from qa.errors import DocumentExistsError, InvalidOptionError, QAError, UsageError
+from qa.ingest.catalog import CATALOG_ENV
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -250,7 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a catalog.toml kept apart from the folders it describes, repeatable (env QA_CATALOG, "
                              "files joined by ':'); each folder's own catalog.toml still wins")
     parser.add_argument("--index", default=None, help="index folder (env QA_INDEX; default: .qa-index/)")
-    parser.add_argument("--model", default=None, help="sentence-transformers model (env QA_MODEL; default: bundled all-MiniLM-L6-v2)")
+    parser.add_argument("--model", default=None,
+                        help="sentence-transformers model (env QA_MODEL; default: bundled all-MiniLM-L6-v2)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = sub.add_parser("ask", help="answer a question with cited paragraphs")

@@ -20,24 +20,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from embeddings.protocol import TextEncoder
-from qa.search.abstention import is_answered
 from qa.answers.duplicates import merge_hits
+from qa.answers.narrowing import implied_filters
+from qa.answers.questions import check_doc_ids, check_k, clean_question
 from qa.answers.records import Answer, Hit, citation, make_hit
-from qa.index.duplicates import Duplicates
-from qa.ingest.catalog import folder_catalog
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
-from qa.answers.questions import check_doc_ids, check_k, clean_question
+from qa.index.duplicates import Duplicates
 from qa.index.freshness import read_fresh
+from qa.index.store import IndexStore
+from qa.ingest.catalog import folder_catalog
 from qa.ingest.corpora import corpus_folders
 from qa.ingest.corpus_edit import CorpusEdit
 from qa.ingest.passages import declarations_from_passages
 from qa.ingest.reading import read_to_add
-from qa.answers.narrowing import implied_filters
+from qa.search.abstention import is_answered
 from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
-from qa.index.store import IndexStore
 from qa.settings import default_corpus_dir, default_corpus_setting, default_index_dir  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
@@ -145,7 +145,8 @@ class Library:
 
     @classmethod
     def from_passages(
-        cls, passages: Iterable[Mapping[str, object]], *, model: str | None = None, encoder: TextEncoder | None = None, progress: bool = False
+        cls, passages: Iterable[Mapping[str, object]], *, model: str | None = None,
+        encoder: TextEncoder | None = None, progress: bool = False,
     ) -> Library:
         """An in-memory library over passages (nothing written to disk).
 

@@ -29,7 +29,9 @@ _LEADS = re.compile(
 _ANAPHORA = frozenset(
     "it its they them their theirs this that these those there he she his her him same".split()
 )
-_QUESTION_WORDS = frozenset("what when where who whom whose which why how did does do is are was were will would can could should has have had".split())
+_QUESTION_WORDS = frozenset(
+    "what when where who whom whose which why how did does do is are was were will would can could should has have had".split()
+)
 _STOPWORDS = _QUESTION_WORDS | _ANAPHORA | frozenset(
     """a an the of in on at to for from by with about and or but not no as be been being
     any all some more most much many other such than then so also just only very say said

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.evaluation.bench_processes import cold_start, web_memory
 from qa.errors import InvalidOptionError
-from qa.library import Library
-from qa.ingest.reading import not_a_declaration
+from qa.evaluation.bench_processes import cold_start, web_memory
 from qa.index.store import IndexStore
+from qa.ingest.reading import not_a_declaration
+from qa.library import Library
 
 #: Ratios a run is held to: (measured name, limit).
 TARGETS = {

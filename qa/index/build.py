@@ -18,11 +18,11 @@ from importlib import metadata
 from embeddings.protocol import TextEncoder
 from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
-from qa.ingest.reading import CorpusReading, SkippedFile, reader_version
 from qa.index.declarations_file import DECLARATIONS, write_declarations
 from qa.index.duplicates import DUPLICATES, Duplicates
-from qa.search.retrieval import HybridIndex
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
+from qa.ingest.reading import CorpusReading, SkippedFile, reader_version
+from qa.search.retrieval import HybridIndex
 
 # Notices go to logging; the CLI (qa.cli) decides how a person sees them.
 log = logging.getLogger(__name__)

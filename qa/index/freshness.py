@@ -24,10 +24,10 @@ from qa.documents import Declaration
 from qa.errors import DamagedIndexError
 from qa.index.declarations_file import DECLARATIONS, read_declarations
 from qa.index.store import IndexStore, Manifest, sha256_file
+from qa.ingest.catalog import folder_catalog
 from qa.ingest.corpora import candidate_files, catalog_files
 from qa.ingest.formats import UnreadableFileError
 from qa.ingest.reading import CorpusReading, SkippedFile, _Seen, check_candidate, read_files, reader_version
-from qa.ingest.catalog import folder_catalog
 
 #: The manifest's key for the catalogs' states among the files' states.
 _CATALOG = "catalog"

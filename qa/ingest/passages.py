@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from qa.ingest.layout import item_starts
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError
+from qa.ingest.layout import item_starts
 
 
 def declarations_from_passages(passages: Iterable[Mapping[str, object]]) -> list[Declaration]:

@@ -235,7 +235,7 @@ def _line(words: list[Word], page: int) -> TextLine:
 
 def _reading_order(lines: list[TextLine], width: float) -> list[TextLine]:
     """Top to bottom, except that a two-column stretch is read left column first."""
-    lines.sort(key=lambda l: (round(l.top, 0), l.x0))
+    lines.sort(key=lambda line: (round(line.top, 0), line.x0))
     gutter = _gutter(lines, width)
     if gutter is None:
         return lines

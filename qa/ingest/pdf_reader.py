@@ -31,7 +31,7 @@ from qa.ingest.metadata import header_fields
 from qa.ingest.pdf_blocks import Block, build_blocks, document_vocabulary, frame_of, is_english_word
 from qa.ingest.pdf_furniture import body_size, find_furniture, read_footnotes, split_page
 from qa.ingest.pdf_layout import PdfPage, read_pages
-from qa.ingest.pdf_structure import is_heading, build_paragraphs
+from qa.ingest.pdf_structure import build_paragraphs, is_heading
 from qa.ingest.un_metadata import read_metadata
 
 # A document with fewer letters than this has no text layer (a scan).

@@ -1,7 +1,8 @@
 """PDF structure: blocks of running text become paragraphs numbered the way readers cite them.
 
 * A block opening with a number that continues the sequence ("12. We …") is operative
-  paragraph 12 (the first number of a part opens the sequence); the separator may be a typo ("11, We …" between 10 and 12). A number that
+  paragraph 12 (the first number of a part opens the sequence); the separator may be a typo ("11, We
+  …" between 10 and 12). A number that
   breaks the sequence is not a paragraph number: the block stays text, unnumbered.
 * Blocks before the first number (preambular paragraphs, "Recalling …") are unnumbered:
   "P1", "P2" …; unnumbered blocks after number 9 are "9-a", "9-b" …

@@ -12,9 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.ingest.catalog import CATALOG_NAME, Catalog, folder_catalog
 from qa.documents import Declaration
 from qa.errors import CorpusError
+from qa.ingest.catalog import CATALOG_NAME, Catalog, folder_catalog
 from qa.ingest.formats import SUPPORTED_SUFFIXES, UnreadableFileError, check_supported, extract, parse_extracted
 from qa.ingest.kinds import classify
 from qa.ingest.limits import DEFAULT_LIMITS, ReadLimits, check_text_size

@@ -6,7 +6,8 @@ tree repeats itself can cost minutes and gigabytes in a parser. Here each file i
 (``ReadLimits.memory_bytes``) and whose CPU time for one file is capped at
 ``ReadLimits.seconds`` (the kernel stops it with SIGXCPU; CPU time, not wall-clock time, so
 a busy machine does not push a slow but honest PDF over the limit). A worker still busy after
-:data:`WALL_FACTOR` times that on the wall clock (blocked, not computing) is killed too. A file over a limit becomes a :class:`~qa.errors.ReadLimitError` that
+:data:`WALL_FACTOR` times that on the wall clock (blocked, not computing) is killed too. A file over
+a limit becomes a :class:`~qa.errors.ReadLimitError` that
 names the limit; a worker that dies or is killed is replaced and the other files go on.
 The workers are one per core (at most one per file), so a corpus is also read on every core.
 

@@ -94,7 +94,8 @@ class Evidence:
     sentence_terms: np.ndarray  # (s, t) bool: which of the query's t words each sentence holds
     term_idf: np.ndarray  # (t,) idf of those words over all sentences
     term_named: np.ndarray  # (c, t) bool: the word names candidate i's declaration (issuer, title, place, year)
-    sentence_answer: np.ndarray  # (s,) 1.0 where the sentence names an entity of the question's answer type (qa.text.answer_types)
+    # (s,) 1.0 where the sentence names an entity of the question's answer type (qa.text.answer_types)
+    sentence_answer: np.ndarray
     # Absolute signals for abstention, which fusion does not use:
     rarest: np.ndarray  # (c,) the rarest query word the paragraph holds: its idf / the highest idf
     known: float  # share of the query's idf mass on words some paragraph holds (unseen: highest idf)

@@ -17,12 +17,12 @@ import numpy as np
 
 from embeddings.protocol import TextEncoder
 from embeddings.vector_index import VectorIndex
-from qa.text.answer_types import AnswerType, EntityTable
-from qa.text.entities import Entities, EntityTagger
 from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.search.lexical import LexicalIndex, shared_terms
-from qa.text.tokens import tokenize
+from qa.text.answer_types import AnswerType, EntityTable
+from qa.text.entities import Entities, EntityTagger
 from qa.text.sentences import sentence_extents, sentence_spans
+from qa.text.tokens import tokenize
 
 _PARAGRAPH_VECTORS = "paragraph_vectors.faiss"
 _SENTENCE_VECTORS = "sentence_vectors.faiss"
@@ -179,7 +179,9 @@ class HybridIndex:
             raise ValueError(f"The index has {dimension} dimensions, the encoder {wanted}: rebuild the index.")
         has_documents = int(settings.get("documents", 0)) > 0
         parts = _Parts(
-            paragraph_vectors=VectorIndex.load(folder / _PARAGRAPH_VECTORS, dimension=dimension, count=int(settings["paragraphs"])),
+            paragraph_vectors=VectorIndex.load(
+                folder / _PARAGRAPH_VECTORS, dimension=dimension, count=int(settings["paragraphs"])
+            ),
             sentence_vectors=VectorIndex.load(folder / _SENTENCE_VECTORS, dimension=dimension, count=int(settings["sentences"])),
             spans=np.load(folder / _SENTENCE_SPANS, allow_pickle=False),
             extents=np.load(folder / _SENTENCE_EXTENTS, allow_pickle=False),

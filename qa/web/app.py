@@ -18,12 +18,12 @@ from pathlib import Path
 
 import gradio as gr
 
-from qa.web.address import server_address
+from qa.errors import QAError
 from qa.search.filters import issuers, kinds
 from qa.web import catalog_view
-from qa.web.chat import MAX_SOURCES, Chat, Filters, echo
-from qa.errors import QAError
+from qa.web.address import server_address
 from qa.web.api import api_routes
+from qa.web.chat import MAX_SOURCES, Chat, Filters, echo
 from qa.web.host_check import HostCheck, allowed_hosts
 from qa.web.log_limits import bound_output
 from qa.web.request_limits import RequestLimits

@@ -20,12 +20,12 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 
+from qa.answers.followup import read_question, scope_words
+from qa.answers.questions import check_doc_ids, clean_question
 from qa.answers.records import Answer, Hit, human_date
 from qa.answers.render import BREAKS_OFF, NEAREST, NOT_ANSWERED, NOTHING_MATCHES, quote_parts, reflow
 from qa.documents import Declaration, Paragraph
 from qa.errors import QAError
-from qa.answers.followup import read_question, scope_words
-from qa.answers.questions import check_doc_ids, clean_question
 from qa.search.filters import Filters as SearchFilters
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,8 @@ class HostCheck:
                 return await _refuse(scope, send, 400, f"Malformed Host header {shown!r}: it must be a host name "
                                      f"or address and an optional port, such as {DEFAULT_HOST}:7860.")
             if host not in self.allowed_hosts:
-                return await _refuse(scope, send, 421, f"Unknown Host header {host!r}: open http://{DEFAULT_HOST}:<port>/ instead.")
+                message = f"Unknown Host header {host!r}: open http://{DEFAULT_HOST}:<port>/ instead."
+                return await _refuse(scope, send, 421, message)
             if scope["type"] == "http" and scope.get("path", "").rstrip("/").endswith("/upload"):
                 return await _refuse(scope, send, 403, "This app takes no uploads.")
         await self.app(scope, receive, send)

@@ -2,7 +2,8 @@
 
 An ASGI middleware over the whole app: Gradio's routes, and any route added beside them (the
 JSON API under /api/), all pass through it. A body over :data:`MAX_BODY_BYTES` (the chat page's
-own calls: :data:`MAX_CHAT_BODY_BYTES`) is answered 413 without being read further; a JSON call to a Gradio function whose body is not JSON, has
+own calls: :data:`MAX_CHAT_BODY_BYTES`) is answered 413 without being read further; a JSON call to a
+Gradio function whose body is not JSON, has
 no ``data`` list or gives fewer values than the function takes is answered with a JSON error
 and its status (400, 422), instead of reaching Gradio, which prints a traceback holding every
 input value and answers ``{"error": null}``. Values a caller leaves out of a call to a

@@ -11,7 +11,6 @@ from qa.compare.track import Track, TrackEntry
 from qa.web.chat import anchor_id, escape
 from qa.web.links import paragraph_actions
 
-
 #: Below this share of words in common two quotes are different paragraphs, not one edited: marking
 #: every word struck and inserted (as on G7 Ukraine 2021 -> 2022, 12 %) is noise, so the quote shows
 #: whole and the marked version is folded under it.
@@ -48,7 +47,8 @@ def _entry(entry: TrackEntry) -> str:
     elif entry.diff.similarity < MARK_SIMILARITY:
         share = f"{entry.diff.similarity:.0%}"
         body = escape(best.text) + (
-            f'</blockquote><details class="qa-changes"><summary>{escape(f"Word changes from the quote before ({share} in common)")}'
+            f'</blockquote><details class="qa-changes">'
+            f'<summary>{escape(f"Word changes from the quote before ({share} in common)")}'
             f"</summary><blockquote>{marked(best.text, entry.diff.changes)}"
         )
         note = f"New wording: {share} of the words in common with the quote before; the changes are folded below."
@@ -90,9 +90,11 @@ def render_precedents(text: str, cited: str | None, found: list[Precedent]) -> s
                         for c in item.diff.changes if c.old_text and c.new_text and len(c.new_text) < 80)
         items.append(
             f'<li class="qa-precedent"><p class="qa-cite">{_full_link(item.doc_id, item.paragraph, item.citation)} '
-            f"<strong>{item.reused:.0%}</strong> {escape('of the words reused')} {paragraph_actions(item.doc_id, item.paragraph)}</p>"
+            f"<strong>{item.reused:.0%}</strong> {escape('of the words reused')} "
+            f"{paragraph_actions(item.doc_id, item.paragraph)}</p>"
             f"<blockquote>{''.join(body)}</blockquote>"
-            + (f'<details><summary>{escape("Edits: its words → this text’s")}</summary><ul>{edits}</ul></details>' if edits else "")
+            + (f'<details><summary>{escape("Edits: its words → this text’s")}</summary><ul>{edits}</ul></details>'
+               if edits else "")
             + "</li>"
         )
     count = f"{len(found)} passage" + ("s" if len(found) != 1 else "")

@@ -12,8 +12,15 @@ import pytest
 from embeddings.encoder import Encoder
 from embeddings.errors import ExportError, QAError
 from embeddings.export import (
-    EXPORT_FORMAT, ONNX_FILE, SETTINGS_FILE, TOKENIZER_FILE, ExportSettings, export_folder, export_onnx,
-    find_export, source_fingerprint,
+    EXPORT_FORMAT,
+    ONNX_FILE,
+    SETTINGS_FILE,
+    TOKENIZER_FILE,
+    ExportSettings,
+    export_folder,
+    export_onnx,
+    find_export,
+    source_fingerprint,
 )
 from embeddings.onnx_encoder import query_encoder
 

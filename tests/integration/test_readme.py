@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluation.shared_data import declarations_dir
 from qa.errors import CorpusError
+from qa.evaluation.shared_data import declarations_dir
 from qa.library import Library
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,12 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
 import pytest
 
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError, InvalidQuestionError, UnknownDocumentError
-from qa.library import Library
 from qa.index.store import IndexStore
+from qa.library import Library
 
 NATO_TEXT = """Chicago Summit Declaration
 

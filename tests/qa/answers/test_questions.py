@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.errors import InvalidOptionError, InvalidQuestionError, UnknownDocumentError
 from qa.answers.questions import MAX_QUESTION_CHARS, check_doc_ids, check_k, clean_question
+from qa.errors import InvalidOptionError, InvalidQuestionError, UnknownDocumentError
 
 
 @pytest.mark.parametrize(

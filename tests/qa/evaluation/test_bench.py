@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluation.bench_processes import cold_start, memory_status, run_timed
-from qa.evaluation.bench import TARGETS, load_questions, percentiles, run
 from qa.cli import build_parser, cmd_bench
 from qa.errors import InvalidOptionError, QAError
+from qa.evaluation.bench import TARGETS, load_questions, percentiles, run
+from qa.evaluation.bench_processes import cold_start, memory_status, run_timed
 
 NATO = """Chicago Summit Declaration
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from qa.evaluation.report import render_report, render_squad_report
 from qa.evaluation.metrics import (
     EvalQuestion,
     Outcome,
@@ -17,6 +16,7 @@ from qa.evaluation.metrics import (
     run_questions,
     run_squad,
 )
+from qa.evaluation.report import render_report, render_squad_report
 from qa.library import Library
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluation.question_files import EvalFileError, check_questions, load_questions, load_squad, paragraph_numbers
 from qa.evaluation.metrics import EvalQuestion, SquadQuestion
+from qa.evaluation.question_files import EvalFileError, check_questions, load_questions, load_squad, paragraph_numbers
 
 KNOWN = {"nato-2012": ["5", "29", "36"], "asean-2024": ["8", "43"]}
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.library import Library
 from qa.index.store import IndexStore
+from qa.library import Library
 
 TESTS = Path(__file__).resolve().parents[2]
 BUILD = f"""

@@ -227,7 +227,7 @@ def test_not_a_docx_is_unreadable():
 # --- decoding ------------------------------------------------------------------------
 
 def test_decode_counts_replaced_bytes():
-    text, notes = decode_text("We agree.".encode() + b"\xff\xfe" + " Done.".encode())
+    text, notes = decode_text(b"We agree." + b"\xff\xfe" + b" Done.")
     assert text == "We agree.\ufffd\ufffd Done."
     assert notes == ("2 bytes were not valid UTF-8 and were replaced with U+FFFD (�)",)
 

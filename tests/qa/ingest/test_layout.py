@@ -48,7 +48,7 @@ def test_footnote_after_rule_only():
 
 def test_lines_and_blocks():
     lines = split_lines("  a\n\n\nb\nc  \n")
-    assert [(l.text, l.start, l.indent, l.block) for l in lines] == [("a", 2, 2, 0), ("b", 6, 0, 1), ("c", 8, 0, 1)]
+    assert [(line.text, line.start, line.indent, line.block) for line in lines] == [("a", 2, 2, 0), ("b", 6, 0, 1), ("c", 8, 0, 1)]
 
 
 def test_scraped_text_is_not_wrapped():

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.ingest.parsing import parse_paragraphs, parse_text
 from qa.evaluation.shared_data import declarations_dir
+from qa.ingest.parsing import parse_paragraphs, parse_text
 
 CORPUS = declarations_dir()  # the eleven declarations (../shared/declarations)
 DECLARATIONS = CORPUS

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.ingest.catalog import Catalog
 from qa.errors import CorpusError
-from qa.ingest.reading import UnreadableFileError, read_corpus, read_declaration
 from qa.evaluation.shared_data import declarations_dir
+from qa.ingest.catalog import Catalog
+from qa.ingest.reading import UnreadableFileError, read_corpus, read_declaration
 
 CORPUS = declarations_dir()  # the eleven declarations (../shared/declarations)
 DECLARATIONS = CORPUS
@@ -180,7 +180,7 @@ def test_pdf_without_text_is_skipped(tmp_path):
 
 
 def test_invalid_utf8_is_kept_with_a_note(tmp_path):
-    reading = _corpus_with(tmp_path, "latin.txt", "Title\n\n1. We agree on caf".encode() + b"\xe9 prices.\n")
+    reading = _corpus_with(tmp_path, "latin.txt", b"Title\n\n1. We agree on caf" + b"\xe9 prices.\n")
     assert reading.skipped == []
     latin = next(d for d in reading.declarations if d.doc_id == "latin")
     assert latin.paragraphs[0].text == "We agree on caf\ufffd prices."

@@ -6,7 +6,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from qa.search.lexical import B, K1, LexicalIndex, shared_terms
+from qa.search.lexical import K1, B, LexicalIndex, shared_terms
 from qa.text.tokens import tokenize
 
 CORPUS = [

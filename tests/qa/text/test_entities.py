@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from qa.errors import EntityModelError
 from qa.text import entities
 from qa.text.entities import EntityTagger, tagger_version
-from qa.errors import EntityModelError
 
 pytestmark = pytest.mark.real_entities  # the real spaCy tagger, not the unit tests' FakeTagger
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from qa.web.address import DEFAULT_PORT, parse_port, server_address
 from qa.errors import InvalidOptionError
+from qa.web.address import DEFAULT_PORT, parse_port, server_address
 
 
 @pytest.fixture(autouse=True)

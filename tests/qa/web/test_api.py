@@ -8,8 +8,8 @@ import socket
 from pathlib import Path
 
 import httpx
-import pytest
 import hypothesis
+import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 

@@ -10,13 +10,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qa.answers.records import Answer, Hit
-from qa.web.chat import (
-    Chat, Filters, anchor_id, echo, escape, reflow, render_answer, render_declaration, unique_hits,
-)
 from qa.errors import InvalidOptionError, UnknownDocumentError
 from qa.evaluation.shared_data import declarations_dir
-from qa.library import Library
 from qa.ingest.parsing import parse_paragraphs
+from qa.library import Library
+from qa.web.chat import (
+    Chat,
+    Filters,
+    anchor_id,
+    echo,
+    escape,
+    reflow,
+    render_answer,
+    render_declaration,
+    unique_hits,
+)
 
 REPO = Path(__file__).resolve().parents[3]
 _needs_shared = pytest.mark.skipif(not declarations_dir().is_dir(), reason="../shared/declarations is absent")

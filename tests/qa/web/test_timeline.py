@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+from qa.answers.records import Hit
 from qa.compare.reuse import ReuseIndex
 from qa.compare.track import Track, TrackEntry
 from qa.compare.wording_diff import compare
-from qa.answers.records import Hit
 from qa.documents import Declaration, Paragraph
 from qa.web.links import paragraph_actions, paragraph_link, read_link
 from qa.web.timeline import render_precedents, render_track
