@@ -329,11 +329,11 @@ def _unnumbered(anchor: str | None, counters: dict[str | None, int], any_printed
         return str(count)
     if anchor is None:
         return f"P{count}"
-    return f"{anchor}-{_letters(count)}"
+    return f"{anchor}-{letters(count)}"
 
 
-def _letters(count: int) -> str:
-    """1 → "a", 26 → "z", 27 → "aa": spreadsheet-style letters."""
+def letters(count: int) -> str:
+    """1 → "a", 26 → "z", 27 → "aa": spreadsheet-style letters (unnumbered paragraphs after a number)."""
     out = ""
     while count:
         count, rest = divmod(count - 1, 26)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.documents import Paragraph
+from qa.ingest.parsing import letters
 from qa.ingest.pdf_blocks import Block
 from qa.ingest.pdf_furniture import Footnote
 
@@ -128,7 +129,7 @@ def _unnumbered(state: _State) -> str:
     count = state.counters[anchor] = state.counters.get(anchor, 0) + 1
     if state.last is None:
         return _unique(f"{anchor}{count}", state)
-    return _unique(f"{anchor}-{_letters(count)}", state)
+    return _unique(f"{anchor}-{letters(count)}", state)
 
 
 def _unique(number: str, state: _State) -> str:
@@ -136,17 +137,10 @@ def _unique(number: str, state: _State) -> str:
     candidate, extra = number, 0
     while candidate in state.used:
         extra += 1
-        candidate = f"{number}-{_letters(extra)}"
+        candidate = f"{number}-{letters(extra)}"
     state.used.add(candidate)
     return candidate
 
-
-def _letters(count: int) -> str:
-    out = ""
-    while count:
-        count, rest = divmod(count - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
 
 
 def _notes(marks: tuple[tuple[int, str], ...], footnotes: list[Footnote], page: int) -> tuple[str, ...]:
