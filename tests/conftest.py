@@ -123,3 +123,21 @@ def _fake_entities(request, monkeypatch) -> None:
         return
     monkeypatch.setattr("qa.text.entities.EntityTagger", FakeTagger)
     monkeypatch.setattr("qa.search.retrieval.EntityTagger", FakeTagger)
+
+
+@pytest.fixture(scope="module")
+def tiny_app_url():
+    """The web app over TINY_PASSAGES and the fake encoder, served for one test module on a free port."""
+    import socket
+
+    from qa.library import Library
+    from qa.web import app
+
+    demo = app.build_app(Library.from_passages(TINY_PASSAGES, encoder=FakeEncoder()))
+    demo.queue(max_size=app.QUEUE_SIZE, default_concurrency_limit=app.RENDER_CONCURRENCY)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    demo.launch(**app.launch_options("127.0.0.1", port), prevent_thread_lock=True)
+    yield f"http://127.0.0.1:{port}/"
+    demo.close()

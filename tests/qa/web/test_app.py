@@ -15,7 +15,6 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from qa.library import Library
 from qa.web import app, host_check
 
 HIT_FIELDS = {"doc_id", "title", "date", "place", "paragraph", "text", "highlight", "score", "citation"}
@@ -75,15 +74,8 @@ def _root_conftest():
 
 
 @pytest.fixture(scope="module")
-def url():
-    fixtures = _root_conftest()
-    library = Library.from_passages(fixtures.TINY_PASSAGES, encoder=fixtures.FakeEncoder())
-    demo = app.build_app(library)
-    demo.queue(max_size=app.QUEUE_SIZE, default_concurrency_limit=app.RENDER_CONCURRENCY)
-    port = _free_port()
-    demo.launch(**app.launch_options("127.0.0.1", port), prevent_thread_lock=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+def url(tiny_app_url: str) -> str:
+    return tiny_app_url
 
 
 @pytest.fixture(scope="module")

@@ -3,31 +3,15 @@ Each must get a refusal or a sentence, never a file from outside, a traceback or
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import socket
-from pathlib import Path
 
 import httpx
 import pytest
 
-from qa.library import Library
-from qa.web import app
-
 
 @pytest.fixture(scope="module")
-def url():
-    spec = importlib.util.spec_from_file_location("tests_root_conftest", Path(__file__).parents[2] / "conftest.py")
-    fixtures = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fixtures)
-    demo = app.build_app(Library.from_passages(fixtures.TINY_PASSAGES, encoder=fixtures.FakeEncoder()))
-    demo.queue(max_size=app.QUEUE_SIZE, default_concurrency_limit=app.RENDER_CONCURRENCY)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    demo.launch(**app.launch_options("127.0.0.1", port), prevent_thread_lock=True)
-    yield f"http://127.0.0.1:{port}"
-    demo.close()
+def url(tiny_app_url: str) -> str:
+    return tiny_app_url.rstrip("/")
 
 
 @pytest.mark.parametrize("path", [

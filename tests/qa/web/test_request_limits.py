@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import socket
 from pathlib import Path
 
 import httpx
@@ -19,8 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from qa.library import Library
-from qa.web import app, host_check
+from qa.web import host_check
 from qa.web.log_limits import BoundedLines
 from qa.web.request_limits import MAX_BODY_BYTES, RequestLimits
 
@@ -35,16 +33,8 @@ def _root_conftest():
 
 
 @pytest.fixture(scope="module")
-def url():
-    fixtures = _root_conftest()
-    demo = app.build_app(Library.from_passages(fixtures.TINY_PASSAGES, encoder=fixtures.FakeEncoder()))
-    demo.queue(max_size=app.QUEUE_SIZE, default_concurrency_limit=app.RENDER_CONCURRENCY)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    demo.launch(**app.launch_options("127.0.0.1", port), prevent_thread_lock=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+def url(tiny_app_url: str) -> str:
+    return tiny_app_url
 
 
 def _call(url: str, body: bytes) -> tuple[httpx.Response, str | None]:
