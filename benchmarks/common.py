@@ -57,9 +57,9 @@ NOT_FOUND = 10**9  # the rank of a gold paragraph missing from a ranking
 
 def shared_dir(override: Path | str | None = None) -> Path:
     """``override`` (the --shared flag) if given, else QA_SHARED, else ``../shared`` beside the repository."""
-    if override:
-        return Path(override)
-    return Path(os.environ.get(SHARED_ENV) or ROOT.parent / "shared")
+    from qa.evaluation.shared_data import shared_dir as default_shared_dir  # the one rule: QA_SHARED, else ../shared
+
+    return Path(override) if override else default_shared_dir()
 
 
 def add_data_options(parser: argparse.ArgumentParser, *, squad: bool = True, declarations: bool = True) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import socket
-from pathlib import Path
 
 import httpx
 import pytest
@@ -63,14 +61,6 @@ def test_a_corpus_that_cannot_be_read_becomes_a_chat_that_says_why(tmp_path, mon
 @pytest.mark.parametrize(("k", "expected"), [(3, 3), (0, 1), (9, 5), ("x", 3), (2.0, 2)])
 def test_filters_from_the_page_keep_k_in_range(k, expected: int) -> None:
     assert app._filters(None, "2012", None, k) == app.Filters((), 2012, None, expected)
-
-
-def _root_conftest():
-    """tests/conftest.py by path: `import conftest` may find another folder's conftest."""
-    spec = importlib.util.spec_from_file_location("tests_root_conftest", Path(__file__).parents[2] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,8 @@ reaches the log in full, and a Host header must be exactly a host and an optiona
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,13 +21,6 @@ from qa.web.log_limits import BoundedLines
 from qa.web.request_limits import MAX_BODY_BYTES, RequestLimits
 
 FIFTY_MB = 50 * 2**20
-
-
-def _root_conftest():
-    spec = importlib.util.spec_from_file_location("tests_root_conftest", Path(__file__).parents[2] / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
