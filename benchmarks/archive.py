@@ -174,6 +174,34 @@ def _ms(values: list[float], q: int) -> str:
     return f"{_p(values, q) * 1000:6.1f} ms"
 
 
+def archive_judgments(name: str) -> tuple[dict[int, set[tuple[str, str]]], dict[int, set[tuple[str, str]]]]:
+    """Question line -> the archive paragraphs judged to answer it, and -> every paragraph judged.
+
+    The authors judged the 11 declarations only; benchmarks/pool_archive.py pooled the whole
+    library's top 2 on every question and assessors judged them blind (eval/judgments/archive-<name>,
+    eval/README.md).
+    """
+    path = ROOT / "eval" / "judgments" / f"archive-{name}"
+    answers: dict[int, set[tuple[str, str]]] = {}
+    judged: dict[int, set[tuple[str, str]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+        row = json.loads(line)
+        place = (row["doc_id"], row["paragraph"])
+        judged.setdefault(row["line"], set()).add(place)
+        if row["verdict"] == "answers":
+            answers.setdefault(row["line"], set()).add(place)
+    return answers, judged
+
+
+def _with_gold(outcome, more: set[tuple[str, str]]):
+    """An outcome scored with more gold paragraphs (an unanswerable question stays unanswerable)."""
+    import dataclasses
+
+    if not outcome.question.gold or not more:
+        return outcome
+    return dataclasses.replace(outcome, question=dataclasses.replace(outcome.question, gold=outcome.question.gold | more))
+
+
 def section_eval(index: Path, folders: list[Path], decl_folder: Path, decl_index: Path) -> None:
     from qa.evaluation.metrics import evaluate, run_questions
     from qa.evaluation.question_files import load_questions
@@ -181,12 +209,20 @@ def section_eval(index: Path, folders: list[Path], decl_folder: Path, decl_index
 
     alone = Library.open(decl_folder, decl_index)
     whole = Library.open(folders, index)
+    known = {d.doc_id for d in alone.declarations}
     print(f"eval: the 11 declarations alone ({_counts(alone)}) vs the whole library ({_counts(whole)})")
     for name in ("declarations.jsonl", "heldout.jsonl"):
         questions = load_questions(ROOT / "eval" / name)
-        r = [evaluate(run_questions(lib, questions)).ranking for lib in (alone, whole)]
-        print(f"  {name:<20} R@1 {r[0].recall[1]:.3f} alone, {r[1].recall[1]:.3f} whole "
-              f"({(r[1].recall[1] - r[0].recall[1]) * 100:+.1f} points); MRR {r[0].mrr:.3f} / {r[1].mrr:.3f}")
+        answers, judged = archive_judgments(name)
+        by_alone, by_whole = (run_questions(lib, questions) for lib in (alone, whole))
+        pooled = [_with_gold(o, answers.get(o.question.line, set())) for o in by_whole]
+        r = [evaluate(o).ranking for o in (by_alone, by_whole, pooled)]
+        unjudged = sum(1 for o in pooled if o.question.gold and o.ranking and o.ranking[0] not in o.question.gold
+                       and o.ranking[0][0] not in known and o.ranking[0] not in judged.get(o.question.line, set()))
+        print(f"  {name:<20} R@1 {r[0].recall[1]:.3f} alone; whole library {r[1].recall[1]:.3f} against the "
+              f"authors' gold ({(r[1].recall[1] - r[0].recall[1]) * 100:+.1f} points), {r[2].recall[1]:.3f} with "
+              f"the archive's pooled judgments ({(r[2].recall[1] - r[0].recall[1]) * 100:+.1f} points; first hits "
+              f"from the archive never judged: {unjudged}); MRR {r[0].mrr:.3f} / {r[1].mrr:.3f} / {r[2].mrr:.3f}")
 
 
 def section_narrowing(index: Path, folders: list[Path]) -> None:

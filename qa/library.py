@@ -78,7 +78,10 @@ class Library:
         self._rows: list[tuple[Declaration, Paragraph]] = [
             (decl, par) for decl in self.declarations for par in decl.paragraphs
         ]
-        self._row_doc = np.array([decl.doc_id for decl, _ in self._rows], dtype=object)
+        #: Each row's declaration as its position in ``declarations``: a filter's row mask is then
+        #: one lookup per row, not a string comparison (which cost ~20 ms per search at 17k rows).
+        self._position = {decl.doc_id: i for i, decl in enumerate(self.declarations)}
+        self._row_doc = np.array([self._position[decl.doc_id] for decl, _ in self._rows], dtype=np.int64)
         self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
 
     # ----- construction -------------------------------------------------------------------
@@ -353,8 +356,11 @@ class Library:
         k = check_k(k)
         allowed = None
         if not filters.empty:
-            chosen = [d.doc_id for d in filters.select(self.declarations)]
-            allowed = None if len(chosen) == len(self.declarations) else np.isin(self._row_doc, chosen)
+            chosen = filters.select(self.declarations)
+            if len(chosen) < len(self.declarations):
+                wanted = np.zeros(len(self.declarations), dtype=bool)
+                wanted[[self._position[d.doc_id] for d in chosen]] = True
+                allowed = wanted[self._row_doc]
         # A few more than k, so that k remain once repeated paragraphs are shown once.
         extra = k + min(k, _REPEATS_SLACK) if self.duplicates.repeats else k
         return self._index.search(text, k=extra, allowed=allowed, text=self._text)

@@ -227,3 +227,22 @@ def test_rows_left_short_by_a_narrow_walk_are_searched_exactly(
     _, ids = VectorIndex.build(vectors, kind=IndexKind.IVF).search(queries, 10, allowed=allowed_ids)
     _, want = brute_force(vectors[allowed_ids], queries, 10)
     np.testing.assert_array_equal(ids, allowed_ids[want])
+
+
+@pytest.mark.parametrize("kind", list(IndexKind))
+def test_reconstruct_gives_the_stored_vectors_of_every_kind(vectors: np.ndarray, kind: IndexKind) -> None:
+    index = VectorIndex.build(vectors, kind=kind)
+    ids = np.array([499, 0, 7, 7, 250])
+    got = index.reconstruct(ids)
+    # SQ8 stores 8-bit codes of each dimension: close to the vectors, not equal.
+    np.testing.assert_allclose(got, vectors[ids], atol=0.02 if kind is IndexKind.HNSW_SQ8 else 1e-6)
+    np.testing.assert_allclose(got, np.stack([index.reconstruct([i])[0] for i in ids]), atol=1e-6)
+
+
+def test_reconstruct_of_a_flat_index_is_a_copy(vectors: np.ndarray) -> None:
+    index = VectorIndex.build(vectors, kind=IndexKind.FLAT)
+    got = index.reconstruct([3])
+    got[:] = 0.0
+    np.testing.assert_allclose(index.reconstruct([3])[0], vectors[3])
+    _, ids = index.search(vectors[3], 1)
+    assert ids.tolist() == [[3]]
