@@ -84,6 +84,13 @@ def label_mask(labels: Iterable[str]) -> int:
     return sum(1 << LABELS.index(label) for label in set(labels) if label in LABELS)
 
 
+def _bits(entities: Sequence[tuple[str, str]], bits: dict[str, int]) -> int:
+    mask = 0
+    for label, _ in entities:
+        mask |= bits.get(label, 0)
+    return mask
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
@@ -99,12 +106,23 @@ class EntityTable:
     """
 
     def __init__(self, entities: Sequence[Sequence[tuple[str, str]]]) -> None:
-        self.masks = np.array([label_mask(label for label, _ in found) for found in entities], dtype=np.int64)
-        self.words = [tuple((label, _words(name)) for label, name in found) for found in entities]
+        bits = {label: 1 << i for i, label in enumerate(LABELS)}
+        self.masks = np.array([_bits(found, bits) for found in entities], dtype=np.int64)
+        self._entities = entities
+        # Each sentence's entity words, made when a question first needs them: a library of
+        # 30,000 sentences spent half a second of every cold start making all of them.
+        self._words: dict[int, tuple[tuple[str, frozenset[str]], ...]] = {}
+
+    def words(self, sentence: int) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The (label, words) of each entity of one sentence."""
+        found = self._words.get(sentence)
+        if found is None:
+            found = self._words[sentence] = tuple((label, _words(name)) for label, name in self._entities[sentence])
+        return found
 
     def answering(self, kind: AnswerType, sentences: np.ndarray) -> np.ndarray:
         """``(len(sentences),)`` float32: 1.0 where the sentence names an entity of ``kind`` the question lacks."""
         out = np.zeros(len(sentences), dtype=np.float32)
         for j in np.flatnonzero(self.masks[sentences] & kind.mask):
-            out[j] = kind._new_in(self.words[int(sentences[j])])
+            out[j] = kind._new_in(self.words(int(sentences[j])))
         return out
