@@ -41,6 +41,12 @@ class Paragraph:
     footnote_marks: tuple[tuple[int, str], ...] = ()
 
     @property
+    def preambular(self) -> bool:
+        """A paragraph of a preamble: unnumbered before the first printed number ("P3", "annex P2")."""
+        last = self.number.rsplit(" ", 1)[-1]
+        return last[:1] == "P" and last[1:].isdigit()
+
+    @property
     def label(self) -> str:
         """How a citation names this paragraph: "¶5", "annex ¶12", "Article 3", or "para. 7 (unnumbered)"."""
         if not self.numbered:

@@ -82,6 +82,8 @@ class Library:
         #: one lookup per row, not a string comparison (which cost ~20 ms per search at 17k rows).
         self._position = {decl.doc_id: i for i, decl in enumerate(self.declarations)}
         self._row_doc = np.array([self._position[decl.doc_id] for decl, _ in self._rows], dtype=np.int64)
+        preamble = np.array([par.preambular for _, par in self._rows], dtype=bool)
+        self._preamble = preamble if preamble.any() else None
         self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
 
     # ----- construction -------------------------------------------------------------------
@@ -363,7 +365,7 @@ class Library:
                 allowed = wanted[self._row_doc]
         # A few more than k, so that k remain once repeated paragraphs are shown once.
         extra = k + min(k, _REPEATS_SLACK) if self.duplicates.repeats else k
-        return self._index.search(text, k=extra, allowed=allowed, text=self._text)
+        return self._index.search(text, k=extra, allowed=allowed, text=self._text, preamble=self._preamble)
 
     def _hits(self, ranked: list[Ranked], k: int) -> list[Hit]:
         """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``."""

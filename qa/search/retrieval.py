@@ -203,6 +203,7 @@ class HybridIndex:
         k: int,
         allowed: np.ndarray | None = None,
         text: Callable[[int], str] | None = None,
+        preamble: np.ndarray | None = None,
     ) -> list[Ranked]:
         """The best ``k`` paragraphs for a query, best first.
 
@@ -212,14 +213,22 @@ class HybridIndex:
             allowed: Optional bool mask over rows; only rows where it is True are ranked.
             text: A paragraph's text by row. With it, each hit's highlighted sentence gets a
                 second look (qa.search.fusion.second_look).
+            preamble: Optional bool mask over rows: the preambular paragraphs, which rank a
+                little lower (:attr:`Weights.preamble`).
         """
-        ev = self.evidence(query, k=k, allowed=allowed)
+        ev = self.evidence(query, k=k, allowed=allowed, preamble=preamble)
         if ev is None:
             return []
         return self.rank(ev, k=k, text=text)
 
     def evidence(
-        self, query: str, *, k: int = 1, allowed: np.ndarray | None = None, vector: np.ndarray | None = None
+        self,
+        query: str,
+        *,
+        k: int = 1,
+        allowed: np.ndarray | None = None,
+        vector: np.ndarray | None = None,
+        preamble: np.ndarray | None = None,
     ) -> Evidence | None:
         """Gather candidates and their raw evidence (None when no row is allowed).
 
@@ -252,6 +261,7 @@ class HybridIndex:
             term_idf=idf,
             term_named=self._named(tokens, cand),
             sentence_answer=self._entities.answering(AnswerType.of(query), sentences),
+            preamble=None if preamble is None else np.asarray(preamble, dtype=np.float32)[cand],
         )
 
     def rank(

@@ -259,3 +259,25 @@ def test_every_hit_gets_the_second_look_at_its_two_best_sentences(fake_encoder) 
         i = int(np.flatnonzero(ev.rows == (0 if hit.paragraph == "1" else 1))[0])
         assert hit.highlight == tuple(int(x) for x in index._p.extents[second_look(ev, i, index.weights, whole=whole)])
     assert lib.search(question, k=1)[0].sentence.startswith("Temüjin rescued her")
+
+
+
+def test_preambular_paragraphs_are_those_numbered_p() -> None:
+    from qa.documents import Paragraph
+
+    numbers = {"P3": True, "annex I P2": True, "3": False, "Article 14(2)": False, "Preamble": False, "9-a": False}
+    assert {n: Paragraph("d", n, "text").preambular for n in numbers} == numbers
+
+
+def test_a_preamble_ranks_below_an_operative_paragraph_of_the_same_words(tmp_path: Path, fake_encoder) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    words = "the commitment to phase out inefficient fossil fuel subsidies over the medium term"
+    (folder / "a-resolution.txt").write_text(
+        f"Resolution on energy\n\nRecalling {words},\n\n1. Welcomes the report on oceans.\n", encoding="utf-8")
+    (folder / "b-communique.txt").write_text(
+        f"Energy communique\n\n1. We reaffirm {words}.\n\n2. We met in Rome.\n", encoding="utf-8")
+    lib = Library.open(folder, tmp_path / "index", encoder=fake_encoder)
+    assert lib.declaration("a-resolution").paragraphs[0].number == "P1"
+    hits = lib.search("fossil fuel subsidies", k=2)
+    assert [(h.doc_id, h.paragraph) for h in hits] == [("b-communique", "1"), ("a-resolution", "P1")]

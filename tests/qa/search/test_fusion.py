@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pytest
@@ -11,6 +11,7 @@ from qa.search.fusion import (
     SecondLook,
     Weights,
     counted_words,
+    fuse,
     highlight,
     local_coverage,
     local_weights,
@@ -219,3 +220,11 @@ def test_the_second_look_weighs_which_of_the_two_names_the_answer_type() -> None
     assert logits[0].logit - logits[2].logit == pytest.approx(look.second_answer)
     assert logits[1].logit - logits[2].logit == pytest.approx(look.first_answer)
     assert logits[0].logit > logits[2].logit > logits[1].logit
+
+
+def test_fuse_takes_the_preamble_weight_off_preambular_candidates() -> None:
+    ev = evidence(COSINE, HELD, IDF)
+    plain = fuse(ev, Weights())
+    marked = fuse(replace(ev, preamble=np.array([1.0], dtype=np.float32)), Weights())
+    np.testing.assert_allclose(plain - marked, [Weights().preamble], rtol=1e-6)
+    np.testing.assert_allclose(fuse(replace(ev, preamble=np.zeros(1, dtype=np.float32)), Weights()), plain)

@@ -235,3 +235,14 @@ def test_entities_round_trip_and_a_damaged_entities_file_is_refused(fake_encoder
     path.write_text(json.dumps([["DATE"], [], []]))
     with pytest.raises(ValueError, match="rebuild the index"):
         HybridIndex.load(tmp_path, fake_encoder)
+
+
+def test_a_preambular_paragraph_ranks_below_the_same_words_in_an_operative_one(fake_encoder) -> None:
+    text = "Recalling the commitment to phase out inefficient fossil fuel subsidies by 2025."
+    index = HybridIndex.build([text, text, "Welcomes the report on oceans."], fake_encoder)
+    question = "fossil fuel subsidies"
+    assert [r.row for r in index.search(question, k=2)] == [0, 1]  # a tie: the lower row first
+    preamble = np.array([True, False, False])
+    ranked = index.search(question, k=2, preamble=preamble)
+    assert [r.row for r in ranked] == [1, 0]
+    assert ranked[0].score - ranked[1].score == pytest.approx(index.weights.preamble, abs=1e-5)
