@@ -73,8 +73,8 @@ class Weights:
     #: decided, which is what a question asks. In the whole ../shared library (5,970 preambular
     #: paragraphs of 16,962) 0.1 raised R@1 (with the archive's pooled judgments) from 0.805 to
     #: 0.819 on the declarations and 0.810 to 0.820 on the held-out questions, and left the 11
-    #: declarations alone unchanged (0.916, 0.870); 0.2 and 0.3 gained no more on the declarations
-    #: and lost a held-out question alone. SQuAD has no preambles.
+    #: declarations alone unchanged (0.916, 0.870); 0.2 gained no more, 0.3 one more declarations
+    #: question, and both lost a held-out question alone. SQuAD has no preambles.
     preamble: float = 0.1
     #: Paragraphs taken from each first-stage signal (BM25, paragraph vector, sentence
     #: vector) for exact re-scoring. With 100, searching through candidates ranks within one
