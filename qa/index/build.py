@@ -81,6 +81,9 @@ def load_or_build(
     ``sources`` are the corpus files' states (qa.index.freshness) the manifest records; a
     loaded build whose manifest has other file times gets them, so they are not hashed again.
     """
+    from embeddings.backend import default_backend
+
+    default_backend()  # a bad QA_EMBED_BACKEND is refused here, not taken below for a damaged index
     count = sum(len(d.paragraphs) for d in reading.declarations)
     states = {name: asdict(state) for name, state in (sources or {}).items()}
     if not rebuild:

@@ -58,8 +58,8 @@ def map_chunks(
     """
     texts = list(texts)
     count = min(workers or cores(), -(-len(texts) // max(chunk, 1)))
-    if len(texts) < min_texts or count < 2:
-        return function(texts)
+    if len(texts) < min_texts or count < 2 or multiprocessing.current_process().daemon:
+        return function(texts)  # (a daemon process may not start processes of its own)
     pieces = [texts[start : start + chunk] for start in range(0, len(texts), chunk)]
     try:
         with ProcessPoolExecutor(count, mp_context=_context(function)) as pool:

@@ -19,6 +19,7 @@ import numpy as np
 from embeddings.cache import EmbeddingCache
 from embeddings.encoder import BUNDLED_MODEL
 from embeddings.export import MIN_COSINE
+from qa.evaluation.shared_data import declarations_dir
 from qa.index.build import ONNX_CACHE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,11 +65,13 @@ def test_a_build_embeds_with_the_export_and_torch_is_one_setting_away(
     assert cosines.min() >= MIN_COSINE
 
 
-def test_a_bad_backend_setting_is_one_sentence(tmp_path: Path) -> None:
-    env = {**os.environ, "QA_EMBED_BACKEND": "int8", "QA_INDEX": str(tmp_path / "index"),
-           "QA_CORPUS": str(REPO / "corpus")}
+def test_a_bad_backend_setting_is_one_sentence_and_leaves_the_index_alone(index_dir: Path, library) -> None:
+    current = (index_dir / "CURRENT").read_text()
+    env = {**os.environ, "QA_EMBED_BACKEND": "int8", "QA_INDEX": str(index_dir),
+           "QA_CORPUS": str(declarations_dir())}
     result = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "When will the ISAF mission end?"],
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 1
-    assert "QA_EMBED_BACKEND='int8' names no embedding backend" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "QA_EMBED_BACKEND='int8' names no embedding backend; use one of onnx, torch" in result.stderr
+    assert "Traceback" not in result.stderr and "damaged" not in result.stderr
+    assert (index_dir / "CURRENT").read_text() == current  # not taken for a damaged index and rebuilt

@@ -93,3 +93,19 @@ def test_entities_tagged_on_every_core_equal_the_serial_tags_byte_for_byte(
     pooled.save()
     name = next((tmp_path / "serial").glob("*.json")).name
     assert (tmp_path / "pooled" / name).read_bytes() == (tmp_path / "serial" / name).read_bytes()
+
+
+def _in_a_daemon(queue) -> None:
+    queue.put(map_chunks(_pids, ["a", "b", "c"], chunk=1, min_texts=0, workers=2))
+
+
+def test_a_daemon_process_works_on_its_own_core() -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_in_a_daemon, args=(queue,), daemon=True)
+    child.start()
+    pids = queue.get(timeout=60)
+    child.join(timeout=60)
+    assert set(pids) == {child.pid}
