@@ -81,6 +81,9 @@ def load_or_build(
     ``sources`` are the corpus files' states (qa.index.freshness) the manifest records; a
     loaded build whose manifest has other file times gets them, so they are not hashed again.
     """
+    from embeddings.backend import default_backend
+
+    default_backend()  # a bad QA_EMBED_BACKEND is refused here, not taken below for a damaged index
     count = sum(len(d.paragraphs) for d in reading.declarations)
     states = {name: asdict(state) for name, state in (sources or {}).items()}
     if not rebuild:
@@ -130,11 +133,12 @@ def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[Hyb
 
 
 def _query_encoder(store: IndexStore, encoder):
-    """What embeds questions: the model's ONNX export in ``onnx-cache/`` beside the builds when it
-    can be made (see embeddings.onnx_encoder), else ``encoder``."""
-    from embeddings.onnx_encoder import query_encoder
+    """What embeds paragraphs, sentences and questions: the model's ONNX export in ``onnx-cache/``
+    beside the builds (made once), unless QA_EMBED_BACKEND=torch or it cannot be made
+    (embeddings.backend), else ``encoder``."""
+    from embeddings.backend import backend_encoder
 
-    return query_encoder(encoder, store.root / ONNX_CACHE)
+    return backend_encoder(encoder, store.root / ONNX_CACHE)
 
 
 def _build(
@@ -147,12 +151,16 @@ def _build(
 
     started = time.perf_counter()
     store.sweep(keep=store.current())  # half-written builds of crashed processes
-    caching = CachingEncoder(encoder, store.root / "embedding-cache")
+    # The ONNX export gives sentence-transformers' vectors (cosine >= 0.9999999), so both share
+    # the embedding cache under the model's name.
+    model = _query_encoder(store, encoder)
+    caching = CachingEncoder(model, store.root / "embedding-cache")
     sentences = SentenceCache(store.root / "sentence-cache")
     tagger = EntityTagger(store.root / "entity-cache")
     rows = [(d, p) for d in reading.declarations for p in d.paragraphs]
     if progress:
         log.info("indexing %d paragraphs (%s)…", len(rows), reason)
+    sentences.split_many([p.text for _, p in rows])  # on every core when many are new
     index = HybridIndex.build(
         [p.text for _, p in rows], caching, fields=[metadata_fields(d, p) for d, p in rows],
         groups=[d.doc_id for d, _ in rows], split=sentences.split, tagger=tagger,
@@ -183,8 +191,7 @@ def _build(
         store.commit(folder, manifest)
     except OSError as exc:
         raise QAError(f"Cannot write the index to {store.root}: {exc}. Choose another folder with QA_INDEX.") from exc
-    # Queries go to the plain encoder (caching them would fill the cache with questions), or to
-    # its ONNX export, made now while torch is loaded, so later processes never import torch.
-    index.encoder = _query_encoder(store, encoder)
+    # Queries go to the model the build used, uncached (caching them would fill the cache with questions).
+    index.encoder = model
     seconds = time.perf_counter() - started
     return index, BuildReport(True, reason, seconds, len(rows), embedded=caching.embedded)

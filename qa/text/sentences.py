@@ -55,6 +55,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
+def sentence_spans_of(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """:func:`sentence_spans` of each text, in order (what a worker of qa.text.parallel runs)."""
+    return [sentence_spans(text) for text in texts]
+
+
 def sentence_extents(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """For each span of :func:`sentence_spans`, the whole sentence it is part of.
 

@@ -55,9 +55,9 @@ class TextCache:
             return {}
 
     def get(self, text: str) -> Any | None:
-        """The stored value for ``text`` (None when there is none that fits); it is kept on save."""
+        """The value stored or put for ``text`` (None when there is none that fits); it is kept on save."""
         key = text_key(text)
-        value = self._known.get(key)
+        value = self._used[key] if key in self._used else self._known.get(key)
         try:
             fits = value is not None and self._fits(value, text)
         except (TypeError, ValueError, IndexError, KeyError):
