@@ -48,10 +48,20 @@ def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[st
     """The issuers whose name, or a distinctive word of it, the question holds."""
     named: set[str] = set()
     for issuer in {d.issuer for d in declarations if d.issuer}:
-        names = [issuer, *(part for part in re.split(r"[-\s/]+", issuer) if _distinctive(part))]
+        names = [issuer, *_un_names(issuer), *(part for part in re.split(r"[-\s/]+", issuer) if _distinctive(part))]
         if any(_holds(question, name) for name in names):
             named.add(issuer)
     return named
+
+
+def _un_names(issuer: str) -> list[str]:
+    """How a UN body is also called: "United Nations General Assembly" is the "UN General
+    Assembly" and "the General Assembly" (a body of two words or more keeps its short name)."""
+    match = re.fullmatch(r"(?:United Nations|UN|U\.N\.)\s+(\S+(?:\s+\S+)+)", issuer.strip())
+    if not match:
+        return []
+    body = match.group(1)
+    return [f"United Nations {body}", f"UN {body}", body]
 
 
 def _distinctive(word: str) -> bool:

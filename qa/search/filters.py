@@ -14,7 +14,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.documents import Declaration
@@ -107,9 +108,9 @@ class Filters:
                 )
             chosen = [d for d in chosen if d.doc_id in self.doc_ids]
         if self.issuer:
-            wanted = {_key(i) for i in self.issuer}
-            _check_values("issuer", self.issuer, issuers(declarations))
-            chosen = [d for d in chosen if _key(d.issuer) in wanted]
+            wanted = {issuer_key(i) for i in self.issuer}
+            _check_values("issuer", self.issuer, issuers(declarations), key=issuer_key)
+            chosen = [d for d in chosen if issuer_key(d.issuer) in wanted]
         if self.kind:
             _check_values("kind", self.kind, kinds(declarations), every=KINDS)
             chosen = [d for d in chosen if d.kind in self.kind]
@@ -141,10 +142,13 @@ def years(declarations: Iterable[Declaration]) -> list[int]:
     return sorted({d.year for d in declarations if d.year is not None})
 
 
-def _check_values(name: str, given: tuple[str, ...], held: list[str], *, every: Sequence[str] = ()) -> None:
-    keys = {_key(h) for h in held}
+def _check_values(
+    name: str, given: tuple[str, ...], held: list[str], *, every: Sequence[str] = (), key: Callable[[str], str] | None = None
+) -> None:
+    key = key or _key
+    keys = {key(h) for h in held}
     for value in given:
-        if _key(value) not in keys:
+        if key(value) not in keys:
             also = f" (a kind is one of {', '.join(every)})" if every else ""
             raise InvalidOptionError(
                 f"No declaration has the {name} {value!r}. The library's {name} values are: "
@@ -154,6 +158,17 @@ def _check_values(name: str, given: tuple[str, ...], held: list[str], *, every: 
 
 def _key(text: str) -> str:
     return " ".join(str(text).casefold().split())
+
+
+#: "UN" written out: "UN General Assembly" and "United Nations General Assembly" are one issuer.
+_UN = re.compile(r"^(?:un|u\.n\.)(?=\s)")
+
+
+def issuer_key(text: str) -> str:
+    """An issuer's name compared case-blind, with a leading "UN" written out as "United Nations"
+    (a catalog's "UN General Assembly" and a resolution's printed "United Nations General
+    Assembly" are the same body)."""
+    return _UN.sub("united nations", _key(text))
 
 
 def _listed(values: Sequence[str]) -> str:

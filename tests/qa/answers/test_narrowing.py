@@ -56,3 +56,34 @@ def test_an_answer_says_how_it_read_the_question_and_can_be_widened(fake_encoder
     assert wide.narrowed is None and len(wide.hits) == 3
     explicit = lib.ask("What did the G7 say about artificial intelligence in 2024?", k=3, issuer="NATO")
     assert explicit.narrowed is None and [h.doc_id for h in explicit.hits] == ["nato-2012"]
+
+
+UN = [
+    _decl("undrip", "UN General Assembly", "2007-09-13"),
+    _decl("a-res-78-10", "United Nations General Assembly", "2023-11-21"),
+    _decl("a-res-78-300", "United Nations General Assembly", "2024-06-28"),
+    _decl("unsc", "United Nations Security Council", "2024-03-25"),
+    *DECLS,
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described", "docs"),
+    [
+        ("What did the General Assembly say about the Olympic Truce in 2023?",
+         "issuer UN General Assembly or United Nations General Assembly, year 2023", {"a-res-78-10"}),
+        ("What did the UN General Assembly say about indigenous peoples?",
+         "issuer UN General Assembly or United Nations General Assembly", {"undrip", "a-res-78-10", "a-res-78-300"}),
+        ("What did the United Nations General Assembly adopt in 2007?",
+         "issuer UN General Assembly or United Nations General Assembly, year 2007", {"undrip"}),
+        ("What did the Security Council say about Gaza?", "issuer United Nations Security Council", {"unsc"}),
+    ],
+)
+def test_a_un_body_is_named_by_its_full_name_its_un_name_or_its_own_name(question: str, described: str, docs: set) -> None:
+    implied = implied_filters(question, UN)
+    assert implied.describe() == described
+    assert {d.doc_id for d in implied.select(UN)} == docs
+
+
+def test_united_nations_alone_names_no_body() -> None:
+    assert implied_filters("What did the United Nations say about peacekeeping?", UN) is None

@@ -80,3 +80,18 @@ def test_a_filtered_search_still_returns_k_hits_when_k_exist(fake_encoder) -> No
     assert {h.doc_id for h in lib.search("climate finance", k=5, year_from=2021)} == {"g7-2021"}
     with pytest.raises(InvalidOptionError, match="values are: G7, NATO"):
         lib.ask("climate", issuer="EU")
+
+
+def test_un_written_out_or_not_is_one_issuer() -> None:
+    from qa.documents import Declaration, Paragraph
+    from qa.search.filters import Filters, issuer_key
+
+    def decl(doc_id: str, issuer: str) -> Declaration:
+        return Declaration(doc_id, doc_id, "2023-01-01", "", issuer, "", "", (Paragraph(doc_id, "1", "x"),))
+
+    held = [decl("undrip", "UN General Assembly"), decl("a-res", "United Nations General Assembly"),
+            decl("un-women", "UN Women"), decl("g7", "G7")]
+    assert issuer_key("UN General Assembly") == issuer_key("united nations  general assembly")
+    assert issuer_key("UNESCO") == "unesco" and issuer_key("UN Women") == "united nations women"
+    for asked in ("UN General Assembly", "United Nations General Assembly"):
+        assert [d.doc_id for d in Filters(issuer=(asked,)).select(held)] == ["undrip", "a-res"]
