@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import ROOT, add_data_options, archive_library, declarations_dir
+from benchmarks.common import ROOT, add_data_options, archive_library, declarations_dir, time_each
 
 # The profile's phases: a function name (as cProfile names it) for each step of a build.
 PHASES = {
@@ -149,22 +149,13 @@ def section_search(index: Path, folders: list[Path], runs: int) -> None:
         "years 2022-2022": {"year_from": 2022, "year_to": 2022},
         "kind communiqué": {"kind": "communiqué"},
     }
-    embed = _times(lambda q: query_encoder.encode([q]), questions)
+    embed = time_each(lambda q: query_encoder.encode([q]), questions)
     print(f"search over {_counts(lib)}; {len(questions)} questions, k=3; query encoder {query_encoder!r}")
     print(f"  embed the question alone: p50 {_ms(embed, 50)}  p99 {_ms(embed, 99)}")
     for name, kwargs in filters.items():
-        took = _times(lambda q, kwargs=kwargs: lib.search(q, k=3, **kwargs), questions)
+        took = time_each(lambda q, kwargs=kwargs: lib.search(q, k=3, **kwargs), questions)
         print(f"  search, filter {name:<28} p50 {_ms(took, 50)} ({_p(took, 50) / _p(embed, 50):.2f} x)  "
               f"p99 {_ms(took, 99)} ({_p(took, 99) / _p(embed, 99):.2f} x)")
-
-
-def _times(call, items) -> list[float]:
-    out = []
-    for item in items:
-        started = time.perf_counter()
-        call(item)
-        out.append(time.perf_counter() - started)
-    return out
 
 
 def _p(values: list[float], q: int) -> float:
@@ -182,16 +173,10 @@ def archive_judgments(name: str) -> tuple[dict[int, set[tuple[str, str]]], dict[
     library's top 2 on every question and assessors judged them blind (eval/judgments/archive-<name>,
     eval/README.md).
     """
+    from benchmarks.pool_archive import judged_places
+
     path = ROOT / "eval" / "judgments" / f"archive-{name}"
-    answers: dict[int, set[tuple[str, str]]] = {}
-    judged: dict[int, set[tuple[str, str]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
-        row = json.loads(line)
-        place = (row["doc_id"], row["paragraph"])
-        judged.setdefault(row["line"], set()).add(place)
-        if row["verdict"] == "answers":
-            answers.setdefault(row["line"], set()).add(place)
-    return answers, judged
+    return judged_places([path], verdict="answers"), judged_places([path])
 
 
 def _with_gold(outcome, more: set[tuple[str, str]]):
@@ -204,6 +189,8 @@ def _with_gold(outcome, more: set[tuple[str, str]]):
 
 
 def section_eval(index: Path, folders: list[Path], decl_folder: Path, decl_index: Path) -> None:
+    from qa.answers.narrowing import implied_filters
+    from qa.answers.questions import clean_question
     from qa.evaluation.metrics import evaluate, run_questions
     from qa.evaluation.question_files import load_questions
     from qa.library import Library
@@ -224,7 +211,7 @@ def section_eval(index: Path, folders: list[Path], decl_folder: Path, decl_index
               f"authors' gold ({(r[1].recall[1] - r[0].recall[1]) * 100:+.1f} points), {r[2].recall[1]:.3f} with "
               f"the archive's pooled judgments ({(r[2].recall[1] - r[0].recall[1]) * 100:+.1f} points; first hits "
               f"from the archive never judged: {unjudged}); MRR {r[0].mrr:.3f} / {r[1].mrr:.3f} / {r[2].mrr:.3f}")
-        narrowed = {q.line for q in questions if q.gold and whole.ask(q.question, k=1).narrowed}
+        narrowed = {q.line for q in questions if q.gold and implied_filters(clean_question(q.question), whole.declarations)}
         for label, keep in (("name an issuer or year (narrowed)", True), ("name neither", False)):
             part = [i for i, q in enumerate(questions) if q.gold and (q.line in narrowed) == keep]
             a, w = (evaluate([outcomes[i] for i in part]).ranking.recall[1] for outcomes in (by_alone, pooled))

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,3 +249,12 @@ def _evidence_spans(
         evidence.append(spans)
     return evidence
 
+
+def time_each(fn, items) -> list[float]:
+    """Wall seconds of ``fn(item)`` for each item, in order."""
+    out = []
+    for item in items:
+        start = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - start)
+    return out

@@ -27,15 +27,16 @@ from benchmarks.common import add_data_options, archive_library
 from qa.evaluation.question_files import load_questions
 
 
-def judged_places(paths: list[Path]) -> dict[int, set[tuple[str, str]]]:
-    """Question line -> the places some judgment file already holds a verdict on."""
+def judged_places(paths: list[Path], *, verdict: str | None = None) -> dict[int, set[tuple[str, str]]]:
+    """Question line -> the places the judgment files hold a verdict on (only ``verdict`` if given)."""
     done: dict[int, set[tuple[str, str]]] = {}
     for path in paths:
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            done.setdefault(row["line"], set()).add((row["doc_id"], row["paragraph"]))
+            if verdict is None or row["verdict"] == verdict:
+                done.setdefault(row["line"], set()).add((row["doc_id"], row["paragraph"]))
     return done
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import EVAL, add_data_options, declarations_dir
+from benchmarks.common import EVAL, add_data_options, declarations_dir, time_each
 from embeddings.vector_index import (
     HNSW_EF_CONSTRUCTION,
     HNSW_M,
@@ -110,15 +110,6 @@ def rss_mib() -> float:
 def percentiles_ms(seconds: list[float]) -> tuple[float, float]:
     p50, p95 = np.percentile(np.asarray(seconds) * 1000, [50, 95])
     return round(float(p50), 3), round(float(p95), 3)
-
-
-def time_each(fn, items) -> list[float]:
-    out = []
-    for item in items:
-        start = time.perf_counter()
-        fn(item)
-        out.append(time.perf_counter() - start)
-    return out
 
 
 # ----- synthetic vectors --------------------------------------------------------------------

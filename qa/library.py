@@ -82,7 +82,7 @@ class Library:
         #: one lookup per row, not a string comparison (which cost ~20 ms per search at 17k rows).
         self._position = {decl.doc_id: i for i, decl in enumerate(self.declarations)}
         self._row_doc = np.array([self._position[decl.doc_id] for decl, _ in self._rows], dtype=np.int64)
-        preamble = np.array([par.preambular for _, par in self._rows], dtype=bool)
+        preamble = np.array([par.preambular for _, par in self._rows], dtype=np.float32)  # as fusion weighs it
         self._preamble = preamble if preamble.any() else None
         self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
 

@@ -213,7 +213,7 @@ class HybridIndex:
             allowed: Optional bool mask over rows; only rows where it is True are ranked.
             text: A paragraph's text by row. With it, each hit's highlighted sentence gets a
                 second look (qa.search.fusion.second_look).
-            preamble: Optional bool mask over rows: the preambular paragraphs, which rank a
+            preamble: Optional mask over rows (bool or 0/1): the preambular paragraphs, which rank a
                 little lower (:attr:`Weights.preamble`).
         """
         ev = self.evidence(query, k=k, allowed=allowed, preamble=preamble)
