@@ -1,7 +1,8 @@
-"""Which declarations a filter allows: issuer and years from each Declaration's metadata.
+"""Which declarations ``qa track`` and ``/track`` follow: issuer and years from each Declaration's metadata.
 
-A small stand-in until Library.search takes issuer= / year_from= / year_to= itself; it
-returns doc_ids, so callers pass ``search(doc_ids=...)`` and merge cleanly either way.
+Unlike a search's issuer filter (qa.search.filters, one issuer exactly), a track's issuer is a
+word of the issuer's name ("G7" follows "G7" and "G7 Leaders"), as a topic is followed across
+bodies; both spell a UN body the same way (qa.search.filters.issuer_key).
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ from collections.abc import Iterable
 
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError
+from qa.search.filters import issuer_key
 
 
 def _has_word(haystack: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", haystack, flags=re.IGNORECASE) is not None
+
+
+def _names(haystack: str, issuer: str) -> bool:
+    """Whether ``issuer`` is words of ``haystack``, as written or with "UN" written out on both
+    sides ("UN General Assembly" names "United Nations General Assembly", "UN" still names "UN")."""
+    return _has_word(haystack, issuer) or _has_word(issuer_key(haystack), issuer_key(issuer))
 
 
 def issued_by(decl: Declaration, issuer: str) -> bool:
@@ -24,8 +32,8 @@ def issued_by(decl: Declaration, issuer: str) -> bool:
     so "G7" finds "G7 Leaders' Statement" in an archive without a catalog.
     """
     if decl.issuer:
-        return _has_word(decl.issuer, issuer)
-    return _has_word(decl.title, issuer) or _has_word(decl.doc_id.replace("-", " "), issuer)
+        return _names(decl.issuer, issuer)
+    return _names(decl.title, issuer) or _has_word(decl.doc_id.replace("-", " "), issuer)
 
 
 def select(

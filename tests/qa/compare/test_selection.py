@@ -22,6 +22,17 @@ def test_issuer_is_a_whole_word_and_falls_back_to_the_title() -> None:
     assert [d.doc_id for d in select(DECLS, issuer="g7")] == ["g7-2021", "2022-05-08-g7-leaders-statement"]
 
 
+def test_a_un_body_is_one_issuer_however_it_is_spelled() -> None:
+    decls = [_decl("undrip", "UN General Assembly", "2007-09-13"),
+             _decl("a-res-78-1", "United Nations General Assembly", "2023-09-18"),
+             _decl("untitled", "", "2023-10-01", "UN General Assembly resolution 78/3"),
+             _decl("unesco", "UNESCO", "2023-11-01")]
+    for spelling in ("UN General Assembly", "United Nations General Assembly", "u.n. general assembly", "General Assembly"):
+        assert [d.doc_id for d in select(decls, issuer=spelling)] == ["undrip", "a-res-78-1", "untitled"], spelling
+    assert [d.doc_id for d in select(decls, issuer="UN")] == ["undrip", "untitled"]  # the word as written
+    assert [d.doc_id for d in select(decls, issuer="United Nations")] == ["undrip", "a-res-78-1", "untitled"]
+
+
 def test_years_leave_out_undated() -> None:
     assert [d.doc_id for d in select(DECLS, year_from=2022)] == ["g20-2022", "2022-05-08-g7-leaders-statement"]
     assert [d.doc_id for d in select(DECLS, year_to=2021)] == ["g7-2021"]
