@@ -2,8 +2,10 @@
 
 Issue 15 keeps a backend for index builds "only where R@1 on SQuAD half A and on
 eval/declarations.jsonl moves by less than 0.005". For each backend of
-benchmarks/embed_backends.py (torch, onnx, onnx-opt, onnx-int8, onnx-opt-int8) this embeds
-BOTH the passages and sentences AND the questions with that backend, and reports:
+benchmarks/embed_backends.py (torch, torch-bf16, onnx, onnx-opt, onnx-int8, onnx-opt-int8) this
+embeds BOTH the passages and sentences AND the questions with that backend; ``bf16+onnx`` embeds
+passages and sentences with torch-bf16 and questions with onnx, as a bfloat16 build answers
+(embeddings.backend). It reports:
 
 - SQuAD v1.1 dev half A (913 paragraphs, 4,961 questions) as ``qa eval --squad`` runs it
   (``squad_library`` -> ``run_squad`` -> ``evaluate_squad``): R@1, R@5, MRR@20;
@@ -33,26 +35,35 @@ import numpy as np
 
 from benchmarks.common import EVAL, ROOT, add_data_options, declarations_dir, squad_file
 from benchmarks.embed_backends import build_texts, variants
-from embeddings.encoder import Encoder
+from embeddings.encoder import SINGLE_THREAD_BELOW, Encoder
 
 #: The largest change of R@1 against torch a build backend may cause (issue 15).
 GATE = 0.005
-BACKENDS = ("torch", "onnx", "onnx-opt", "onnx-int8", "onnx-opt-int8")
+BACKENDS = ("torch", "torch-bf16", "bf16+onnx", "onnx", "onnx-opt", "onnx-int8", "onnx-opt-int8")
+#: Backends whose questions another runner embeds: (passages' runner, questions' runner).
+MIXED = {"bf16+onnx": ("torch-bf16", "onnx")}
 
 
 class Backend:
     """One backend as a TextEncoder; its name keeps its vectors apart from every other backend's."""
 
-    def __init__(self, backend: str, runner, model: str, dimension: int) -> None:
+    def __init__(self, backend: str, runner, model: str, dimension: int, questions=None) -> None:
         self.backend = backend
         self.name = model if backend == "torch" else f"{model}#{backend}"
         self.dimension = dimension
         self._runner = runner
+        self._questions = questions or runner
 
     def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        """Batches with the passages' runner; a search's single question with the questions' runner."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.ascontiguousarray(self._runner.encode(list(texts)), dtype=np.float32)
+        runner = self._questions if len(texts) < SINGLE_THREAD_BELOW else self._runner
+        return np.ascontiguousarray(runner.encode(list(texts)), dtype=np.float32)
+
+    def encode_questions(self, texts: list[str]) -> np.ndarray:
+        """Questions in one batch, with the questions' runner."""
+        return np.ascontiguousarray(self._questions.encode(list(texts)), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,7 @@ def speed(backend: Backend, texts: list[str]) -> float:
 
 def squad_quality(backend: Backend, path: Path, cache: Path) -> dict[str, float]:
     """R@1, R@5 and MRR@20 on a SQuAD file, as ``qa eval --squad`` computes them."""
-    from embeddings.cache import CachingEncoder
+    from embeddings.cache import CachingEncoder, text_key
     from qa.answers.questions import clean_question
     from qa.evaluation.metrics import evaluate_squad, run_squad
     from qa.evaluation.question_files import load_squad
@@ -83,7 +94,10 @@ def squad_quality(backend: Backend, path: Path, cache: Path) -> dict[str, float]
 
     squad = load_squad(path)
     encoder = CachingEncoder(backend, cache)
-    encoder.encode([clean_question(q.question) for q in squad.questions])  # one batch, as squad_library does
+    questions = [q for q in dict.fromkeys(clean_question(q.question) for q in squad.questions)
+                 if encoder.cache.get(text_key(q)) is None]
+    if questions:  # one batch, as squad_library does, but with the questions' runner
+        encoder.cache.put([text_key(q) for q in questions], backend.encode_questions(questions))
     lib = Library.from_passages(squad.passages, encoder=encoder)
     report = evaluate_squad(run_squad(lib, squad.questions), paragraphs=len(squad.passages))
     return _ranking(report.ranking)
@@ -117,7 +131,8 @@ def measure(args: argparse.Namespace) -> list[Row]:
     runners = variants(encoder, graphs)
     rows = []
     for name in ["torch", *(b for b in args.only or BACKENDS if b != "torch")]:
-        backend = Backend(name, runners[name], encoder.name, encoder.dimension)
+        passages, questions = MIXED.get(name, (name, name))
+        backend = Backend(name, runners[passages], encoder.name, encoder.dimension, runners[questions])
         started = time.perf_counter()
         row = Row(name, speed(backend, sample), squad_quality(backend, squad, args.cache / "vectors"),
                   declaration_quality(backend, folder, args.cache / "indexes"))

@@ -5,6 +5,8 @@ SQuAD half A's paragraphs and sentences) with, in one run:
 
 - ``torch``: sentence-transformers as index builds use it today (torch's default threads);
 - ``torch-1t``: the same on one torch thread;
+- ``torch-bf16``: sentence-transformers under torch's bfloat16 CPU autocast (embeddings/bf16_encoder.py),
+  as index builds use it where the CPU has bfloat16 instructions;
 - ``onnx``: the ONNX export of embeddings/export.py in ONNX Runtime, every core;
 - ``onnx-opt``: that graph after ONNX Runtime's transformer optimiser (fused attention, LayerNorm, GELU);
 - ``onnx-int8``: the plain export quantised to int8 (dynamic quantisation, int8 per-channel weights,
@@ -33,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import add_data_options, declarations_dir, squad_file
+from embeddings.bf16_encoder import Bf16Encoder
 from embeddings.encoder import Encoder
 from embeddings.export import ONNX_FILE, SETTINGS_FILE, ExportSettings, export_onnx
 from embeddings.onnx_encoder import OnnxEncoder
@@ -79,6 +82,7 @@ def variants(encoder: Encoder, workdir: Path) -> dict[str, object]:
     return {
         "torch": _Torch(encoder, None),
         "torch-1t": _Torch(encoder, 1),
+        "torch-bf16": _Torch(Bf16Encoder(encoder), None),
         "onnx": _Batch(OnnxEncoder(folder, settings)),
         "onnx-opt": _Batch(OnnxEncoder(optimised, settings)),
         # int8 vectors differ from torch's by design: how much is what this script measures.
@@ -88,7 +92,7 @@ def variants(encoder: Encoder, workdir: Path) -> dict[str, object]:
 
 
 class _Torch:
-    def __init__(self, encoder: Encoder, threads: int | None) -> None:
+    def __init__(self, encoder: Encoder | Bf16Encoder, threads: int | None) -> None:
         self.encoder, self.threads = encoder, threads
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -95,15 +95,18 @@ class Encoder:
         dim = self.model.get_embedding_dimension()
         return int(dim) if dim else int(self.encode(["x"]).shape[1])
 
-    def encode(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
-        """Embed texts; returns an (n, dimension) float32 array of unit vectors."""
+    def encode(self, texts: list[str], *, progress: bool = False, batch_size: int | None = None) -> np.ndarray:
+        """Embed texts; returns an (n, dimension) float32 array of unit vectors.
+
+        ``batch_size`` overrides the encoder's for this call (embeddings.bf16_encoder uses it).
+        """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self.model
         with _torch_threads(1 if len(texts) < SINGLE_THREAD_BELOW else None):
             vectors = model.encode(
                 list(texts),
-                batch_size=self.batch_size,
+                batch_size=batch_size or self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=progress,

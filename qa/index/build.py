@@ -133,12 +133,19 @@ def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[Hyb
 
 
 def _query_encoder(store: IndexStore, encoder):
-    """What embeds paragraphs, sentences and questions: the model's ONNX export in ``onnx-cache/``
-    beside the builds (made once), unless QA_EMBED_BACKEND=torch or it cannot be made
-    (embeddings.backend), else ``encoder``."""
+    """What embeds questions: the model's ONNX export in ``onnx-cache/`` beside the builds (made
+    once), unless QA_EMBED_BACKEND=torch or it cannot be made (embeddings.backend), else ``encoder``."""
     from embeddings.backend import backend_encoder
 
     return backend_encoder(encoder, store.root / ONNX_CACHE)
+
+
+def _build_encoder(store: IndexStore, encoder):
+    """What embeds a build's paragraphs and sentences: bfloat16 sentence-transformers on a CPU
+    that has it, else the same as questions (embeddings.backend)."""
+    from embeddings.backend import build_encoder
+
+    return build_encoder(encoder, store.root / ONNX_CACHE)
 
 
 def _build(
@@ -152,9 +159,9 @@ def _build(
     started = time.perf_counter()
     store.sweep(keep=store.current())  # half-written builds of crashed processes
     # The ONNX export gives sentence-transformers' vectors (cosine >= 0.9999999), so both share
-    # the embedding cache under the model's name.
+    # the embedding cache under the model's name; a bfloat16 build keeps its own (embeddings.backend).
     model = _query_encoder(store, encoder)
-    caching = CachingEncoder(model, store.root / "embedding-cache")
+    caching = CachingEncoder(_build_encoder(store, encoder), store.root / "embedding-cache")
     sentences = SentenceCache(store.root / "sentence-cache")
     tagger = EntityTagger(store.root / "entity-cache")
     rows = [(d, p) for d in reading.declarations for p in d.paragraphs]

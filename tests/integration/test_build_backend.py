@@ -1,8 +1,10 @@
-"""Index builds embed with the model's ONNX export; QA_EMBED_BACKEND=torch puts sentence-transformers back.
+"""Index builds embed in bfloat16 where the CPU has it, else with the model's ONNX export;
+QA_EMBED_BACKEND=onnx / torch choose either of the others; questions stay on the ONNX export.
 
 Each build runs in a fresh interpreter, as `qa` would: the bundled corpus/ into an empty index
 folder that holds only the ONNX export the session library made (so the export is reused, not
-made again). The two builds' vectors (their embedding caches) must be the same vectors.
+made again). The ONNX and torch builds' vectors (their embedding caches) must be the same
+vectors; the bfloat16 build's, within a cosine of 0.9995 of them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.bf16_encoder import SUFFIX, cpu_has_bf16
 from embeddings.cache import EmbeddingCache
 from embeddings.encoder import BUNDLED_MODEL
 from embeddings.export import MIN_COSINE
@@ -44,25 +47,42 @@ def _build(index: Path, export_from: Path, backend: str | None) -> dict:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def _vectors(index: Path) -> dict[str, np.ndarray]:
-    cache = EmbeddingCache(index / "embedding-cache", model=BUNDLED_MODEL, dimension=384)
+def _vectors(index: Path, model: str = BUNDLED_MODEL) -> dict[str, np.ndarray]:
+    cache = EmbeddingCache(index / "embedding-cache", model=model, dimension=384)
     return dict(cache._vectors)
 
 
-def test_a_build_embeds_with_the_export_and_torch_is_one_setting_away(
+def _lowest_cosine(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> float:
+    assert a.keys() == b.keys()
+    keys = sorted(a)
+    return float((np.vstack([a[k] for k in keys]) * np.vstack([b[k] for k in keys])).sum(axis=1).min())
+
+
+def test_builds_embed_in_bf16_where_the_cpu_has_it_and_onnx_and_torch_are_one_setting_away(
     tmp_path: Path, index_dir: Path, library
 ) -> None:
-    onnx = _build(tmp_path / "onnx", index_dir, None)
+    onnx = _build(tmp_path / "onnx", index_dir, "onnx")
     assert onnx == {"encoder": "OnnxEncoder", "built": True, "embedded": onnx["embedded"],
                     "sentence_transformers": False}  # the export was reused: no sentence-transformers import
     assert onnx["embedded"] > 300
     torch = _build(tmp_path / "torch", index_dir, "torch")
     assert torch == {"encoder": "Encoder", "built": True, "embedded": onnx["embedded"], "sentence_transformers": True}
     by_onnx, by_torch = _vectors(tmp_path / "onnx"), _vectors(tmp_path / "torch")
-    assert by_onnx.keys() == by_torch.keys() and len(by_onnx) == onnx["embedded"]
-    keys = sorted(by_onnx)
-    cosines = (np.vstack([by_onnx[k] for k in keys]) * np.vstack([by_torch[k] for k in keys])).sum(axis=1)
-    assert cosines.min() >= MIN_COSINE
+    assert len(by_onnx) == onnx["embedded"]
+    assert _lowest_cosine(by_onnx, by_torch) >= MIN_COSINE
+
+    default = _build(tmp_path / "default", index_dir, None)
+    # Questions go to the export whatever embedded the build.
+    assert default["encoder"] == "OnnxEncoder" and default["built"] and default["embedded"] == onnx["embedded"]
+    if not cpu_has_bf16():
+        assert _vectors(tmp_path / "default", BUNDLED_MODEL + SUFFIX) == {}
+        assert _lowest_cosine(_vectors(tmp_path / "default"), by_torch) >= MIN_COSINE
+        return
+    assert default["sentence_transformers"]  # the build ran the model in torch
+    assert _vectors(tmp_path / "default") == {}  # nothing cached as float32
+    bf16 = _vectors(tmp_path / "default", BUNDLED_MODEL + SUFFIX)
+    assert _lowest_cosine(bf16, by_torch) >= 0.9995
+    assert max(float(np.abs(bf16[k] - by_torch[k]).max()) for k in bf16) > 1e-4  # really not float32 (~1e-7 apart)
 
 
 def test_a_bad_backend_setting_is_one_sentence_and_leaves_the_index_alone(index_dir: Path, library) -> None:
@@ -72,6 +92,6 @@ def test_a_bad_backend_setting_is_one_sentence_and_leaves_the_index_alone(index_
     result = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "When will the ISAF mission end?"],
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 1
-    assert "QA_EMBED_BACKEND='int8' names no embedding backend; use one of onnx, torch" in result.stderr
+    assert "QA_EMBED_BACKEND='int8' names no embedding backend; use one of bf16, onnx, torch" in result.stderr
     assert "Traceback" not in result.stderr and "damaged" not in result.stderr
     assert (index_dir / "CURRENT").read_text() == current  # not taken for a damaged index and rebuilt
