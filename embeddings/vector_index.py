@@ -75,7 +75,7 @@ class VectorIndex:
         index: The FAISS index (inner-product metric).
         kind: Which :class:`IndexKind` it is.
         effort: Default search breadth: ``efSearch`` for HNSW, ``nprobe`` for IVF; None means
-            the module constant. FLAT ignores it.
+            the module constant. A scan (FLAT, FLAT16) ignores it.
     """
 
     def __init__(self, index: faiss.Index, kind: IndexKind, *, effort: int | None = None) -> None:
@@ -163,7 +163,7 @@ class VectorIndex:
         self, matrix: np.ndarray, width: int, selector: faiss.IDSelector | None, n_allowed: int, effort: int
     ) -> tuple[np.ndarray, np.ndarray]:
         few = n_allowed <= max(FLAT_MAX_COUNT, FILTER_EXACT_SHARE * self.count)
-        if self.kind is IndexKind.FLAT or (selector is not None and few):
+        if self.kind.is_scan or (selector is not None and few):
             return self._exact(matrix, width, selector)
         if selector is not None:  # walk further: only allowed ids count towards the results
             effort = int(effort * FILTER_BREADTH * self.count / n_allowed)
@@ -191,7 +191,7 @@ class VectorIndex:
             index = self._index
         else:
             params = faiss.SearchParameters()
-            index = self._index if self.kind is IndexKind.FLAT else faiss.downcast_index(self._index.storage)
+            index = self._index if self.kind.is_scan else faiss.downcast_index(self._index.storage)
         if selector is not None:
             params.sel = selector
         return index.search(matrix, k, params=params)
@@ -205,12 +205,46 @@ class VectorIndex:
             )
         if not wanted.size:
             return np.zeros((0, self.dimension), np.float32)
-        if self.kind is IndexKind.FLAT:
-            # A view of the flat index's own storage, gathered by numpy: about 12x faster than
+        if self.kind.is_scan:
+            # A view of the scan's own storage, gathered by numpy: about 12x faster than
             # reconstruct_batch, which copies vector by vector (8 ms for 1,700 sentences).
-            stored = faiss.rev_swig_ptr(self._index.get_xb(), self.count * self.dimension)
-            return stored.reshape(self.count, self.dimension)[wanted]
+            return self._stored()[wanted].astype(np.float32, copy=False)
         return self._index.reconstruct_batch(wanted)
+
+    def scores(self, query: np.ndarray, ids: np.ndarray | list[int]) -> np.ndarray:
+        """The inner product of one query vector with the stored vector of each of ``ids``, in order.
+
+        A float16 scan computes them in FAISS over just those ids (a selector): 0.26 ms for
+        1,500 of 31,000 vectors, where converting the rows to float32 for numpy took 1.2 ms.
+
+        Raises:
+            InvalidOptionError: For ids outside the index or a query of the wrong dimension.
+        """
+        wanted = np.asarray(ids, dtype=np.int64).reshape(-1)
+        query = self._queries(query)
+        if len(query) != 1:
+            raise InvalidOptionError(f"scores() takes one query vector; got {len(query)}.")
+        if self.kind is not IndexKind.FLAT16 or not wanted.size:
+            return self.reconstruct(wanted) @ query[0]
+        unique, inverse = np.unique(wanted, return_inverse=True)
+        if unique[0] < 0 or unique[-1] >= self.count:
+            self.reconstruct(unique[[0, -1]])  # raises the reconstruct's error
+        mask = np.zeros(self.count, dtype=bool)
+        mask[unique] = True
+        params = faiss.SearchParameters()
+        params.sel = faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
+        with _omp_threads(1):
+            found, rows = self._index.search(query, len(unique), params=params)
+        out = np.empty(len(unique), dtype=np.float32)
+        out[np.searchsorted(unique, rows[0])] = found[0]
+        return out[inverse.reshape(-1)]
+
+    def _stored(self) -> np.ndarray:
+        """The (count, d) stored vectors of a scan, as a view (float32 or float16, as stored)."""
+        if self.kind is IndexKind.FLAT:
+            return faiss.rev_swig_ptr(self._index.get_xb(), self.count * self.dimension).reshape(self.count, -1)
+        raw = faiss.rev_swig_ptr(self._index.codes.data(), self.count * self._index.code_size)
+        return raw.view(np.float16).reshape(self.count, self.dimension)
 
 
     def save(self, path: Path) -> None:

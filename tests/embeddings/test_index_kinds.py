@@ -49,7 +49,7 @@ def recall_at_10(found: np.ndarray, data: np.ndarray, queries: np.ndarray, allow
 
 def test_sizes_get_flat_then_graph_then_compressed_graph() -> None:
     assert FLAT_MAX_COUNT < SQ8_MIN_COUNT
-    assert choose_kind(FLAT_MAX_COUNT) is IndexKind.FLAT
+    assert choose_kind(1) is choose_kind(FLAT_MAX_COUNT) is IndexKind.FLAT16
     assert choose_kind(FLAT_MAX_COUNT + 1) is IndexKind.HNSW
     assert choose_kind(SQ8_MIN_COUNT - 1) is IndexKind.HNSW
     assert choose_kind(SQ8_MIN_COUNT) is IndexKind.HNSW_SQ8

@@ -12,8 +12,11 @@ from qa.errors import DamagedIndexError, InvalidOptionError
 
 DIM = 32
 #: Kinds whose stored vectors are exact, so their results equal brute force (HNSW_SQ8 stores
-#: 8-bit codes: tests/embeddings/test_index_kinds.py checks its recall instead).
-EXACT_STORAGE = [kind for kind in IndexKind if kind is not IndexKind.HNSW_SQ8]
+#: 8-bit codes: tests/embeddings/test_index_kinds.py checks its recall instead; FLAT16 float16
+#: copies: checked below against brute force over those copies).
+EXACT_STORAGE = [kind for kind in IndexKind if kind not in (IndexKind.HNSW_SQ8, IndexKind.FLAT16)]
+#: How far a stored component may be from the float32 one.
+TOLERANCE = {IndexKind.HNSW_SQ8: 0.02, IndexKind.FLAT16: 2.0**-11}
 
 
 def unit_rows(n: int, d: int = DIM, seed: int = 0) -> np.ndarray:
@@ -56,11 +59,28 @@ def test_flat_top_k_equals_brute_force(vectors: np.ndarray, queries: np.ndarray,
     assert (ids[:, :10] == want_ids[:, :10]).all()
 
 
-def test_small_corpus_is_flat_and_large_is_approximate() -> None:
-    assert choose_kind(1) is IndexKind.FLAT
-    assert choose_kind(FLAT_MAX_COUNT) is IndexKind.FLAT
-    assert choose_kind(FLAT_MAX_COUNT + 1) is not IndexKind.FLAT
-    assert VectorIndex.build(unit_rows(10)).kind is IndexKind.FLAT
+def test_small_corpus_is_a_float16_scan_and_large_is_approximate() -> None:
+    assert choose_kind(1) is IndexKind.FLAT16
+    assert choose_kind(FLAT_MAX_COUNT) is IndexKind.FLAT16
+    assert not choose_kind(FLAT_MAX_COUNT + 1).is_scan
+    assert VectorIndex.build(unit_rows(10)).kind is IndexKind.FLAT16
+
+
+@pytest.mark.parametrize("allowed", [None, np.arange(0, 500, 7)], ids=["all", "filtered"])
+def test_a_float16_scan_ranks_as_brute_force_over_its_float16_copies(
+    vectors: np.ndarray, queries: np.ndarray, allowed: np.ndarray | None
+) -> None:
+    index = VectorIndex.build(vectors, kind=IndexKind.FLAT16)
+    scores, ids = index.search(queries, 10, allowed=allowed)
+    rows = np.arange(500) if allowed is None else allowed
+    halves = vectors[rows].astype(np.float16).astype(np.float32)
+    want_scores, want = brute_force(halves, queries, 10)
+    np.testing.assert_array_equal(ids, rows[want])
+    np.testing.assert_allclose(scores, want_scores, atol=1e-5)
+    # and within float16's rounding of the float32 scores, with the same best row
+    np.testing.assert_allclose(scores, np.take_along_axis(queries @ vectors.T, ids, axis=1), atol=2e-3)
+    assert (ids[:, 0] == rows[brute_force(vectors[rows], queries, 1)[1][:, 0]]).all()
+    assert index.reconstruct(ids[0]).dtype == np.float32
 
 
 @pytest.mark.parametrize("kind", [IndexKind.HNSW, IndexKind.IVF])
@@ -234,15 +254,39 @@ def test_reconstruct_gives_the_stored_vectors_of_every_kind(vectors: np.ndarray,
     index = VectorIndex.build(vectors, kind=kind)
     ids = np.array([499, 0, 7, 7, 250])
     got = index.reconstruct(ids)
-    # SQ8 stores 8-bit codes of each dimension: close to the vectors, not equal.
-    np.testing.assert_allclose(got, vectors[ids], atol=0.02 if kind is IndexKind.HNSW_SQ8 else 1e-6)
+    # SQ8 stores 8-bit codes of each dimension, FLAT16 float16 copies: close to the vectors, not equal.
+    np.testing.assert_allclose(got, vectors[ids], atol=TOLERANCE.get(kind, 1e-6))
     np.testing.assert_allclose(got, np.stack([index.reconstruct([i])[0] for i in ids]), atol=1e-6)
 
 
-def test_reconstruct_of_a_flat_index_is_a_copy(vectors: np.ndarray) -> None:
-    index = VectorIndex.build(vectors, kind=IndexKind.FLAT)
+@pytest.mark.parametrize("kind", [IndexKind.FLAT, IndexKind.FLAT16])
+def test_reconstruct_of_a_scan_is_a_copy(vectors: np.ndarray, kind: IndexKind) -> None:
+    index = VectorIndex.build(vectors, kind=kind)
     got = index.reconstruct([3])
     got[:] = 0.0
-    np.testing.assert_allclose(index.reconstruct([3])[0], vectors[3])
+    np.testing.assert_allclose(index.reconstruct([3])[0], vectors[3], atol=TOLERANCE.get(kind, 1e-6))
     _, ids = index.search(vectors[3], 1)
     assert ids.tolist() == [[3]]
+
+
+@pytest.mark.parametrize("kind", list(IndexKind))
+def test_scores_are_the_inner_products_of_the_stored_vectors_in_the_order_asked(
+    vectors: np.ndarray, queries: np.ndarray, kind: IndexKind
+) -> None:
+    index = VectorIndex.build(vectors, kind=kind)
+    ids = np.array([499, 0, 7, 7, 250, 3])  # any order, repeats kept
+    got = index.scores(queries[2], ids)
+    assert got.dtype == np.float32 and got.shape == (6,)
+    np.testing.assert_allclose(got, index.reconstruct(ids) @ queries[2], atol=1e-5)
+    np.testing.assert_allclose(got, vectors[ids] @ queries[2], atol=TOLERANCE.get(kind, 1e-6) * 4)
+    assert index.scores(queries[2], np.array([], dtype=np.int64)).shape == (0,)
+
+
+def test_scores_refuse_ids_outside_the_index_and_more_than_one_query(vectors: np.ndarray, queries: np.ndarray) -> None:
+    index = VectorIndex.build(vectors, kind=IndexKind.FLAT16)
+    with pytest.raises(InvalidOptionError, match=r"ids must lie in 0\.\.499"):
+        index.scores(queries[0], [3, 500])
+    with pytest.raises(InvalidOptionError, match=r"ids must lie in 0\.\.499"):
+        index.scores(queries[0], [-1, 3])
+    with pytest.raises(InvalidOptionError, match="one query vector; got 2"):
+        index.scores(queries[:2], [3])

@@ -281,3 +281,18 @@ def test_a_preamble_ranks_below_an_operative_paragraph_of_the_same_words(tmp_pat
     assert lib.declaration("a-resolution").paragraphs[0].number == "P1"
     hits = lib.search("fossil fuel subsidies", k=2)
     assert [(h.doc_id, h.paragraph) for h in hits] == [("b-communique", "1"), ("a-resolution", "P1")]
+
+
+def test_a_filter_is_kept_for_the_next_search_and_forgotten_when_the_library_changes(
+    corpus: Path, tmp_path: Path, fake_encoder
+) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    first = lib.search("Georgia member", k=3, doc_ids="nato-2012")
+    assert {h.doc_id for h in first} == {"nato-2012"} and len(first) == 3
+    assert lib.search("Georgia member", k=3, doc_ids="nato-2012") == first  # from the kept rows
+    assert lib.ask("Georgia member", k=3, doc_ids="nato-2012").hits == first
+    new = tmp_path / "g20-2022.txt"
+    new.write_text("G20 Bali Leaders' Declaration\n\n1. We discussed debt relief and Georgia's membership.\n")
+    lib.add(new)  # one more row: rows kept for the old library would no longer fit
+    assert {h.doc_id for h in lib.search("Georgia member", k=5, doc_ids="nato-2012")} == {"nato-2012"}
+    assert {h.doc_id for h in lib.search("debt relief", k=5, doc_ids=["g20-2022", "nato-2012"])} == {"g20-2022", "nato-2012"}
