@@ -31,38 +31,31 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, add_data_options, archive_library, declarations_dir, time_each
 
-# The profile's phases: a function name (as cProfile names it) for each step of a build.
+# The profile's phases: (the end of a file name, a function name), as cProfile names them, for
+# each step of a build. Reading and splitting run in worker processes, unseen by cProfile: their
+# phase is the parent's wait for them.
 PHASES = {
-    "read files (extract + parse)": "read_declaration",
-    "sentence split": "split_many",  # qa.text.sentence_cache: on every core (workers unseen by cProfile)
-    "named entities": "tag",
-    "embed (model)": "encode",
-    "BM25": "from_tokens",
-    "FAISS": "build",
-    "save": "save",
+    "read files (extract + parse)": ("ingest/reading.py", "read_files"),
+    "sentence split": ("text/sentence_cache.py", "split_many"),
+    "named entities": ("text/entities.py", "tag"),
+    "embed (model)": ("embeddings/cache.py", "encode"),
+    "one-time ONNX export (questions)": ("embeddings/export.py", "export_onnx"),
+    "BM25": ("", "from_tokens"),
+    "FAISS": ("embeddings/vector_index.py", "build"),
+    "save": ("search/retrieval.py", "save"),
 }
-
-
-def section_build(index: Path, folders: list[Path]) -> None:
-    from qa.library import Library
-
-    profile = cProfile.Profile()
-    started = time.perf_counter()
-    profile.enable()
-    lib = Library.open(folders, index, rebuild=True, progress=False)
-    profile.disable()
-    total = time.perf_counter() - started
-    print(f"build: {total:.1f} s; {_counts(lib)}")
-    profile.dump_stats(str(index / "build.prof"))
-    print_phases(pstats.Stats(profile, stream=io.StringIO()), total)
-    print(f"  full profile: {index / 'build.prof'} (python -m pstats)")
 
 
 def print_phases(stats: pstats.Stats, total: float) -> None:
     """Cumulative time of each build phase (the largest cumulative time of its function)."""
-    for phase, name in PHASES.items():
-        seconds = max((row[3] for func, row in stats.stats.items() if func[2] == name), default=0.0)
-        print(f"  {phase:<30} {seconds:8.1f} s  {seconds / total:6.1%}")
+    for phase, (file, name) in PHASES.items():
+        seconds = max((row[3] for func, row in stats.stats.items() if func[2] == name and func[0].endswith(file)),
+                      default=0.0)
+        print(f"  {phase:<34} {seconds:8.1f} s  {seconds / total:6.1%}")
+    model = max((row[3] for func, row in stats.stats.items() if func[2] == "encode" and func[0].endswith("cache.py")),
+                default=0.0)
+    if model:
+        print(f"  build / model: {total / model:.2f}")
 
 
 def _counts(lib) -> str:
