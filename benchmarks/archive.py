@@ -46,6 +46,21 @@ PHASES = {
 }
 
 
+def section_build(index: Path, folders: list[Path]) -> None:
+    from qa.library import Library
+
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    lib = Library.open(folders, index, rebuild=True, progress=False)
+    profile.disable()
+    total = time.perf_counter() - started
+    print(f"build: {total:.1f} s; {_counts(lib)}")
+    profile.dump_stats(str(index / "build.prof"))
+    print_phases(pstats.Stats(profile, stream=io.StringIO()), total)
+    print(f"  full profile: {index / 'build.prof'} (python -m pstats)")
+
+
 def print_phases(stats: pstats.Stats, total: float) -> None:
     """Cumulative time of each build phase (the largest cumulative time of its function)."""
     for phase, (file, name) in PHASES.items():
