@@ -226,13 +226,18 @@ class Library:
     def remove(self, doc_id: str) -> Declaration:
         """Delete a declaration's file from the corpus and refresh the index.
 
+        A refresh that fails (the last declaration removed, a full disk) puts the file back and
+        leaves the library as it was.
+
         Raises:
             UnknownDocumentError: If no declaration has this id.
+            CorpusError: If the corpus would be left without a declaration.
         """
         source = self._opened("remove")
         decl = self.declaration(doc_id)
-        Path(decl.source).unlink(missing_ok=True)
-        self._reopen(source)
+        with CorpusEdit(source.corpus) as edit:
+            edit.remove(Path(decl.source))
+            self._reopen(source)
         return decl
 
     def _opened(self, what: str) -> _Source:

@@ -220,6 +220,20 @@ def test_remove_drops_a_declaration_from_corpus_and_index(corpus: Path, tmp_path
         lib.remove("asean-2024")
 
 
+def test_removing_the_last_declaration_is_refused_and_puts_its_file_back(
+    corpus: Path, tmp_path: Path, fake_encoder
+) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    lib.remove("asean-2024")
+    with pytest.raises(CorpusError):
+        lib.remove("nato-2012")
+    assert (corpus / "nato-2012.txt").read_text(encoding="utf-8") == NATO_TEXT
+    assert sorted(p.name for p in corpus.iterdir()) == ["nato-2012.txt"]  # nothing left behind
+    assert [d.doc_id for d in lib.declarations] == ["nato-2012"]
+    assert lib.search("Georgia member", k=1)[0].doc_id == "nato-2012"
+    assert not Library.open(corpus, tmp_path / "index", encoder=fake_encoder).report.built
+
+
 def test_an_in_memory_library_cannot_add(tiny_passages, fake_encoder, tmp_path: Path) -> None:
     lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
     with pytest.raises(InvalidOptionError, match="in-memory"):
