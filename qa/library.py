@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ class Library:
         self._preamble = preamble if preamble.any() else None
         self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
         self._masks: dict[Filters, tuple[np.ndarray | None]] = {}  # _allowed's, oldest first
+        self._masks_lock = threading.Lock()
 
     # ----- construction -------------------------------------------------------------------
 
@@ -376,7 +378,8 @@ class Library:
         """
         if filters.empty:
             return None
-        kept = self._masks.get(filters)
+        masks = self._masks  # this library state's, even if add() or remove() replaces it meanwhile
+        kept = masks.get(filters)
         if kept is not None:
             return kept[0]
         chosen = filters.select(self.declarations)  # raises for an unknown value: nothing is kept
@@ -386,9 +389,10 @@ class Library:
             wanted[[self._position[d.doc_id] for d in chosen]] = True
             allowed = wanted[self._row_doc]
             allowed.flags.writeable = False  # shared by later searches
-        if len(self._masks) >= _MASKS_KEPT:
-            self._masks.pop(next(iter(self._masks)), None)
-        self._masks[filters] = (allowed,)
+        with self._masks_lock:  # the web app searches from several threads
+            while len(masks) >= _MASKS_KEPT:
+                masks.pop(next(iter(masks)))
+            masks[filters] = (allowed,)
         return allowed
 
     def _hits(self, ranked: list[Ranked], k: int) -> list[Hit]:

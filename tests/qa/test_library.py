@@ -310,3 +310,20 @@ def test_a_filter_is_kept_for_the_next_search_and_forgotten_when_the_library_cha
     lib.add(new)  # one more row: rows kept for the old library would no longer fit
     assert {h.doc_id for h in lib.search("Georgia member", k=5, doc_ids="nato-2012")} == {"nato-2012"}
     assert {h.doc_id for h in lib.search("debt relief", k=5, doc_ids=["g20-2022", "nato-2012"])} == {"g20-2022", "nato-2012"}
+
+
+def test_searches_from_many_threads_with_more_filters_than_are_kept(tiny_passages, fake_encoder) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    import qa.library
+
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    years = list(range(2012 - 2 * qa.library._MASKS_KEPT, 2013))  # every one a filter of its own
+
+    def ask(year: int) -> set[str]:
+        return {h.doc_id for h in lib.search("Georgia", k=5, year_from=year, year_to=2020)}
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(ask, years * 4))
+    assert found == [{"nato-2012"}] * len(found)  # 2012 to 2020 holds NATO's alone
+    assert len(lib._masks) <= qa.library._MASKS_KEPT
