@@ -1,8 +1,8 @@
 """Which runtime embeds: bfloat16 builds with float32 questions, ONNX Runtime, or sentence-transformers.
 
 ``bf16`` (the default where the CPU has bfloat16 instructions) builds indexes with
-sentence-transformers under torch's bfloat16 autocast (embeddings/bf16_encoder.py: about 2x
-faster than float32, R@1 within 0.005) and embeds questions with the float32 ONNX export, so a
+sentence-transformers under torch's bfloat16 autocast (embeddings/bf16_encoder.py: about 1.8x
+faster than float32, R@1 unchanged) and embeds questions with the float32 ONNX export, so a
 question never imports torch. Elsewhere ``onnx`` is the default, for builds and questions alike.
 ``onnx`` runs the fp32 export of embeddings/export.py: its vectors equal
 sentence-transformers' (lowest cosine 0.9999999), it embedded the ../shared texts 1.3-1.9x

@@ -2,11 +2,11 @@
 
 This machine's CPU has AVX512-BF16: under ``torch.autocast("cpu", dtype=torch.bfloat16)`` the
 model's matrix products run in bfloat16 while LayerNorm, softmax and the pooling stay float32.
-It embedded the ../shared texts about 2x faster than float32 (torch or the ONNX export), its
-vectors keep a cosine of at least 0.9999 to float32's, and R@1 on SQuAD half A and
-eval/declarations.jsonl moves by less than issue 15's 0.005 with questions embedded in float32
-(benchmarks/backend_quality.py, docs/performance.md). Questions stay on the float32 ONNX
-export: one question is not worth importing torch.
+It embedded samples of the ../shared texts 1.6-2.0x faster than float32 (torch or the ONNX
+export) and a whole build of ../shared 1.8x faster; its vectors of corpus/ keep a cosine of at
+least 0.99998 to float32's; R@1, R@5 and MRR on SQuAD half A and eval/declarations.jsonl are
+unchanged with questions embedded in float32 (benchmarks/backend_quality.py, docs/performance.md).
+Questions stay on the float32 ONNX export: one question is not worth importing torch.
 
 A CPU without bfloat16 instructions would emulate them, slower than float32, so the check
 reads the CPU's flags (no torch import) and embeddings.backend falls back to ONNX.

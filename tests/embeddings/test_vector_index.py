@@ -166,6 +166,8 @@ def test_save_load_round_trip(tmp_path: Path, vectors: np.ndarray, queries: np.n
     assert [p.name for p in tmp_path.iterdir()] == ["vectors.faiss"]  # no temporary left behind
     for before, after in zip(index.search(queries, 10), loaded.search(queries, 10)):
         np.testing.assert_array_equal(before, after)
+    np.testing.assert_array_equal(loaded.reconstruct([0, 7, 499]), index.reconstruct([0, 7, 499]))
+    np.testing.assert_array_equal(loaded.scores(queries[0], [7, 0]), index.scores(queries[0], [7, 0]))
 
 
 def _truncated(path: Path) -> None:
