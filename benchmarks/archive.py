@@ -123,7 +123,8 @@ def section_duplicates(index: Path, folders: list[Path]) -> None:
     print(f"duplicates: {len(pairs)} twin pairs, {len(groups)} paragraph groups repeated word for word "
           f"({sum(len(g) for g in groups)} paragraphs)")
     for a, b in pairs:
-        print(f"  twins: {a}  =  {b}")
+        linked = sorted({tuple(sorted((p, o))) for p, others in dupes.links.items() for o in others if p[0] in (a, b)})
+        print(f"  twins: {a}  =  {b}; {len(linked)} links between paragraphs cut differently")
     keys = {d.doc_id: {k for p in d.paragraphs if (k := paragraph_key(p.text))} for d in lib.declarations}
     shared: dict[tuple[str, str], int] = defaultdict(int)
     holders: dict[str, list[str]] = defaultdict(list)

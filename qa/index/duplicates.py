@@ -7,6 +7,11 @@ declarations sharing at least :data:`TWIN_SHARE` of the shorter one's paragraphs
 declaration published twice (twins). An answer keeps the first hit of each key and lists the
 others as "also published as" (qa.answers.duplicates).
 
+Twins do not always cut their paragraphs alike: the White House's G20 Bali declaration breaks
+¶10 in two where a page ended (¶10 and ¶10-a). Within a pair of twins, a paragraph left without
+a match is linked to the paragraphs of the other copy whose words it holds whole, or which hold
+its words (``links``), so the pieces are shown once too.
+
 Example:
     >>> dupes = Duplicates.find(declarations)
     >>> dupes.twins["g7-2021-carbis-bay"]
@@ -54,6 +59,9 @@ class Duplicates:
 
     repeats: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     twins: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Between twins, paragraphs cut differently: each place to the other copy's places that hold
+    #: its words or whose words it holds (not word for word, so apart from ``repeats``).
+    links: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def find(cls, declarations: Sequence[Declaration], *, twin_share: float = TWIN_SHARE) -> Duplicates:
@@ -85,16 +93,29 @@ class Duplicates:
             if count >= max(_TWIN_AT_LEAST, twin_share * min(keyed[a], keyed[b])):
                 twins[a].append(b)
                 twins[b].append(a)
-        return cls(repeats, {doc: tuple(sorted(others)) for doc, others in twins.items()})
+        by_id = {decl.doc_id: decl for decl in declarations}
+        links: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for a, others in twins.items():
+            for b in others:
+                if a < b:
+                    for here, there in _cut_differently(by_id[a], by_id[b], repeats):
+                        links[here].append(there)
+                        links[there].append(here)
+        return cls(repeats, {doc: tuple(sorted(others)) for doc, others in twins.items()},
+                   {place: tuple(sorted(others)) for place, others in links.items()})
 
     def others(self, doc_id: str, number: str) -> tuple[tuple[str, str], ...]:
-        """The other places (doc_id, paragraph number) holding this paragraph's words."""
-        return self.repeats.get((doc_id, number), ())
+        """The other places (doc_id, paragraph number) holding this paragraph's words, or
+        (between twins cut differently) part of them or more."""
+        place = (doc_id, number)
+        return self.repeats.get(place, ()) + self.links.get(place, ())
 
     def save(self, path: Path) -> None:
         groups = sorted({tuple(sorted([place, *others])) for place, others in self.repeats.items()})
+        pairs = sorted({tuple(sorted([place, other])) for place, others in self.links.items() for other in others})
         data = {"repeats": [[list(p) for p in group] for group in groups],
-                "twins": {doc: list(others) for doc, others in sorted(self.twins.items())}}
+                "twins": {doc: list(others) for doc, others in sorted(self.twins.items())},
+                "links": [[list(p) for p in pair] for pair in pairs]}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     @classmethod
@@ -114,4 +135,37 @@ class Duplicates:
             places = [(str(doc), str(number)) for doc, number in group]
             for place in places:
                 repeats[place] = tuple(p for p in places if p != place)
-        return cls(repeats, {doc: tuple(others) for doc, others in data["twins"].items()})
+        links: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for first, second in data.get("links", []):  # a file written before links has none
+            a, b = (str(first[0]), str(first[1])), (str(second[0]), str(second[1]))
+            links[a].append(b)
+            links[b].append(a)
+        return cls(repeats, {doc: tuple(others) for doc, others in data["twins"].items()},
+                   {place: tuple(sorted(others)) for place, others in links.items()})
+
+
+def _words(text: str) -> str:
+    """A paragraph's words as :func:`paragraph_key` sees them, spaced for whole-word containment."""
+    return " " + " ".join(_WORDS.findall(text.casefold().replace("\\", " "))) + " "
+
+
+def _cut_differently(
+    a: Declaration, b: Declaration, repeats: dict[tuple[str, str], tuple[tuple[str, str], ...]]
+) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Pairs (place in a, place in b) of paragraphs matched by no key across the twins, where one
+    holds the other's words whole (both at least MIN_CHARS long)."""
+
+    def unmatched(decl: Declaration, other: str) -> list[tuple[str, str]]:
+        places = []
+        for par in decl.paragraphs:
+            words = _words(par.text)
+            if len(words) - 2 >= MIN_CHARS and not any(doc == other for doc, _ in repeats.get((decl.doc_id, par.number), ())):
+                places.append((par.number, words))
+        return places
+
+    pairs = []
+    for number, words in unmatched(a, b.doc_id):
+        for other_number, other_words in unmatched(b, a.doc_id):
+            if other_words in words or words in other_words:
+                pairs.append(((a.doc_id, number), (b.doc_id, other_number)))
+    return pairs

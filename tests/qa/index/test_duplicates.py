@@ -33,6 +33,7 @@ def test_twins_and_repeats_are_found_and_shown_once(fake_encoder) -> None:
             + _rows("un-78-11", "Resolution 78/11", [BOILERPLATE, "Decides to include the item on tuna in its agenda."]))
     lib = Library.from_passages(rows, encoder=fake_encoder)
     assert lib.duplicates.twins == {"g7-2021": ("wh-2021-06-13",), "wh-2021-06-13": ("g7-2021",)}
+    assert lib.duplicates.links == {}  # cut alike: every paragraph has its key's twin
     hits = lib.search("topic number 3 distinctive", k=3)
     places = [(h.doc_id, h.paragraph) for h in hits]
     assert len(hits) == 3 and len({paragraph_key(h.text) for h in hits}) == 3  # k hits, no words twice
@@ -59,3 +60,40 @@ CARBIS_MD = shared_dir() / "archive" / "white-house-joint-statements-2021-2022" 
 def test_the_carbis_bay_communique_from_two_sources_is_one_text() -> None:
     txt, md = read_declaration(CARBIS_TXT), read_declaration(CARBIS_MD)
     assert Duplicates.find([txt, md]).twins == {txt.doc_id: (md.doc_id,), md.doc_id: (txt.doc_id,)}
+
+
+def test_twins_cut_differently_are_linked_piece_by_piece(fake_encoder, tmp_path: Path) -> None:
+    texts = [f"Paragraph {i} of the declaration commits the leaders to a distinctive goal number {i}." for i in range(6)]
+    long = ("We ask the Food and Agriculture Organization and the World Bank Group to share with us the "
+            "results of their mapping exercises on food security by the end of the year.")
+    cut = long.index("results")
+    rows = (_rows("g20-2022", "G20 Bali Leaders' Declaration", [*texts, long])
+            # the White House copy breaks the last paragraph where a page ended
+            + _rows("wh-2022-11-16", "G20 Bali Leaders' Declaration (White House)", [*texts, long[:cut], long[cut:]]))
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    dupes = lib.duplicates
+    assert dupes.twins == {"g20-2022": ("wh-2022-11-16",), "wh-2022-11-16": ("g20-2022",)}
+    assert dupes.links == {("g20-2022", "7"): (("wh-2022-11-16", "7"), ("wh-2022-11-16", "8")),
+                           ("wh-2022-11-16", "7"): (("g20-2022", "7"),), ("wh-2022-11-16", "8"): (("g20-2022", "7"),)}
+    assert dupes.others("wh-2022-11-16", "8") == (("g20-2022", "7"),)
+    assert dupes.others("wh-2022-11-16", "7") == (("g20-2022", "7"),)  # not the other piece: other words
+    hits = lib.search("mapping exercises on food security", k=3)
+    shown = [(h.doc_id, h.paragraph) for h in hits]
+    assert not ({("g20-2022", "7"), ("wh-2022-11-16", "8")} <= set(shown))  # the words are shown once
+    dupes.save(tmp_path / "d.json")
+    assert Duplicates.load(tmp_path / "d.json") == dupes
+
+
+def test_a_file_written_before_links_loads_without_them(tmp_path: Path) -> None:
+    (tmp_path / "d.json").write_text('{"repeats":[[["a","1"],["b","2"]]],"twins":{"a":["b"],"b":["a"]}}')
+    assert Duplicates.load(tmp_path / "d.json") == Duplicates(
+        repeats={("a", "1"): (("b", "2"),), ("b", "2"): (("a", "1"),)}, twins={"a": ("b",), "b": ("a",)})
+
+
+@pytest.mark.skipif(not CARBIS_MD.is_file(), reason="../shared/archive is absent")
+def test_the_g20_bali_twins_link_the_paragraphs_one_copy_breaks_in_two() -> None:
+    txt = read_declaration(shared_dir() / "declarations" / "g20-2022-bali.txt")
+    md = read_declaration(CARBIS_MD.parent / "2022-11-16-g20-bali-leaders-declaration.md")
+    dupes = Duplicates.find([txt, md])
+    for number in ("10", "20", "28"):  # each broken in two by the White House copy
+        assert set(dupes.others(txt.doc_id, number)) >= {(md.doc_id, number), (md.doc_id, number + "-a")}
