@@ -22,7 +22,7 @@ import numpy as np
 
 from embeddings.protocol import TextEncoder
 from qa.answers.duplicates import merge_hits
-from qa.answers.narrowing import implied_filters
+from qa.answers.narrowing import filter_words, implied_filters
 from qa.answers.questions import check_doc_ids, check_k, clean_question
 from qa.answers.records import Answer, Hit, citation, make_hit
 from qa.documents import Declaration, Paragraph
@@ -368,7 +368,8 @@ class Library:
         k = check_k(k)
         # A few more than k, so that k remain once repeated paragraphs are shown once.
         extra = k + min(k, _REPEATS_SLACK) if self.duplicates.repeats else k
-        return self._index.search(text, k=extra, allowed=self._allowed(filters), text=self._text, preamble=self._preamble)
+        return self._index.search(text, k=extra, allowed=self._allowed(filters), text=self._text, preamble=self._preamble,
+                                  ignore=filter_words(filters))
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """The rows a filter allows (None: every row), kept for the next search with that filter.

@@ -19,7 +19,8 @@ import re
 from collections.abc import Sequence
 
 from qa.documents import Declaration
-from qa.search.filters import Filters
+from qa.search.filters import Filters, issuer_key
+from qa.text.tokens import tokenize
 
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
 # A year that dates the text rather than the topic: "the 2022 summit", "in its 2024 communiqué",
@@ -42,6 +43,25 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     if not issuer and year is None:
         return None
     return Filters(issuer=tuple(sorted(issuer)), year_from=year, year_to=year)
+
+
+def filter_words(filters: Filters) -> frozenset[str]:
+    """The index terms (qa.text.tokens) that name what ``filters`` keep: its issuer's name when it
+    keeps one issuer, and its year when it keeps one year. Inside the declarations kept they say
+    nothing about which paragraph answers, so the ranking's word matching leaves them out (the
+    question's vector keeps every word). "Did APEC leaders say anything about fossil fuel
+    subsidies in San Francisco?" narrowed to APEC ranked the opening paragraph ("APEC Leaders ...
+    San Francisco") above the one on fossil fuel subsidies until "apec" stopped counting.
+
+    A question naming two issuers may be about one of them ("Which UN General Assembly vote on
+    Russia did the G20 cite?"), so their names keep counting.
+    """
+    words: set[str] = set()
+    if len({issuer_key(issuer) for issuer in filters.issuer}) == 1:  # one body, however spelled
+        words.update(token for issuer in filters.issuer for token in tokenize(issuer))
+    if filters.year_from is not None and filters.year_from == filters.year_to:
+        words.update(tokenize(str(filters.year_from)))
+    return frozenset(words)
 
 
 def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[str]:

@@ -204,6 +204,7 @@ class HybridIndex:
         allowed: np.ndarray | None = None,
         text: Callable[[int], str] | None = None,
         preamble: np.ndarray | None = None,
+        ignore: frozenset[str] = frozenset(),
     ) -> list[Ranked]:
         """The best ``k`` paragraphs for a query, best first.
 
@@ -215,8 +216,10 @@ class HybridIndex:
                 second look (qa.search.fusion.second_look).
             preamble: Optional mask over rows (bool or 0/1): the preambular paragraphs, which rank a
                 little lower (:attr:`Weights.preamble`).
+            ignore: Index terms the word matching leaves out (the words that named a filter:
+                qa.answers.narrowing.filter_words); the question's vector keeps them.
         """
-        ev = self.evidence(query, k=k, allowed=allowed, preamble=preamble)
+        ev = self.evidence(query, k=k, allowed=allowed, preamble=preamble, ignore=ignore)
         if ev is None:
             return []
         return self.rank(ev, k=k, text=text)
@@ -229,6 +232,7 @@ class HybridIndex:
         allowed: np.ndarray | None = None,
         vector: np.ndarray | None = None,
         preamble: np.ndarray | None = None,
+        ignore: frozenset[str] = frozenset(),
     ) -> Evidence | None:
         """Gather candidates and their raw evidence (None when no row is allowed).
 
@@ -238,7 +242,7 @@ class HybridIndex:
         if len(rows) == 0 or k <= 0:
             return None
         q = self.encoder.encode([query])[0] if vector is None else np.asarray(vector, dtype=np.float32)
-        tokens = tokenize(query)
+        tokens = [t for t in tokenize(query) if t not in ignore]
         paragraphs = self._p.paragraphs
         bm25 = paragraphs.scores(tokens)
         cand = self._candidates(q, bm25, rows, allowed, max(self.weights.candidates, k))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answers.narrowing import implied_filters
+from qa.answers.narrowing import filter_words, implied_filters
 from qa.documents import Declaration, Paragraph
 from qa.library import Library
+from qa.search.filters import Filters
 
 
 def _decl(doc_id: str, issuer: str, date: str) -> Declaration:
@@ -87,3 +88,42 @@ def test_a_un_body_is_named_by_its_full_name_its_un_name_or_its_own_name(questio
 
 def test_united_nations_alone_names_no_body() -> None:
     assert implied_filters("What did the United Nations say about peacekeeping?", UN) is None
+
+
+@pytest.mark.parametrize(
+    ("filters", "words"),
+    [
+        (Filters(issuer=("APEC",)), {"apec"}),
+        (Filters(issuer=("G7",), year_from=2024, year_to=2024), {"g7", "2024"}),
+        (Filters(issuer=("UN General Assembly", "United Nations General Assembly")),  # one body, two spellings
+         {"un", "unit", "nation", "general", "assembl"}),
+        (Filters(issuer=("G20", "United Nations General Assembly")), set()),  # two bodies: one may be the topic
+        (Filters(year_from=2021, year_to=2024), set()),  # a range names no one year
+        (Filters(doc_ids=("nato-2012",)), set()),
+        (Filters(), set()),
+    ],
+)
+def test_the_words_that_name_a_filter(filters: Filters, words: set[str]) -> None:
+    assert filter_words(filters) == words
+
+
+def test_words_that_named_the_filter_no_longer_pull_the_ranking(fake_encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.library
+
+    rows = [
+        {"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
+         "text": "We, the Economic Leaders of APEC, met as APEC. The APEC hosts thank APEC members."},
+        {"doc_id": "apec-2023", "paragraph": "7", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
+         "text": "We recall our commitment to phase out inefficient fossil fuel subsidies."},
+        *({"doc_id": f"g7-{year}", "paragraph": "1", "issuer": "G7", "date": f"{year}-06-14", "title": "Communiqué",
+           "text": f"We will phase out inefficient fossil fuel subsidies by {year + 5}."} for year in range(2015, 2025)),
+    ]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    question = "What did APEC say about subsidies?"
+    answer = lib.ask(question, k=2)
+    assert answer.narrowed.describe() == "issuer APEC"
+    assert [(h.doc_id, h.paragraph) for h in answer.hits] == [("apec-2023", "7"), ("apec-2023", "1")]
+    assert lib.search(question, k=2, issuer="APEC") == answer.hits  # the same filter given by hand reads alike
+    # Had "apec" kept counting, the paragraph that says APEC five times would come first.
+    monkeypatch.setattr(qa.library, "filter_words", lambda filters: frozenset())
+    assert lib.ask(question, k=2).hits[0].paragraph == "1"
