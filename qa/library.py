@@ -40,6 +40,7 @@ from qa.search.abstention import is_answered
 from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.settings import default_corpus_dir, default_corpus_setting, default_index_dir  # noqa: F401 (re-exported)
+from qa.text.language import guess_language, languages
 
 if TYPE_CHECKING:
     from qa.compare.document_diff import DocumentDiff
@@ -89,6 +90,9 @@ class Library:
         self._preamble = preamble if preamble.any() else None
         self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
         self._masks: dict[Filters, tuple[np.ndarray | None]] = {}  # _allowed's, oldest first
+        #: Each row's language (qa.text.language) when the library holds more than one, else None.
+        held = languages(self.declarations)
+        self._row_language = np.array(held)[self._row_doc] if len({code for code in held if code}) > 1 else None
         self._masks_lock = threading.Lock()
 
     # ----- construction -------------------------------------------------------------------
@@ -369,7 +373,17 @@ class Library:
         # A few more than k, so that k remain once repeated paragraphs are shown once.
         extra = k + min(k, _REPEATS_SLACK) if self.duplicates.repeats else k
         return self._index.search(text, k=extra, allowed=self._allowed(filters), text=self._text, preamble=self._preamble,
-                                  ignore=filter_words(filters))
+                                  ignore=filter_words(filters), other_language=self._other_language(text))
+
+    def _other_language(self, text: str) -> np.ndarray | None:
+        """The rows in another language than the question's, when the library holds several and
+        the question's (guessed by qa.text.language) among them; else None."""
+        if self._row_language is None:
+            return None
+        asked = guess_language(text)
+        if asked is None or not (self._row_language == asked).any():
+            return None
+        return (self._row_language != asked) & (self._row_language != "")
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """The rows a filter allows (None: every row), kept for the next search with that filter.

@@ -76,6 +76,10 @@ class Weights:
     #: declarations alone unchanged (0.916, 0.870); 0.2 gained no more, 0.3 one more declarations
     #: question, and both lost a held-out question alone. SQuAD has no preambles.
     preamble: float = 0.1
+    #: Taken off a paragraph of a declaration in another language than the question's, when both
+    #: are known and the library holds the question's (qa.text.language): in the whole ../shared
+    #: library the French copy of the Los Angeles Declaration was quoted first for an English question.
+    other_language: float = 1.0
     #: Paragraphs taken from each first-stage signal (BM25, paragraph vector, sentence
     #: vector) for exact re-scoring. With 100, searching through candidates ranks within one
     #: question of scoring every paragraph on both sets, for about 1.5 ms of CPU per query.
@@ -109,6 +113,8 @@ class Evidence:
     known: float  # share of the query's idf mass on words some paragraph holds (unseen: highest idf)
     # (c,) True for a preambular paragraph (qa.documents.Paragraph.preambular); None: none is
     preamble: np.ndarray | None = None
+    # (c,) True for a paragraph in another language than the question's; None: none is
+    other_language: np.ndarray | None = None
 
 
 def minmax(values: np.ndarray) -> np.ndarray:
@@ -141,6 +147,7 @@ def fuse(ev: Evidence, w: Weights) -> np.ndarray:
         + w.dense * minmax(ev.dense)
         + w.document * ev.document
         - (0.0 if ev.preamble is None else w.preamble * ev.preamble)
+        - (0.0 if ev.other_language is None else w.other_language * ev.other_language)
     ).astype(np.float32)
 
 

@@ -205,6 +205,7 @@ class HybridIndex:
         text: Callable[[int], str] | None = None,
         preamble: np.ndarray | None = None,
         ignore: frozenset[str] = frozenset(),
+        other_language: np.ndarray | None = None,
     ) -> list[Ranked]:
         """The best ``k`` paragraphs for a query, best first.
 
@@ -218,8 +219,10 @@ class HybridIndex:
                 little lower (:attr:`Weights.preamble`).
             ignore: Index terms the word matching leaves out (the words that named a filter:
                 qa.answers.narrowing.filter_words); the question's vector keeps them.
+            other_language: Optional mask over rows (bool or 0/1): paragraphs in another language
+                than the question's, which rank lower (:attr:`Weights.other_language`).
         """
-        ev = self.evidence(query, k=k, allowed=allowed, preamble=preamble, ignore=ignore)
+        ev = self.evidence(query, k=k, allowed=allowed, preamble=preamble, ignore=ignore, other_language=other_language)
         if ev is None:
             return []
         return self.rank(ev, k=k, text=text)
@@ -233,6 +236,7 @@ class HybridIndex:
         vector: np.ndarray | None = None,
         preamble: np.ndarray | None = None,
         ignore: frozenset[str] = frozenset(),
+        other_language: np.ndarray | None = None,
     ) -> Evidence | None:
         """Gather candidates and their raw evidence (None when no row is allowed).
 
@@ -266,6 +270,7 @@ class HybridIndex:
             term_named=self._named(tokens, cand),
             sentence_answer=self._entities.answering(AnswerType.of(query), sentences),
             preamble=None if preamble is None else np.asarray(preamble, dtype=np.float32)[cand],
+            other_language=None if other_language is None else np.asarray(other_language, dtype=np.float32)[cand],
         )
 
     def rank(
