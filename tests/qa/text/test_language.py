@@ -68,4 +68,4 @@ def test_a_library_in_one_language_or_a_question_of_none_changes_nothing(fake_en
     both = Library.from_passages(ROWS, encoder=fake_encoder)
     assert both._other_language("Los Angeles") is None  # no guess
     assert both._other_language("Wer hat die Erklärung von Los Angeles unterschrieben und wo?") is None  # German: not held
-    assert both._other_language("Who signed the declaration?").tolist() == [False, True, False]
+    assert both._other_language("Who signed the declaration?").tolist() == [0.0, 1.0, 0.0]
