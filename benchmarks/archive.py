@@ -151,7 +151,7 @@ def section_search(index: Path, folders: list[Path], runs: int) -> None:
     query_encoder = lib._index.encoder  # noqa: SLF001
     questions = [q.question for q in load_questions(ROOT / "eval" / "declarations.jsonl")][:runs]
     query_encoder.encode(["warm up"])
-    lib.search("warm up", k=3)
+    lib.search("What did the leaders say about the warm-up?", k=3)  # an English question: languages read
     filters = {
         "none": {},
         "issuer UN General Assembly": {"issuer": "UN General Assembly"},

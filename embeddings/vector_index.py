@@ -198,11 +198,7 @@ class VectorIndex:
 
     def reconstruct(self, ids: np.ndarray | list[int]) -> np.ndarray:
         """The stored vectors of ``ids`` as an (len(ids), d) float32 array."""
-        wanted = np.asarray(ids, dtype=np.int64).reshape(-1)
-        if wanted.size and (wanted.min() < 0 or wanted.max() >= self.count):
-            raise InvalidOptionError(
-                f"ids must lie in 0..{self.count - 1}; got {wanted.min()}..{wanted.max()}. Pass row numbers of this index."
-            )
+        wanted = self._ids(ids)
         if not wanted.size:
             return np.zeros((0, self.dimension), np.float32)
         if self.kind.is_scan:
@@ -220,15 +216,13 @@ class VectorIndex:
         Raises:
             InvalidOptionError: For ids outside the index or a query of the wrong dimension.
         """
-        wanted = np.asarray(ids, dtype=np.int64).reshape(-1)
+        wanted = self._ids(ids)
         query = self._queries(query)
         if len(query) != 1:
             raise InvalidOptionError(f"scores() takes one query vector; got {len(query)}.")
         if self.kind is not IndexKind.FLAT16 or not wanted.size:
             return self.reconstruct(wanted) @ query[0]
         unique, inverse = np.unique(wanted, return_inverse=True)
-        if unique[0] < 0 or unique[-1] >= self.count:
-            self.reconstruct(unique[[0, -1]])  # raises the reconstruct's error
         mask = np.zeros(self.count, dtype=bool)
         mask[unique] = True
         params = faiss.SearchParameters()
@@ -238,6 +232,19 @@ class VectorIndex:
         out = np.empty(len(unique), dtype=np.float32)
         out[np.searchsorted(unique, rows[0])] = found[0]
         return out[inverse.reshape(-1)]
+
+    def _ids(self, ids: np.ndarray | list[int]) -> np.ndarray:
+        """``ids`` as a flat int64 array, each a row of this index.
+
+        Raises:
+            InvalidOptionError: For an id outside 0..count - 1.
+        """
+        wanted = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if wanted.size and (wanted.min() < 0 or wanted.max() >= self.count):
+            raise InvalidOptionError(
+                f"ids must lie in 0..{self.count - 1}; got {wanted.min()}..{wanted.max()}. Pass row numbers of this index."
+            )
+        return wanted
 
     def _stored(self) -> np.ndarray:
         """The (count, d) stored vectors of a scan, as a view (float32 or float16, as stored)."""

@@ -90,9 +90,8 @@ class Library:
         self._preamble = preamble if preamble.any() else None
         self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
         self._masks: dict[Filters, tuple[np.ndarray | None]] = {}  # _allowed's, oldest first
-        #: Each row's language (qa.text.language) when the library holds more than one, else None.
-        held = languages(self.declarations)
-        self._row_language = np.array(held)[self._row_doc] if len({code for code in held if code}) > 1 else None
+        self._row_language: np.ndarray | None = None  # _row_languages', once read
+        self._languages_read = False
         self._language_masks: dict[str, np.ndarray | None] = {}  # _other_language's, by the question's language
         self._masks_lock = threading.Lock()
 
@@ -379,16 +378,27 @@ class Library:
     def _other_language(self, text: str) -> np.ndarray | None:
         """The rows in another language than the question's, when the library holds several and
         the question's (guessed by qa.text.language) among them; else None."""
-        if self._row_language is None:
-            return None
         asked = guess_language(text)
-        if asked is None:
+        row_language = None if asked is None else self._row_languages()
+        if row_language is None:
             return None
         if asked not in self._language_masks:  # made once per language, then shared by its questions
-            other = ((self._row_language != asked) & (self._row_language != "")).astype(np.float32)
+            other = ((row_language != asked) & (row_language != "")).astype(np.float32)
             other.flags.writeable = False
-            self._language_masks[asked] = other if (self._row_language == asked).any() else None
+            self._language_masks[asked] = other if (row_language == asked).any() else None
         return self._language_masks[asked]
+
+    def _row_languages(self) -> np.ndarray | None:
+        """Each row's language (qa.text.language) when the library holds more than one, else None.
+
+        Read at the first question whose language is known, not at every open: about 40 ms over
+        the 425 declarations of ../shared that ``qa list``, a diff or a track never need.
+        """
+        if not self._languages_read:
+            held = languages(self.declarations)
+            self._row_language = np.array(held)[self._row_doc] if len({code for code in held if code}) > 1 else None
+            self._languages_read = True
+        return self._row_language
 
     def _allowed(self, filters: Filters) -> np.ndarray | None:
         """The rows a filter allows (None: every row), kept for the next search with that filter.

@@ -45,9 +45,14 @@ _TWIN_AT_LEAST = 2
 _WORDS = re.compile(r"\w+")
 
 
+def _normalised(text: str) -> str:
+    """A paragraph's words, lower-cased, one space apart (punctuation, Markdown escapes and line wrapping gone)."""
+    return " ".join(_WORDS.findall(text.casefold().replace("\\", " ")))
+
+
 def paragraph_key(text: str) -> str | None:
     """The key of a paragraph's words, or None when it is too short to say anything."""
-    words = " ".join(_WORDS.findall(text.casefold().replace("\\", " ")))
+    words = _normalised(text)
     if len(words) < MIN_CHARS:
         return None
     return hashlib.blake2b(words.encode(), digest_size=12).hexdigest()
@@ -146,7 +151,7 @@ class Duplicates:
 
 def _words(text: str) -> str:
     """A paragraph's words as :func:`paragraph_key` sees them, spaced for whole-word containment."""
-    return " " + " ".join(_WORDS.findall(text.casefold().replace("\\", " "))) + " "
+    return f" {_normalised(text)} "
 
 
 def _cut_differently(

@@ -28,6 +28,7 @@ import numpy as np
 #: mask is its position here (a label outside the list has none, and answers nothing).
 LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
           "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+_BIT = {label: 1 << i for i, label in enumerate(LABELS)}
 
 # (pattern on the lower-cased question, the labels that answer it); the first match decides.
 _KINDS: list[tuple[re.Pattern[str], frozenset[str]]] = [
@@ -80,14 +81,10 @@ class AnswerType:
 
 
 def label_mask(labels: Iterable[str]) -> int:
-    """The bits of ``labels`` (:data:`LABELS`)."""
-    return sum(1 << LABELS.index(label) for label in set(labels) if label in LABELS)
-
-
-def _bits(entities: Sequence[tuple[str, str]], bits: dict[str, int]) -> int:
+    """The bits of ``labels`` (:data:`LABELS`); labels outside it add none."""
     mask = 0
-    for label, _ in entities:
-        mask |= bits.get(label, 0)
+    for label in labels:
+        mask |= _BIT.get(label, 0)
     return mask
 
 
@@ -106,8 +103,7 @@ class EntityTable:
     """
 
     def __init__(self, entities: Sequence[Sequence[tuple[str, str]]]) -> None:
-        bits = {label: 1 << i for i, label in enumerate(LABELS)}
-        self.masks = np.array([_bits(found, bits) for found in entities], dtype=np.int64)
+        self.masks = np.array([label_mask(label for label, _ in found) for found in entities], dtype=np.int64)
         self._entities = entities
         # Each sentence's entity words, made when a question first needs them: a library of
         # 30,000 sentences spent half a second of every cold start making all of them.

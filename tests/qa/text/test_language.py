@@ -64,7 +64,7 @@ def test_a_question_in_one_language_ranks_paragraphs_in_another_lower(fake_encod
 
 def test_a_library_in_one_language_or_a_question_of_none_changes_nothing(fake_encoder) -> None:
     english = Library.from_passages([ROWS[0], ROWS[2]], encoder=fake_encoder)
-    assert english._row_language is None
+    assert english._row_languages() is None
     both = Library.from_passages(ROWS, encoder=fake_encoder)
     assert both._other_language("Los Angeles") is None  # no guess
     assert both._other_language("Wer hat die Erklärung von Los Angeles unterschrieben und wo?") is None  # German: not held
