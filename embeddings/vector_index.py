@@ -25,6 +25,8 @@ import numpy as np
 
 from embeddings.errors import DamagedIndexError, InvalidOptionError
 from embeddings.index_kinds import (  # noqa: F401  (re-exported: callers import them from here)
+    FASTSCAN_MIN_COUNT,
+    FASTSCAN_REFINE,
     FILTER_BREADTH,
     FILTER_EXACT_SHARE,
     FLAT_MAX_COUNT,
@@ -74,14 +76,18 @@ class VectorIndex:
     Args:
         index: The FAISS index (inner-product metric).
         kind: Which :class:`IndexKind` it is.
-        effort: Default search breadth: ``efSearch`` for HNSW, ``nprobe`` for IVF; None means
-            the module constant. A scan (FLAT, FLAT16) ignores it.
+        effort: Default search breadth: ``efSearch`` for HNSW, ``nprobe`` for IVF, the factor of
+            k the fast scan hands to the float16 copies for FASTSCAN; None means the module
+            constant. A scan (FLAT, FLAT16) ignores it.
     """
 
     def __init__(self, index: faiss.Index, kind: IndexKind, *, effort: int | None = None) -> None:
         self._index = index
         self.kind = kind
-        self.effort = effort or (IVF_NPROBE if kind is IndexKind.IVF else HNSW_EF_SEARCH if kind.is_graph else 0)
+        defaults = {IndexKind.IVF: IVF_NPROBE, IndexKind.FASTSCAN: FASTSCAN_REFINE}
+        self.effort = effort or defaults.get(kind, HNSW_EF_SEARCH if kind.is_graph else 0)
+        # The index holding the vectors' float16 copies (the refining half of a FASTSCAN)
+        self._halves = faiss.downcast_index(index.refine_index) if kind is IndexKind.FASTSCAN else index
 
     @property
     def dimension(self) -> int:
@@ -163,7 +169,9 @@ class VectorIndex:
         self, matrix: np.ndarray, width: int, selector: faiss.IDSelector | None, n_allowed: int, effort: int
     ) -> tuple[np.ndarray, np.ndarray]:
         few = n_allowed <= max(FLAT_MAX_COUNT, FILTER_EXACT_SHARE * self.count)
-        if self.kind.is_scan or (selector is not None and few):
+        # A fast scan takes no selector: a filtered search scans the allowed float16 copies.
+        exact_filter = few or self.kind is IndexKind.FASTSCAN
+        if self.kind.is_scan or (selector is not None and exact_filter):
             return self._exact(matrix, width, selector)
         if selector is not None:  # walk further: only allowed ids count towards the results
             effort = int(effort * FILTER_BREADTH * self.count / n_allowed)
@@ -176,6 +184,8 @@ class VectorIndex:
     def _approximate(
         self, matrix: np.ndarray, k: int, selector: faiss.IDSelector | None, breadth: int
     ) -> tuple[np.ndarray, np.ndarray]:
+        if self.kind is IndexKind.FASTSCAN:
+            return self._index.search(matrix, k, params=faiss.IndexRefineSearchParameters(k_factor=float(breadth)))
         if self.kind.is_graph:
             params = faiss.SearchParametersHNSW(efSearch=max(breadth, k))
         else:
@@ -185,13 +195,14 @@ class VectorIndex:
         return self._index.search(matrix, k, params=params)
 
     def _exact(self, matrix: np.ndarray, k: int, selector: faiss.IDSelector | None) -> tuple[np.ndarray, np.ndarray]:
-        """Exact top k: a flat scan (of a graph's stored vectors, or codes for SQ8) or every IVF cell."""
+        """Exact top k: a flat scan (of a graph's stored vectors or codes for SQ8, of a fast
+        scan's float16 copies) or every IVF cell."""
         if self.kind is IndexKind.IVF:
             params: faiss.SearchParameters = faiss.SearchParametersIVF(nprobe=self._index.nlist)
             index = self._index
         else:
             params = faiss.SearchParameters()
-            index = self._index if self.kind.is_scan else faiss.downcast_index(self._index.storage)
+            index = faiss.downcast_index(self._index.storage) if self.kind.is_graph else self._halves
         if selector is not None:
             params.sel = selector
         return index.search(matrix, k, params=params)
@@ -201,7 +212,7 @@ class VectorIndex:
         wanted = self._ids(ids)
         if not wanted.size:
             return np.zeros((0, self.dimension), np.float32)
-        if self.kind.is_scan:
+        if self.kind.is_scan or self.kind.stores_fp16:
             # A view of the scan's own storage, gathered by numpy: about 12x faster than
             # reconstruct_batch, which copies vector by vector (8 ms for 1,700 sentences).
             return self._stored()[wanted].astype(np.float32, copy=False)
@@ -220,7 +231,7 @@ class VectorIndex:
         query = self._queries(query)
         if len(query) != 1:
             raise InvalidOptionError(f"scores() takes one query vector; got {len(query)}.")
-        if self.kind is not IndexKind.FLAT16 or not wanted.size:
+        if not self.kind.stores_fp16 or not wanted.size:
             return self.reconstruct(wanted) @ query[0]
         unique, inverse = np.unique(wanted, return_inverse=True)
         mask = np.zeros(self.count, dtype=bool)
@@ -228,7 +239,7 @@ class VectorIndex:
         params = faiss.SearchParameters()
         params.sel = faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
         with _omp_threads(1):
-            found, rows = self._index.search(query, len(unique), params=params)
+            found, rows = self._halves.search(query, len(unique), params=params)
         out = np.empty(len(unique), dtype=np.float32)
         out[np.searchsorted(unique, rows[0])] = found[0]
         return out[inverse.reshape(-1)]
@@ -247,10 +258,11 @@ class VectorIndex:
         return wanted
 
     def _stored(self) -> np.ndarray:
-        """The (count, d) stored vectors of a scan, as a view (float32 or float16, as stored)."""
+        """The (count, d) stored vectors of a scan or a fast scan's float16 copies, as a view
+        (float32 or float16, as stored)."""
         if self.kind is IndexKind.FLAT:
             return faiss.rev_swig_ptr(self._index.get_xb(), self.count * self.dimension).reshape(self.count, -1)
-        raw = faiss.rev_swig_ptr(self._index.codes.data(), self.count * self._index.code_size)
+        raw = faiss.rev_swig_ptr(self._halves.codes.data(), self.count * self._halves.code_size)
         return raw.view(np.float16).reshape(self.count, self.dimension)
 
 

@@ -7,16 +7,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.vector_index import FLAT_MAX_COUNT, IndexKind, VectorIndex, choose_kind
+from embeddings.vector_index import FASTSCAN_MIN_COUNT, FLAT_MAX_COUNT, IndexKind, VectorIndex, choose_kind
 from qa.errors import DamagedIndexError, InvalidOptionError
 
 DIM = 32
 #: Kinds whose stored vectors are exact, so their results equal brute force (HNSW_SQ8 stores
-#: 8-bit codes: tests/embeddings/test_index_kinds.py checks its recall instead; FLAT16 float16
-#: copies: checked below against brute force over those copies).
-EXACT_STORAGE = [kind for kind in IndexKind if kind not in (IndexKind.HNSW_SQ8, IndexKind.FLAT16)]
+#: 8-bit codes: tests/embeddings/test_index_kinds.py checks its recall instead; FLAT16 and
+#: FASTSCAN float16 copies: checked below against brute force over those copies).
+EXACT_STORAGE = [kind for kind in IndexKind if kind not in (IndexKind.HNSW_SQ8, IndexKind.FLAT16, IndexKind.FASTSCAN)]
 #: How far a stored component may be from the float32 one.
-TOLERANCE = {IndexKind.HNSW_SQ8: 0.02, IndexKind.FLAT16: 2.0**-11}
+TOLERANCE = {IndexKind.HNSW_SQ8: 0.02, IndexKind.FLAT16: 2.0**-11, IndexKind.FASTSCAN: 2.0**-11}
 
 
 def unit_rows(n: int, d: int = DIM, seed: int = 0) -> np.ndarray:
@@ -59,19 +59,22 @@ def test_flat_top_k_equals_brute_force(vectors: np.ndarray, queries: np.ndarray,
     assert (ids[:, :10] == want_ids[:, :10]).all()
 
 
-def test_small_corpus_is_a_float16_scan_and_large_is_approximate() -> None:
+def test_small_corpus_is_a_float16_scan_a_middle_one_a_fast_scan_and_large_is_a_graph() -> None:
     assert choose_kind(1) is IndexKind.FLAT16
-    assert choose_kind(FLAT_MAX_COUNT) is IndexKind.FLAT16
-    assert not choose_kind(FLAT_MAX_COUNT + 1).is_scan
+    assert choose_kind(FASTSCAN_MIN_COUNT - 1) is IndexKind.FLAT16
+    assert choose_kind(FASTSCAN_MIN_COUNT) is choose_kind(FLAT_MAX_COUNT) is IndexKind.FASTSCAN
+    assert choose_kind(FLAT_MAX_COUNT + 1).is_graph
     assert VectorIndex.build(unit_rows(10)).kind is IndexKind.FLAT16
 
 
+@pytest.mark.parametrize("kind", [IndexKind.FLAT16, IndexKind.FASTSCAN])
 @pytest.mark.parametrize("allowed", [None, np.arange(0, 500, 7)], ids=["all", "filtered"])
 def test_a_float16_scan_ranks_as_brute_force_over_its_float16_copies(
-    vectors: np.ndarray, queries: np.ndarray, allowed: np.ndarray | None
+    vectors: np.ndarray, queries: np.ndarray, allowed: np.ndarray | None, kind: IndexKind
 ) -> None:
-    index = VectorIndex.build(vectors, kind=IndexKind.FLAT16)
-    scores, ids = index.search(queries, 10, allowed=allowed)
+    """A fast scan's codes only choose which rows the float16 copies rank: here all 500."""
+    index = VectorIndex.build(vectors, kind=kind)
+    scores, ids = index.search(queries, 10, allowed=allowed, effort=50)
     rows = np.arange(500) if allowed is None else allowed
     halves = vectors[rows].astype(np.float16).astype(np.float32)
     want_scores, want = brute_force(halves, queries, 10)
@@ -261,7 +264,7 @@ def test_reconstruct_gives_the_stored_vectors_of_every_kind(vectors: np.ndarray,
     np.testing.assert_allclose(got, np.stack([index.reconstruct([i])[0] for i in ids]), atol=1e-6)
 
 
-@pytest.mark.parametrize("kind", [IndexKind.FLAT, IndexKind.FLAT16])
+@pytest.mark.parametrize("kind", [IndexKind.FLAT, IndexKind.FLAT16, IndexKind.FASTSCAN])
 def test_reconstruct_of_a_scan_is_a_copy(vectors: np.ndarray, kind: IndexKind) -> None:
     index = VectorIndex.build(vectors, kind=kind)
     got = index.reconstruct([3])
