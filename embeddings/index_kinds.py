@@ -71,6 +71,13 @@ FASTSCAN_DIMS_PER_PART = 2
 #: The fast scan returns this many times k for the float16 copies to re-score (the search
 #: breadth, ``effort``): 2 kept 0.986-0.990 of the exact top 100, 3 kept 0.997-0.998, 4 0.999.
 FASTSCAN_REFINE = 3
+#: A filtered fast scan (which takes no selector) scans the allowed float16 copies exactly when a
+#: filter allows at most this share of the ids; above it, it asks the fast scan for
+#: FILTER_BREADTH / share times k and keeps the allowed. A filter chooses declarations, whose
+#: rows lie together: over the 30,903 sentences of ../shared, the exact scan took 0.17 ms at 6%,
+#: 0.33 ms at 20% and 0.44 ms at 33% allowed; asking the fast scan took 0.72-0.94 ms at 20-33%
+#: and 0.53-0.75 ms at 50-90%, where the exact scan took 0.7 ms at 50% and 1.2 ms at 100%.
+FASTSCAN_EXACT_SHARE = 0.5
 #: A product quantiser learns 16 codes per part by k-means, so it needs at least 16 vectors.
 FASTSCAN_MIN_TRAIN = 16
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from embeddings.errors import DamagedIndexError, InvalidOptionError
 from embeddings.index_kinds import (  # noqa: F401  (re-exported: callers import them from here)
+    FASTSCAN_EXACT_SHARE,
     FASTSCAN_MIN_COUNT,
     FASTSCAN_REFINE,
     FILTER_BREADTH,
@@ -161,17 +162,17 @@ class VectorIndex:
         width = min(int(k), n_allowed)
         if width == 0 or len(matrix) == 0:
             return np.zeros((len(matrix), width), np.float32), np.zeros((len(matrix), width), np.int64)
-        selector = None if bitmap is None else faiss.IDSelectorBitmap(bitmap)
         with _omp_threads(1 if len(matrix) < SINGLE_THREAD_BELOW else _threads()):
-            return self._search(matrix, width, selector, n_allowed, effort or self.effort)
+            return self._search(matrix, width, bitmap, n_allowed, effort or self.effort)
 
     def _search(
-        self, matrix: np.ndarray, width: int, selector: faiss.IDSelector | None, n_allowed: int, effort: int
+        self, matrix: np.ndarray, width: int, bitmap: np.ndarray | None, n_allowed: int, effort: int
     ) -> tuple[np.ndarray, np.ndarray]:
+        selector = None if bitmap is None else faiss.IDSelectorBitmap(bitmap)
+        if self.kind is IndexKind.FASTSCAN and bitmap is not None:
+            return self._filtered_fastscan(matrix, width, bitmap, n_allowed, effort)
         few = n_allowed <= max(FLAT_MAX_COUNT, FILTER_EXACT_SHARE * self.count)
-        # A fast scan takes no selector: a filtered search scans the allowed float16 copies.
-        exact_filter = few or self.kind is IndexKind.FASTSCAN
-        if self.kind.is_scan or (selector is not None and exact_filter):
+        if self.kind.is_scan or (selector is not None and few):
             return self._exact(matrix, width, selector)
         if selector is not None:  # walk further: only allowed ids count towards the results
             effort = int(effort * FILTER_BREADTH * self.count / n_allowed)
@@ -179,6 +180,30 @@ class VectorIndex:
         short = (ids < 0).any(axis=1)
         if short.any():
             scores[short], ids[short] = self._exact(matrix[short], width, selector)
+        return scores, ids
+
+    def _filtered_fastscan(
+        self, matrix: np.ndarray, width: int, bitmap: np.ndarray, n_allowed: int, effort: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A fast scan takes no selector. A filter allowing at most FASTSCAN_EXACT_SHARE of the
+        ids scans their float16 copies; a wider one asks the fast scan for FILTER_BREADTH / share
+        times ``width`` and keeps the allowed ones, best first. A query row that keeps fewer
+        than ``width`` (the allowed lie far from it) is scanned exactly."""
+        share = n_allowed / self.count
+        selector = faiss.IDSelectorBitmap(bitmap)
+        if share <= FASTSCAN_EXACT_SHARE:
+            return self._exact(matrix, width, selector)
+        wide = min(self.count, int(np.ceil(width * FILTER_BREADTH / share)))
+        found, rows = self._approximate(matrix, wide, None, effort)
+        allowed = np.unpackbits(bitmap, count=self.count, bitorder="little").astype(bool)
+        scores = np.empty((len(matrix), width), np.float32)
+        ids = np.empty((len(matrix), width), np.int64)
+        for i in range(len(matrix)):
+            keep = np.flatnonzero((rows[i] >= 0) & allowed[np.maximum(rows[i], 0)])[:width]
+            if len(keep) == width:
+                scores[i], ids[i] = found[i, keep], rows[i, keep]
+            else:
+                scores[i], ids[i] = (a[0] for a in self._exact(matrix[i : i + 1], width, selector))
         return scores, ids
 
     def _approximate(
@@ -233,7 +258,10 @@ class VectorIndex:
             raise InvalidOptionError(f"scores() takes one query vector; got {len(query)}.")
         if not self.kind.stores_fp16 or not wanted.size:
             return self.reconstruct(wanted) @ query[0]
-        unique, inverse = np.unique(wanted, return_inverse=True)
+        if len(wanted) < 2 or (np.diff(wanted) > 0).all():  # candidates come sorted and distinct
+            unique, inverse = wanted, np.arange(len(wanted))
+        else:
+            unique, inverse = np.unique(wanted, return_inverse=True)
         mask = np.zeros(self.count, dtype=bool)
         mask[unique] = True
         params = faiss.SearchParameters()

@@ -47,8 +47,6 @@ if TYPE_CHECKING:
     from qa.compare.reuse import Precedent
     from qa.compare.track import Track
 
-#: Extra hits ranked beyond k (at most this many) to make up for repeats shown once.
-_REPEATS_SLACK = 5
 #: Filters whose allowed rows a library keeps (17 KB each over ../shared's 17k paragraphs).
 _MASKS_KEPT = 32
 
@@ -370,10 +368,16 @@ class Library:
     def _rank(self, text: str, *, k: int, filters: Filters) -> list[Ranked]:
         """Rank for an already cleaned question (search and ask clean it once)."""
         k = check_k(k)
-        # A few more than k, so that k remain once repeated paragraphs are shown once.
-        extra = k + min(k, _REPEATS_SLACK) if self.duplicates.repeats else k
-        return self._index.search(text, k=extra, allowed=self._allowed(filters), text=self._text, preamble=self._preamble,
-                                  ignore=filter_words(filters), other_language=self._other_language(text))
+        places = self._places if self.duplicates.repeats or self.duplicates.links else None
+        return self._index.search(text, k=k, allowed=self._allowed(filters), text=self._text, preamble=self._preamble,
+                                  ignore=filter_words(filters), other_language=self._other_language(text),
+                                  places=places)
+
+    def _places(self, row: int) -> tuple[tuple[str, str], ...]:
+        """A row's place (doc_id, paragraph number), then the places repeating its words: the
+        ranking leaves out a repeat of a better hit, which qa.answers.duplicates cites with it."""
+        decl, par = self._rows[row]
+        return ((decl.doc_id, par.number), *self.duplicates.others(decl.doc_id, par.number))
 
     def _other_language(self, text: str) -> np.ndarray | None:
         """The rows in another language than the question's, when the library holds several and

@@ -9,7 +9,10 @@ Example:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,6 +36,49 @@ _SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of 
 _SETTINGS = "retrieval.json"
 # What these files mean is versioned by qa.index.store.FORMAT_VERSION (bump it when they change).
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
+
+#: Threads that match a question's words while its own thread embeds it (one per core;
+#: concurrent searches queue for them).
+_MATCHERS = 2
+_matchers: ThreadPoolExecutor | None = None
+_matchers_lock = threading.Lock()
+
+
+def _in_background(work: Callable[[], object]) -> Future:
+    """Start ``work`` on another thread; ``.result()`` is its value or its error.
+
+    A question's embedding (about 5 ms on one core, most of it in ONNX Runtime, which lets go
+    of Python's lock) needs none of the word matching, and the word matching none of it, so
+    they run side by side on two cores. The embedding stays on the calling thread: a worker
+    that waited for the lock while this thread ran Python would start late.
+    """
+    global _matchers
+    with _matchers_lock:
+        if _matchers is None:
+            _matchers = ThreadPoolExecutor(max_workers=_MATCHERS, thread_name_prefix="qa-words")
+    return _matchers.submit(work)
+
+
+def _forget_matchers() -> None:
+    """A forked child has none of its parent's threads: it starts its own pool when it needs one."""
+    global _matchers
+    _matchers = None
+
+
+os.register_at_fork(after_in_child=_forget_matchers)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A question's word evidence over every row, which needs no vector."""
+
+    bm25: np.ndarray
+    lexical: np.ndarray  # the top rows by BM25: candidates
+    coverage: np.ndarray
+    rarest: np.ndarray
+    document: np.ndarray
+    sentence_coverage: np.ndarray
+    naming: np.ndarray  # (t, declarations): the declarations whose metadata name each word
 
 
 @dataclass(frozen=True)
@@ -206,6 +252,7 @@ class HybridIndex:
         preamble: np.ndarray | None = None,
         ignore: frozenset[str] = frozenset(),
         other_language: np.ndarray | None = None,
+        places: Callable[[int], Sequence[Hashable]] | None = None,
     ) -> list[Ranked]:
         """The best ``k`` paragraphs for a query, best first.
 
@@ -221,11 +268,13 @@ class HybridIndex:
                 qa.answers.narrowing.filter_words); the question's vector keeps them.
             other_language: Optional mask over rows (bool or 0/1): paragraphs in another language
                 than the question's, which rank lower (:attr:`Weights.other_language`).
+            places: Optional: a row's place first, then the places that repeat its words. A row
+                whose place a better row's places hold is left out (shown once, by the caller).
         """
         ev = self.evidence(query, k=k, allowed=allowed, preamble=preamble, ignore=ignore, other_language=other_language)
         if ev is None:
             return []
-        return self.rank(ev, k=k, text=text)
+        return self.rank(ev, k=k, text=text, places=places)
 
     def evidence(
         self,
@@ -240,50 +289,65 @@ class HybridIndex:
     ) -> Evidence | None:
         """Gather candidates and their raw evidence (None when no row is allowed).
 
-        ``vector`` is a precomputed query embedding (the benchmark passes it).
+        ``vector`` is a precomputed query embedding (the benchmark passes it). Without it the
+        question is embedded while another thread matches its words.
         """
         rows = np.arange(self.size) if allowed is None else np.flatnonzero(allowed)
         if len(rows) == 0 or k <= 0:
             return None
-        q = self.encoder.encode([query])[0] if vector is None else np.asarray(vector, dtype=np.float32)
+        count = max(self.weights.candidates, k)
         tokens = [t for t in tokenize(query) if t not in ignore]
-        paragraphs = self._p.paragraphs
-        bm25 = paragraphs.scores(tokens)
-        cand = self._candidates(q, bm25, rows, allowed, max(self.weights.candidates, k))
+        if vector is None:
+            matching = _in_background(lambda: self._words(tokens, rows, count))
+            q = self.encoder.encode([query])[0]
+            words = matching.result()
+        else:
+            q, words = np.asarray(vector, dtype=np.float32), self._words(tokens, rows, count)
+        cand = self._candidates(q, words.lexical, rows, allowed, count)
         sentences = _ranges(self._first[cand], self._first[cand + 1])
         counts = self._first[cand + 1] - self._first[cand]
+        sentence_cos = _in_background(lambda: self._p.sentence_vectors.scores(q, sentences))
         terms, idf = self._p.sentences.terms_held(tokens, sentences)
-        return Evidence(
+        return Evidence(  # the sentence cosines last: this thread's own work is done by then
             rows=cand,
-            bm25=bm25[cand],
-            coverage=paragraphs.coverage(tokens)[cand],
+            bm25=words.bm25[cand],
+            coverage=words.coverage[cand],
             dense=self._p.paragraph_vectors.scores(q, cand),
-            document=self._document_match(tokens)[cand],
+            document=words.document[cand],
             first=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
             sentences=sentences,
-            sentence_cos=self._p.sentence_vectors.scores(q, sentences),
-            sentence_coverage=self._p.sentences.coverage(tokens)[sentences],
-            rarest=paragraphs.rarest(tokens)[cand],
-            known=paragraphs.known_share(tokens),
+            sentence_coverage=words.sentence_coverage[sentences],
+            rarest=words.rarest[cand],
+            known=self._p.paragraphs.known_share(tokens),
             sentence_terms=terms,
             term_idf=idf,
-            term_named=self._named(tokens, cand),
+            term_named=self._named(words.naming, cand),
             sentence_answer=self._entities.answering(AnswerType.of(query), sentences),
             preamble=None if preamble is None else np.asarray(preamble, dtype=np.float32)[cand],
             other_language=None if other_language is None else np.asarray(other_language, dtype=np.float32)[cand],
+            sentence_cos=sentence_cos.result(),
         )
 
     def rank(
-        self, ev: Evidence, *, k: int, weights: Weights | None = None, text: Callable[[int], str] | None = None
+        self,
+        ev: Evidence,
+        *,
+        k: int,
+        weights: Weights | None = None,
+        text: Callable[[int], str] | None = None,
+        places: Callable[[int], Sequence[Hashable]] | None = None,
     ) -> list[Ranked]:
         """Rank gathered evidence (see :meth:`evidence`); ``weights`` overrides the instance's.
 
         With ``text`` (a paragraph's text by row), each hit's sentence is chosen by
-        qa.search.fusion.second_look, which needs the sentences' words; without it, by qa.search.fusion.highlight.
+        qa.search.fusion.second_look, which needs the sentences' words; without it, by
+        qa.search.fusion.highlight. With ``places`` (see :meth:`search`), repeats are left out
+        before their sentences are chosen.
         """
         w = weights or self.weights
         score = fuse(ev, w)
-        order = np.lexsort((ev.rows, -score))[:k]  # ties: lower row first, so results are stable
+        order = np.lexsort((ev.rows, -score))  # ties: lower row first, so results are stable
+        order = order[:k] if places is None else _once_each(order, ev.rows, places, k)
         best_cos = np.maximum(ev.dense, segment_max(ev.sentence_cos, ev.first))
         spans, extents = self._p.spans, self._p.extents
 
@@ -307,28 +371,47 @@ class HybridIndex:
             for i in order
         ]
 
-    def _candidates(self, q: np.ndarray, bm25: np.ndarray, rows: np.ndarray, allowed, count: int) -> np.ndarray:
-        """Union of the top ``count`` allowed rows by BM25, paragraph vector and sentence vector."""
-        if len(rows) <= count:
-            return rows
+    def _words(self, tokens: list[str], rows: np.ndarray, count: int) -> _Words:
+        """The word evidence of every row, and the top ``count`` of ``rows`` by BM25 (those with a score)."""
+        paragraphs = self._p.paragraphs
+        bm25 = paragraphs.scores(tokens)
         lexical = rows[bm25[rows] > 0]
         if len(lexical) > count:
             lexical = lexical[np.argpartition(-bm25[lexical], count - 1)[:count]]
-        _, dense = self._p.paragraph_vectors.search(q, count, allowed=allowed)
-        sentence_allowed = None if allowed is None else np.asarray(allowed, dtype=bool)[self._p.spans[:, 0]]
-        _, sentences = self._p.sentence_vectors.search(q, count, allowed=sentence_allowed)
-        return np.unique(np.concatenate([lexical, dense[0], self._p.spans[sentences[0], 0]]))
+        return _Words(
+            bm25=bm25,
+            lexical=lexical,
+            coverage=paragraphs.coverage(tokens),
+            rarest=paragraphs.rarest(tokens),
+            document=self._document_match(tokens),
+            sentence_coverage=self._p.sentences.coverage(tokens),
+            naming=self._naming(tokens),
+        )
 
-    def _named(self, tokens: list[str], cand: np.ndarray) -> np.ndarray:
-        """(c, t) bool: which of the query's sentence words (the columns of ``terms_held``) name
-        each candidate's own declaration in its metadata."""
+    def _candidates(self, q: np.ndarray, lexical: np.ndarray, rows: np.ndarray, allowed, count: int) -> np.ndarray:
+        """Union of the top ``count`` allowed rows by BM25 (``lexical``), paragraph vector and sentence vector."""
+        if len(rows) <= count:
+            return rows
+        sentence_allowed = None if allowed is None else np.asarray(allowed, dtype=bool)[self._p.spans[:, 0]]
+        by_sentence = _in_background(lambda: self._p.sentence_vectors.search(q, count, allowed=sentence_allowed)[1])
+        _, dense = self._p.paragraph_vectors.search(q, count, allowed=allowed)
+        return np.unique(np.concatenate([lexical, dense[0], self._p.spans[by_sentence.result()[0], 0]]))
+
+    def _naming(self, tokens: list[str]) -> np.ndarray:
+        """(t, declarations) bool: which declarations' metadata name each of the query's sentence
+        words (the columns of ``terms_held``); (t, 0) without declaration metadata."""
         words = self._p.sentences.held_words(tokens)
-        named = np.zeros((len(cand), len(words)), dtype=bool)
-        if self._p.documents is not None:
-            groups = self._p.row_groups[cand]
-            for j, word in enumerate(words):
-                named[:, j] = np.isin(groups, self._p.documents.holding(word))
-        return named
+        documents = self._p.documents
+        naming = np.zeros((len(words), 0 if documents is None else documents.size), dtype=bool)
+        for j, word in enumerate(words if documents is not None else []):
+            naming[j, documents.holding(word)] = True
+        return naming
+
+    def _named(self, naming: np.ndarray, cand: np.ndarray) -> np.ndarray:
+        """(c, t) bool: which of the query's sentence words name each candidate's own declaration."""
+        if naming.shape[1] == 0:
+            return np.zeros((len(cand), len(naming)), dtype=bool)
+        return naming[:, self._p.row_groups[cand]].T
 
     def _document_match(self, tokens: list[str]) -> np.ndarray:
         """Per row, BM25 of the question on its declaration's metadata, scaled by the best declaration."""
@@ -367,6 +450,21 @@ class _Parts:
             problems.append("the declaration of each row does not match the declarations")
         if problems:
             raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
+
+
+def _once_each(order: np.ndarray, rows: np.ndarray, places: Callable[[int], Sequence[Hashable]], k: int) -> list[int]:
+    """The first ``k`` of ``order`` whose row's place no earlier kept row's places hold."""
+    kept: list[int] = []
+    seen: set[Hashable] = set()
+    for i in order:
+        covered = places(int(rows[i]))
+        if covered[0] in seen:
+            continue
+        seen.update(covered)
+        kept.append(int(i))
+        if len(kept) == k:
+            break
+    return kept
 
 
 def _read_entities(path: Path) -> list[Entities]:

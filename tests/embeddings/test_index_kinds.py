@@ -122,13 +122,28 @@ def test_a_fast_scan_keeps_the_exact_top_10_and_nearly_all_the_top_100() -> None
     assert recall_at(narrow, data, queries, 100) < recall_at(ids, data, queries, 100)
 
 
-def test_a_filtered_fast_scan_is_exact_over_the_allowed_copies() -> None:
+@pytest.mark.parametrize("share", [0.1, 0.7, 0.9], ids=["exact scan of copies", "fast scan, wider", "fast scan"])
+def test_a_filtered_fast_scan_keeps_to_allowed_ids_and_recall(share: float) -> None:
     data = clustered(FASTSCAN_MIN_COUNT, seed=8)
     queries = near(data, 50, seed=9)
-    allowed = np.random.default_rng(10).random(len(data)) < 0.5
-    _, ids = VectorIndex.build(data).search(queries, 10, allowed=allowed)
-    assert allowed[ids].all()
-    assert recall_at_10(ids, data, queries, allowed) >= 0.99
+    allowed = np.random.default_rng(10).random(len(data)) < share
+    index = VectorIndex.build(data)
+    scores, ids = index.search(queries, 100, allowed=allowed)
+    assert ids.shape == (50, 100) and allowed[ids].all()
+    assert recall_at_10(ids[:, :10], data, queries, allowed) >= 0.99
+    assert (np.diff(scores, axis=1) <= 1e-6).all()
+
+
+def test_a_filter_far_from_the_question_still_gets_k_rows_by_an_exact_scan() -> None:
+    """Allowed: the rows least like the query, so the fast scan's widest list holds none of them."""
+    data = clustered(FASTSCAN_MIN_COUNT, seed=11)
+    query = near(data, 1, seed=12)
+    cosines = data @ query[0]
+    allowed = cosines < np.quantile(cosines, 0.6)
+    scores, ids = VectorIndex.build(data).search(query, 10, allowed=allowed)
+    halves = data.astype(np.float16).astype(np.float32) @ query[0]  # what the exact scan ranks by
+    want = np.flatnonzero(allowed)[np.argsort(-halves[allowed])[:10]]
+    assert ids.shape == (1, 10) and set(ids[0]) == set(want)
 
 
 def test_a_fast_scan_of_too_few_vectors_is_refused_with_the_kind_to_use() -> None:

@@ -65,6 +65,18 @@ def test_second_sentence_is_chosen_when_it_answers(index, texts) -> None:
     assert texts[4][slice(*best.sentence)].startswith("We agreed to strengthen law enforcement")
 
 
+def test_places_leave_out_a_repeat_of_a_better_hit_and_still_give_k(index) -> None:
+    """Rows 0 and 2 hold the same words elsewhere: whichever ranks lower is left out, and the
+    next row takes its place, so k distinct paragraphs come back."""
+    plain = [h.row for h in index.search("NATO cooperation", k=5)]
+    repeats = {0: ("a", "b"), 2: ("b", "a")}
+    places = lambda row: repeats.get(row, (f"row {row}",))  # noqa: E731
+    once = [h.row for h in index.search("NATO cooperation", k=4, places=places)]
+    later = max(plain.index(0), plain.index(2))
+    assert once == [row for i, row in enumerate(plain) if i != later][:4]
+    assert len(once) == 4
+
+
 def test_allowed_mask_filters_rows(index) -> None:
     allowed = np.array([False, False, False, True, True])
     hits = index.search("Will Georgia become a member of NATO?", k=5, allowed=allowed)
