@@ -258,3 +258,32 @@ def test_a_preambular_paragraph_ranks_below_the_same_words_in_an_operative_one(f
     ranked = index.search(question, k=2, preamble=preamble)
     assert [r.row for r in ranked] == [1, 0]
     assert ranked[0].score - ranked[1].score == pytest.approx(index.weights.preamble, abs=1e-5)
+
+
+def test_searches_from_many_threads_match_one_at_a_time(index) -> None:
+    """A search embeds the question on its own thread while a shared pool matches its words and
+    scans the sentences; concurrent searches (the web app's) queue for the pool, nothing mixes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["Will Georgia become a member of NATO?", "Russia", "law enforcement cooperation",
+                 "What was said in Vientiane?", "NATO cooperation"] * 8
+    alone = [index.search(q, k=3) for q in questions]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda q: index.search(q, k=3), questions))
+    assert together == alone
+
+
+def test_a_failing_embedding_or_word_matching_reaches_the_caller(index, monkeypatch) -> None:
+    class Broken(RuntimeError):
+        pass
+
+    def fail(texts, **_):
+        raise Broken("the model is gone")
+
+    monkeypatch.setattr(index.encoder, "encode", fail)
+    with pytest.raises(Broken, match="the model is gone"):
+        index.search("Georgia", k=1)
+    monkeypatch.undo()
+    monkeypatch.setattr(index, "_words", fail)  # runs on the pool: its error is raised here too
+    with pytest.raises(Broken, match="the model is gone"):
+        index.search("Georgia", k=1)
