@@ -277,7 +277,7 @@ def test_a_failing_embedding_or_word_matching_reaches_the_caller(index, monkeypa
     class Broken(RuntimeError):
         pass
 
-    def fail(texts, **_):
+    def fail(*_, **__):
         raise Broken("the model is gone")
 
     monkeypatch.setattr(index.encoder, "encode", fail)
