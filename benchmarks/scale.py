@@ -356,8 +356,8 @@ def markdown(results: list[dict]) -> str:
                      f"{r['bm25_rss_mib']} | | {r['bm25_p50_ms']} | {r['bm25_p95_ms']} | |{blanks}")
         lines.append(f"| {r['size']:,} | numpy `V @ q` | | | | {r['exact_numpy_p50_ms']} | | 1.0 |{blanks}")
         for row in r["rows"]:
-            name = row["kind"] + (f" ({'efSearch' if row['kind'].startswith('hnsw') else 'nprobe'}={row['effort']})"
-                                  if not IndexKind(row["kind"]).is_scan else "")
+            breadth = {IndexKind.FASTSCAN: "refine x", IndexKind.IVF: "nprobe="}.get(IndexKind(row["kind"]), "efSearch=")
+            name = row["kind"] + (f" ({breadth}{row['effort']})" if not IndexKind(row["kind"]).is_scan else "")
             lines.append(f"| {r['size']:,} | {name} | {row['build_s']} | {row['rss_mib']} | {row['file_mib']} | "
                          f"{row['p50_ms']} | {row['p95_ms']} | {row['recall_at_10']} | "
                          + "".join(f"{f['p50_ms']} | {f['recall_at_10']} | " for f in row["filtered"]))

@@ -41,10 +41,10 @@ class IndexKind(Enum):
         return self in (IndexKind.HNSW, IndexKind.HNSW_SQ8)
 
 
-#: Largest corpus searched by a flat scan when no kind is asked for. A flat scan reads every
-#: vector (1.5 KB at 384-d) per query: p50 0.24 ms at 10k, 2.9 ms at 50k, 6.0 ms at 100k and
-#: 56 ms at 1M, over the 50 ms target. At 50k it is still a sixth of the 17 ms the model takes
-#: to encode the question, it is exact, and it builds in 0.05 s where HNSW takes 15 s.
+#: Most allowed ids a filtered graph search scans exactly (with FILTER_EXACT_SHARE). A flat
+#: scan reads every vector (1.5 KB at 384-d) per query: p50 0.24 ms at 10k, 2.9 ms at 50k,
+#: 6.0 ms at 100k and 56 ms at 1M. Until the fourth session it was also the largest corpus
+#: given a flat scan, and HNSW took over above it; the fast scan (FASTSCAN) now does.
 FLAT_MAX_COUNT = 50_000
 
 #: A scan reads float16 copies of the vectors (FLAT16), not float32 (FLAT). A search scans the
@@ -56,14 +56,17 @@ FLAT_MAX_COUNT = 50_000
 #: (search) and benchmarks/scale.py measure it.
 FLAT_PRECISION = IndexKind.FLAT16
 
-#: From this many vectors up to FLAT_MAX_COUNT, a search first reads 4-bit product-quantisation
+#: From this many vectors up to SQ8_MIN_COUNT, a search first reads 4-bit product-quantisation
 #: codes (FAISS IndexPQFastScan: 96 B a vector, scored in SIMD registers) for the best
 #: FASTSCAN_REFINE * k, and the float16 copies re-score those exactly (IndexRefine): the k
 #: returned are ranked by their float16 scores, like a FLAT16 scan's. Over the whole ../shared
 #: library, with the question's embedding just before (the caches cold, as in a search), the
 #: two scans took 0.22 + 0.30 ms instead of 0.91 + 1.43 ms, and held 0.997-0.998 of the exact
-#: top 100 and all of the exact top 10 (benchmarks/archive.py, search). Below this count a
-#: float16 scan takes about 0.3 ms and stays exact.
+#: top 100 and all of the exact top 10 (benchmarks/archive.py, search). On the calibrated shape
+#: (benchmarks/scale.py, docs/scaling.md) it took 0.20 ms at 50k, 0.36 ms at 100k and 0.77 ms
+#: at 200k (HNSW: 1.9 and 2.0 ms at 50k and 100k), recall@10 0.999-0.9998, built in 1-3 s
+#: (HNSW: 32 and 74 s) and takes 864 B a vector (HNSW 1,808 B). Below this count a float16
+#: scan takes about 0.3 ms and stays exact.
 FASTSCAN_MIN_COUNT = 10_000
 #: Each sub-quantiser codes this many dimensions in 4 bits (192 parts of 384-d vectors): with 4
 #: dimensions a part (96 parts), only 0.95 of the exact top 100 were kept at the same factor.
@@ -81,11 +84,11 @@ FASTSCAN_EXACT_SHARE = 0.5
 #: A product quantiser learns 16 codes per part by k-means, so it needs at least 16 vectors.
 FASTSCAN_MIN_TRAIN = 16
 
-#: From this many vectors the graph stores 8-bit codes (HNSW_SQ8) instead of float32 vectors:
-#: 655 B a vector with its links instead of 1,809 B, 1.1 GB saved per million (sentence vectors
-#: are three per paragraph). On the calibrated shape it found 0.9976 (20k) and 0.995 (100k) of
-#: the exact top 10, 0.9916 with 10% of ids allowed (docs/scaling.md): inside the 1% budget.
-#: Scores are read from the codes, 0.0015 off at most. Below 200k an index is at most ~360 MB.
+#: From this many vectors an index is an HNSW graph over 8-bit codes (HNSW_SQ8): 655 B a vector
+#: with its links (the fast scan's 864 B, HNSW's 1,809 B), and at 1M faster than a fast scan
+#: (about 2 ms against 4.7 ms). On the calibrated shape it found 0.9976 (20k) and 0.995 (100k)
+#: of the exact top 10, 0.9916 with 10% of ids allowed (docs/scaling.md): inside the 1% budget.
+#: Scores are read from the codes, 0.0015 off at most. Below 200k an index is at most ~165 MB.
 SQ8_MIN_COUNT = 200_000
 
 #: HNSW neighbours per node: 256 B of links per vector on top of its 1,536 B (1.72 GB at 1M).
@@ -122,8 +125,8 @@ IVF_NPROBE = 32
 
 def choose_kind(count: int) -> IndexKind:
     """The kind :meth:`VectorIndex.build` uses for ``count`` vectors when none is asked for."""
-    if count > FLAT_MAX_COUNT:
-        return IndexKind.HNSW if count < SQ8_MIN_COUNT else IndexKind.HNSW_SQ8
+    if count >= SQ8_MIN_COUNT:
+        return IndexKind.HNSW_SQ8
     return IndexKind.FASTSCAN if count >= FASTSCAN_MIN_COUNT else FLAT_PRECISION
 
 

@@ -1,8 +1,8 @@
 """FAISS index over L2-normalised float32 vectors: inner product is cosine, ids are row numbers.
 
-The index kind follows the corpus size (embeddings/index_kinds.py): an exact flat scan while a
-scan is fast, a graph (HNSW) above that, and a graph over 8-bit codes (HNSW + SQ8) once the
-vectors' memory matters. The numbers behind the thresholds and the HNSW constants are in
+The index kind follows the corpus size (embeddings/index_kinds.py): a scan of float16 copies
+while a scan is fast, then a fast scan of 4-bit codes whose best 3k are re-scored from the
+float16 copies, and a graph over 8-bit codes (HNSW + SQ8) once the vectors' memory matters. The numbers behind the thresholds and the HNSW constants are in
 ``docs/scaling.md`` and come from ``benchmarks/scale.py``.
 
 Example:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import embeddings.index_kinds as kinds
-from embeddings.index_kinds import FASTSCAN_MIN_COUNT, FLAT_MAX_COUNT, SQ8_MIN_COUNT, IndexKind, choose_kind
+from embeddings.index_kinds import FASTSCAN_MIN_COUNT, SQ8_MIN_COUNT, IndexKind, choose_kind
 from embeddings.vector_index import VectorIndex
 from qa.errors import InvalidOptionError
 
@@ -49,13 +49,11 @@ def recall_at_10(found: np.ndarray, data: np.ndarray, queries: np.ndarray, allow
     return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, exact)]))
 
 
-def test_sizes_get_flat_then_fast_scan_then_graph_then_compressed_graph() -> None:
-    assert FASTSCAN_MIN_COUNT < FLAT_MAX_COUNT < SQ8_MIN_COUNT
+def test_sizes_get_a_float16_scan_then_a_fast_scan_then_a_compressed_graph() -> None:
+    assert FASTSCAN_MIN_COUNT < SQ8_MIN_COUNT
     assert choose_kind(1) is choose_kind(FASTSCAN_MIN_COUNT - 1) is IndexKind.FLAT16
-    assert choose_kind(FASTSCAN_MIN_COUNT) is choose_kind(FLAT_MAX_COUNT) is IndexKind.FASTSCAN
-    assert choose_kind(FLAT_MAX_COUNT + 1) is IndexKind.HNSW
-    assert choose_kind(SQ8_MIN_COUNT - 1) is IndexKind.HNSW
-    assert choose_kind(SQ8_MIN_COUNT) is IndexKind.HNSW_SQ8
+    assert choose_kind(FASTSCAN_MIN_COUNT) is choose_kind(SQ8_MIN_COUNT - 1) is IndexKind.FASTSCAN
+    assert choose_kind(SQ8_MIN_COUNT) is choose_kind(10 * SQ8_MIN_COUNT) is IndexKind.HNSW_SQ8
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.vector_index import FASTSCAN_MIN_COUNT, FLAT_MAX_COUNT, IndexKind, VectorIndex, choose_kind
+from embeddings.vector_index import FASTSCAN_MIN_COUNT, SQ8_MIN_COUNT, IndexKind, VectorIndex, choose_kind
 from qa.errors import DamagedIndexError, InvalidOptionError
 
 DIM = 32
@@ -62,8 +62,8 @@ def test_flat_top_k_equals_brute_force(vectors: np.ndarray, queries: np.ndarray,
 def test_small_corpus_is_a_float16_scan_a_middle_one_a_fast_scan_and_large_is_a_graph() -> None:
     assert choose_kind(1) is IndexKind.FLAT16
     assert choose_kind(FASTSCAN_MIN_COUNT - 1) is IndexKind.FLAT16
-    assert choose_kind(FASTSCAN_MIN_COUNT) is choose_kind(FLAT_MAX_COUNT) is IndexKind.FASTSCAN
-    assert choose_kind(FLAT_MAX_COUNT + 1).is_graph
+    assert choose_kind(FASTSCAN_MIN_COUNT) is choose_kind(SQ8_MIN_COUNT - 1) is IndexKind.FASTSCAN
+    assert choose_kind(SQ8_MIN_COUNT).is_graph
     assert VectorIndex.build(unit_rows(10)).kind is IndexKind.FLAT16
 
 
