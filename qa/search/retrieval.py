@@ -37,11 +37,12 @@ _SETTINGS = "retrieval.json"
 # What these files mean is versioned by qa.index.store.FORMAT_VERSION (bump it when they change).
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
 
-#: Threads that match a question's words while its own thread embeds it (one per core;
+#: Threads for a search's side work: its word matching while its own thread embeds the
+#: question, the sentence scan and cosines beside the paragraph ones (one per core;
 #: concurrent searches queue for them).
-_MATCHERS = 2
-_matchers: ThreadPoolExecutor | None = None
-_matchers_lock = threading.Lock()
+_SIDE_THREADS = 2
+_side: ThreadPoolExecutor | None = None
+_side_lock = threading.Lock()
 
 
 def _in_background(work: Callable[[], object]) -> Future:
@@ -52,20 +53,20 @@ def _in_background(work: Callable[[], object]) -> Future:
     they run side by side on two cores. The embedding stays on the calling thread: a worker
     that waited for the lock while this thread ran Python would start late.
     """
-    global _matchers
-    with _matchers_lock:
-        if _matchers is None:
-            _matchers = ThreadPoolExecutor(max_workers=_MATCHERS, thread_name_prefix="qa-words")
-    return _matchers.submit(work)
+    global _side
+    with _side_lock:
+        if _side is None:
+            _side = ThreadPoolExecutor(max_workers=_SIDE_THREADS, thread_name_prefix="qa-search")
+    return _side.submit(work)
 
 
-def _forget_matchers() -> None:
+def _forget_side_threads() -> None:
     """A forked child has none of its parent's threads: it starts its own pool when it needs one."""
-    global _matchers
-    _matchers = None
+    global _side, _side_lock
+    _side, _side_lock = None, threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_matchers)
+os.register_at_fork(after_in_child=_forget_side_threads)
 
 
 @dataclass(frozen=True)

@@ -287,3 +287,18 @@ def test_a_failing_embedding_or_word_matching_reaches_the_caller(index, monkeypa
     monkeypatch.setattr(index, "_words", fail)  # runs on the pool: its error is raised here too
     with pytest.raises(Broken, match="the model is gone"):
         index.search("Georgia", k=1)
+
+
+def test_a_forked_child_searches_with_threads_of_its_own(index) -> None:
+    """The side threads do not survive a fork: a child that kept the parent's pool would queue
+    work no thread takes and wait forever (the pool is forgotten at fork)."""
+    import multiprocessing
+
+    want = [h.row for h in index.search("Russia", k=3)]  # the parent's pool exists now
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(_rows_of_a_search, (index, "Russia")).get(timeout=60)
+    assert got == want
+
+
+def _rows_of_a_search(index, question: str) -> list[int]:
+    return [h.row for h in index.search(question, k=3)]
