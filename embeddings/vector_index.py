@@ -2,8 +2,9 @@
 
 The index kind follows the corpus size (embeddings/index_kinds.py): a scan of float16 copies
 while a scan is fast, then a fast scan of 4-bit codes whose best 3k are re-scored from the
-float16 copies, and a graph over 8-bit codes (HNSW + SQ8) once the vectors' memory matters. The numbers behind the thresholds and the HNSW constants are in
-``docs/scaling.md`` and come from ``benchmarks/scale.py``.
+float16 copies, and a graph over 8-bit codes (HNSW + SQ8) once the vectors' memory matters.
+The numbers behind the thresholds and the HNSW constants are in ``docs/scaling.md`` and come
+from ``benchmarks/scale.py``.
 
 Example:
     >>> vectors = np.eye(3, 8, dtype=np.float32)           # three unit vectors
