@@ -29,7 +29,6 @@ import multiprocessing
 import os
 import resource
 import signal
-import threading
 import time
 from collections import deque
 from multiprocessing.connection import Connection, wait
@@ -39,6 +38,7 @@ from qa.documents import Declaration
 from qa.errors import ReadLimitError, UnreadableFileError
 from qa.ingest.catalog import Catalog
 from qa.ingest.limits import DEFAULT_LIMITS, ReadLimits, megabytes
+from qa.side_threads import fork_is_safe
 
 __all__ = ["read_files", "worker_count"]
 
@@ -134,7 +134,7 @@ class _Worker:
         return self.index is not None
 
     def _spawn(self) -> None:
-        if threading.active_count() == 1:
+        if fork_is_safe():  # a single-threaded process, idle side threads aside (qa.side_threads)
             context = multiprocessing.get_context("fork")
         else:
             context = multiprocessing.get_context("forkserver")

@@ -9,10 +9,7 @@ Example:
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from embeddings.protocol import TextEncoder
 from embeddings.vector_index import VectorIndex
 from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.search.lexical import LexicalIndex, shared_terms
+from qa.side_threads import in_background
 from qa.text.answer_types import AnswerType, EntityTable
 from qa.text.entities import Entities, EntityTagger
 from qa.text.sentences import sentence_extents, sentence_spans
@@ -36,38 +34,6 @@ _SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of 
 _SETTINGS = "retrieval.json"
 # What these files mean is versioned by qa.index.store.FORMAT_VERSION (bump it when they change).
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
-
-#: Threads for a search's side work: its word matching while its own thread embeds the
-#: question, the sentence scan and cosines beside the paragraph ones (one per core;
-#: concurrent searches queue for them).
-_SIDE_THREADS = 2
-_side: ThreadPoolExecutor | None = None
-_side_lock = threading.Lock()
-
-
-def _in_background(work: Callable[[], object]) -> Future:
-    """Start ``work`` on another thread; ``.result()`` is its value or its error.
-
-    A question's embedding (about 5 ms on one core, most of it in ONNX Runtime, which lets go
-    of Python's lock) needs none of the word matching, and the word matching none of it, so
-    they run side by side on two cores. The embedding stays on the calling thread: a worker
-    that waited for the lock while this thread ran Python would start late.
-    """
-    global _side
-    with _side_lock:
-        if _side is None:
-            _side = ThreadPoolExecutor(max_workers=_SIDE_THREADS, thread_name_prefix="qa-search")
-    return _side.submit(work)
-
-
-def _forget_side_threads() -> None:
-    """A forked child has none of its parent's threads: it starts its own pool when it needs one."""
-    global _side, _side_lock
-    _side, _side_lock = None, threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_side_threads)
-
 
 @dataclass(frozen=True)
 class _Words:
@@ -299,7 +265,7 @@ class HybridIndex:
         count = max(self.weights.candidates, k)
         tokens = [t for t in tokenize(query) if t not in ignore]
         if vector is None:
-            matching = _in_background(lambda: self._words(tokens, rows, count))
+            matching = in_background(lambda: self._words(tokens, rows, count))
             q = self.encoder.encode([query])[0]
             words = matching.result()
         else:
@@ -307,7 +273,7 @@ class HybridIndex:
         cand = self._candidates(q, words.lexical, rows, allowed, count)
         sentences = _ranges(self._first[cand], self._first[cand + 1])
         counts = self._first[cand + 1] - self._first[cand]
-        sentence_cos = _in_background(lambda: self._p.sentence_vectors.scores(q, sentences))
+        sentence_cos = in_background(lambda: self._p.sentence_vectors.scores(q, sentences))
         terms, idf = self._p.sentences.terms_held(tokens, sentences)
         return Evidence(  # the sentence cosines last: this thread's own work is done by then
             rows=cand,
@@ -394,7 +360,7 @@ class HybridIndex:
         if len(rows) <= count:
             return rows
         sentence_allowed = None if allowed is None else np.asarray(allowed, dtype=bool)[self._p.spans[:, 0]]
-        by_sentence = _in_background(lambda: self._p.sentence_vectors.search(q, count, allowed=sentence_allowed)[1])
+        by_sentence = in_background(lambda: self._p.sentence_vectors.search(q, count, allowed=sentence_allowed)[1])
         _, dense = self._p.paragraph_vectors.search(q, count, allowed=allowed)
         return np.unique(np.concatenate([lexical, dense[0], self._p.spans[by_sentence.result()[0], 0]]))
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from qa.side_threads import fork_is_safe
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -73,8 +74,9 @@ def map_chunks(
 
 
 def _context(function: Callable) -> multiprocessing.context.BaseContext:
-    """Fork from a single-threaded process; else a fork server that preloads the function's module."""
-    if threading.active_count() == 1:
+    """Fork from a single-threaded process (idle side threads aside: qa.side_threads); else a
+    fork server that preloads the function's module."""
+    if fork_is_safe():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([function.__module__])

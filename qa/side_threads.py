@@ -1,0 +1,85 @@
+"""Two threads for a search's side work, and whether a process may fork beside them.
+
+A question's embedding takes about 5 ms on one core, most of it inside ONNX Runtime, which
+lets go of Python's lock; the word matching needs no vector, and FAISS lets go of the lock
+too. qa.search.retrieval hands such work to :func:`in_background` and joins it later, so a
+search uses both cores of the machine (docs/performance.md, "Fast scans, and a search beside
+its embedding").
+
+Worker processes are forked only from a process whose other threads hold nothing a child
+could copy mid-use (qa.text.parallel, qa.ingest.sandbox): :func:`fork_is_safe` counts these
+threads as absent while they are idle, waiting for work, and a forked child forgets the pool
+(a child that kept it would queue work no thread takes).
+
+Example:
+    >>> in_background(lambda: 6 * 7).result()
+    42
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: Threads in the pool. A search has at most one piece of work out at a time, so two serve two
+#: concurrent searches at once; the web app's other searches queue for them.
+SIDE_THREADS = 2
+#: What the pool's threads are called (``threading.Thread.name`` starts with it).
+NAME = "qa-side"
+
+_pool: ThreadPoolExecutor | None = None
+_lock = threading.Lock()
+_busy = 0  # pieces of work submitted and not yet finished
+
+
+def in_background(work: Callable[[], T]) -> Future[T]:
+    """Start ``work`` on a side thread; ``.result()`` is its value or raises its error.
+
+    After the interpreter began to shut down (a search from a daemon thread), the work runs
+    here instead.
+    """
+    global _pool, _busy
+
+    def run() -> T:
+        global _busy
+        try:
+            return work()
+        finally:
+            with _lock:
+                _busy -= 1
+
+    with _lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=SIDE_THREADS, thread_name_prefix=NAME)
+        pool = _pool
+        _busy += 1
+    try:
+        return pool.submit(run)
+    except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
+        done: Future[T] = Future()
+        try:
+            done.set_result(run())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, as the pool would
+            done.set_exception(exc)
+        return done
+
+
+def fork_is_safe() -> bool:
+    """Whether this process runs no thread but the caller's, counting idle side threads as none."""
+    with _lock:
+        idle = 0 if _busy else sum(1 for t in threading.enumerate() if t.name.startswith(NAME))
+        return threading.active_count() - idle == 1
+
+
+def _forget() -> None:
+    """A forked child has none of its parent's threads: it starts a pool of its own when it needs one."""
+    global _pool, _lock, _busy
+    _pool, _lock, _busy = None, threading.Lock(), 0
+
+
+os.register_at_fork(after_in_child=_forget)

@@ -1,0 +1,47 @@
+"""The side threads: work and errors come back, and a process that searched may still fork."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from qa.side_threads import in_background
+
+
+def test_work_and_its_error_come_back() -> None:
+    assert in_background(lambda: 6 * 7).result() == 42
+
+    def fail() -> None:
+        raise ValueError("no answer")
+
+    with pytest.raises(ValueError, match="no answer"):
+        in_background(fail).result()
+
+
+def _run(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (this one has pytest's threads) and return its output."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_idle_side_threads_leave_forking_safe_and_busy_ones_do_not() -> None:
+    out = _run("""
+        import threading
+        from qa.side_threads import fork_is_safe, in_background
+        from qa.text.parallel import _context
+        print(fork_is_safe())
+        in_background(lambda: None).result()           # the pool's threads now exist, idle
+        print(threading.active_count() > 1, fork_is_safe(), _context(print).get_start_method())
+        gate = threading.Event()
+        running = in_background(gate.wait)             # one at work
+        print(fork_is_safe(), _context(print).get_start_method())
+        gate.set(); running.result()
+        gate.clear()
+        other = threading.Thread(target=gate.wait); other.start()   # a thread of someone else's
+        print(fork_is_safe()); gate.set(); other.join()
+    """)
+    assert out.splitlines() == ["True", "True True fork", "False forkserver", "False"]
