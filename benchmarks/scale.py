@@ -54,8 +54,9 @@ TOKENIZE_SAMPLE = 20_000
 #: when a question names a year or an issuer. VectorIndex scans 10% exactly and walks the graph
 #: for 30% (FILTER_EXACT_SHARE is 20%); the sweep filters with the last share.
 FILTER_SHARES = (0.1, 0.3)
-#: efSearch (HNSW) and nprobe (IVF) tried with --sweep.
-SWEEP = {"hnsw": [16, 32, 64, 128, 256, 512, 1024], "hnsw-sq8": [64, 128, 256, 512], "ivf": [8, 16, 32, 64, 128, 256]}
+#: efSearch (HNSW), nprobe (IVF) and the refine factor (fast scan) tried with --sweep.
+SWEEP = {"hnsw": [16, 32, 64, 128, 256, 512, 1024], "hnsw-sq8": [64, 128, 256, 512], "ivf": [8, 16, 32, 64, 128, 256],
+         "fastscan-fp16": [1, 2, 3, 4, 8]}
 #: Sentences per paragraph in the real corpus (2,217 sentences in 711 paragraphs): the app
 #: indexes a vector per sentence as well as per paragraph, so its vectors are 4.1 per paragraph.
 SENTENCES_PER_PARAGRAPH = 3.1

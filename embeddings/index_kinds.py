@@ -123,11 +123,13 @@ IVF_TRAIN_PER_CELL = 64
 IVF_NPROBE = 32
 
 
-def choose_kind(count: int) -> IndexKind:
-    """The kind :meth:`VectorIndex.build` uses for ``count`` vectors when none is asked for."""
+def choose_kind(count: int, dimension: int = 384) -> IndexKind:
+    """The kind :meth:`VectorIndex.build` uses for ``count`` vectors of ``dimension`` when none
+    is asked for (a dimension the fast scan cannot cut into parts gets the float16 scan)."""
     if count >= SQ8_MIN_COUNT:
         return IndexKind.HNSW_SQ8
-    return IndexKind.FASTSCAN if count >= FASTSCAN_MIN_COUNT else FLAT_PRECISION
+    fits = dimension % FASTSCAN_DIMS_PER_PART == 0
+    return IndexKind.FASTSCAN if count >= FASTSCAN_MIN_COUNT and fits else FLAT_PRECISION
 
 
 def new_index(matrix: np.ndarray, kind: IndexKind) -> faiss.Index:

@@ -88,8 +88,8 @@ class VectorIndex:
         self.kind = kind
         defaults = {IndexKind.IVF: IVF_NPROBE, IndexKind.FASTSCAN: FASTSCAN_REFINE}
         self.effort = effort or defaults.get(kind, HNSW_EF_SEARCH if kind.is_graph else 0)
-        # The index holding the vectors' float16 copies (the refining half of a FASTSCAN)
-        self._halves = faiss.downcast_index(index.refine_index) if kind is IndexKind.FASTSCAN else index
+        # The index an exact scan reads: a FASTSCAN's float16 copies (its refining index), else itself
+        self._scanned = faiss.downcast_index(index.refine_index) if kind is IndexKind.FASTSCAN else index
 
     @property
     def dimension(self) -> int:
@@ -114,7 +114,7 @@ class VectorIndex:
 
         Args:
             vectors: (n, d) array of L2-normalised vectors; cast to float32.
-            kind: Index kind; None means :func:`choose_kind` by n.
+            kind: Index kind; None means :func:`choose_kind` by n and d.
             effort: Default search breadth (see the class docstring).
 
         Raises:
@@ -122,7 +122,7 @@ class VectorIndex:
         """
         matrix = _unit_rows(vectors)
         n, d = matrix.shape
-        kind = kind or choose_kind(n)
+        kind = kind or choose_kind(n, d)
         with _omp_threads(_threads()):
             index = new_index(matrix, kind)
             index.add(matrix)
@@ -159,19 +159,19 @@ class VectorIndex:
         matrix = self._queries(queries)
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
-        bitmap, n_allowed = self._bitmap(allowed)
+        mask, n_allowed = self._mask(allowed)
         width = min(int(k), n_allowed)
         if width == 0 or len(matrix) == 0:
             return np.zeros((len(matrix), width), np.float32), np.zeros((len(matrix), width), np.int64)
         with _omp_threads(1 if len(matrix) < SINGLE_THREAD_BELOW else _threads()):
-            return self._search(matrix, width, bitmap, n_allowed, effort or self.effort)
+            return self._search(matrix, width, mask, n_allowed, effort or self.effort)
 
     def _search(
-        self, matrix: np.ndarray, width: int, bitmap: np.ndarray | None, n_allowed: int, effort: int
+        self, matrix: np.ndarray, width: int, mask: np.ndarray | None, n_allowed: int, effort: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        selector = None if bitmap is None else faiss.IDSelectorBitmap(bitmap)
-        if self.kind is IndexKind.FASTSCAN and bitmap is not None:
-            return self._filtered_fastscan(matrix, width, bitmap, n_allowed, effort)
+        selector = None if mask is None else faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
+        if self.kind is IndexKind.FASTSCAN and selector is not None:
+            return self._filtered_fastscan(matrix, width, mask, selector, effort)
         few = n_allowed <= max(FLAT_MAX_COUNT, FILTER_EXACT_SHARE * self.count)
         if self.kind.is_scan or (selector is not None and few):
             return self._exact(matrix, width, selector)
@@ -184,27 +184,24 @@ class VectorIndex:
         return scores, ids
 
     def _filtered_fastscan(
-        self, matrix: np.ndarray, width: int, bitmap: np.ndarray, n_allowed: int, effort: int
+        self, matrix: np.ndarray, width: int, mask: np.ndarray, selector: faiss.IDSelector, effort: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """A fast scan takes no selector. A filter allowing at most FASTSCAN_EXACT_SHARE of the
         ids scans their float16 copies; a wider one asks the fast scan for FILTER_BREADTH / share
-        times ``width`` and keeps the allowed ones, best first. A query row that keeps fewer
-        than ``width`` (the allowed lie far from it) is scanned exactly."""
-        share = n_allowed / self.count
-        selector = faiss.IDSelectorBitmap(bitmap)
+        times ``width`` and keeps the allowed ones, best first. Query rows that keep fewer than
+        ``width`` (the allowed lie far from them) are scanned exactly."""
+        share = float(mask.mean())
         if share <= FASTSCAN_EXACT_SHARE:
             return self._exact(matrix, width, selector)
         wide = min(self.count, int(np.ceil(width * FILTER_BREADTH / share)))
         found, rows = self._approximate(matrix, wide, None, effort)
-        allowed = np.unpackbits(bitmap, count=self.count, bitorder="little").astype(bool)
-        scores = np.empty((len(matrix), width), np.float32)
-        ids = np.empty((len(matrix), width), np.int64)
-        for i in range(len(matrix)):
-            keep = np.flatnonzero((rows[i] >= 0) & allowed[np.maximum(rows[i], 0)])[:width]
-            if len(keep) == width:
-                scores[i], ids[i] = found[i, keep], rows[i, keep]
-            else:
-                scores[i], ids[i] = (a[0] for a in self._exact(matrix[i : i + 1], width, selector))
+        kept = (rows >= 0) & mask[np.maximum(rows, 0)]
+        # The first ``width`` allowed of each row, in order (stable: the best first).
+        order = np.argsort(~kept, axis=1, kind="stable")[:, :width]
+        scores, ids = np.take_along_axis(found, order, axis=1), np.take_along_axis(rows, order, axis=1)
+        short = kept.sum(axis=1) < width
+        if short.any():
+            scores[short], ids[short] = self._exact(matrix[short], width, selector)
         return scores, ids
 
     def _approximate(
@@ -228,7 +225,7 @@ class VectorIndex:
             index = self._index
         else:
             params = faiss.SearchParameters()
-            index = faiss.downcast_index(self._index.storage) if self.kind.is_graph else self._halves
+            index = faiss.downcast_index(self._index.storage) if self.kind.is_graph else self._scanned
         if selector is not None:
             params.sel = selector
         return index.search(matrix, k, params=params)
@@ -268,7 +265,7 @@ class VectorIndex:
         params = faiss.SearchParameters()
         params.sel = faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
         with _omp_threads(1):
-            found, rows = self._halves.search(query, len(unique), params=params)
+            found, rows = self._scanned.search(query, len(unique), params=params)
         out = np.empty(len(unique), dtype=np.float32)
         out[np.searchsorted(unique, rows[0])] = found[0]
         return out[inverse.reshape(-1)]
@@ -291,7 +288,7 @@ class VectorIndex:
         (float32 or float16, as stored)."""
         if self.kind is IndexKind.FLAT:
             return faiss.rev_swig_ptr(self._index.get_xb(), self.count * self.dimension).reshape(self.count, -1)
-        raw = faiss.rev_swig_ptr(self._halves.codes.data(), self.count * self._halves.code_size)
+        raw = faiss.rev_swig_ptr(self._scanned.codes.data(), self.count * self._scanned.code_size)
         return raw.view(np.float16).reshape(self.count, self.dimension)
 
 
@@ -366,8 +363,9 @@ class VectorIndex:
             raise InvalidOptionError("Query vectors must be finite; got NaN or infinity. Check the encoder output.")
         return np.ascontiguousarray(matrix)
 
-    def _bitmap(self, allowed: np.ndarray | None) -> tuple[np.ndarray | None, int]:
-        """FAISS's IDSelectorBitmap layout (bit i of byte i // 8 is id i) and the allowed count."""
+    def _mask(self, allowed: np.ndarray | None) -> tuple[np.ndarray | None, int]:
+        """``allowed`` as a bool mask over the ids (None: every id, also when it allows every
+        one) and the allowed count."""
         if allowed is None:
             return None, self.count
         values = np.asarray(allowed)
@@ -392,7 +390,8 @@ class VectorIndex:
                 )
             mask = np.zeros(self.count, dtype=bool)
             mask[ids] = True
-        return np.packbits(mask, bitorder="little"), int(mask.sum())
+        count = int(mask.sum())
+        return (None if count == self.count else mask), count
 
 
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:

@@ -58,7 +58,6 @@ def test_sizes_get_a_float16_scan_then_a_fast_scan_then_a_compressed_graph() -> 
 
 @pytest.fixture
 def lowered(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kinds, "FLAT_MAX_COUNT", 100)
     monkeypatch.setattr(kinds, "SQ8_MIN_COUNT", 1_000)
 
 
@@ -147,6 +146,39 @@ def test_a_filter_far_from_the_question_still_gets_k_rows_by_an_exact_scan() -> 
 def test_a_fast_scan_of_too_few_vectors_is_refused_with_the_kind_to_use() -> None:
     with pytest.raises(InvalidOptionError, match="at least 16 vectors.*got 15 of dimension 384.*flat-fp16"):
         VectorIndex.build(clustered(15), kind=IndexKind.FASTSCAN)
+
+
+def test_an_odd_dimension_gets_the_float16_scan_where_a_fast_scan_cannot_cut_it() -> None:
+    assert choose_kind(FASTSCAN_MIN_COUNT, 33) is IndexKind.FLAT16
+    index = VectorIndex.build(clustered(FASTSCAN_MIN_COUNT, d=33))
+    assert index.kind is IndexKind.FLAT16
+    with pytest.raises(InvalidOptionError, match="multiple of 2.*dimension 33.*flat-fp16"):
+        VectorIndex.build(clustered(100, d=33), kind=IndexKind.FASTSCAN)
+
+
+@pytest.mark.parametrize("share", [0.5, 1.0], ids=["half: exact scan of copies", "all: as unfiltered"])
+def test_a_fast_scan_filter_at_the_edges(share: float) -> None:
+    data = clustered(FASTSCAN_MIN_COUNT, seed=13)
+    queries = near(data, 20, seed=14)
+    allowed = np.zeros(len(data), dtype=bool)
+    allowed[: int(share * len(data))] = True  # whole declarations lie together
+    index = VectorIndex.build(data)
+    scores, ids = index.search(queries, 10, allowed=allowed)
+    assert allowed[ids].all() and recall_at_10(ids, data, queries, allowed) >= 0.99
+    if share == 1.0:
+        np.testing.assert_array_equal(ids, index.search(queries, 10)[1])
+
+
+def test_a_mapped_fast_scan_filters_as_the_one_read(tmp_path: Path) -> None:
+    data = clustered(FASTSCAN_MIN_COUNT, seed=15)
+    queries = near(data, 20, seed=16)
+    index = VectorIndex.build(data)
+    index.save(tmp_path / "fast.faiss")
+    mapped = VectorIndex.load(tmp_path / "fast.faiss", dimension=DIM, count=len(data), mmap=True)
+    for share in (0.1, 0.8):
+        allowed = np.random.default_rng(17).random(len(data)) < share
+        for before, after in zip(index.search(queries, 10, allowed=allowed), mapped.search(queries, 10, allowed=allowed)):
+            np.testing.assert_array_equal(before, after)
 
 
 def test_a_fast_scan_takes_an_eighth_more_than_float16_copies(tmp_path: Path) -> None:

@@ -46,6 +46,19 @@ def test_twins_and_repeats_are_found_and_shown_once(fake_encoder) -> None:
     assert lib.ask("topic number 3 distinctive", k=2).to_dict()["hits"][0]["also"] == list(first.also)
 
 
+def test_k_distinct_hits_come_back_however_many_copies_crowd_the_top(fake_encoder) -> None:
+    """Seven copies of one paragraph rank above everything else: the ranking leaves the copies
+    out as it goes, so k distinct paragraphs come back (a slack of five extra hits did not)."""
+    copies = [_rows(f"un-78-{n}", f"Resolution 78/{n}", [BOILERPLATE, f"Decides on fisheries item {n}."]) for n in range(7)]
+    others = _rows("g7-2021", "Carbis Bay G7 Summit Communiqué",
+                   [f"Leaders recall resolution {i} on other subjects, number {i}." for i in range(6)])
+    lib = Library.from_passages([row for rows in copies for row in rows] + others, encoder=fake_encoder)
+    hits = lib.search("Recalling its resolution 77/1 of 2022 and all its previous resolutions", k=4)
+    assert len(hits) == 4 and len({(h.doc_id, h.paragraph) for h in hits}) == 4
+    assert [paragraph_key(h.text) == paragraph_key(BOILERPLATE) for h in hits] == [True, False, False, False]
+    assert len(hits[0].also) == 6  # the other copies, cited with the one shown
+
+
 def test_duplicates_round_trip(tmp_path: Path) -> None:
     dupes = Duplicates(repeats={("a", "1"): (("b", "2"),), ("b", "2"): (("a", "1"),)}, twins={"a": ("b",), "b": ("a",)})
     dupes.save(tmp_path / "d.json")
