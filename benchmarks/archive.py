@@ -63,12 +63,12 @@ def section_build(index: Path, folders: list[Path]) -> None:
 
 def print_phases(stats: pstats.Stats, total: float) -> None:
     """Cumulative time of each build phase (the largest cumulative time of its function)."""
-    for phase, (file, name) in PHASES.items():
-        seconds = max((row[3] for func, row in stats.stats.items() if func[2] == name and func[0].endswith(file)),
-                      default=0.0)
+    took = {phase: max((row[3] for func, row in stats.stats.items() if func[2] == name and func[0].endswith(file)),
+                       default=0.0)
+            for phase, (file, name) in PHASES.items()}
+    for phase, seconds in took.items():
         print(f"  {phase:<34} {seconds:8.1f} s  {seconds / total:6.1%}")
-    model = max((row[3] for func, row in stats.stats.items() if func[2] == "encode" and func[0].endswith("cache.py")),
-                default=0.0)
+    model = took["embed (model)"]
     if model:
         print(f"  build / model: {total / model:.2f}")
 

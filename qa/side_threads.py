@@ -61,12 +61,20 @@ def in_background(work: Callable[[], T]) -> Future[T]:
     try:
         return pool.submit(run)
     except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
-        done: Future[T] = Future()
-        try:
-            done.set_result(run())
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, as the pool would
-            done.set_exception(exc)
-        return done
+        return start(run, background=False)
+
+
+def start(work: Callable[[], T], *, background: bool) -> Future[T]:
+    """``work`` started on a side thread (:func:`in_background`), or done here and now: for work
+    too small to be worth handing over, with the same Future to join."""
+    if background:
+        return in_background(work)
+    done: Future[T] = Future()
+    try:
+        done.set_result(work())
+    except BaseException as exc:  # noqa: BLE001 - handed to the caller, as the pool would
+        done.set_exception(exc)
+    return done
 
 
 def fork_is_safe() -> bool:

@@ -198,7 +198,8 @@ def _build(
         store.commit(folder, manifest)
     except OSError as exc:
         raise QAError(f"Cannot write the index to {store.root}: {exc}. Choose another folder with QA_INDEX.") from exc
-    # Queries go to the model the build used, uncached (caching them would fill the cache with questions).
+    # Questions go to the query encoder (the float32 ONNX export unless QA_EMBED_BACKEND=torch),
+    # uncached: caching them would fill the cache with questions.
     index.encoder = model
     seconds = time.perf_counter() - started
     return index, BuildReport(True, reason, seconds, len(rows), embedded=caching.embedded)

@@ -169,8 +169,9 @@ def _cut_differently(
         return places
 
     pairs = []
+    theirs = unmatched(b, a.doc_id)  # once, not once per paragraph of a
     for number, words in unmatched(a, b.doc_id):
-        for other_number, other_words in unmatched(b, a.doc_id):
+        for other_number, other_words in theirs:
             if other_words in words or words in other_words:
                 pairs.append(((a.doc_id, number), (b.doc_id, other_number)))
     return pairs

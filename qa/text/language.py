@@ -33,19 +33,21 @@ SAMPLE = 2000
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+#: The languages told apart: each code and the name of its list in ``bm25s.stopwords``.
+_LISTS = {
+    "en": "STOPWORDS_EN_PLUS", "fr": "STOPWORDS_FRENCH", "es": "STOPWORDS_SPANISH", "pt": "STOPWORDS_PORTUGUESE",
+    "de": "STOPWORDS_GERMAN", "it": "STOPWORDS_ITALIAN", "nl": "STOPWORDS_DUTCH", "ru": "STOPWORDS_RUSSIAN",
+}
+
+
 @lru_cache(maxsize=1)
 def _languages_of() -> dict[str, tuple[str, ...]]:
     """Each stopword and the languages it is a stopword of."""
     from bm25s import stopwords
 
-    lists = {
-        "en": stopwords.STOPWORDS_EN_PLUS, "fr": stopwords.STOPWORDS_FRENCH, "es": stopwords.STOPWORDS_SPANISH,
-        "pt": stopwords.STOPWORDS_PORTUGUESE, "de": stopwords.STOPWORDS_GERMAN, "it": stopwords.STOPWORDS_ITALIAN,
-        "nl": stopwords.STOPWORDS_DUTCH, "ru": stopwords.STOPWORDS_RUSSIAN,
-    }
     table: dict[str, list[str]] = {}
-    for code, words in lists.items():
-        for word in set(words):
+    for code, name in _LISTS.items():
+        for word in set(getattr(stopwords, name)):
             table.setdefault(word, []).append(code)
     return {word: tuple(codes) for word, codes in table.items()}
 
@@ -53,7 +55,7 @@ def _languages_of() -> dict[str, tuple[str, ...]]:
 def guess_language(text: str) -> str | None:
     """The language code ("en", "fr", ...) of ``text``, or None when its function words do not tell."""
     table = _languages_of()
-    counts = dict.fromkeys(("en", "fr", "es", "pt", "de", "it", "nl", "ru"), 0)
+    counts = dict.fromkeys(_LISTS, 0)
     for word in _WORD.findall(text.lower()):
         for code in table.get(word, ()):
             counts[code] += 1

@@ -260,7 +260,25 @@ def test_a_preambular_paragraph_ranks_below_the_same_words_in_an_operative_one(f
     assert ranked[0].score - ranked[1].score == pytest.approx(index.weights.preamble, abs=1e-5)
 
 
-def test_searches_from_many_threads_match_one_at_a_time(index) -> None:
+@pytest.fixture(params=[True, False], ids=["side threads", "one thread"])
+def either(request, index, monkeypatch) -> HybridIndex:
+    """The tiny index searched with the side threads (as a library of SIDE_WORK_FROM vectors is) and without."""
+    monkeypatch.setattr(index, "_side", request.param)
+    return index
+
+
+def test_a_small_index_works_alone_and_ranks_as_with_side_threads(index, monkeypatch) -> None:
+    from qa.search.retrieval import SIDE_WORK_FROM
+
+    assert index.size < SIDE_WORK_FROM and not index._side
+    questions = ["Will Georgia become a member of NATO?", "Russia", "What was said in Vientiane?"]
+    alone = [index.search(q, k=3) for q in questions]
+    monkeypatch.setattr(index, "_side", True)
+    assert [index.search(q, k=3) for q in questions] == alone
+
+
+def test_searches_from_many_threads_match_one_at_a_time(either) -> None:
+    index = either
     """A search embeds the question on its own thread while a shared pool matches its words and
     scans the sentences; concurrent searches (the web app's) queue for the pool, nothing mixes."""
     from concurrent.futures import ThreadPoolExecutor
@@ -273,7 +291,9 @@ def test_searches_from_many_threads_match_one_at_a_time(index) -> None:
     assert together == alone
 
 
-def test_a_failing_embedding_or_word_matching_reaches_the_caller(index, monkeypatch) -> None:
+def test_a_failing_embedding_or_word_matching_reaches_the_caller(either, monkeypatch) -> None:
+    index = either
+
     class Broken(RuntimeError):
         pass
 
@@ -283,16 +303,18 @@ def test_a_failing_embedding_or_word_matching_reaches_the_caller(index, monkeypa
     monkeypatch.setattr(index.encoder, "encode", fail)
     with pytest.raises(Broken, match="the model is gone"):
         index.search("Georgia", k=1)
-    monkeypatch.undo()
+    monkeypatch.setattr(index.encoder, "encode", type(index.encoder).encode.__get__(index.encoder))
     monkeypatch.setattr(index, "_words", fail)  # runs on the pool: its error is raised here too
     with pytest.raises(Broken, match="the model is gone"):
         index.search("Georgia", k=1)
 
 
-def test_a_forked_child_searches_with_threads_of_its_own(index) -> None:
+def test_a_forked_child_searches_with_threads_of_its_own(index, monkeypatch) -> None:
     """The side threads do not survive a fork: a child that kept the parent's pool would queue
     work no thread takes and wait forever (the pool is forgotten at fork)."""
     import multiprocessing
+
+    monkeypatch.setattr(index, "_side", True)  # as in a library of SIDE_WORK_FROM vectors
 
     want = [h.row for h in index.search("Russia", k=3)]  # the parent's pool exists now
     context = multiprocessing.get_context("fork")
