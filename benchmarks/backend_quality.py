@@ -2,10 +2,10 @@
 
 Issue 15 keeps a backend for index builds "only where R@1 on SQuAD half A and on
 eval/declarations.jsonl moves by less than 0.005". For each backend of
-benchmarks/embed_backends.py (torch, torch-bf16, onnx, onnx-opt, onnx-int8, onnx-opt-int8) this
-embeds BOTH the passages and sentences AND the questions with that backend; ``bf16+onnx`` embeds
-passages and sentences with torch-bf16 and questions with onnx, as a bfloat16 build answers
-(embeddings.backend). It reports:
+benchmarks/embed_backends.py (torch, torch-bf16, onnx, onnx-opt, onnx-int8, onnx-opt-int8,
+openvino-bf16, openvino) this embeds BOTH the passages and sentences AND the questions with that
+backend; ``bf16+onnx`` and ``openvino-bf16+onnx`` embed passages and sentences in bfloat16 (torch's
+autocast, OpenVINO) and questions with onnx, as bfloat16 builds answer (embeddings.backend). It reports:
 
 - SQuAD v1.1 dev half A (913 paragraphs, 4,961 questions) as ``qa eval --squad`` runs it
   (``squad_library`` -> ``run_squad`` -> ``evaluate_squad``): R@1, R@5, MRR@20;
@@ -39,9 +39,10 @@ from embeddings.encoder import SINGLE_THREAD_BELOW, Encoder
 
 #: The largest change of R@1 against torch a build backend may cause (issue 15).
 GATE = 0.005
-BACKENDS = ("torch", "torch-bf16", "bf16+onnx", "onnx", "onnx-opt", "onnx-int8", "onnx-opt-int8")
+BACKENDS = ("torch", "torch-bf16", "bf16+onnx", "onnx", "onnx-opt", "onnx-int8", "onnx-opt-int8",
+            "openvino-bf16", "openvino-bf16+onnx", "openvino")
 #: Backends whose questions another runner embeds: (passages' runner, questions' runner).
-MIXED = {"bf16+onnx": ("torch-bf16", "onnx")}
+MIXED = {"bf16+onnx": ("torch-bf16", "onnx"), "openvino-bf16+onnx": ("openvino-bf16", "onnx")}
 
 
 class Backend:

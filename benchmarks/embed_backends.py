@@ -11,7 +11,10 @@ SQuAD half A's paragraphs and sentences) with, in one run:
 - ``onnx-opt``: that graph after ONNX Runtime's transformer optimiser (fused attention, LayerNorm, GELU);
 - ``onnx-int8``: the plain export quantised to int8 (dynamic quantisation, int8 per-channel weights,
   the recipe of sentence-transformers' ``export_dynamic_quantized_onnx_model(..., "avx512_vnni")``);
-- ``onnx-opt-int8``: the optimised graph quantised the same way.
+- ``onnx-opt-int8``: the optimised graph quantised the same way;
+- ``openvino-bf16``: the plain export in OpenVINO, products in bfloat16 (embeddings/openvino_encoder.py),
+  as index builds use it where the CPU has bfloat16 instructions;
+- ``openvino``: the same in float32, as builds use it on any other CPU.
 
 sentence-transformers' own ``backend="onnx"`` runs the same ONNX Runtime session through optimum,
 which cannot be installed beside transformers 5 (it pins transformers < 4.58), so the graphs here
@@ -39,6 +42,7 @@ from embeddings.bf16_encoder import Bf16Encoder
 from embeddings.encoder import Encoder
 from embeddings.export import ONNX_FILE, SETTINGS_FILE, ExportSettings, export_onnx
 from embeddings.onnx_encoder import OnnxEncoder
+from embeddings.openvino_encoder import OpenVinoEncoder
 
 
 def build_texts(declarations: Path, squad: Path, count: int) -> list[str]:
@@ -88,6 +92,8 @@ def variants(encoder: Encoder, workdir: Path) -> dict[str, object]:
         # int8 vectors differ from torch's by design: how much is what this script measures.
         "onnx-int8": _Batch(OnnxEncoder(quantised, settings, probe_cosine=0.9)),
         "onnx-opt-int8": _Batch(OnnxEncoder(fused, settings, probe_cosine=0.9)),
+        "openvino-bf16": _Batch(OpenVinoEncoder(folder, settings, bf16=True)),
+        "openvino": _Batch(OpenVinoEncoder(folder, settings, bf16=False)),
     }
 
 
@@ -108,9 +114,9 @@ class _Torch:
 
 
 class _Batch:
-    """An OnnxEncoder used for batches (every core)."""
+    """An OnnxEncoder or OpenVinoEncoder used for batches (every core)."""
 
-    def __init__(self, encoder: OnnxEncoder) -> None:
+    def __init__(self, encoder: OnnxEncoder | OpenVinoEncoder) -> None:
         self.encoder = encoder
 
     def encode(self, texts: list[str]) -> np.ndarray:

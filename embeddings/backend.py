@@ -1,16 +1,18 @@
-"""Which runtime embeds: bfloat16 builds with float32 questions, ONNX Runtime, or sentence-transformers.
+"""Which runtime embeds: OpenVINO or bfloat16 builds with float32 questions, ONNX Runtime, or sentence-transformers.
 
-``bf16`` (the default where the CPU has bfloat16 instructions) builds indexes with
-sentence-transformers under torch's bfloat16 autocast (embeddings/bf16_encoder.py: about 1.8x
-faster than float32, R@1 unchanged) and embeds questions with the float32 ONNX export, so a
-question never imports torch. Elsewhere ``onnx`` is the default, for builds and questions alike.
-``onnx`` runs the fp32 export of embeddings/export.py: its vectors equal
-sentence-transformers' (lowest cosine 0.9999999), it embedded the ../shared texts 1.3-1.9x
-faster, and R@1, R@5 and MRR on SQuAD half A and eval/declarations.jsonl are identical
-(benchmarks/backend_quality.py). The int8-quantised export was 3.8x faster but changed the
-declarations' R@1 by 0.0093 (two of 215 questions, upwards), past the 0.005 issue 15 allows
-either way, so it is not offered. A model the export does not support (or a damaged export)
-embeds with sentence-transformers, as before.
+``openvino`` (the default) builds indexes with the model's ONNX export in OpenVINO
+(embeddings/openvino_encoder.py): in bfloat16 where the CPU has bfloat16 instructions (2.5x
+faster than float32 torch here, R@1 unchanged), else in float32 (torch's very vectors).
+Questions are embedded with the float32 export in ONNX Runtime whatever the backend, so a
+question never imports torch or OpenVINO. ``bf16`` builds with sentence-transformers under
+torch's bfloat16 autocast (embeddings/bf16_encoder.py: 1.8x faster than float32), the default
+before OpenVINO. ``onnx`` runs the fp32 export of embeddings/export.py for builds too: its
+vectors equal sentence-transformers' (lowest cosine 0.9999999) and R@1, R@5 and MRR on SQuAD
+half A and eval/declarations.jsonl are identical (benchmarks/backend_quality.py). The
+int8-quantised export was 3.8x faster but changed the declarations' R@1 by 0.0093 (two of 215
+questions, upwards), past the 0.005 issue 15 allows either way, so it is not offered. A model
+the export does not support (or a damaged export, or an OpenVINO that cannot compile it)
+embeds with sentence-transformers, in bfloat16 where the CPU has it.
 
 ``QA_EMBED_BACKEND=torch`` puts float32 sentence-transformers back for both, one setting away.
 
@@ -20,39 +22,43 @@ Example:
     Encoder('bundled:all-MiniLM-L6-v2')
     >>> build_encoder(Encoder(), Path(".qa-index/onnx-cache"), backend=Backend.BF16)
     Bf16Encoder('bundled:all-MiniLM-L6-v2')
+    >>> build_encoder(Encoder(), Path(".qa-index/onnx-cache"))
+    OpenVinoEncoder('bundled:all-MiniLM-L6-v2', bf16=True)
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from enum import StrEnum
 from pathlib import Path
 
 from embeddings.bf16_encoder import Bf16Encoder, cpu_has_bf16
 from embeddings.encoder import Encoder
-from embeddings.errors import InvalidOptionError
+from embeddings.errors import ExportError, InvalidOptionError
 
 BACKEND_ENV = "QA_EMBED_BACKEND"
+logger = logging.getLogger(__name__)
 
 
 class Backend(StrEnum):
     """The runtimes a sentence-transformers model can embed with."""
 
+    OPENVINO = "openvino"
     BF16 = "bf16"
     ONNX = "onnx"
     TORCH = "torch"
 
 
 def default_backend() -> Backend:
-    """The backend in force: QA_EMBED_BACKEND if set, else BF16 on a CPU with bfloat16
-    instructions and ONNX on any other.
+    """The backend in force: QA_EMBED_BACKEND if set, else OPENVINO.
 
     Raises:
         InvalidOptionError: If QA_EMBED_BACKEND names no backend.
     """
     value = os.environ.get(BACKEND_ENV, "").strip().lower()
     if not value:
-        return Backend.BF16 if cpu_has_bf16() else Backend.ONNX
+        return Backend.OPENVINO
     try:
         return Backend(value)
     except ValueError:
@@ -64,8 +70,8 @@ def default_backend() -> Backend:
 
 
 def backend_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None):
-    """What embeds questions with ``backend`` (None: :func:`default_backend`): for ONNX and BF16,
-    the export of ``encoder``'s model (made once under ``cache_dir`` if missing, else reused);
+    """What embeds questions with ``backend`` (None: :func:`default_backend`): for every backend
+    but TORCH, the export of ``encoder``'s model (made once under ``cache_dir`` if missing, else reused);
     for torch, or when the model cannot be exported, ``encoder`` itself.
 
     Only a sentence-transformers :class:`~embeddings.encoder.Encoder` is swapped; any other
@@ -80,11 +86,40 @@ def backend_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None)
 
 def build_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None):
     """What embeds an index build's paragraphs and sentences with ``backend`` (None:
-    :func:`default_backend`): for BF16, ``encoder``'s model under bfloat16 autocast; for the
-    others, what embeds their questions (:func:`backend_encoder`).
+    :func:`default_backend`): for OPENVINO, the export of ``encoder``'s model compiled by
+    OpenVINO, in bfloat16 where the CPU has it (when OpenVINO cannot: after a logged warning,
+    as BF16 where the CPU has bfloat16, else as ONNX); for BF16, ``encoder``'s model under
+    bfloat16 autocast; for the others, what embeds their questions (:func:`backend_encoder`).
 
     Only a sentence-transformers :class:`~embeddings.encoder.Encoder` is swapped.
     """
-    if (backend or default_backend()) is Backend.BF16:
-        return Bf16Encoder(encoder) if type(encoder) is Encoder else encoder
-    return backend_encoder(encoder, cache_dir, backend=backend)
+    backend = backend or default_backend()
+    if type(encoder) is not Encoder or backend in (Backend.ONNX, Backend.TORCH):
+        return backend_encoder(encoder, cache_dir, backend=backend)
+    if backend is Backend.BF16:
+        return Bf16Encoder(encoder)
+    compiled = _openvino(encoder, cache_dir)
+    if compiled is not None:
+        return compiled
+    return Bf16Encoder(encoder) if cpu_has_bf16() else backend_encoder(encoder, cache_dir, backend=Backend.ONNX)
+
+
+def _openvino(encoder: Encoder, cache_dir: Path):
+    """``encoder``'s export compiled by OpenVINO (made under ``cache_dir`` if missing), or None
+    with a logged warning when there is no export or OpenVINO cannot run it."""
+    from embeddings.export import export_onnx, find_export
+    from embeddings.openvino_encoder import OpenVinoEncoder
+
+    try:
+        found = find_export(cache_dir, encoder.name)
+        if found is None:
+            export_onnx(encoder, cache_dir)
+            found = find_export(cache_dir, encoder.name)
+        if found is None:
+            raise ExportError(f"no ONNX export of {encoder.name} could be made in {cache_dir}.")
+        compiled = OpenVinoEncoder(*found, bf16=cpu_has_bf16())
+        compiled.open()
+        return compiled
+    except ExportError as exc:
+        logger.warning("%s The build embeds with sentence-transformers instead.", exc)
+        return None

@@ -80,15 +80,7 @@ class OnnxEncoder:
         return out
 
     def _run(self, session, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch([str(t) for t in texts])
-        columns = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
-        feed = {
-            name: np.array([getattr(e, columns[name]) for e in encodings], dtype=np.int64)
-            for name in self.settings.inputs
-        }
-        vectors = session.run(None, feed)[0].astype(np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
+        return unit_rows(session.run(None, model_inputs(self._tokenizer, self.settings, texts))[0])
 
     def _session(self, threads: int):
         """The session for this thread count (0: ONNX Runtime's default), or None after a failure."""
@@ -109,7 +101,7 @@ class OnnxEncoder:
     def _open(self, threads: int):
         try:
             import onnxruntime
-            from tokenizers import Tokenizer
+            import tokenizers  # noqa: F401 (load_tokenizer needs it)
         except ImportError as exc:
             raise ExportError(f"ONNX Runtime or tokenizers is not installed ({exc}).") from exc
         options = onnxruntime.SessionOptions()
@@ -118,7 +110,7 @@ class OnnxEncoder:
         options.log_severity_level = 3  # errors only: its optimiser's notes are not for users
         try:
             if self._tokenizer is None:
-                self._tokenizer = _tokenizer(self.folder / TOKENIZER_FILE, self.settings, Tokenizer)
+                self._tokenizer = load_tokenizer(self.folder / TOKENIZER_FILE, self.settings)
             session = onnxruntime.InferenceSession(
                 str(self.folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
             )
@@ -133,12 +125,34 @@ class OnnxEncoder:
         return f"OnnxEncoder({self.name!r})"
 
 
-def _tokenizer(path: Path, settings: ExportSettings, tokenizer_class):
+def load_tokenizer(path: Path, settings: ExportSettings):
     """The model's tokenizer, truncating and padding as sentence-transformers does."""
-    tokenizer = tokenizer_class.from_file(str(path))
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
     tokenizer.enable_truncation(max_length=settings.max_length)
     tokenizer.enable_padding(pad_id=settings.pad_id, pad_token=settings.pad_token)
     return tokenizer
+
+
+#: Which field of a ``tokenizers`` encoding feeds each input an export may name.
+_INPUT_FIELDS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
+
+
+def model_inputs(tokenizer, settings: ExportSettings, texts: list[str]) -> dict[str, np.ndarray]:
+    """The export's inputs for one batch of texts, tokenised and padded alike."""
+    encodings = tokenizer.encode_batch([str(t) for t in texts])
+    return {
+        name: np.array([getattr(e, _INPUT_FIELDS[name]) for e in encodings], dtype=np.int64)
+        for name in settings.inputs
+    }
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` as float32 rows of length one (a zero row stays zero)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
 
 
 def query_encoder(encoder, cache_dir: Path, *, export: bool = True):

@@ -6,6 +6,8 @@ also keeps the "ASEAN-U.S." statements), a year one in which that issuer (or, wi
 issuer named, any declaration) spoke. A year alone narrows only when it stands beside a word
 for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
 "What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
+A declaration named by the initials of its title's capitalised words ("UNDRIP" for the "United
+Nations Declaration on the Rights of Indigenous Peoples") narrows to that declaration.
 
 Example:
     >>> implied = implied_filters("What did the G7 say about AI in 2024?", declarations)
@@ -35,14 +37,35 @@ _DATING = (
 
 
 def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filters | None:
-    """The filters a question implies by naming an issuer or a year the library holds, or None."""
+    """The filters a question implies by naming an issuer, a year or a declaration (by its
+    title's initials) the library holds, or None."""
     issuer = _named_issuers(question, declarations)
     pool = [d for d in declarations if d.issuer in issuer] if issuer else list(declarations)
+    # Initials of a declaration of another issuer than the one named do not narrow.
+    named = tuple(doc_id for doc_id in _named_by_initials(question, declarations) if doc_id in {d.doc_id for d in pool})
+    if named:
+        pool = [d for d in pool if d.doc_id in named]
     held = {d.year for d in pool if d.year is not None}
-    year = next((y for y, dated in _years(question) if y in held and (issuer or dated)), None)
-    if not issuer and year is None:
+    year = next((y for y, dated in _years(question) if y in held and (issuer or named or dated)), None)
+    if not issuer and year is None and not named:
         return None
-    return Filters(issuer=tuple(sorted(issuer)), year_from=year, year_to=year)
+    return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year, year_to=year)
+
+
+def title_initials(title: str) -> str:
+    """The initials of a title's capitalised words ("UNDRIP" for the "United Nations Declaration
+    on the Rights of Indigenous Peoples"); a hyphenated word gives its first letter."""
+    return "".join(word[0] for word in re.findall(r"[^\W\d_][\w'’.-]*", title) if word[0].isupper())
+
+
+def _named_by_initials(question: str, declarations: Sequence[Declaration]) -> tuple[str, ...]:
+    """The doc_ids of the declarations whose title's initials (four letters or more, so not an
+    ordinary acronym such as "CSP") the question writes as a word in capitals."""
+    asked = set(re.findall(r"(?<![\w-])([A-Z]{4,})(?![\w]|-\w)", question))
+    asked -= {word for d in declarations if d.issuer for word in re.split(r"[-\s/]+", d.issuer)}  # "NATO" is an issuer
+    if not asked:
+        return ()
+    return tuple(d.doc_id for d in declarations if d.title and title_initials(d.title) in asked)
 
 
 def filter_words(filters: Filters) -> frozenset[str]:

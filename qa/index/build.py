@@ -141,8 +141,8 @@ def _query_encoder(store: IndexStore, encoder):
 
 
 def _build_encoder(store: IndexStore, encoder):
-    """What embeds a build's paragraphs and sentences: bfloat16 sentence-transformers on a CPU
-    that has it, else the same as questions (embeddings.backend)."""
+    """What embeds a build's paragraphs and sentences: the model's ONNX export in OpenVINO, in
+    bfloat16 on a CPU that has it (embeddings.backend)."""
     from embeddings.backend import build_encoder
 
     return build_encoder(encoder, store.root / ONNX_CACHE)

@@ -152,8 +152,7 @@ class HybridIndex:
         spans = _spans(texts, split or sentence_spans)
         extents = _extents(texts, spans)
         sentence_texts = [texts[r][s:e] for r, s, e in spans]
-        whole_texts = [texts[r][s:e] for r, (s, e) in zip(spans[:, 0], extents)]
-        entities = (tagger or EntityTagger()).tag(whole_texts)
+        entities = _tag_where_chosen(texts, spans, extents, tagger or EntityTagger())
         vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
         documents, row_groups = None, None
         if fields is not None and groups is not None:
@@ -482,6 +481,29 @@ def _extents(texts: list[str], spans: np.ndarray) -> np.ndarray:
         pieces = [(int(s), int(e)) for _, s, e in spans[first[row] : first[row + 1]]]
         extents += sentence_extents(text, pieces)
     return np.array(extents, dtype=np.int64).reshape(-1, 2)
+
+
+def _tag_where_chosen(texts: list[str], spans: np.ndarray, extents: np.ndarray, tagger: EntityTagger) -> list[Entities]:
+    """Each sentence's entities: those of its whole sentence where its paragraph holds two whole
+    sentences or more, else none.
+
+    Entities serve only to choose which sentence of a paragraph to highlight (the question's
+    answer type, qa.search.fusion.highlight_scores and pair_features). Every piece of a paragraph
+    made of one whole sentence has that sentence's entities, which add the same to each piece's
+    score and tell no two apart, so tagging them changes no answer. Over the whole ../shared
+    library 15,421 of 16,962 paragraphs are one whole sentence: 5,543 whole sentences are tagged
+    instead of 20,964.
+    """
+    rows = spans[:, 0]
+    starts = np.ones(len(spans), dtype=bool)  # where a new whole sentence begins
+    starts[1:] = (rows[1:] != rows[:-1]) | (extents[1:, 0] != extents[:-1, 0])
+    wholes = np.bincount(rows, weights=starts, minlength=len(texts))
+    chosen = np.flatnonzero(wholes[rows] > 1)
+    found = tagger.tag([texts[rows[i]][extents[i, 0] : extents[i, 1]] for i in chosen])
+    entities: list[Entities] = [[] for _ in range(len(spans))]
+    for i, tagged in zip(chosen, found):
+        entities[i] = tagged
+    return entities
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

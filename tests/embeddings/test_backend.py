@@ -14,7 +14,8 @@ from embeddings.errors import InvalidOptionError
 
 
 @pytest.mark.parametrize(("value", "backend"), [("onnx", Backend.ONNX), ("torch", Backend.TORCH), (" Torch ", Backend.TORCH),
-                                                 ("bf16", Backend.BF16), ("BF16", Backend.BF16)])
+                                                 ("bf16", Backend.BF16), ("BF16", Backend.BF16),
+                                                 ("openvino", Backend.OPENVINO), ("OpenVINO", Backend.OPENVINO)])
 @pytest.mark.parametrize("has_bf16", [True, False])
 def test_the_setting_names_the_backend(
     monkeypatch: pytest.MonkeyPatch, value: str, backend: Backend, has_bf16: bool
@@ -25,21 +26,19 @@ def test_the_setting_names_the_backend(
 
 
 @pytest.mark.parametrize("value", [None, ""])
-@pytest.mark.parametrize(("has_bf16", "backend"), [(True, Backend.BF16), (False, Backend.ONNX)])
-def test_unset_it_is_bf16_where_the_cpu_has_it_else_onnx(
-    monkeypatch: pytest.MonkeyPatch, value: str | None, has_bf16: bool, backend: Backend
-) -> None:
+@pytest.mark.parametrize("has_bf16", [True, False])
+def test_unset_it_is_openvino_on_any_cpu(monkeypatch: pytest.MonkeyPatch, value: str | None, has_bf16: bool) -> None:
     monkeypatch.setattr(embeddings.backend, "cpu_has_bf16", lambda: has_bf16)
     if value is None:
         monkeypatch.delenv(BACKEND_ENV, raising=False)
     else:
         monkeypatch.setenv(BACKEND_ENV, value)
-    assert default_backend() is backend
+    assert default_backend() is Backend.OPENVINO
 
 
 def test_an_unknown_backend_is_refused_with_the_ones_that_exist(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(BACKEND_ENV, "int8")
-    with pytest.raises(InvalidOptionError, match=r"QA_EMBED_BACKEND='int8' names no embedding backend; use one of bf16, onnx, torch"):
+    with pytest.raises(InvalidOptionError, match=r"QA_EMBED_BACKEND='int8' names no embedding backend; use one of openvino, bf16, onnx, torch"):
         default_backend()
 
 
@@ -56,4 +55,5 @@ def test_bf16_builds_in_bfloat16_and_leaves_questions_to_onnx(tmp_path: Path, fa
     assert isinstance(built, Bf16Encoder) and built.encoder is encoder
     assert build_encoder(encoder, tmp_path, backend=Backend.TORCH) is encoder
     assert build_encoder(fake_encoder, tmp_path, backend=Backend.BF16) is fake_encoder
+    assert build_encoder(fake_encoder, tmp_path, backend=Backend.OPENVINO) is fake_encoder
     assert not any(tmp_path.iterdir())  # a bf16 build encoder exports nothing itself

@@ -127,3 +127,44 @@ def test_words_that_named_the_filter_no_longer_pull_the_ranking(fake_encoder, mo
     # Had "apec" kept counting, the paragraph that says APEC five times would come first.
     monkeypatch.setattr(qa.library, "filter_words", lambda filters: frozenset())
     assert lib.ask(question, k=2).hits[0].paragraph == "1"
+
+
+def _titled(doc_id: str, title: str, issuer: str, date: str) -> Declaration:
+    return Declaration(doc_id, title, date, "", issuer, "", "", (Paragraph(doc_id, "1", "x"),))
+
+
+TITLED = [
+    _titled("un-2007-undrip", "United Nations Declaration on the Rights of Indigenous Peoples", "UN General Assembly", "2007-09-13"),
+    _titled("a-res-78-1", "Rights of indigenous peoples", "United Nations General Assembly", "2023-12-19"),
+    _titled("nato-2012", "Chicago Summit Declaration", "NATO", "2012-05-20"),
+    _titled("asean-us-csp", "ASEAN-U.S. Leaders' Statement on the Comprehensive Strategic Partnership", "ASEAN-U.S.", "2022-11-12"),
+    _titled("oddity", "New Atlantic Trade Outlook", "OECD", "2012-01-01"),  # its initials spell NATO
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("Does UNDRIP allow breaking up a country's territory?", "declarations un-2007-undrip"),
+        ("What does UNDRIP say about lands, and what did the General Assembly add in 2007?",
+         "declarations un-2007-undrip, issuer UN General Assembly or United Nations General Assembly, year 2007"),
+        ("What did NATO say about Georgia in 2012?", "issuer NATO, year 2012"),  # an issuer, not the oddity's initials
+    ],
+)
+def test_a_declaration_named_by_its_titles_initials_narrows_to_it(question: str, described: str) -> None:
+    assert implied_filters(question, TITLED).describe() == described
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Does undrip allow secession?",  # initials are written in capitals
+     "What is the ASEAN-U.S. CSP?",  # three letters: an ordinary acronym (and not these initials)
+     "What did the G7 say about UNDRIPS?", "What did NATO say about the UNDRIP-based approach?"],
+)
+def test_initials_must_be_a_whole_word_in_capitals(question: str) -> None:
+    filters = implied_filters(question, TITLED)
+    assert filters is None or not filters.doc_ids
+
+
+def test_initials_of_another_issuers_declaration_do_not_narrow() -> None:
+    assert implied_filters("What did ASEAN say about UNDRIP?", TITLED).describe() == "issuer ASEAN-U.S."

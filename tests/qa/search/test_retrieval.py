@@ -249,6 +249,47 @@ def test_entities_round_trip_and_a_damaged_entities_file_is_refused(fake_encoder
         HybridIndex.load(tmp_path, fake_encoder)
 
 
+ONE_OR_MORE = [
+    "Georgia applied for membership in 2008 and was welcomed by the Allies in Bucharest.",  # one sentence
+    ("In 2014 the Allies agreed at the Wales Summit to keep the door open to\n"  # one sentence, two pieces
+     "      Georgia, Ukraine and the Republic of Moldova until 2030."),
+    "Georgia's aspirations were welcomed at the Bucharest summit. Georgia applied for membership in 2008.",
+    "The alliance keeps its door open to new members. Montenegro joined in 2017 and North Macedonia in 2020.",
+]
+
+
+def test_only_paragraphs_of_two_sentences_or_more_are_tagged_and_no_answer_changes(fake_encoder) -> None:
+    from qa.text.answer_types import EntityTable
+    from tests.conftest import FakeTagger
+
+    class Recording(FakeTagger):
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked: list[str] = []
+
+        def tag(self, texts):
+            self.asked += texts
+            return super().tag(texts)
+
+    tagger = Recording()
+    index = HybridIndex.build(ONE_OR_MORE, fake_encoder, tagger=tagger)
+    assert index.settings["sentences"] == 7  # 1 + 2 pieces + 2 + 2
+    assert tagger.asked == [  # the whole sentences of the last two paragraphs only
+        "Georgia's aspirations were welcomed at the Bucharest summit.", "Georgia applied for membership in 2008.",
+        "The alliance keeps its door open to new members.", "Montenegro joined in 2017 and North Macedonia in 2020.",
+    ]
+    assert index._p.entities[:3] == [[], [], []]
+
+    everything = HybridIndex.build(ONE_OR_MORE, fake_encoder, tagger=FakeTagger())
+    spans, extents = everything._p.spans, everything._p.extents
+    whole = [ONE_OR_MORE[r][s:e] for r, (s, e) in zip(spans[:, 0], extents)]
+    everything._entities = EntityTable([FakeTagger._entities(text) for text in whole])
+    assert everything._entities.masks[:3].any()  # the one-sentence paragraphs do name dates
+    for question in ("When did Georgia apply for membership?", "Until when is the door open to Moldova?",
+                     "When did Montenegro join?", "Who welcomed Georgia?", "What did the Allies agree in 2014?"):
+        assert index.search(question, k=4) == everything.search(question, k=4), question
+
+
 def test_a_preambular_paragraph_ranks_below_the_same_words_in_an_operative_one(fake_encoder) -> None:
     text = "Recalling the commitment to phase out inefficient fossil fuel subsidies by 2025."
     index = HybridIndex.build([text, text, "Welcomes the report on oceans."], fake_encoder)
