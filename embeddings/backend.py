@@ -87,8 +87,8 @@ def backend_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None)
 def build_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None):
     """What embeds an index build's paragraphs and sentences with ``backend`` (None:
     :func:`default_backend`): for OPENVINO, the export of ``encoder``'s model compiled by
-    OpenVINO, in bfloat16 where the CPU has it (when OpenVINO cannot: after a logged warning,
-    as BF16 where the CPU has bfloat16, else as ONNX); for BF16, ``encoder``'s model under
+    OpenVINO, in bfloat16 where the CPU has it (a model without an export, or an export OpenVINO
+    cannot run, after a logged warning: as BF16 where the CPU has bfloat16, else as ONNX); for BF16, ``encoder``'s model under
     bfloat16 autocast; for the others, what embeds their questions (:func:`backend_encoder`).
 
     Only a sentence-transformers :class:`~embeddings.encoder.Encoder` is swapped.
@@ -105,21 +105,26 @@ def build_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None):
 
 
 def _openvino(encoder: Encoder, cache_dir: Path):
-    """``encoder``'s export compiled by OpenVINO (made under ``cache_dir`` if missing), or None
-    with a logged warning when there is no export or OpenVINO cannot run it."""
+    """``encoder``'s export compiled by OpenVINO (made under ``cache_dir`` if missing), or None:
+    quietly for a model that has no export (as for questions), with a logged warning when
+    OpenVINO cannot run the export."""
     from embeddings.export import export_onnx, find_export
     from embeddings.openvino_encoder import OpenVinoEncoder
 
-    try:
-        found = find_export(cache_dir, encoder.name)
-        if found is None:
+    found = find_export(cache_dir, encoder.name)
+    if found is None:
+        try:
             export_onnx(encoder, cache_dir)
-            found = find_export(cache_dir, encoder.name)
-        if found is None:
-            raise ExportError(f"no ONNX export of {encoder.name} could be made in {cache_dir}.")
-        compiled = OpenVinoEncoder(*found, bf16=cpu_has_bf16())
+        except ExportError as exc:  # a hub id, other modules: sentence-transformers embeds it
+            logger.info("%s", exc)
+            return None
+        found = find_export(cache_dir, encoder.name)
+    if found is None:
+        return None
+    compiled = OpenVinoEncoder(*found, bf16=cpu_has_bf16())
+    try:
         compiled.open()
-        return compiled
     except ExportError as exc:
         logger.warning("%s The build embeds with sentence-transformers instead.", exc)
         return None
+    return compiled

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from qa.documents import Declaration
 from qa.search.filters import Filters, issuer_key
@@ -52,6 +53,7 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year, year_to=year)
 
 
+@lru_cache(maxsize=8192)  # asked once per declaration for each question written with such a word
 def title_initials(title: str) -> str:
     """The initials of a title's capitalised words ("UNDRIP" for the "United Nations Declaration
     on the Rights of Indigenous Peoples"); a hyphenated word gives its first letter."""
