@@ -33,8 +33,9 @@ from qa.errors import DamagedIndexError, IndexFolderError, IndexLockedError
 #: bumped whenever they change meaning, and a build of another format is rebuilt, not read.
 #: 4: sentence entities (qa.text.entities); 5: one number for the manifest and the files;
 #: 6: the parsed declarations (declarations.json) and each corpus file's state (``sources``);
-#: 7: the version of the reading code that parsed them (``reader``).
-FORMAT_VERSION = 7
+#: 7: the version of the reading code that parsed them (``reader``); 8: each paragraph's word
+#: pairs (``bm25_phrases``, qa.search.fusion.Weights.phrase).
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 #: How long a second process waits for another's build before giving up with a clear error.

@@ -25,7 +25,7 @@ from qa.side_threads import start
 from qa.text.answer_types import AnswerType, EntityTable
 from qa.text.entities import Entities, EntityTagger
 from qa.text.sentences import sentence_extents, sentence_spans
-from qa.text.tokens import tokenize
+from qa.text.tokens import tokenize, word_pairs
 
 _PARAGRAPH_VECTORS = "paragraph_vectors.faiss"
 _SENTENCE_VECTORS = "sentence_vectors.faiss"
@@ -35,7 +35,8 @@ _ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each r
 _SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of each named entity of its whole sentence
 _SETTINGS = "retrieval.json"
 # What these files mean is versioned by qa.index.store.FORMAT_VERSION (bump it when they change).
-_BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents"}
+_BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents",
+         "phrases": "bm25_phrases"}
 
 #: Paragraph and sentence vectors from which a search hands its word matching, sentence scan and
 #: sentence cosines to the side threads (qa.side_threads) instead of doing them in turn. Each
@@ -109,6 +110,7 @@ class HybridIndex:
             "paragraphs": self.size,
             "sentences": len(self._p.spans),
             "documents": 0 if self._p.documents is None else self._p.documents.size,
+            "phrases": self._p.phrases is not None,
             "vector_index": self._p.paragraph_vectors.kind.value,
             "bm25": self._p.paragraphs.settings,
             "weights": asdict(self.weights),
@@ -165,6 +167,7 @@ class HybridIndex:
             extents=extents,
             entities=entities,
             paragraphs=LexicalIndex.build([t if fields is None else f"{t}\n{fields[i]}" for i, t in enumerate(texts)]),
+            phrases=LexicalIndex.from_tokens([word_pairs(tokenize(t)) for t in texts]),
             sentences=LexicalIndex.build(sentence_texts),
             documents=documents,
             row_groups=row_groups,
@@ -218,6 +221,7 @@ class HybridIndex:
             paragraphs=LexicalIndex.load(folder / _BM25["paragraphs"]),
             sentences=LexicalIndex.load(folder / _BM25["sentences"]),
             documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
+            phrases=LexicalIndex.load(folder / _BM25["phrases"]) if settings.get("phrases") else None,
             row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
         )
         parts.check()
@@ -280,7 +284,8 @@ class HybridIndex:
         if len(rows) == 0 or k <= 0:
             return None
         count = max(self.weights.candidates, k)
-        tokens = [t for t in tokenize(query) if t not in ignore]
+        asked = tokenize(query)
+        tokens = [t for t in asked if t not in ignore]
         if vector is None:
             matching = self._start(lambda: self._words(tokens, rows, count))
             q = self.encoder.encode([query])[0]
@@ -309,8 +314,25 @@ class HybridIndex:
             sentence_answer=self._entities.answering(AnswerType.of(query), sentences),
             preamble=None if preamble is None else np.asarray(preamble, dtype=np.float32)[cand],
             other_language=None if other_language is None else np.asarray(other_language, dtype=np.float32)[cand],
+            phrase=self._phrase(asked, cand),
             sentence_cos=sentence_cos.result(),
         )
+
+    def _phrase(self, asked: list[str], cand: np.ndarray) -> np.ndarray | None:
+        """(c,) the share of the question's word pairs (qa.text.tokens.word_pairs) each candidate
+        holds as neighbours; None for an index built without them or a question of one word.
+
+        Every pair counts, the filter's words included: narrowed to the G20, "g20" alone tells
+        no paragraph apart, but "g20 presid" still finds the one on the G20 presidency (leaving
+        out such pairs lost that question). Leaving out, for a candidate, the pairs that name
+        its own declaration ("joint vision" in "the 2022 joint vision statement") lost one
+        declarations question alone and one held-out question in the whole library.
+        """
+        pairs = list(dict.fromkeys(word_pairs(asked)))
+        if self._p.phrases is None or not pairs:
+            return None
+        held, _ = self._p.phrases.terms_held(pairs, cand)
+        return (held.sum(axis=1) / len(pairs)).astype(np.float32)
 
     def rank(
         self,
@@ -417,6 +439,7 @@ class _Parts:
     sentences: LexicalIndex
     documents: LexicalIndex | None
     row_groups: np.ndarray | None
+    phrases: LexicalIndex | None = None  # each paragraph's word pairs (qa.text.tokens.word_pairs)
 
     def check(self) -> None:
         n, m = self.paragraph_vectors.count, self.sentence_vectors.count
@@ -427,7 +450,7 @@ class _Parts:
             problems.append(f"{len(self.extents)} sentence extents for {len(self.spans)} sentences")
         if len(self.entities) != len(self.spans):
             problems.append(f"{len(self.entities)} sentences' entities for {len(self.spans)} sentences")
-        if self.paragraphs.size != n or self.sentences.size != m:
+        if self.paragraphs.size != n or self.sentences.size != m or (self.phrases is not None and self.phrases.size != n):
             problems.append("the BM25 indexes do not match the vectors")
         if self.row_groups is not None and (len(self.row_groups) != n or self.documents is None
                                             or self.row_groups.max(initial=0) >= self.documents.size):

@@ -36,3 +36,9 @@ def tokenize(text: str) -> list[str]:
     stop = _stopwords()
     words = [w for w in _WORD.findall(text.lower()) if w not in stop]
     return _stemmer().stemWords(words) if words else []
+
+
+def word_pairs(tokens: list[str]) -> list[str]:
+    """Each two neighbouring tokens (:func:`tokenize`'s, stopwords already gone) as one term,
+    "global partnership", "partnership educ" for "the Global Partnership for Education"."""
+    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]

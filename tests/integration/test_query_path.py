@@ -1,4 +1,4 @@
-"""A fresh `qa ask` over a built index embeds the question without torch, spaCy or gradio."""
+"""A fresh `qa ask` over a built index embeds the question without torch, OpenVINO, spaCy or gradio."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from qa.evaluation.shared_data import declarations_dir
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("torch", "sentence_transformers", "transformers", "spacy", "gradio")
+HEAVY = ("torch", "sentence_transformers", "transformers", "spacy", "gradio", "openvino")
 
 # `qa ask` as the console script runs it, then the heavy packages that ended up imported.
 SCRIPT = f"""

@@ -228,3 +228,17 @@ def test_fuse_takes_the_preamble_weight_off_preambular_candidates() -> None:
     marked = fuse(replace(ev, preamble=np.array([1.0], dtype=np.float32)), Weights())
     np.testing.assert_allclose(plain - marked, [Weights().preamble], rtol=1e-6)
     np.testing.assert_allclose(fuse(replace(ev, preamble=np.zeros(1, dtype=np.float32)), Weights()), plain)
+
+
+def test_the_share_of_word_pairs_held_adds_its_weight() -> None:
+    ev = Evidence(
+        rows=np.array([0, 1]), bm25=np.ones(2), coverage=np.ones(2), dense=np.ones(2), document=np.zeros(2),
+        first=np.array([0, 1, 2]), sentences=np.arange(2), sentence_cos=np.ones(2, dtype=np.float32),
+        sentence_coverage=np.ones(2, dtype=np.float32), sentence_terms=np.ones((2, 1), dtype=bool),
+        term_idf=np.ones(1, dtype=np.float32), term_named=np.zeros((2, 1), dtype=bool), rarest=np.zeros(2),
+        known=1.0, sentence_answer=np.zeros(2, dtype=np.float32),
+    )
+    w = Weights()
+    assert fuse(ev, w)[0] == fuse(ev, w)[1]
+    paired = replace(ev, phrase=np.array([0.5, 0.0], dtype=np.float32))
+    assert fuse(paired, w)[0] - fuse(paired, w)[1] == pytest.approx(0.5 * w.phrase)

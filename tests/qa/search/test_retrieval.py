@@ -370,3 +370,38 @@ def test_a_forked_child_searches_with_threads_of_its_own(index, monkeypatch) -> 
         child.join(10)
         if child.is_alive():
             child.kill()
+
+
+PAIRED = [
+    "We support the Global Partnership for Education and its fund.",  # the name, word by word
+    "We support education, a global fund and its partnership.",  # the same words, apart
+    "Nothing here is about schools.",
+]
+
+
+def test_evidence_gives_the_share_of_the_questions_word_pairs_each_candidate_holds(fake_encoder, tmp_path) -> None:
+    index = HybridIndex.build(PAIRED, fake_encoder)
+    question = "How much for the Global Partnership for Education?"  # much global, global partnership, partnership educ
+    ev = index.evidence(question, k=3)
+    share = dict(zip(ev.rows.tolist(), ev.phrase.tolist()))
+    assert share[0] == pytest.approx(2 / 3) and share[1] == 0.0
+    assert index.search(question, k=1)[0].row == 0
+    # A word that names the filter still counts in its pairs ("g20 presid" narrowed to the G20).
+    narrowed = index.evidence(question, k=3, ignore=frozenset({"partnership"}))
+    assert dict(zip(narrowed.rows.tolist(), narrowed.phrase.tolist()))[0] == pytest.approx(2 / 3)
+    assert index.evidence("Education?", k=3).phrase is None  # one word: no pair
+    index.save(tmp_path)
+    loaded = HybridIndex.load(tmp_path, fake_encoder)
+    np.testing.assert_array_equal(loaded.evidence(question, k=3).phrase, ev.phrase)
+
+
+def test_an_index_saved_without_word_pairs_ranks_without_them(fake_encoder, tmp_path) -> None:
+    import dataclasses
+
+    built = HybridIndex.build(PAIRED, fake_encoder)
+    index = HybridIndex(fake_encoder, dataclasses.replace(built._p, phrases=None))  # as format 7 wrote them
+    index.save(tmp_path)
+    assert not (tmp_path / "bm25_phrases").exists()
+    loaded = HybridIndex.load(tmp_path, fake_encoder)
+    assert loaded.settings["phrases"] is False
+    assert loaded.evidence("How much for the Global Partnership for Education?", k=3).phrase is None
