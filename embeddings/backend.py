@@ -1,7 +1,7 @@
 """Which runtime embeds: OpenVINO or bfloat16 builds with float32 questions, ONNX Runtime, or sentence-transformers.
 
 ``openvino`` (the default) builds indexes with the model's ONNX export in OpenVINO
-(embeddings/openvino_encoder.py): in bfloat16 where the CPU has bfloat16 instructions (2.5x
+(embeddings/openvino_encoder.py): in bfloat16 where the CPU has bfloat16 instructions (2.35-2.4x
 faster than float32 torch here, R@1 unchanged), else in float32 (torch's very vectors).
 Questions are embedded with the float32 export in ONNX Runtime whatever the backend, so a
 question never imports torch or OpenVINO. ``bf16`` builds with sentence-transformers under
@@ -87,9 +87,10 @@ def backend_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None)
 def build_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None):
     """What embeds an index build's paragraphs and sentences with ``backend`` (None:
     :func:`default_backend`): for OPENVINO, the export of ``encoder``'s model compiled by
-    OpenVINO, in bfloat16 where the CPU has it (a model without an export, or an export OpenVINO
-    cannot run, after a logged warning: as BF16 where the CPU has bfloat16, else as ONNX); for BF16, ``encoder``'s model under
-    bfloat16 autocast; for the others, what embeds their questions (:func:`backend_encoder`).
+    OpenVINO, in bfloat16 where the CPU has it (a model without an export, quietly, or an
+    export OpenVINO cannot run, after a logged warning: as BF16 where the CPU has bfloat16,
+    else as ONNX); for BF16, ``encoder``'s model under bfloat16 autocast; for the others,
+    what embeds their questions (:func:`backend_encoder`).
 
     Only a sentence-transformers :class:`~embeddings.encoder.Encoder` is swapped.
     """

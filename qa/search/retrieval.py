@@ -155,6 +155,7 @@ class HybridIndex:
         extents = _extents(texts, spans)
         sentence_texts = [texts[r][s:e] for r, s, e in spans]
         entities = _tag_where_chosen(texts, spans, extents, tagger or EntityTagger())
+        words = [tokenize(t) for t in texts]  # each paragraph's words, for BM25 and its word pairs
         vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
         documents, row_groups = None, None
         if fields is not None and groups is not None:
@@ -166,8 +167,8 @@ class HybridIndex:
             spans=spans,
             extents=extents,
             entities=entities,
-            paragraphs=LexicalIndex.build([t if fields is None else f"{t}\n{fields[i]}" for i, t in enumerate(texts)]),
-            phrases=LexicalIndex.from_tokens([word_pairs(tokenize(t)) for t in texts]),
+            paragraphs=LexicalIndex.from_tokens(words if fields is None else [w + tokenize(f) for w, f in zip(words, fields)]),
+            phrases=LexicalIndex.from_tokens([word_pairs(w) for w in words]),
             sentences=LexicalIndex.build(sentence_texts),
             documents=documents,
             row_groups=row_groups,
@@ -324,9 +325,10 @@ class HybridIndex:
 
         Every pair counts, the filter's words included: narrowed to the G20, "g20" alone tells
         no paragraph apart, but "g20 presid" still finds the one on the G20 presidency (leaving
-        out such pairs lost that question). Leaving out, for a candidate, the pairs that name
-        its own declaration ("joint vision" in "the 2022 joint vision statement") lost one
-        declarations question alone and one held-out question in the whole library.
+        out such pairs lost that held-out question, alone and in the whole library). Leaving
+        out, for a candidate, the pairs that name its own declaration ("joint vision" in "the
+        2022 joint vision statement") lost one more declarations question (alone and whole)
+        and one held-out question in the whole library.
         """
         pairs = list(dict.fromkeys(word_pairs(asked)))
         if self._p.phrases is None or not pairs:

@@ -405,3 +405,12 @@ def test_an_index_saved_without_word_pairs_ranks_without_them(fake_encoder, tmp_
     loaded = HybridIndex.load(tmp_path, fake_encoder)
     assert loaded.settings["phrases"] is False
     assert loaded.evidence("How much for the Global Partnership for Education?", k=3).phrase is None
+
+
+def test_paragraph_bm25_is_that_of_each_text_with_its_fields(index, texts, tiny_passages) -> None:
+    from qa.search.lexical import LexicalIndex
+    from qa.text.tokens import tokenize
+
+    joined = LexicalIndex.build([f"{t}\n{f}" for t, f in zip(texts, _fields(tiny_passages))])
+    for question in ("Georgia NATO 2012 Chicago", "South China Sea navigation Vientiane"):
+        np.testing.assert_array_equal(index._p.paragraphs.scores(tokenize(question)), joined.scores(tokenize(question)))
