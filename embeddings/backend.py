@@ -11,8 +11,9 @@ vectors equal sentence-transformers' (lowest cosine 0.9999999) and R@1, R@5 and 
 half A and eval/declarations.jsonl are identical (benchmarks/backend_quality.py). The
 int8-quantised export was 3.8x faster but changed the declarations' R@1 by 0.0093 (two of 215
 questions, upwards), past the 0.005 issue 15 allows either way, so it is not offered. A model
-the export does not support (or a damaged export, or an OpenVINO that cannot compile it)
-embeds with sentence-transformers, in bfloat16 where the CPU has it.
+the export does not support (or a damaged export, or an export OpenVINO cannot compile) builds
+with sentence-transformers under bfloat16 autocast where the CPU has bfloat16, else with the
+export in ONNX Runtime (or, with no export, sentence-transformers in float32).
 
 ``QA_EMBED_BACKEND=torch`` puts float32 sentence-transformers back for both, one setting away.
 
@@ -99,16 +100,22 @@ def build_encoder(encoder, cache_dir: Path, *, backend: Backend | None = None):
         return backend_encoder(encoder, cache_dir, backend=backend)
     if backend is Backend.BF16:
         return Bf16Encoder(encoder)
-    compiled = _openvino(encoder, cache_dir)
-    if compiled is not None:
-        return compiled
-    return Bf16Encoder(encoder) if cpu_has_bf16() else backend_encoder(encoder, cache_dir, backend=Backend.ONNX)
+    candidate, failure = _openvino(encoder, cache_dir)
+    if candidate is not None:
+        return candidate
+    from embeddings.onnx_encoder import query_encoder
+
+    # The export was tried already: the fallback does not try it again.
+    fallback = Bf16Encoder(encoder) if cpu_has_bf16() else query_encoder(encoder, cache_dir, export=False)
+    if failure is not None:
+        logger.warning("%s The build embeds with %s instead.", failure, _runtime(fallback))
+    return fallback
 
 
 def _openvino(encoder: Encoder, cache_dir: Path):
-    """``encoder``'s export compiled by OpenVINO (made under ``cache_dir`` if missing), or None:
-    quietly for a model that has no export (as for questions), with a logged warning when
-    OpenVINO cannot run the export."""
+    """``(encoder's export compiled by OpenVINO, None)``, made under ``cache_dir`` if missing;
+    ``(None, None)`` for a model that has no export (quietly, as for questions); ``(None, the
+    error)`` when OpenVINO cannot run the export."""
     from embeddings.export import export_onnx, find_export
     from embeddings.openvino_encoder import OpenVinoEncoder
 
@@ -118,14 +125,22 @@ def _openvino(encoder: Encoder, cache_dir: Path):
             export_onnx(encoder, cache_dir)
         except ExportError as exc:  # a hub id, other modules: sentence-transformers embeds it
             logger.info("%s", exc)
-            return None
+            return None, None
         found = find_export(cache_dir, encoder.name)
     if found is None:
-        return None
-    compiled = OpenVinoEncoder(*found, bf16=cpu_has_bf16())
+        return None, None
+    candidate = OpenVinoEncoder(*found, bf16=cpu_has_bf16())
     try:
-        compiled.open()
+        candidate.open()
     except ExportError as exc:
-        logger.warning("%s The build embeds with sentence-transformers instead.", exc)
-        return None
-    return compiled
+        return None, exc
+    return candidate, None
+
+
+def _runtime(encoder) -> str:
+    """What embeds with ``encoder``, in words for a message."""
+    if isinstance(encoder, Bf16Encoder):
+        return "sentence-transformers under bfloat16 autocast"
+    if isinstance(encoder, Encoder):
+        return "sentence-transformers"
+    return "the ONNX export in ONNX Runtime"

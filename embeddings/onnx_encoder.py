@@ -72,10 +72,8 @@ class OnnxEncoder:
         session = self._session(threads)
         if session is None:
             return self.fallback.encode(texts, progress=progress)
-        order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths pad less
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        for rows in batches_by_length(texts, self.batch_size):
             out[rows] = self._run(session, [texts[i] for i in rows])
         return out
 
@@ -146,6 +144,12 @@ def model_inputs(tokenizer, settings: ExportSettings, texts: list[str]) -> dict[
         name: np.array([getattr(e, _INPUT_FIELDS[name]) for e in encodings], dtype=np.int64)
         for name in settings.inputs
     }
+
+
+def batches_by_length(texts: list[str], size: int) -> list[np.ndarray]:
+    """The texts' positions, longest first, in batches of ``size``: similar lengths pad less."""
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    return [order[start : start + size] for start in range(0, len(texts), size)]
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:

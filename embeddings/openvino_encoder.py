@@ -2,13 +2,19 @@
 
 Torch's bfloat16 autocast (embeddings/bf16_encoder.py) embedded builds 1.8x faster than float32
 torch; OpenVINO runs the same export (embeddings/export.py) in bfloat16 2.35-2.4x faster than float32
-torch on this machine's CPU (AVX512-BF16), in two streams of one thread each, each stream
-taking whole batches in turn (benchmarks/embed_backends.py, docs/performance.md). Its vectors
+torch on this machine's CPU (AVX512-BF16), in the streams its throughput hint chooses (here two
+of one thread each), each taking whole batches in turn (benchmarks/embed_backends.py,
+docs/performance.md). Its vectors
 keep a cosine of at least 0.99995 to float32's and leave R@1 on SQuAD half A and
 eval/declarations.jsonl where it was (benchmarks/backend_quality.py). In float32 (a CPU without
 bfloat16 instructions, or ``bf16=False``) its vectors are float32 torch's, so they share its
 cache. Questions stay on ONNX Runtime (embeddings/onnx_encoder.py): OpenVINO's import and
 compile cost more than one question.
+
+OpenVINO's package sends usage statistics from a thread it starts at import (its
+``openvino_telemetry`` module, on by default). The import here goes without that module, so
+nothing is sent or written to the home folder, and no thread is left behind to keep the
+build's worker processes from being forked (qa.side_threads.fork_is_safe).
 
 Example:
     >>> encoder = OpenVinoEncoder(*find_export(Path(".qa-index/onnx-cache"), BUNDLED_MODEL), bf16=True)
@@ -19,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -26,7 +33,7 @@ import numpy as np
 
 from embeddings.errors import ExportError
 from embeddings.export import MIN_COSINE, ONNX_FILE, PROBES, TOKENIZER_FILE, ExportSettings
-from embeddings.onnx_encoder import load_tokenizer, model_inputs, unit_rows
+from embeddings.onnx_encoder import batches_by_length, load_tokenizer, model_inputs, unit_rows
 
 #: What a bfloat16 build's vectors are cached under, after the model's name: they differ from
 #: float32's in the fourth decimal (and from torch's bfloat16 ones), so they share no cache.
@@ -73,7 +80,7 @@ class OpenVinoEncoder:
 
     def _compile(self):
         try:
-            import openvino
+            openvino = import_openvino()
         except ImportError as exc:
             raise ExportError(f"OpenVINO is not installed ({exc}).") from exc
         try:
@@ -106,8 +113,7 @@ class OpenVinoEncoder:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
-        order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths pad less
-        batches = [order[start : start + self.batch_size] for start in range(0, len(texts), self.batch_size)]
+        batches = batches_by_length(texts, self.batch_size)
         # One request per stream, taken in turn; this thread copies each result out. (A Python
         # callback on OpenVINO's threads deadlocked when the compiled model was freed: its
         # threads waited for Python's lock while the freeing thread held it, joining them.)
@@ -115,7 +121,9 @@ class OpenVinoEncoder:
             streams = max(int(self._compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")), 1)
             requests = [self._compiled.create_infer_request() for _ in range(min(streams, len(batches)))]
         running: list[np.ndarray | None] = [None] * len(requests)
-        with tqdm(total=len(texts), desc="embedding", unit="text", disable=not progress, leave=False) as bar:
+        # A bar only when asked: tqdm starts a monitor thread with its first bar, even a hidden one.
+        bar = tqdm(total=len(texts), desc="embedding", unit="text", leave=False) if progress else None
+        try:
             for number, rows in enumerate(batches):  # tokenises the next batch while the streams run
                 inputs = self._inputs([texts[i] for i in rows])
                 slot = number % len(requests)
@@ -124,6 +132,9 @@ class OpenVinoEncoder:
                 running[slot] = rows
             for request, rows in zip(requests, running):
                 self._collect(request, rows, out, bar)
+        finally:
+            if bar is not None:
+                bar.close()
         return unit_rows(out)
 
     @staticmethod
@@ -133,7 +144,20 @@ class OpenVinoEncoder:
             return
         request.wait()
         out[rows] = request.get_output_tensor(0).data
-        bar.update(len(rows))
+        if bar is not None:
+            bar.update(len(rows))
 
     def __repr__(self) -> str:
         return f"OpenVinoEncoder({self.settings.model!r}, bf16={self.bf16})"
+
+
+def import_openvino():
+    """``import openvino`` without its usage statistics (see above).
+
+    Raises:
+        ImportError: If OpenVINO is not installed.
+    """
+    sys.modules.setdefault("openvino_telemetry", None)  # its tools then take their own stub
+    import openvino
+
+    return openvino

@@ -43,11 +43,12 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     issuer = _named_issuers(question, declarations)
     pool = [d for d in declarations if d.issuer in issuer] if issuer else list(declarations)
     # Initials of a declaration of another issuer than the one named do not narrow.
-    named = tuple(doc_id for doc_id in _named_by_initials(question, declarations) if doc_id in {d.doc_id for d in pool})
+    held = {d.doc_id for d in pool}
+    named = tuple(doc_id for doc_id in _named_by_initials(question, declarations) if doc_id in held)
     if named:
         pool = [d for d in pool if d.doc_id in named]
-    held = {d.year for d in pool if d.year is not None}
-    year = next((y for y, dated in _years(question) if y in held and (issuer or named or dated)), None)
+    years = {d.year for d in pool if d.year is not None}
+    year = next((y for y, dated in _years(question) if y in years and (issuer or named or dated)), None)
     if not issuer and year is None and not named:
         return None
     return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year, year_to=year)

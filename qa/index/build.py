@@ -148,11 +148,46 @@ def _build_encoder(store: IndexStore, encoder):
     return build_encoder(encoder, store.root / ONNX_CACHE)
 
 
+class _EmbedLater:
+    """The build's caching encoder, made when the first texts arrive.
+
+    Sentence splitting and entity tagging run first, in worker processes forked from this one
+    (qa.text.parallel); OpenVINO starts threads of its own when it compiles the model, and a
+    process is forked only while it runs one thread. So the model is compiled after them.
+    """
+
+    def __init__(self, store: IndexStore, encoder) -> None:
+        self._store, self._encoder, self._made = store, encoder, None
+
+    @property
+    def caching(self):
+        from embeddings.cache import CachingEncoder
+
+        if self._made is None:
+            self._made = CachingEncoder(_build_encoder(self._store, self._encoder), self._store.root / "embedding-cache")
+        return self._made
+
+    @property
+    def name(self) -> str:
+        return self.caching.name
+
+    @property
+    def dimension(self) -> int:
+        return self.caching.dimension
+
+    @property
+    def embedded(self) -> int:
+        """Texts sent to the model (0 before any)."""
+        return 0 if self._made is None else self._made.embedded
+
+    def encode(self, texts: list[str], *, progress: bool = False):
+        return self.caching.encode(texts, progress=progress)
+
+
 def _build(
     store: IndexStore, reading: CorpusReading, encoder: TextEncoder, wanted: str, *, reason: str, progress: bool,
     sources: dict[str, dict],
 ) -> tuple[HybridIndex, BuildReport]:
-    from embeddings.cache import CachingEncoder
     from qa.text.entities import EntityTagger
     from qa.text.sentence_cache import SentenceCache
 
@@ -161,7 +196,7 @@ def _build(
     # The ONNX export gives sentence-transformers' vectors (cosine >= 0.9999999), so both share
     # the embedding cache under the model's name; a bfloat16 build keeps its own (embeddings.backend).
     model = _query_encoder(store, encoder)
-    caching = CachingEncoder(_build_encoder(store, encoder), store.root / "embedding-cache")
+    caching = _EmbedLater(store, encoder)
     sentences = SentenceCache(store.root / "sentence-cache")
     tagger = EntityTagger(store.root / "entity-cache")
     rows = [(d, p) for d in reading.declarations for p in d.paragraphs]

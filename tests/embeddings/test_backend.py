@@ -26,9 +26,7 @@ def test_the_setting_names_the_backend(
 
 
 @pytest.mark.parametrize("value", [None, ""])
-@pytest.mark.parametrize("has_bf16", [True, False])
-def test_unset_it_is_openvino_on_any_cpu(monkeypatch: pytest.MonkeyPatch, value: str | None, has_bf16: bool) -> None:
-    monkeypatch.setattr(embeddings.backend, "cpu_has_bf16", lambda: has_bf16)
+def test_unset_it_is_openvino(monkeypatch: pytest.MonkeyPatch, value: str | None) -> None:
     if value is None:
         monkeypatch.delenv(BACKEND_ENV, raising=False)
     else:

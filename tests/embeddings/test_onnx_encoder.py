@@ -26,18 +26,6 @@ def eval_questions() -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
-def torch_encoder() -> Encoder:
-    return Encoder()
-
-
-@pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory, torch_encoder: Encoder) -> Path:
-    folder = tmp_path_factory.mktemp("onnx-cache")
-    export_onnx(torch_encoder, folder)
-    return folder
-
-
 def test_every_eval_question_gets_sentence_transformers_vector(cache_dir: Path, torch_encoder: Encoder) -> None:
     questions = eval_questions()
     assert len(questions) > 500

@@ -14,7 +14,7 @@ from embeddings.backend import Backend, build_encoder
 from embeddings.bf16_encoder import Bf16Encoder, cpu_has_bf16
 from embeddings.encoder import Encoder
 from embeddings.errors import ExportError
-from embeddings.export import MIN_COSINE, ONNX_FILE, SETTINGS_FILE, TOKENIZER_FILE, export_onnx, find_export
+from embeddings.export import MIN_COSINE, ONNX_FILE, SETTINGS_FILE, TOKENIZER_FILE, find_export
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.openvino_encoder import SUFFIX, OpenVinoEncoder
 
@@ -24,22 +24,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def torch_encoder() -> Encoder:
-    return Encoder()
-
-
-@pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory, torch_encoder: Encoder) -> Path:
-    folder = tmp_path_factory.mktemp("onnx-cache")
-    export_onnx(torch_encoder, folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
 def texts() -> list[str]:
     paragraphs = (REPO / "corpus" / "nato-chicago-summit-2012.txt").read_text(encoding="utf-8").split("\n\n")
-    # 70 texts of every length: more than two batches, so both streams take some and the
-    # callbacks must put each batch's rows back in the texts' order.
+    # 70 texts of every length: more than two batches, so both streams take some, and each
+    # batch's rows must go back to the texts' order.
     return [p.strip() for p in paragraphs if p.strip()][:68] + ["When will the ISAF mission end?", "Georgia"]
 
 
@@ -114,9 +102,39 @@ def test_builds_default_to_openvino_and_fall_back_when_it_cannot_run(
     damaged = _damaged_copy(folder, tmp_path)
     for name in (SETTINGS_FILE, TOKENIZER_FILE, ONNX_FILE):
         (broken / folder.name / name).write_bytes((damaged / name).read_bytes())
-    with caplog.at_level(logging.WARNING, logger="embeddings.backend"):
-        for has_bf16, kind in ((True, Bf16Encoder), (False, OnnxEncoder)):
-            monkeypatch.setattr(embeddings.backend, "cpu_has_bf16", lambda has=has_bf16: has)
+    for has_bf16, kind, runtime in ((True, Bf16Encoder, "sentence-transformers under bfloat16 autocast"),
+                                    (False, OnnxEncoder, "the ONNX export in ONNX Runtime")):
+        caplog.clear()
+        monkeypatch.setattr(embeddings.backend, "cpu_has_bf16", lambda has=has_bf16: has)
+        with caplog.at_level(logging.WARNING, logger="embeddings.backend"):
             assert isinstance(build_encoder(torch_encoder, broken, backend=Backend.OPENVINO), kind)
-    assert "OpenVINO cannot run the ONNX export" in caplog.text
-    assert "The build embeds with sentence-transformers instead" in caplog.text
+        assert "OpenVINO cannot run the ONNX export" in caplog.text
+        assert f"The build embeds with {runtime} instead." in caplog.text
+
+
+TELEMETRY = """
+import pathlib, sys, threading
+from embeddings.export import find_export
+from embeddings.openvino_encoder import OpenVinoEncoder
+encoder = OpenVinoEncoder(*find_export(pathlib.Path(sys.argv[1]), sys.argv[2]), bf16=False)
+encoder.encode(["Georgia"])
+print(threading.active_count(), sys.modules.get("openvino_telemetry") is not None)
+"""
+
+
+def test_openvino_sends_no_usage_statistics_and_leaves_no_thread(
+    tmp_path: Path, cache_dir: Path, torch_encoder: Encoder
+) -> None:
+    """OpenVINO's package reports each import from a thread of its own and writes ~/intel/;
+    the build imports it without that, so nothing leaves the machine and worker processes
+    can still be forked (qa.side_threads.fork_is_safe counts Python threads)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", TELEMETRY, str(cache_dir), torch_encoder.name],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "False"]
+    assert not (tmp_path / "intel").exists()

@@ -327,3 +327,22 @@ def test_searches_from_many_threads_with_more_filters_than_are_kept(tiny_passage
         found = list(pool.map(ask, years * 4))
     assert found == [{"nato-2012"}] * len(found)  # 2012 to 2020 holds NATO's alone
     assert len(lib._masks) <= qa.library._MASKS_KEPT
+
+
+def test_the_build_encoder_is_made_after_the_text_is_split_and_tagged(
+    corpus: Path, tmp_path: Path, fake_encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenVINO starts threads when it compiles the model; splitting and tagging fork worker
+    processes, which a process may do only while it runs one thread (qa.text.parallel)."""
+    import qa.index.build
+    from qa.text.entities import EntityTagger
+    from qa.text.sentence_cache import SentenceCache
+
+    steps: list[str] = []
+    split_many, tag = SentenceCache.split_many, EntityTagger.tag
+    monkeypatch.setattr(SentenceCache, "split_many", lambda self, texts: (steps.append("split"), split_many(self, texts))[1])
+    monkeypatch.setattr(EntityTagger, "tag", lambda self, texts: (steps.append("tag"), tag(self, texts))[1])
+    monkeypatch.setattr(qa.index.build, "_build_encoder", lambda store, encoder: (steps.append("encoder"), encoder)[1])
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    assert steps == ["split", "tag", "encoder"]
+    assert lib.report.built and lib.report.embedded > 0
