@@ -1,15 +1,14 @@
 """Index builds on OpenVINO: the model's ONNX export run in bfloat16 by Intel's CPU runtime.
 
-Torch's bfloat16 autocast (embeddings/bf16_encoder.py) embedded builds 1.8x faster than float32
-torch; OpenVINO runs the same export (embeddings/export.py) in bfloat16 2.35-2.4x faster than float32
-torch on this machine's CPU (AVX512-BF16), in the streams its throughput hint chooses (here two
-of one thread each), each taking whole batches in turn (benchmarks/embed_backends.py,
-docs/performance.md). Its vectors
-keep a cosine of at least 0.99995 to float32's and leave R@1 on SQuAD half A and
-eval/declarations.jsonl where it was (benchmarks/backend_quality.py). In float32 (a CPU without
-bfloat16 instructions, or ``bf16=False``) its vectors are float32 torch's, so they share its
-cache. Questions stay on ONNX Runtime (embeddings/onnx_encoder.py): OpenVINO's import and
-compile cost more than one question.
+Torch's bfloat16 autocast (embeddings/bf16_encoder.py) embedded builds 1.8x faster than
+float32 torch; OpenVINO runs the same export (embeddings/export.py) in bfloat16 2.35-2.4x faster
+than float32 torch on this machine's CPU (AVX512-BF16), in the streams its throughput hint
+chooses (here two of one thread each), each taking whole batches in turn
+(benchmarks/embed_backends.py, docs/performance.md). Its vectors keep a cosine of at least
+0.99995 to float32's and leave R@1 on SQuAD half A and eval/declarations.jsonl where it was
+(benchmarks/backend_quality.py). In float32 (a CPU without bfloat16 instructions, or
+``bf16=False``) its vectors are float32 torch's, so they share its cache. Questions stay on ONNX
+Runtime (embeddings/onnx_encoder.py): OpenVINO's import and compile cost more than one question.
 
 OpenVINO's package sends usage statistics from a thread it starts at import (its
 ``openvino_telemetry`` module, on by default). The import here goes without that module, so

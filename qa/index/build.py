@@ -152,8 +152,9 @@ class _EmbedLater:
     """The build's caching encoder, made when the first texts arrive.
 
     Sentence splitting and entity tagging run first, in worker processes forked from this one
-    (qa.text.parallel); OpenVINO starts threads of its own when it compiles the model, and a
-    process is forked only while it runs one thread. So the model is compiled after them.
+    (qa.text.parallel). OpenVINO starts native threads when it compiles the model, which
+    qa.side_threads.fork_is_safe (it counts Python threads) cannot see and which a forked child
+    would inherit half-copied; so the model is compiled after the forks.
     """
 
     def __init__(self, store: IndexStore, encoder) -> None:
