@@ -46,7 +46,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
     if answer.narrowed is not None:
-        print(f"Read as: only {answer.narrowed.describe()}, as the question names it "
+        print(f"Read as: only {answer.narrowed_text}, as the question names it "
               "(--no-narrow searches every declaration).\n")
     if not answer.found:
         print(f"{NOT_ANSWERED} {NEAREST}\n")

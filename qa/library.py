@@ -309,7 +309,8 @@ class Library:
         implied = implied_filters(text, self.declarations) if narrow and filters.empty else None
         ranked = self._rank(text, k=k, filters=implied or filters)
         found = bool(ranked) and is_answered(ranked[0])
-        return Answer(question=text, found=found, hits=self._hits(ranked, k), narrowed=implied)
+        said = None if implied is None else implied.describe(titles={d: self._by_id[d].title for d in implied.doc_ids})
+        return Answer(question=text, found=found, hits=self._hits(ranked, k), narrowed=implied, narrowed_as=said)
 
     def declaration(self, doc_id: str) -> Declaration:
         """The declaration with this id. Raises UnknownDocumentError."""

@@ -99,6 +99,15 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     read_as: str | None = None
     narrowed: Filters | None = None
+    #: ``narrowed`` in words, the declarations it keeps named by their titles (Library.ask).
+    narrowed_as: str | None = None
+
+    @property
+    def narrowed_text(self) -> str:
+        """How the question narrowed the search, in words ("" when it did not)."""
+        if self.narrowed is None:
+            return ""
+        return self.narrowed_as or self.narrowed.describe()
 
     @property
     def markdown(self) -> str:
@@ -111,7 +120,7 @@ class Answer:
             "question": self.question,
             "found": self.found,
             "read_as": self.read_as,
-            "narrowed": None if self.narrowed is None else {**asdict(self.narrowed), "as": self.narrowed.describe()},
+            "narrowed": None if self.narrowed is None else {**asdict(self.narrowed), "as": self.narrowed_text},
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

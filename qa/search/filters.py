@@ -15,7 +15,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.documents import Declaration
@@ -70,11 +70,14 @@ class Filters:
     def empty(self) -> bool:
         return self == Filters()
 
-    def describe(self) -> str:
-        """The filter in words: "issuer G7, from 2024 to 2024, kind communiqué"."""
+    def describe(self, titles: Mapping[str, str] | None = None) -> str:
+        """The filter in words: "issuer G7, from 2024 to 2024, kind communiqué"; with ``titles``
+        (doc_id to title), each declaration kept is named by its title too: "declarations United
+        Nations Declaration on the Rights of Indigenous Peoples (un-2007-undrip)"."""
         parts = []
         if self.doc_ids:
-            parts.append("declarations " + ", ".join(self.doc_ids))
+            names = titles or {}
+            parts.append("declarations " + ", ".join(f"{names[d]} ({d})" if names.get(d) else d for d in self.doc_ids))
         if self.issuer:
             parts.append("issuer " + " or ".join(self.issuer))
         if self.year_from is not None and self.year_from == self.year_to:

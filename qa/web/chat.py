@@ -106,7 +106,7 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     if answer.read_as:
         parts.append(f'<p class="qa-read-as"><em>Read as: {escape(answer.read_as)}</em></p>')
     if answer.narrowed is not None:
-        parts.append(narrowing_notice(answer.narrowed))
+        parts.append(narrowing_notice(answer.narrowed_text))
     if scope_note:
         parts.append(f'<p class="qa-scope">{escape(scope_note)}</p>')
     if not hits:
@@ -130,10 +130,11 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     return "".join(parts)
 
 
-def narrowing_notice(narrowed: SearchFilters) -> str:
-    """What the question narrowed the search to, in the follow-up notice's style, with a link
-    the page's script turns into "ask again over every declaration" (class qa-widen-link)."""
-    said = escape(f"Read as: only {narrowed.describe()}, as the question names it.")
+def narrowing_notice(narrowed: str) -> str:
+    """What the question narrowed the search to (``Answer.narrowed_text``), in the follow-up
+    notice's style, with a link the page's script turns into "ask again over every declaration"
+    (class qa-widen-link)."""
+    said = escape(f"Read as: only {narrowed}, as the question names it.")
     widen = f'<a class="qa-link qa-widen-link" href="#{WIDEN_ANCHOR}">{escape("Search every declaration")}</a>'
     return f'<p class="qa-narrowed"><em>{said}</em> {widen}</p>'
 

@@ -168,3 +168,21 @@ def test_initials_must_be_a_whole_word_in_capitals(question: str) -> None:
 
 def test_initials_of_another_issuers_declaration_do_not_narrow() -> None:
     assert implied_filters("What did ASEAN say about UNDRIP?", TITLED).describe() == "issuer ASEAN-U.S."
+
+
+def test_an_answer_narrowed_to_a_declaration_names_it_by_its_title(fake_encoder) -> None:
+    rows = [{"doc_id": "un-2007-undrip", "paragraph": "Article 26(1)", "issuer": "UN General Assembly",
+             "date": "2007-09-13", "title": "United Nations Declaration on the Rights of Indigenous Peoples",
+             "text": "Indigenous peoples have the right to the lands they have traditionally owned."},
+            {"doc_id": "a-res-78-1", "paragraph": "1", "issuer": "UN General Assembly", "date": "2023-12-19",
+             "title": "Rights of indigenous peoples", "text": "Welcomes the work on the lands of indigenous peoples."}]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    answer = lib.ask("What does UNDRIP say about lands?", k=2)
+    assert answer.narrowed == Filters(doc_ids=("un-2007-undrip",))
+    said = "declarations United Nations Declaration on the Rights of Indigenous Peoples (un-2007-undrip)"
+    assert answer.narrowed_text == said
+    assert answer.to_dict()["narrowed"]["as"] == said
+    assert [h.doc_id for h in answer.hits] == ["un-2007-undrip"]
+    assert lib.ask("What did the General Assembly say about lands?", k=2).narrowed_text == (
+        "issuer UN General Assembly")  # no declaration kept by name: no titles
+    assert lib.ask("What does UNDRIP say about lands?", k=2, narrow=False).narrowed_text == ""

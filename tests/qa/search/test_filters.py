@@ -95,3 +95,10 @@ def test_un_written_out_or_not_is_one_issuer() -> None:
     assert issuer_key("UNESCO") == "unesco" and issuer_key("UN Women") == "united nations women"
     for asked in ("UN General Assembly", "United Nations General Assembly"):
         assert [d.doc_id for d in Filters(issuer=(asked,)).select(held)] == ["undrip", "a-res"]
+
+
+def test_a_description_names_the_declarations_kept_by_title_when_given_titles() -> None:
+    kept = Filters(doc_ids=("nato-2012", "unknown-id"), year_from=2012, year_to=2012)
+    assert kept.describe() == "declarations nato-2012, unknown-id, year 2012"
+    assert kept.describe(titles={"nato-2012": "Chicago Summit Declaration"}) == (
+        "declarations Chicago Summit Declaration (nato-2012), unknown-id, year 2012")
