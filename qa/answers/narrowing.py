@@ -65,7 +65,10 @@ def _named_by_initials(question: str, declarations: Sequence[Declaration]) -> tu
     """The doc_ids of the declarations whose title's initials (four letters or more, so not an
     ordinary acronym such as "CSP") the question writes as a word in capitals."""
     asked = set(re.findall(r"(?<![\w-])([A-Z]{4,})(?![\w]|-\w)", question))
-    asked -= {word for d in declarations if d.issuer for word in re.split(r"[-\s/]+", d.issuer)}  # "NATO" is an issuer
+    if not asked:  # most questions: nothing more to read
+        return ()
+    issuers = {d.issuer for d in declarations if d.issuer}
+    asked -= {word for issuer in issuers for word in re.split(r"[-\s/]+", issuer)}  # "NATO" is an issuer
     if not asked:
         return ()
     return tuple(d.doc_id for d in declarations if d.title and title_initials(d.title) in asked)
