@@ -8,6 +8,13 @@ so a reader sees a whole export or none. Only what the export can reproduce is e
 exporting, ONNX Runtime must give every probe text the vector sentence-transformers gives it
 (cosine >= :data:`MIN_COSINE`), or the export is dropped and questions keep using torch.
 
+An index folder holds its own export, so it answers questions wherever it is copied. Each export
+is also kept once for the user (:func:`user_cache`: ``QA_EXPORT_CACHE``, else
+``$XDG_CACHE_HOME/declaration-qa/onnx``, else ``~/.cache/declaration-qa/onnx``), as
+sentence-transformers keeps the models it downloads: a new index folder then takes the export
+from there (linked, or copied across file systems) instead of loading torch and exporting again,
+which took 9 s of a whole build. ``QA_EXPORT_CACHE=off`` keeps no user copy.
+
 Example:
     >>> export = export_onnx(Encoder(), Path(".qa-index/onnx-cache"))   # once, where torch is loaded
     >>> find_export(Path(".qa-index/onnx-cache"), BUNDLED_MODEL)      # later, without torch
@@ -17,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -35,6 +43,10 @@ EXPORT_FORMAT = 1
 ONNX_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 SETTINGS_FILE = "export.json"
+#: The user's export cache (:func:`user_cache`); "off" keeps none.
+EXPORT_CACHE_ENV = "QA_EXPORT_CACHE"
+
+logger = logging.getLogger(__name__)
 #: The bar for "the same vectors": on the 595 questions of eval/*.jsonl the export's lowest cosine
 #: to sentence-transformers was 0.9999999 (largest element difference 1.8e-7).
 MIN_COSINE = 0.9999
@@ -106,10 +118,23 @@ def find_export(cache_dir: Path, model: str) -> tuple[Path, ExportSettings] | No
     return folder, settings
 
 
+def user_cache() -> Path | None:
+    """Where this user's exports are kept for every index folder; None when QA_EXPORT_CACHE is "off"."""
+    value = os.environ.get(EXPORT_CACHE_ENV, "").strip()
+    if value.lower() == "off":
+        return None
+    if value:
+        return Path(value).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "declaration-qa" / "onnx"
+
+
 def export_onnx(encoder: Encoder, cache_dir: Path) -> Path:
     """Export ``encoder``'s model under ``cache_dir`` unless an up-to-date export is there.
 
-    Imports torch (the encoder's model is loaded if it is not yet); meant for index builds.
+    An up-to-date export in the user's cache (:func:`user_cache`) is taken from there; a new
+    export is also put there. Either copy failing (a read-only home) only loses the reuse.
+    Otherwise imports torch (the encoder's model is loaded if it is not yet); meant for index builds.
 
     Returns:
         The export folder.
@@ -125,6 +150,44 @@ def export_onnx(encoder: Encoder, cache_dir: Path) -> Path:
     if source is None:
         raise ExportError(f"The model {encoder.name!r} is not a local folder; only those are exported to ONNX.")
     target = export_folder(cache_dir, encoder.name)
+    shared = user_cache()
+    if shared is not None and _copied(shared, cache_dir, encoder.name):
+        return target
+    _export_into(encoder, source, target)
+    if shared is not None:
+        _copied(cache_dir, shared, encoder.name)
+    return target
+
+
+def _copied(source_cache: Path, target_cache: Path, model: str) -> bool:
+    """Put the up-to-date export of ``model`` under ``source_cache`` into ``target_cache`` (hard
+    links where one file system holds both, else copies); False when there is none, or when the
+    copy fails (logged: the caller exports, or keeps its export unshared)."""
+    if Path(source_cache).resolve() == Path(target_cache).resolve():
+        return False
+    found = find_export(source_cache, model)
+    if found is None:
+        return False
+    target = export_folder(target_cache, model)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.mkdir(parents=True)
+        for path in found[0].iterdir():
+            try:
+                os.link(path, tmp / path.name)
+            except OSError:
+                shutil.copy2(path, tmp / path.name)
+        _replace_folder(tmp, target)
+    except OSError as exc:
+        logger.info("Cannot copy the ONNX export from %s to %s (%s).", found[0], target, exc)
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return find_export(target_cache, model) is not None
+
+
+def _export_into(encoder: Encoder, source: Path, target: Path) -> None:
+    """Export ``encoder``'s model (from the folder ``source``) to the folder ``target``."""
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         tmp.mkdir(parents=True)
@@ -140,7 +203,6 @@ def export_onnx(encoder: Encoder, cache_dir: Path) -> Path:
         raise ExportError(f"Cannot write the ONNX export to {target}: {exc}.") from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return target
 
 
 def _export(encoder: Encoder, source: Path, folder: Path) -> ExportSettings:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +19,18 @@ SHARED_CATALOG = Path(__file__).resolve().parents[1] / "eval" / "shared-declarat
 
 def pytest_configure(config) -> None:
     """Every library the tests open over ../shared/declarations, in this process or a subprocess,
-    gets that folder's catalog, as `qa --catalog` would give it."""
+    gets that folder's catalog, as `qa --catalog` would give it; and the user's ONNX export cache
+    (embeddings.export.user_cache) is a folder of this run's, not the home folder's."""
     os.environ.setdefault("QA_CATALOG", str(SHARED_CATALOG))
+    if "QA_EXPORT_CACHE" not in os.environ:
+        config._qa_export_cache = tempfile.mkdtemp(prefix="qa-test-export-cache-")
+        os.environ["QA_EXPORT_CACHE"] = config._qa_export_cache
+
+
+def pytest_unconfigure(config) -> None:
+    folder = getattr(config, "_qa_export_cache", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class FakeEncoder:

@@ -14,6 +14,10 @@ Example:
 
 from __future__ import annotations
 
+import importlib.abc
+import sys
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import import_module, metadata
 from pathlib import Path
@@ -43,13 +47,43 @@ CHUNK = 2 * BATCH
 @lru_cache(maxsize=1)
 def _pipeline():
     try:
-        package = import_module(MODEL[0])
-        return package.load(exclude=_UNUSED)
+        with _without_torch():
+            package = import_module(MODEL[0])
+            return package.load(exclude=_UNUSED)
     except (ImportError, OSError, ValueError) as exc:
         raise EntityModelError(
             f"Cannot load the named-entity model {MODEL[1]}: {exc}. Install the project's dependencies "
             "again (make test, or pip install -e .)."
         ) from exc
+
+
+class _NoTorch(importlib.abc.MetaPathFinder):
+    """Makes ``import torch`` fail in one thread, for thinc's optional import of it."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name, path=None, target=None):
+        if threading.get_ident() == self.thread and name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"{name} is not imported for spaCy's recogniser", name=name)
+        return None
+
+
+@contextmanager
+def _without_torch():
+    """spaCy's thinc imports torch when it is installed (1.2 s of a build that may use no torch
+    at all) though the recogniser runs on numpy alone; while the pipeline loads, this thread's
+    imports of torch fail, so thinc takes its numpy path. Other threads import as ever, and
+    nothing is hidden once torch is imported."""
+    if "torch" in sys.modules:
+        yield
+        return
+    finder = _NoTorch()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 
@@ -20,6 +21,14 @@ from functools import lru_cache
 _ENDS = frozenset(".!?;:\u2026")
 _CLOSERS = "\"')]}\u201d\u2019\u00bb"
 _lock = threading.Lock()  # pysbd's Segmenter keeps per-call state: one caller at a time
+#: What pysbd can break a text at: its sentence marks, line breaks, the ")" of a list item
+#: ("(a)", "ii)"), "-" before a closing quote, and the placeholder symbols it writes into a
+#: text while it works (read from pysbd 0.3's rules). A text with none of these is one
+#: sentence to pysbd: its rules then find no boundary, so it is not asked (12,888 of the
+#: 16,962 paragraphs of ../shared, most of them UN paragraphs ending in ";" or ",", which
+#: took 1.7 ms each, more than half of a build's splitting).
+_PYSBD_SYMBOLS = "∯∮♟♝♨☝☏☉☈☇☄✂♭♬⎋⌬ǃƪȸȹᓰᓱᓳᓴᓷᓸ⁃ʼ،．！？。（）「」«"
+_MAY_BREAK = re.compile(f"[.!?\\r\\n)\u2026{_PYSBD_SYMBOLS}]|-[\"'\u201c\u201d]")
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +46,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Non-empty text always yields at least one span (whitespace-only text yields
     ``[(0, len(text))]``); empty text yields ``[]``.
     """
+    if not text:
+        return []
+    if not _MAY_BREAK.search(text):
+        start, end = _trim(text, 0, len(text))
+        return [(start, end)] if start < end else [(0, len(text))]
+    return pysbd_spans(text)
+
+
+def pysbd_spans(text: str) -> list[tuple[int, int]]:
+    """:func:`sentence_spans` as pysbd finds them, asked even when the text cannot break."""
     if not text:
         return []
     with _lock:

@@ -38,3 +38,48 @@ def test_a_missing_model_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> 
             EntityTagger().tag(["Georgia applied in 2008."])
     finally:
         entities._pipeline.cache_clear()
+
+
+_TAG_IN_A_FRESH_INTERPRETER = """
+import json, sys
+if sys.argv[1] == "torch first":
+    import torch
+from qa.text.entities import EntityTagger
+tags = EntityTagger().tag(sys.argv[2:])
+import torch  # the hiding ends with the pipeline's load: torch imports as ever afterwards
+print(json.dumps({"tags": tags, "torch ran": sys.argv[1]}))
+"""
+
+
+def test_the_recogniser_loads_without_torch_and_tags_the_same() -> None:
+    import json
+    import subprocess
+    import sys
+
+    texts = ["Georgia joined NATO at the Bucharest Summit in April 2008.", "The G7 met in Hiroshima on 20 May 2023.",
+             "No names here."]
+    runs = {}
+    for mode in ("torch hidden", "torch first"):
+        code = _TAG_IN_A_FRESH_INTERPRETER + ("" if mode == "torch first" else
+                                              "\nimport thinc.compat\nassert not thinc.compat.has_torch\n")
+        done = subprocess.run([sys.executable, "-c", code, mode, *texts], capture_output=True, text=True, check=True)
+        runs[mode] = json.loads(done.stdout.splitlines()[0])["tags"]
+    assert runs["torch hidden"] == runs["torch first"]
+    assert ["DATE", "April 2008"] in runs["torch hidden"][0]
+
+
+def test_hiding_torch_touches_only_the_loading_thread() -> None:
+    import importlib.util
+    import threading
+
+    seen = {}
+    with entities._without_torch():
+        if "torch" in __import__("sys").modules:
+            pytest.skip("torch is imported already in this process: nothing is hidden")
+        other = threading.Thread(target=lambda: seen.update(other=importlib.util.find_spec("torch") is not None))
+        other.start()
+        other.join()
+        with pytest.raises(ModuleNotFoundError):
+            importlib.util.find_spec("torch")
+    assert seen == {"other": True}
+    assert importlib.util.find_spec("torch") is not None

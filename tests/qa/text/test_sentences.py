@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from qa.text.sentences import sentence_extents, sentence_spans
+from qa.text.sentences import _MAY_BREAK, pysbd_spans, sentence_extents, sentence_spans
 
 
 def _sentences(text: str) -> list[str]:
@@ -88,3 +90,41 @@ def test_each_extent_contains_its_span() -> None:
     assert len(extents) == len(spans)
     assert all(a <= s < e <= b for (s, e), (a, b) in zip(spans, extents))
     assert sentence_extents("", []) == []
+
+
+# ----- texts pysbd is not asked about ---------------------------------------------------------
+
+#: Words, spaces and the punctuation of declarations that pysbd never breaks at on its own.
+_UNBREAKABLE = st.text(
+    alphabet=st.sampled_from(list("abcdefghij ABCDEFG 0123 ,;:'\"-(/%&\u00e9\u201c\u201d\u2019\u2013\t")),
+    min_size=1, max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_UNBREAKABLE)
+def test_a_text_pysbd_cannot_break_is_one_sentence_as_pysbd_says(text: str) -> None:
+    assert sentence_spans(text) == pysbd_spans(text)
+    if not _MAY_BREAK.search(text):  # (a "-" before a quote may break: pysbd is asked then)
+        assert len(sentence_spans(text)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Requests the Secretary-General (a) to report; (b) to consult;",  # a list item's ")"
+        'the so-called "peace-" Then more',  # "-" before a quote, then a capital
+        "Welcomes the report\nof the Committee;",  # a line break
+        "Decides to remain seized of the matter.",  # a sentence mark
+    ],
+)
+def test_a_text_pysbd_may_break_is_asked(text: str) -> None:
+    assert _MAY_BREAK.search(text)
+    assert sentence_spans(text) == pysbd_spans(text)
+
+
+def test_pysbd_breaks_where_the_marks_say_it_may() -> None:
+    # Each mark of _MAY_BREAK is there because pysbd breaks at it: these are not one sentence.
+    assert len(pysbd_spans("Requests the Secretary-General (a) to report; (b) to consult;")) > 1
+    assert len(pysbd_spans('the so-called "peace-" Then more')) > 1
+    assert len(pysbd_spans("Welcomes the report\nof the Committee;")) > 1
