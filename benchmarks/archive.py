@@ -8,7 +8,8 @@ folders (qa.ingest.corpora). Prints numbers; asserts nothing.
     .venv/bin/python -m benchmarks.archive --index .bench/archive-index --decl-index .bench/decl-index
 
 Sections:
-    build       a fresh build of the whole library under cProfile: counts and where time goes
+    build       a fresh build of the whole library: counts and where time goes (each phase's
+                functions timed by the wall clock; --build-profile runs it under cProfile too)
     open        opening with nothing changed, against loading its index alone (median of runs)
     duplicates  twins and repeated paragraphs found, and the paragraph share of the closest pairs
     search      p50/p99 of a search against embedding the question alone, with and without filters
@@ -21,54 +22,137 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
+import importlib
 import io
 import json
 import pstats
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.common import ROOT, add_data_options, archive_library, declarations_dir, time_each
 
-# The profile's phases: (the end of a file name, a function name), as cProfile names them, for
-# each step of a build. Reading and splitting run in worker processes, unseen by cProfile: their
-# phase is the parent's wait for them.
+# The build's phases: (module, function or Class.method) whose calls each phase is. Each is timed
+# by the wall clock around its outermost calls. Reading and splitting run in worker processes:
+# their phase is the parent's wait for them. (Under cProfile, forked workers inherit the
+# profiler: pysbd split in 9.95 s instead of 4.59 s, so a profiled build overstates every phase
+# done in Python, in workers above all. The profile is for where time goes inside a phase.)
 PHASES = {
-    "read files (extract + parse)": ("ingest/reading.py", "read_files"),
-    "sentence split": ("text/sentence_cache.py", "split_many"),
-    "named entities": ("text/entities.py", "tag"),
-    "embed (model)": ("embeddings/cache.py", "encode"),
-    "model compile (OpenVINO)": ("embeddings/openvino_encoder.py", "open"),
-    "one-time ONNX export (questions)": ("embeddings/export.py", "export_onnx"),
-    "BM25": ("", "from_tokens"),
-    "FAISS": ("embeddings/vector_index.py", "build"),
-    "save": ("search/retrieval.py", "save"),
+    "read files (extract + parse)": ("qa.ingest.reading", "read_files"),
+    "sentence split": ("qa.text.sentence_cache", "SentenceCache.split_many"),
+    "named entities": ("qa.text.entities", "EntityTagger.tag"),
+    "embed (model)": ("embeddings.cache", "CachingEncoder.encode"),
+    "model compile (OpenVINO)": ("embeddings.openvino_encoder", "OpenVinoEncoder.open"),
+    "ONNX export, or its copy from the user cache": ("embeddings.export", "export_onnx"),
+    "BM25": ("qa.search.lexical", "LexicalIndex.from_tokens"),
+    "FAISS": ("embeddings.vector_index", "VectorIndex.build"),
+    "save": ("qa.search.retrieval", "HybridIndex.save"),
 }
+#: cProfile's names for the same phases, for --profile and --build-profile: (file end, function).
+PROFILED = {phase: (module.replace(".", "/").split("/", 1)[-1] + ".py", name.split(".")[-1])
+            for phase, (module, name) in PHASES.items()}
+PROFILED["BM25"] = ("", "from_tokens")
 
 
-def section_build(index: Path, folders: list[Path]) -> None:
+@contextmanager
+def phase_clock():
+    """Wrap each phase's function (wherever a module imported it by name) with a wall clock; yields
+    the seconds of each phase, summed over its outermost calls."""
+    took = dict.fromkeys(PHASES, 0.0)
+    took_calls: dict[str, list] = {phase: [] for phase in PHASES}  # each outermost call's arguments
+    undo = []
+    for phase, (module_name, name) in PHASES.items():
+        module = importlib.import_module(module_name)
+        owner_name, _, attribute = name.rpartition(".")
+        owner = getattr(module, owner_name) if owner_name else module
+        raw = owner.__dict__[attribute] if owner_name else getattr(module, attribute)
+        function = raw.__func__ if isinstance(raw, classmethod) else raw
+        timed = _timed(function, phase, took, took_calls[phase])
+        replacement = classmethod(timed) if isinstance(raw, classmethod) else timed
+        holders = [owner] if owner_name else [m for m in list(sys.modules.values())
+                                              if m is not None and getattr(m, attribute, None) is raw]
+        for holder in holders:
+            undo.append((holder, attribute, raw))
+            setattr(holder, attribute, replacement)
+    try:
+        yield took, took_calls
+    finally:
+        for holder, attribute, raw in reversed(undo):
+            setattr(holder, attribute, raw)
+
+
+def _timed(function, phase: str, took: dict[str, float], calls: list):
+    depth = [0]
+
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        if depth[0] == 0:
+            calls.append(args)
+        depth[0] += 1
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                took[phase] += time.perf_counter() - started
+
+    return timed
+
+
+def section_build(index: Path, folders: list[Path], *, profile: bool = False, model_alone: bool = False) -> None:
     from qa.library import Library
 
-    profile = cProfile.Profile()
+    profiler = cProfile.Profile() if profile else None
+    with phase_clock() as (took, calls):
+        started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        lib = Library.open(folders, index, rebuild=True, progress=False)
+        if profiler is not None:
+            profiler.disable()
+        total = time.perf_counter() - started
+    print(f"build: {total:.1f} s{' under cProfile' if profile else ''}; {_counts(lib)}")
+    print_phases(took, total)
+    if model_alone:
+        texts = [text for args in calls["embed (model)"] for text in args[1]]  # (self, texts)
+        section_model_alone(index, lib, texts, total)
+    if profiler is not None:
+        profiler.dump_stats(str(index / "build.prof"))
+        print(f"  full profile: {index / 'build.prof'} (python -m pstats)")
+
+
+def section_model_alone(index: Path, lib, texts: list[str], total: float) -> None:
+    """The model alone on the texts the build sent it (each distinct text once, as the build's
+    cache does), on a fresh encoder of the same backend, with nothing beside it: the honest
+    denominator of build / model (inside the build, work beside the model may slow it)."""
+    from embeddings.backend import build_encoder
+    from embeddings.cache import text_key
+    from qa.index.build import ONNX_CACHE
+
+    distinct = list({text_key(text): text for text in texts}.values())
     started = time.perf_counter()
-    profile.enable()
-    lib = Library.open(folders, index, rebuild=True, progress=False)
-    profile.disable()
-    total = time.perf_counter() - started
-    print(f"build: {total:.1f} s; {_counts(lib)}")
-    profile.dump_stats(str(index / "build.prof"))
-    print_phases(pstats.Stats(profile, stream=io.StringIO()), total)
-    print(f"  full profile: {index / 'build.prof'} (python -m pstats)")
+    encoder = build_encoder(lib._source.encoder, index / ONNX_CACHE)
+    getattr(encoder, "open", lambda: None)()
+    encoder.encode(distinct)
+    alone = time.perf_counter() - started
+    print(f"  model alone (compile + embed {len(distinct)} distinct texts, {type(encoder).__name__}): {alone:.1f} s")
+    print(f"  build / model alone: {total / alone:.2f}")
 
 
-def print_phases(stats: pstats.Stats, total: float) -> None:
-    """Cumulative time of each build phase (the largest cumulative time of its function)."""
-    took = {phase: max((row[3] for func, row in stats.stats.items() if func[2] == name and func[0].endswith(file)),
+def profiled_phases(stats: pstats.Stats) -> dict[str, float]:
+    """Cumulative time of each build phase in a profile (the largest cumulative time of its function)."""
+    return {phase: max((row[3] for func, row in stats.stats.items() if func[2] == name and func[0].endswith(file)),
                        default=0.0)
-            for phase, (file, name) in PHASES.items()}
+            for phase, (file, name) in PROFILED.items()}
+
+
+def print_phases(took: dict[str, float], total: float) -> None:
     for phase, seconds in took.items():
-        print(f"  {phase:<34} {seconds:8.1f} s  {seconds / total:6.1%}")
+        print(f"  {phase:<44} {seconds:8.1f} s  {seconds / total:6.1%}")
     model = took["embed (model)"] + took["model compile (OpenVINO)"]  # what the model alone takes
     if model:
         print(f"  build / model: {total / model:.2f}")
@@ -256,7 +340,11 @@ def main() -> int:
     parser.add_argument("--index", type=Path, default=ROOT / ".bench" / "archive-index")
     parser.add_argument("--decl-index", type=Path, default=ROOT / ".bench" / "decl-index",
                         help="index of ../shared/declarations alone (for eval)")
-    parser.add_argument("--build", action="store_true", help="rebuild the whole library under cProfile first")
+    parser.add_argument("--build", action="store_true", help="rebuild the whole library first, timing its phases")
+    parser.add_argument("--model-alone", action="store_true",
+                        help="with --build: then embed the build's texts with the model alone (minutes), for build / model alone")
+    parser.add_argument("--build-profile", action="store_true",
+                        help="with --build: also run it under cProfile (slower: for where time goes inside a phase)")
     parser.add_argument("--profile", type=Path, help="print the phases of a saved build profile (cProfile dump)")
     parser.add_argument("--only", nargs="*", default=["open", "duplicates", "search", "eval", "narrowing"],
                         choices=["open", "duplicates", "search", "eval", "narrowing"])
@@ -268,11 +356,11 @@ def main() -> int:
     if args.profile:
         stats = pstats.Stats(str(args.profile), stream=io.StringIO())
         print(f"build profile {args.profile}: {stats.total_tt:.1f} s profiled")
-        print_phases(stats, stats.total_tt)
+        print_phases(profiled_phases(stats), stats.total_tt)
         return 0
     folders = args.corpus or archive_library(args)
     if args.build:
-        section_build(args.index, folders)
+        section_build(args.index, folders, profile=args.build_profile, model_alone=args.model_alone)
     for name in args.only:
         if name == "open":
             section_open(args.index, folders, args.runs)

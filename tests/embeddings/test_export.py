@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import embeddings.export as export_module
 from embeddings.encoder import Encoder
 from embeddings.errors import ExportError, QAError
-import embeddings.export as export_module
 from embeddings.export import (
     EXPORT_CACHE_ENV,
     EXPORT_FORMAT,
