@@ -23,6 +23,8 @@ Example:
 from __future__ import annotations
 
 import ctypes
+import re
+import struct
 from dataclasses import dataclass
 from functools import cache, cached_property
 from operator import attrgetter
@@ -137,9 +139,10 @@ def _read_page(page: object, number: int) -> PdfPage:
 
 
 def _words(textpage: object, height: float) -> list[Word]:
-    """Words from PDFium's characters (about 1 µs a character: two C calls each).
+    """Words from PDFium's characters (about 0.5 µs a character: two C calls each).
 
-    The hot loop of reading a PDF: names are bound to locals and each box field is read once.
+    The hot loop of reading a PDF. Spaces always end a word, so the loop runs over the runs of
+    characters between spaces (found by one regex), and a word is a slice of the page's text.
     """
     import pypdfium2.raw as raw
 
@@ -151,45 +154,41 @@ def _words(textpage: object, height: float) -> list[Word]:
     text = text.replace("\ufffe", "-")  # PDFium's mark for a hyphen at a line end: keep it as a hyphen
     box = raw.FS_RECTF()
     ref = ctypes.byref(box)
+    read_box = _BOX.unpack_from  # the box's four floats in one call, faster than four fields
     loose, font_size = _char_calls()
     words: list[Word] = []
-    add_word = words.append
-    chars: list[str] = []
-    add_char = chars.append
+    add = words.append
     gap = WORD_GAP
-    x0 = x1 = top = bottom = size = 0.0
-    for index, char in enumerate(text):
-        if char.isspace() or char == "\x00":
-            if chars:
-                add_word(Word("".join(chars), x0, x1, top, bottom, size))
-                chars = []
-                add_char = chars.append
-            continue
-        loose(handle, index, ref)
-        c_size = font_size(handle, index)
-        left, right = box.left, box.right
-        c_top, c_bottom = height - box.top, height - box.bottom
-        if chars:
-            if (
-                abs(c_size - size) > 0.5 or abs(c_bottom - bottom) > 0.3 * size
-                or left - x1 > gap * size or left < x0 - 0.5
-            ):
-                add_word(Word("".join(chars), x0, x1, top, bottom, size))
-                chars = [char]
-                add_char = chars.append
+    for run in _RUNS.finditer(text):
+        start, end = run.span()
+        loose(handle, start, ref)
+        size = font_size(handle, start)
+        x0, top, x1, bottom = read_box(box)
+        top, bottom = height - top, height - bottom
+        drop, reach, back = 0.3 * size, gap * size, x0 - 0.5  # the word's limits, computed once
+        for index in range(start + 1, end):
+            loose(handle, index, ref)
+            c_size = font_size(handle, index)
+            left, c_top, right, c_bottom = read_box(box)
+            c_top, c_bottom = height - c_top, height - c_bottom
+            if abs(c_size - size) > 0.5 or abs(c_bottom - bottom) > drop or left - x1 > reach or left < back:
+                add(Word(text[start:index], x0, x1, top, bottom, size))
+                start = index
                 x0, x1, top, bottom, size = left, right, c_top, c_bottom, c_size
+                drop, reach, back = 0.3 * size, gap * size, x0 - 0.5
                 continue
-            add_char(char)
             if right > x1:  # max(x1, right)
                 x1 = right
             if c_top < top:  # min(top, c_top)
                 top = c_top
-        else:
-            add_char(char)
-            x0, x1, top, bottom, size = left, right, c_top, c_bottom, c_size
-    if chars:
-        add_word(Word("".join(chars), x0, x1, top, bottom, size))
+        add(Word(text[start:end], x0, x1, top, bottom, size))
     return words
+
+
+# FS_RECTF: left, top, right, bottom as C floats.
+_BOX = struct.Struct("4f")
+# Runs of characters between spaces: re's \s is str.isspace(); PDFium pads with NULs too.
+_RUNS = re.compile(r"[^\s\x00]+")
 
 
 @cache
