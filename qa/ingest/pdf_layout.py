@@ -304,23 +304,26 @@ def _line(words: list[Word], page: int) -> TextLine:
     for word in words:
         key = round(word.size, 1)
         sizes[key] = sizes.get(key, 0) + len(word.text)
-    size = max(sizes, key=sizes.__getitem__)  # the first of the most common, as Counter.most_common(1)
-    baseline = max((w.bottom for w in words if abs(w.size - size) < 0.5), default=words[0].bottom)
+    # The first of the most common (as Counter.most_common(1)); with one size, the loop's last key.
+    size = max(sizes, key=sizes.__getitem__) if len(sizes) > 1 else key
+    baseline = None  # the lowest bottom of a word in the line's size (the first, if several)
+    for word in words:
+        if abs(word.size - size) < 0.5 and (baseline is None or word.bottom > baseline):
+            baseline = word.bottom
+    if baseline is None:
+        baseline = words[0].bottom
     mark_size, mark_bottom = SUPERSCRIPT_SIZE * size, baseline - 0.15 * size
     marks = tuple(
         i for i, w in enumerate(words)
         if w.size <= mark_size and w.bottom < mark_bottom and len(w.text) <= 4
     )
-    if marks:
-        body = [w for i, w in enumerate(words) if i not in marks] or words
-    else:
-        body = words
-    top, bottom = body[0].top, body[0].bottom
-    for w in body:
-        if w.top < top:
-            top = w.top
-        if w.bottom > bottom:
-            bottom = w.bottom
+    body = ([w for i, w in enumerate(words) if i not in marks] or words) if marks else words
+    top, bottom = body[0].top, body[0].bottom  # min() and max() of the body's, spelled out
+    for word in body:
+        if word.top < top:
+            top = word.top
+        if word.bottom > bottom:
+            bottom = word.bottom
     return TextLine(page=page, words=tuple(words), size=size, marks=marks, x0=words[0].x0, x1=words[-1].x1,
                     top=top, bottom=bottom)
 
