@@ -99,6 +99,8 @@ def _right_aligned(line: TextLine, frame: PageFrame) -> bool:
 
 
 def _plain(line: TextLine) -> str:
+    if not line.marks:  # most lines: their text, joined once
+        return line.text
     return " ".join(w.text for i, w in enumerate(line.words) if i not in line.marks)
 
 
@@ -168,9 +170,14 @@ def _speller() -> object:
     return SpellChecker(distance=1)
 
 
+@lru_cache(maxsize=1)
+def _english_words() -> dict[str, int]:
+    return _speller().word_frequency.dictionary
+
+
 def is_english_word(word: str) -> bool:
     """True if ``word`` (lower case) is in pyspellchecker's English word list."""
-    return word in _speller().word_frequency.dictionary
+    return word in _english_words()
 
 
 def document_vocabulary(lines: list[TextLine]) -> set[str]:

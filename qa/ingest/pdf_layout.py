@@ -23,8 +23,11 @@ Example:
 from __future__ import annotations
 
 import ctypes
-from collections import Counter
+import re
+import struct
 from dataclasses import dataclass
+from functools import cache, cached_property
+from operator import attrgetter
 
 from qa.errors import ReadLimitError
 from qa.ingest import limits
@@ -72,9 +75,9 @@ class TextLine:
     top: float = 0.0
     bottom: float = 0.0
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The words joined by single spaces, markers included."""
+        """The words joined by single spaces, markers included (joined once: it is read often)."""
         return " ".join(w.text for w in self.words)
 
 
@@ -136,7 +139,11 @@ def _read_page(page: object, number: int) -> PdfPage:
 
 
 def _words(textpage: object, height: float) -> list[Word]:
-    """Words from PDFium's characters (about 1 µs a character: two C calls each)."""
+    """Words from PDFium's characters (about 0.5 µs a character: two C calls each).
+
+    The hot loop of reading a PDF. Spaces always end a word, so the loop runs over the runs of
+    characters between spaces (found by one regex), and a word is a slice of the page's text.
+    """
     import pypdfium2.raw as raw
 
     handle = textpage.raw
@@ -144,73 +151,143 @@ def _words(textpage: object, height: float) -> list[Word]:
     text = textpage.get_text_range() if count else ""
     if len(text) != count:  # characters outside the BMP: ask one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
+    text = text.replace("\ufffe", "-")  # PDFium's mark for a hyphen at a line end: keep it as a hyphen
     box = raw.FS_RECTF()
     ref = ctypes.byref(box)
-    loose, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize
+    read_box = _BOX.unpack_from  # the box's four floats in one call, faster than four fields
+    loose, font_size = _char_calls()
     words: list[Word] = []
-    chars: list[str] = []
-    x0 = x1 = top = bottom = size = 0.0
-    for index, char in enumerate(text):
-        if char == "\ufffe":  # PDFium's mark for a hyphen at a line end: keep it as a hyphen
-            char = "-"
-        if char.isspace() or char == "\x00":
-            if chars:
-                words.append(Word("".join(chars), x0, x1, top, bottom, size))
-                chars = []
-            continue
-        loose(handle, index, ref)
-        c_size = font_size(handle, index)
-        c_top, c_bottom = height - box.top, height - box.bottom
-        if chars and (
-            abs(c_size - size) > 0.5 or abs(c_bottom - bottom) > 0.3 * size
-            or box.left - x1 > WORD_GAP * size or box.left < x0 - 0.5
-        ):
-            words.append(Word("".join(chars), x0, x1, top, bottom, size))
-            chars = []
-        if not chars:
-            x0, top, bottom, size = box.left, c_top, c_bottom, c_size
-        chars.append(char)
-        x1 = max(x1, box.right) if len(chars) > 1 else box.right
-        top = min(top, c_top)
-    if chars:
-        words.append(Word("".join(chars), x0, x1, top, bottom, size))
+    add = words.append
+    gap = WORD_GAP
+    for run in _RUNS.finditer(text):
+        start, end = run.span()
+        loose(handle, start, ref)
+        size = font_size(handle, start)
+        x0, top, x1, bottom = read_box(box)
+        top, bottom = height - top, height - bottom
+        drop, reach, back = 0.3 * size, gap * size, x0 - 0.5  # the word's limits, computed once
+        for index in range(start + 1, end):
+            loose(handle, index, ref)
+            c_size = font_size(handle, index)
+            left, c_top, right, c_bottom = read_box(box)
+            c_top, c_bottom = height - c_top, height - c_bottom
+            if abs(c_size - size) > 0.5 or abs(c_bottom - bottom) > drop or left - x1 > reach or left < back:
+                add(Word(text[start:index], x0, x1, top, bottom, size))
+                start = index
+                x0, x1, top, bottom, size = left, right, c_top, c_bottom, c_size
+                drop, reach, back = 0.3 * size, gap * size, x0 - 0.5
+                continue
+            if right > x1:  # max(x1, right)
+                x1 = right
+            if c_top < top:  # min(top, c_top)
+                top = c_top
+        add(Word(text[start:end], x0, x1, top, bottom, size))
     return words
 
 
-def _rules(page: object, height: float, width: float) -> tuple[float, ...]:
-    """The y of each drawn horizontal line at least a tenth of the page wide."""
+# FS_RECTF: left, top, right, bottom as C floats.
+_BOX = struct.Struct("4f")
+# Runs of characters between spaces: re's \s is str.isspace(); PDFium pads with NULs too.
+_RUNS = re.compile(r"[^\s\x00]+")
+
+
+@cache
+def _char_calls() -> tuple[object, object]:
+    """PDFium's FPDFText_GetLooseCharBox and FPDFText_GetFontSize, called without checks."""
     import pypdfium2.raw as raw
 
+    return bare_c_function(raw.FPDFText_GetLooseCharBox), bare_c_function(raw.FPDFText_GetFontSize)
+
+
+def bare_c_function(function: ctypes._CFuncPtr) -> ctypes._CFuncPtr:
+    """The same C function without its declared argument types (same result type).
+
+    ctypes converts and checks each argument against ``argtypes`` on every call; without them
+    a call to PDFium's per-character functions takes about 0.2 µs instead of 0.5 µs. The caller
+    must then pass arguments of the C types already: Python ints for ``int`` and ctypes
+    pointers (or ``ctypes.byref``) for pointers.
+
+    Example:
+        >>> import pypdfium2.raw as raw
+        >>> bare_c_function(raw.FPDFText_GetFontSize).restype is raw.FPDFText_GetFontSize.restype
+        True
+    """
+    bare = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    bare.restype = function.restype
+    return bare
+
+
+def _rules(page: object, height: float, width: float) -> tuple[float, ...]:
+    """The y of each drawn horizontal line at least a tenth of the page wide.
+
+    PDFium's page objects are walked through its C calls (top level only, as
+    ``page.get_objects(max_depth=1)`` would): pypdfium2's helper wraps every object in a Python
+    object, which cost more than the rest of this function.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    handle = page.raw
+    count = raw.FPDFPage_CountObjects(handle)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    get_object, get_type, get_bounds = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    path, unknown = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_UNKNOWN
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    refs = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
     found = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
-        left, bottom, right, top = obj.get_bounds()
-        if right - left >= width / 10 and top - bottom <= 2:
-            found.append(round(height - top, 1))
+    for index in range(count):
+        obj = get_object(handle, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = get_type(obj)
+        if kind == unknown:
+            raise pdfium.PdfiumError("Failed to determine pageobject type.")
+        if kind != path:
+            continue
+        if not get_bounds(obj, *refs):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        if right.value - left.value >= width / 10 and top.value - bottom.value <= 2:
+            found.append(round(height - top.value, 1))
     return tuple(sorted(found))
 
 
 def _lines(words: list[Word], page: int) -> list[TextLine]:
     """Group words into rows by vertical overlap, then cut rows into segments at wide gaps."""
     rows: list[list[Word]] = []
-    bands: list[tuple[float, float]] = []
-    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
-        height = max(word.bottom - word.top, 0.1)
-        for index in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
-            top, bottom = bands[index]
-            overlap = min(bottom, word.bottom) - max(top, word.top)
-            if overlap >= 0.5 * min(height, bottom - top):
+    tops: list[float] = []  # each row's band: the highest top and lowest bottom of its words
+    bottoms: list[float] = []
+    for word in sorted(words, key=_by_bottom):
+        w_top, w_bottom = word.top, word.bottom
+        height = w_bottom - w_top
+        if 0.1 > height:  # max(height, 0.1)
+            height = 0.1
+        last = len(rows) - 1
+        for index in range(last, last - 3 if last >= 3 else -1, -1):
+            top, bottom = tops[index], bottoms[index]
+            band = bottom - top
+            # overlap >= 0.5 * min(height, band), with min() and max() spelled out
+            if (w_bottom if w_bottom < bottom else bottom) - (w_top if w_top > top else top) \
+                    >= 0.5 * (band if band < height else height):
                 rows[index].append(word)
-                bands[index] = (min(top, word.top), max(bottom, word.bottom))
+                if w_top < top:
+                    tops[index] = w_top
+                if w_bottom > bottom:
+                    bottoms[index] = w_bottom
                 break
         else:
             rows.append([word])
-            bands.append((word.top, word.bottom))
+            tops.append(w_top)
+            bottoms.append(w_bottom)
     lines = []
+    gap = SEGMENT_GAP
     for row in rows:
-        row.sort(key=lambda w: w.x0)
+        row.sort(key=_by_x0)
         segment = [row[0]]
         for word in row[1:]:
-            if word.x0 - segment[-1].x1 > SEGMENT_GAP * max(word.size, segment[-1].size):
+            previous = segment[-1]
+            w_size, p_size = word.size, previous.size
+            if word.x0 - previous.x1 > gap * (p_size if p_size > w_size else w_size):
                 lines.append(_line(segment, page))
                 segment = []
             segment.append(word)
@@ -218,19 +295,37 @@ def _lines(words: list[Word], page: int) -> list[TextLine]:
     return lines
 
 
+_by_bottom = attrgetter("bottom", "x0")
+_by_x0 = attrgetter("x0")
+
+
 def _line(words: list[Word], page: int) -> TextLine:
-    sizes = Counter()
+    sizes: dict[float, int] = {}
     for word in words:
-        sizes[round(word.size, 1)] += len(word.text)
-    size = sizes.most_common(1)[0][0]
-    baseline = max((w.bottom for w in words if abs(w.size - size) < 0.5), default=words[0].bottom)
+        key = round(word.size, 1)
+        sizes[key] = sizes.get(key, 0) + len(word.text)
+    # The first of the most common (as Counter.most_common(1)); with one size, the loop's last key.
+    size = max(sizes, key=sizes.__getitem__) if len(sizes) > 1 else key
+    baseline = None  # the lowest bottom of a word in the line's size (the first, if several)
+    for word in words:
+        if abs(word.size - size) < 0.5 and (baseline is None or word.bottom > baseline):
+            baseline = word.bottom
+    if baseline is None:
+        baseline = words[0].bottom
+    mark_size, mark_bottom = SUPERSCRIPT_SIZE * size, baseline - 0.15 * size
     marks = tuple(
         i for i, w in enumerate(words)
-        if w.size <= SUPERSCRIPT_SIZE * size and w.bottom < baseline - 0.15 * size and len(w.text) <= 4
+        if w.size <= mark_size and w.bottom < mark_bottom and len(w.text) <= 4
     )
-    body = [w for i, w in enumerate(words) if i not in marks] or words
+    body = ([w for i, w in enumerate(words) if i not in marks] or words) if marks else words
+    top, bottom = body[0].top, body[0].bottom  # min() and max() of the body's, spelled out
+    for word in body:
+        if word.top < top:
+            top = word.top
+        if word.bottom > bottom:
+            bottom = word.bottom
     return TextLine(page=page, words=tuple(words), size=size, marks=marks, x0=words[0].x0, x1=words[-1].x1,
-                    top=min(w.top for w in body), bottom=max(w.bottom for w in body))
+                    top=top, bottom=bottom)
 
 
 def _reading_order(lines: list[TextLine], width: float) -> list[TextLine]:
