@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -157,13 +157,23 @@ class HybridIndex:
         entities = _tag_where_chosen(texts, spans, extents, tagger or EntityTagger())
         words = [tokenize(t) for t in texts]  # each paragraph's words, for BM25 and its word pairs
         vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
-        # FAISS builds on a thread of its own (it lets go of Python's lock, and trains a fast scan
-        # on one core) while this one builds the word indexes: 1.6-2 s of a whole-library build.
-        with ThreadPoolExecutor(1, thread_name_prefix="qa-faiss-build") as beside:
-            paragraph_vectors = beside.submit(VectorIndex.build, vectors[: len(texts)])
-            sentence_vectors = beside.submit(VectorIndex.build, vectors[len(texts) :])
-            return cls(encoder, _word_parts(texts, words, sentence_texts, fields, groups, spans, extents, entities,
-                                            paragraph_vectors, sentence_vectors))
+        documents, row_groups = None, None
+        if fields is not None and groups is not None:
+            terms, row_groups = shared_terms(fields, groups)
+            documents = LexicalIndex.from_tokens(terms)
+        parts = _Parts(
+            paragraph_vectors=VectorIndex.build(vectors[: len(texts)]),
+            sentence_vectors=VectorIndex.build(vectors[len(texts) :]),
+            spans=spans,
+            extents=extents,
+            entities=entities,
+            paragraphs=LexicalIndex.from_tokens(words if fields is None else [w + tokenize(f) for w, f in zip(words, fields)]),
+            phrases=LexicalIndex.from_tokens([word_pairs(w) for w in words]),
+            sentences=LexicalIndex.from_tokens(_sentence_words(texts, words, sentence_texts)),
+            documents=documents,
+            row_groups=row_groups,
+        )
+        return cls(encoder, parts)
 
     def save(self, folder: Path) -> list[str]:
         """Write plain files (FAISS indexes, npy, bm25s' npy/json, a settings json); returns their names."""
@@ -451,34 +461,11 @@ class _Parts:
             raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
 
 
-def _word_parts(
-    texts: list[str], words: list[list[str]], sentence_texts: list[str], fields: list[str] | None,
-    groups: list[str] | None, spans: np.ndarray, extents: np.ndarray, entities: list[Entities],
-    paragraph_vectors: Future[VectorIndex], sentence_vectors: Future[VectorIndex],
-) -> _Parts:
-    """The word indexes (BM25 of paragraphs, their word pairs, sentences and declarations' metadata),
-    built while the vector indexes build elsewhere, joined with them."""
-    documents, row_groups = None, None
-    if fields is not None and groups is not None:
-        terms, row_groups = shared_terms(fields, groups)
-        documents = LexicalIndex.from_tokens(terms)
-    paragraphs = LexicalIndex.from_tokens(words if fields is None else [w + tokenize(f) for w, f in zip(words, fields)])
-    phrases = LexicalIndex.from_tokens([word_pairs(w) for w in words])
-    # Most sentences are their whole paragraph (15,421 of 16,962 over ../shared): tokenised once.
+def _sentence_words(texts: list[str], words: list[list[str]], sentence_texts: list[str]) -> list[list[str]]:
+    """Each sentence's words (:func:`tokenize`), taken from its paragraph's when the sentence is
+    the whole paragraph: 15,421 of the 16,962 paragraphs of ../shared are one sentence."""
     known = dict(zip(texts, words))
-    sentences = LexicalIndex.from_tokens([known[t] if t in known else tokenize(t) for t in sentence_texts])
-    return _Parts(
-        paragraph_vectors=paragraph_vectors.result(),
-        sentence_vectors=sentence_vectors.result(),
-        spans=spans,
-        extents=extents,
-        entities=entities,
-        paragraphs=paragraphs,
-        phrases=phrases,
-        sentences=sentences,
-        documents=documents,
-        row_groups=row_groups,
-    )
+    return [known[text] if text in known else tokenize(text) for text in sentence_texts]
 
 
 def _once_each(order: np.ndarray, rows: np.ndarray, places: Callable[[int], Sequence[Hashable]], k: int) -> list[int]:
