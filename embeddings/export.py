@@ -11,9 +11,9 @@ exporting, ONNX Runtime must give every probe text the vector sentence-transform
 An index folder holds its own export, so it answers questions wherever it is copied. Each export
 is also kept once for the user (:func:`user_cache`: ``QA_EXPORT_CACHE``, else
 ``$XDG_CACHE_HOME/declaration-qa/onnx``, else ``~/.cache/declaration-qa/onnx``), as
-sentence-transformers keeps the models it downloads: a new index folder then takes the export
-from there (linked, or copied across file systems) instead of loading torch and exporting again,
-which took 9 s of a whole build. ``QA_EXPORT_CACHE=off`` keeps no user copy.
+sentence-transformers keeps the models it downloads: a new index folder then copies the export
+from there instead of loading torch and exporting again, which took 9 s of a whole build.
+``QA_EXPORT_CACHE=off`` keeps no user copy.
 
 Example:
     >>> export = export_onnx(Encoder(), Path(".qa-index/onnx-cache"))   # once, where torch is loaded
@@ -160,9 +160,10 @@ def export_onnx(encoder: Encoder, cache_dir: Path) -> Path:
 
 
 def _copied(source_cache: Path, target_cache: Path, model: str) -> bool:
-    """Put the up-to-date export of ``model`` under ``source_cache`` into ``target_cache`` (hard
-    links where one file system holds both, else copies); False when there is none, or when the
-    copy fails (logged: the caller exports, or keeps its export unshared)."""
+    """Copy the up-to-date export of ``model`` under ``source_cache`` into ``target_cache``; False
+    when there is none, or when the copy fails (logged: the caller exports, or keeps its export
+    unshared). Copies, not hard links: a file rewritten in place in one index folder must not
+    change the user's copy (90 MB copy in 0.05 s)."""
     if Path(source_cache).resolve() == Path(target_cache).resolve():
         return False
     found = find_export(source_cache, model)
@@ -173,10 +174,7 @@ def _copied(source_cache: Path, target_cache: Path, model: str) -> bool:
     try:
         tmp.mkdir(parents=True)
         for path in found[0].iterdir():
-            try:
-                os.link(path, tmp / path.name)
-            except OSError:
-                shutil.copy2(path, tmp / path.name)
+            shutil.copy2(path, tmp / path.name)
         _replace_folder(tmp, target)
     except OSError as exc:
         logger.info("Cannot copy the ONNX export from %s to %s (%s).", found[0], target, exc)

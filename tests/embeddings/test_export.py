@@ -133,7 +133,10 @@ def test_a_new_export_is_kept_for_the_user_and_the_next_index_takes_it(
     assert encoder._model is None
     assert find_export(tmp_path / "index-b" / "onnx-cache", str(model_dir))[0] == second
     assert (second / ONNX_FILE).read_bytes() == (first / ONNX_FILE).read_bytes()
-    # The index folder's copy is its own: removing the user's cache leaves it whole.
+    # The index folder's copy is its own: a file rewritten in place there leaves the user's copy
+    # alone, and removing the user's cache leaves the index folder's whole.
+    (second / ONNX_FILE).write_bytes(b"damaged in place")
+    assert (export_folder(user_folder, str(model_dir)) / ONNX_FILE).read_bytes() == (first / ONNX_FILE).read_bytes()
     shutil.rmtree(user_folder)
     assert find_export(tmp_path / "index-b" / "onnx-cache", str(model_dir)) is not None
 
