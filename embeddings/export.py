@@ -119,14 +119,20 @@ def find_export(cache_dir: Path, model: str) -> tuple[Path, ExportSettings] | No
 
 
 def user_cache() -> Path | None:
-    """Where this user's exports are kept for every index folder; None when QA_EXPORT_CACHE is "off"."""
+    """Where this user's exports are kept for every index folder; None when QA_EXPORT_CACHE is
+    "off" (or unset with no home folder)."""
     value = os.environ.get(EXPORT_CACHE_ENV, "").strip()
     if value.lower() == "off":
         return None
     if value:
         return Path(value).expanduser()
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "declaration-qa" / "onnx"
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder to be found: nothing is kept for the user
+            return None
+    return Path(base) / "declaration-qa" / "onnx"
 
 
 def export_onnx(encoder: Encoder, cache_dir: Path) -> Path:
