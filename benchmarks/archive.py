@@ -52,8 +52,7 @@ PHASES = {
     "save": ("qa.search.retrieval", "HybridIndex.save"),
 }
 #: cProfile's names for the same phases, for --profile and --build-profile: (file end, function).
-PROFILED = {phase: (module.replace(".", "/").split("/", 1)[-1] + ".py", name.split(".")[-1])
-            for phase, (module, name) in PHASES.items()}
+PROFILED = {phase: (module.replace(".", "/") + ".py", name.split(".")[-1]) for phase, (module, name) in PHASES.items()}
 PROFILED["BM25"] = ("", "from_tokens")
 
 
