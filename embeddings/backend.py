@@ -119,14 +119,12 @@ def _openvino(encoder: Encoder, cache_dir: Path):
     from embeddings.export import export_onnx, find_export
     from embeddings.openvino_encoder import OpenVinoEncoder
 
+    try:
+        export_onnx(encoder, cache_dir)  # at once when the folder or the user's cache has it
+    except ExportError as exc:  # a hub id, other modules: sentence-transformers embeds it
+        logger.info("%s", exc)
+        return None, None
     found = find_export(cache_dir, encoder.name)
-    if found is None:
-        try:
-            export_onnx(encoder, cache_dir)
-        except ExportError as exc:  # a hub id, other modules: sentence-transformers embeds it
-            logger.info("%s", exc)
-            return None, None
-        found = find_export(cache_dir, encoder.name)
     if found is None:
         return None, None
     candidate = OpenVinoEncoder(*found, bf16=cpu_has_bf16())

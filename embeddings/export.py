@@ -29,6 +29,8 @@ import os
 import shutil
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -176,35 +178,40 @@ def _copied(source_cache: Path, target_cache: Path, model: str) -> bool:
     if found is None:
         return False
     target = export_folder(target_cache, model)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        tmp.mkdir(parents=True)
-        for path in found[0].iterdir():
-            shutil.copy2(path, tmp / path.name)
-        _replace_folder(tmp, target)
+        with _staged(target) as tmp:
+            for path in found[0].iterdir():
+                shutil.copy2(path, tmp / path.name)
     except OSError as exc:
         logger.info("Cannot copy the ONNX export from %s to %s (%s).", found[0], target, exc)
         return False
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return find_export(target_cache, model) is not None
 
 
 def _export_into(encoder: Encoder, source: Path, target: Path) -> None:
     """Export ``encoder``'s model (from the folder ``source``) to the folder ``target``."""
+    try:
+        with _staged(target) as tmp:
+            try:
+                settings = _export(encoder, source, tmp)
+            except (ExportError, OSError):
+                raise
+            except Exception as exc:  # torch's exporter and ONNX Runtime raise many kinds; any means "no export"
+                raise ExportError(f"Cannot export {encoder.name!r} to ONNX ({type(exc).__name__}: {exc}).") from exc
+            (tmp / SETTINGS_FILE).write_text(json.dumps(asdict(settings)), encoding="utf-8")
+    except OSError as exc:
+        raise ExportError(f"Cannot write the ONNX export to {target}: {exc}.") from exc
+
+
+@contextmanager
+def _staged(target: Path) -> Iterator[Path]:
+    """A temporary folder beside ``target`` to fill; put at ``target`` when the block ends
+    without an error (:func:`_replace_folder`), removed in any case."""
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
         tmp.mkdir(parents=True)
-        try:
-            settings = _export(encoder, source, tmp)
-        except (ExportError, OSError):
-            raise
-        except Exception as exc:  # torch's exporter and ONNX Runtime raise many kinds; any means "no export"
-            raise ExportError(f"Cannot export {encoder.name!r} to ONNX ({type(exc).__name__}: {exc}).") from exc
-        (tmp / SETTINGS_FILE).write_text(json.dumps(asdict(settings)), encoding="utf-8")
+        yield tmp
         _replace_folder(tmp, target)
-    except OSError as exc:
-        raise ExportError(f"Cannot write the ONNX export to {target}: {exc}.") from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
