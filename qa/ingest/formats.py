@@ -45,6 +45,7 @@ class Extracted:
     guessed: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     paragraphs: tuple[Paragraph, ...] | None = None
+    own_title: bool = False  # ``stated["title"]`` is the author's (front matter): above the first line
 
 
 def parse_extracted(extracted: Extracted, *, doc_id: str) -> ParsedText:
@@ -119,9 +120,21 @@ _QUOTE = re.compile(r"^\s{0,3}>\s?")
 _MD_BULLET = re.compile(r"^(\s*)[*+](\s+)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]^][^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+# A link whose words a wrapped paragraph breaks over lines ("[launched the U.S.-Japan Climate\n
+# Partnership](https://…)"); the per-line pass cannot see it whole.
+_LINK_LINES = re.compile(r"\[([^\]^\n](?:[^\]\n]|\n(?![ \t]*\n))*)\]\([^)\s]*\)")
 _EMPHASIS = re.compile(r"(\*\*|\*|~~)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
 _CODE = re.compile(r"`([^`]*)`")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->")  # pandoc's "<!-- -->" between two lists: not text
+# Emphasis over a line break of a wrapped paragraph ("**Promoting Regular Pathways for
+# Migration and International\nProtection**"), never across a blank line.
+_EMPHASIS_LINES = re.compile(r"(\*\*|__|\*)(?=\S)((?:(?!\n[ \t]*\n).)+?\n(?![ \t]*\n)(?:(?!\n[ \t]*\n).)*?)(?<=\S)\1", re.DOTALL)
+# What is left of a strong delimiter the source never closed: a line of nothing else ("**  "
+# under "**Task Force on Energy Security  "), or one at a line's edge.
+_LONE_STRONG = re.compile(
+    r"^[ \t]*(?:\*\*|__)[ \t]*$|^([ \t]*)(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)(?=[ \t\u00a0]*$)", re.MULTILINE
+)
 _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]^][^\]]*\]:\s+<?(?:https?://|www\.|/|mailto:)\S*(?:\s+\"[^\"]*\")?\s*$")
 
 
@@ -138,7 +151,12 @@ def markdown_to_text(markdown: str) -> str:
         if _SETEXT.match(line) and out and out[-1].strip():
             continue  # underline of a heading: the line above already holds its text
         out.append(_inline(_block(line)))
-    return "\n".join(out).strip("\n")
+    text = _EMPHASIS_LINES.sub(r"\2", _LONE_STRONG.sub(_lone, _LINK_LINES.sub(r"\1", "\n".join(out))))
+    return _LONE_STRONG.sub(_lone, text).strip("\n")
+
+
+def _lone(match: re.Match[str]) -> str:
+    return match.group(1) or ""
 
 
 def _block(line: str) -> str:
@@ -152,7 +170,7 @@ def _inline(line: str) -> str:
     line = _IMAGE.sub(r"\1", line)
     line = _LINK.sub(r"\1", line)
     line = _CODE.sub(r"\1", line)
-    line = _TAG.sub("", line)
+    line = _TAG.sub("", _COMMENT.sub("", line))
     for _ in range(2):  # "***both***" needs two passes
         line = _EMPHASIS.sub(lambda m: m.group(2) or m.group(4), line)
     return line.replace("\\", "")
@@ -164,7 +182,7 @@ def extract_markdown(data: bytes) -> Extracted:
 
     text, notes = decode_text(data)
     stated, text = split_front_matter(text)
-    return Extracted(markdown_to_text(text), stated=stated, notes=notes)
+    return Extracted(markdown_to_text(text), stated=stated, notes=notes, own_title="title" in stated)
 
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")

@@ -21,6 +21,10 @@ from enum import Enum
 WRAP_LIMIT = 100
 # In wrapped text a line shorter than this share of the usual width ends its paragraph.
 SHORT_LINE_RATIO = 0.6
+# A line too full for the next word was broken by the wrap, not by its author, only in a text
+# that fills its width line after line: half its lines at least this share of the width. Wrapped
+# prose (72 columns) is at 0.88-0.94; one short paragraph per line, at 0.64-0.72.
+FILLED_SHARE = 0.8
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -127,6 +131,14 @@ def wrap_width(lines: list[Line]) -> int | None:
     return p90 if p90 <= WRAP_LIMIT else None
 
 
+def filled_width(lines: list[Line], width: int | None) -> int | None:
+    """``width`` if at least half the lines fill FILLED_SHARE of it, else None."""
+    if width is None:
+        return None
+    filled = sum(line.indent + len(line.text) >= FILLED_SHARE * width for line in lines)
+    return width if 2 * filled >= len(lines) else None
+
+
 def ends_sentence(text: str) -> bool:
     """True if ``text`` ends with sentence-final punctuation (closing quotes allowed)."""
     return bool(_SENTENCE_END.search(text))
@@ -165,18 +177,34 @@ def _mid_phrase(text: str) -> bool:
     return text.endswith(",") or bool(words) and words[-1] in _SMALL_WORDS
 
 
-def _continues(prev: Line, line: Line, width: int | None, opens_block: bool) -> bool:
-    """True if ``line`` carries on the paragraph that ``prev`` belongs to."""
+def _full(prev: Line, line: Line, width: int | None) -> bool:
+    """True if ``prev`` had no room for the first word of ``line``: the wrap broke it there.
+    "At the invitation of the Custodian of the Two Holy Mosques, King Salman" above "Bin
+    Abdulaziz Al-Saud, …" is such a line, though its words are capitalised like a title's.
+    ``width`` is the wrap width of a text that fills it (:func:`filled_width`), else None."""
+    return width is not None and prev.indent + len(prev.text) + 1 + len(line.text.split(maxsplit=1)[0]) > width
+
+
+def _continues(prev: Line, line: Line, width: int | None, opens_block: bool, *, plain: bool = True,
+               measured: int | None = None) -> bool:
+    """True if ``line`` carries on the paragraph that ``prev`` belongs to.
+
+    ``plain``: no item marker opens that paragraph ("1 WE, the Member States of the Association
+    of Southeast Asian" opens item 1, not a title). ``measured``: the wrap width when enough
+    lines measured it (see :func:`_full`)."""
     if prev.block != line.block:
         return False
     if line.text[0].islower():
         return True
     if width is None:
         return False
-    if opens_block and title_case(prev.text) and not ends_sentence(prev.text) and not _mid_phrase(prev.text):
+    if (opens_block and plain and title_case(prev.text) and not ends_sentence(prev.text)
+            and not _mid_phrase(prev.text) and not _full(prev, line, measured)):
         return False  # a title or heading directly above the text
     if prev.indent + len(prev.text) < SHORT_LINE_RATIO * width:
-        return False
+        # No paragraph ends on "on" or "the": a short line there was broken by hand ("Assembly
+        # resolution on" above "2 March 2022, we will …").
+        return prev.text.split()[-1] in _SMALL_WORDS
     # An indented run without markers is a hanging list: an item ends with its punctuation.
     return not (prev.indent >= 2 and ends_sentence(prev.text))
 
@@ -185,6 +213,7 @@ def split_units(text: str) -> list[Unit]:
     """Cut ``text`` into units in document order."""
     lines = split_lines(text)
     width = wrap_width(lines)
+    measured = filled_width(lines, width)
     units: list[Unit] = []
     current: list[Line] = []
     head: tuple[Kind, str, int] = (Kind.PLAIN, "", 0)
@@ -198,7 +227,7 @@ def split_units(text: str) -> list[Unit]:
     for line in lines:
         opened = _starts_item(line, in_notes)
         if opened is None and current and head[0] not in (Kind.ARTICLE, Kind.RULE):
-            if _continues(current[-1], line, width, len(current) == 1):
+            if _continues(current[-1], line, width, len(current) == 1, plain=head[0] is Kind.PLAIN, measured=measured):
                 current.append(line)
                 continue
         flush()

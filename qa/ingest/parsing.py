@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from qa.documents import Paragraph
-from qa.ingest.layout import Kind, Line, Unit, ends_sentence, item_starts, split_lines, split_units
+from qa.ingest.layout import Kind, Line, Unit, ends_sentence, item_starts, split_lines, split_units, title_case
 
 # A heading is a single line of at most this many words (the longest in the corpus has 12).
 HEADING_MAX_WORDS = 15
@@ -104,11 +104,14 @@ def parse_text(text: str, *, doc_id: str) -> ParsedText:
 
 
 def is_heading(unit: Unit, text: str) -> bool:
-    """True if a plain unit reads as a heading rather than a paragraph."""
-    if unit.kind is not Kind.PLAIN or len(unit.lines) != 1:
+    """True if a plain unit reads as a heading rather than a paragraph: one short line, or a
+    heading wrapped over two lines with every word capitalised as in a title."""
+    if unit.kind is not Kind.PLAIN or len(unit.lines) > 2:
         return False
     line = text[unit.start:unit.end]
     words = len(line.split())
+    if len(unit.lines) == 2:
+        return words <= HEADING_MAX_WORDS and title_case(line) and not ends_sentence(line) and not line.endswith(",")
     if line.endswith((":", ",")):
         return words <= LEAD_IN_MAX_WORDS
     return words <= HEADING_MAX_WORDS and not ends_sentence(line)
@@ -180,7 +183,7 @@ def _split_header(units: list[Unit], text: str) -> tuple[list[str], list[Unit], 
         loose = not ends_sentence(line) and not line.endswith(",")
         if not (plain and (is_heading(unit, text) or loose or _title_repeat(line, title))):
             break
-        header.append(line)
+        header.append(" ".join(line.split()))
         index += 1
     section = None
     if len(header) >= 2 and len(header[-1].split()) <= 3 and not re.search(r"\d", header[-1]):
@@ -214,7 +217,7 @@ class _Builder:
             self.article, self.article_draft = f"Article {int(unit.marker)}", None
             self.last_printed, self.joinable = self.article, False
         elif unit.kind is Kind.PLAIN and is_heading(unit, self.text):
-            self.section = self.text[unit.start:unit.end].rstrip(":,").strip()
+            self.section = " ".join(self.text[unit.start:unit.end].rstrip(":,").split())
             self.article, self.joinable = None, False
         elif self.article is not None:
             self._article_part(unit)

@@ -176,9 +176,12 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     if not parsed.paragraphs:
         raise UnreadableFileError("no paragraphs found in the text; is it a declaration?")
     header = header_fields(parsed.header)
-    # The file's visible title line wins over format metadata; for the other fields explicit
-    # metadata (<meta name="date">, PDF author) is more precise than header prose.
-    stated = {**header, **extracted.stated, **({"title": header["title"]} if "title" in header else {})}
+    # The file's visible title line wins over format metadata (an HTML <title> ends "| Site"),
+    # unless the author set the title (Markdown front matter: the first line may be a dateline);
+    # for the other fields explicit metadata (<meta name="date">, PDF author) is more precise
+    # than header prose.
+    visible = {"title": header["title"]} if "title" in header and not extracted.own_title else {}
+    stated = {**header, **extracted.stated, **visible}
     opening = " ".join(p.text for p in parsed.paragraphs[:3])
     meta = resolve(doc_id, catalog.get(doc_id), stated, guessed=extracted.guessed, opening_text=opening)
     entry = catalog.get(doc_id)

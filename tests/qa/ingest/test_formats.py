@@ -102,6 +102,13 @@ def test_markdown_articles_clauses_and_footnote():
         ("snake_case_name stays, _em_ goes", "snake_case_name stays, em goes"),
         ("```\nignored code\n```\nkept", "kept"),
         ("[1]: See resolution 2200.\n[x]: https://example.org", "[1]: See resolution 2200."),
+        ("- one\n\n<!-- -->\n\n- two", "- one\n\n\n\n- two"),  # pandoc's list separator
+        ("**Promoting Pathways for Migration and\nProtection**", "Promoting Pathways for Migration and\nProtection"),
+        ("*A Partnership for the Pacific, the\nIndo-Pacific*", "A Partnership for the Pacific, the\nIndo-Pacific"),
+        ("*one\n\ntwo* stay apart", "*one\n\ntwo* stay apart"),  # never across a blank line
+        ("**Task Force on Energy Security  \n**  \nThe Task Force will meet.", "Task Force on Energy Security  \n\nThe Task Force will meet."),
+        ("we [launched the Climate\nPartnership](https://example.org/c.pdf).", "we launched the Climate\nPartnership."),
+        ("Emissions fell in 2024.* We act.\n* Provisional figure.", "Emissions fell in 2024.* We act.\n- Provisional figure."),
     ],
 )
 def test_markdown_to_text(markdown, text):

@@ -10,7 +10,10 @@ from qa.ingest.front_matter import split_front_matter
 from qa.ingest.reading import read_declaration
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-CARBIS_BAY = SHARED / "archive/white-house-joint-statements-2021-2022/2021-06-13-carbis-bay-g7-summit-communique.md"
+STATEMENTS = SHARED / "archive/white-house-joint-statements-2021-2022"
+CARBIS_BAY = STATEMENTS / "2021-06-13-carbis-bay-g7-summit-communique.md"
+JEDDAH = STATEMENTS / "2022-07-15-the-jeddah-communique-a-joint-statement-between-the-united-states-of-america-an.md"
+ASEAN_US = STATEMENTS / "2022-11-12-asean-u-s-leaders-statement-on-the-establishment-of-the-asean-u-s-comprehensive.md"
 
 MARKDOWN = """---
 tags: statements-releases
@@ -58,3 +61,25 @@ def test_a_real_white_house_statement():
     assert decl.url.endswith("/2021/06/13/carbis-bay-g7-summit-communique/")
     numbers = [p.number for p in decl.paragraphs if p.numbered]
     assert [str(n) for n in range(1, 71)] == [n for n in numbers if "." not in n][:70]
+
+
+def test_the_front_matter_title_wins_over_a_dateline_on_the_first_line(tmp_path):
+    path = tmp_path / "jeddah.md"
+    path.write_text("---\ntitle: The Jeddah Communique\ndate: '2022-07-15'\n---\n\n**Jeddah, Saudi Arabia**\n\n"
+                    "We met in Jeddah and agreed.\n", encoding="utf-8")
+    decl = read_declaration(path)
+    assert decl.title == "The Jeddah Communique"
+    assert [p.text for p in decl.paragraphs] == ["We met in Jeddah and agreed."]
+
+
+@pytest.mark.skipif(not JEDDAH.exists(), reason="../shared/archive is absent")
+def test_real_statements_keep_their_first_lines():
+    # Their first lines are capitalised like titles; they were taken for a header or a heading
+    # and their words lost ("At the invitation …" as the place; "Nations (ASEAN) and the United
+    # States of America (United" as a section).
+    jeddah = read_declaration(JEDDAH)
+    assert jeddah.title.startswith("The Jeddah Communique")
+    assert jeddah.paragraphs[0].text.startswith("At the invitation of the Custodian of the Two Holy Mosques, King Salman\nBin")
+    asean = read_declaration(ASEAN_US)
+    assert asean.paragraphs[0].number == "1"
+    assert "Asian\nNations (ASEAN) and the United States of America (United\nStates)" in asean.paragraphs[0].text

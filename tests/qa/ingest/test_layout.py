@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.ingest.layout import Kind, split_lines, split_units, title_case, wrap_width
+from qa.ingest.layout import Kind, filled_width, split_lines, split_units, title_case, wrap_width
 
 
 def _kinds(text):
@@ -118,3 +118,45 @@ def test_every_kind_of_line_break_ends_a_line(brk):
     assert [line.text for line in lines] == ["1. We met in Kabul.", "2. We agreed.", "3. We part."]
     assert [line.block for line in lines] == [0, 0, 1]
     assert all(text[line.start:line.end] == line.text for line in lines)
+
+
+# A statement wrapped at 72 columns, as pandoc writes Markdown: most lines fill the width.
+FILLED = """At the invitation of the Custodian of the Two Holy Mosques, King Salman
+Bin Abdulaziz Al-Saud, the President conducted an official visit to the
+Kingdom. Following the meeting with the King, the President and the Crown
+Prince held an official meeting, attended by senior officials from both
+sides. The two sides reviewed in detail the many shared priorities that
+contribute to the partnership between the two countries for decades.
+
+1 WE, the Member States of the Association of Southeast Asian Nations and
+Our Partners Gathered Here Today With The Leaders Of The Pacific Region,
+agree to work together on the questions of the region and of the world.
+
+The leaders welcomed the resolution of the General Assembly adopted on
+2 March 2022 and the work of the many partners in the region and beyond.
+"""
+
+
+def test_a_filled_text_has_its_width_and_a_short_paragraph_per_line_text_does_not():
+    lines = split_lines(FILLED)
+    assert filled_width(lines, wrap_width(lines)) == wrap_width(lines)
+    one_per_line = "Ministerial Communiqué on Water Security\nLisbon, 12-13 April 2023\n\nWe met.\n\nWe agreed on it.\n"
+    short = split_lines(one_per_line)
+    assert filled_width(short, wrap_width(short)) is None
+
+
+def test_a_full_line_capitalised_like_a_title_carries_on_its_paragraph():
+    # "At the invitation of the Custodian of the Two Holy Mosques, King Salman" is capitalised
+    # like a title, but the wrap broke it: "Bin" did not fit. So was an item's first line.
+    texts = [FILLED[u.start:u.end] for u in split_units(FILLED)]
+    assert len(texts) == 3
+    assert texts[0].startswith("At the invitation") and texts[0].endswith("for decades.")
+    assert texts[1].startswith("WE, the Member States") and texts[1].endswith("of the world.")
+    assert texts[2].endswith("and beyond.")
+
+
+def test_a_short_line_that_stops_on_a_small_word_carries_on():
+    text = FILLED.replace("adopted on\n2 March", "on\n2 March")
+    assert FILLED[split_units(FILLED)[2].start:].startswith("The leaders welcomed")
+    texts = [text[u.start:u.end] for u in split_units(text)]
+    assert texts[2].startswith("The leaders welcomed") and texts[2].endswith("and beyond.")
