@@ -7,7 +7,10 @@ issuer named, any declaration) spoke. A year alone narrows only when it stands b
 for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
 "What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
 A declaration named by the initials of its title's capitalised words ("UNDRIP" for the "United
-Nations Declaration on the Rights of Indigenous Peoples") narrows to that declaration.
+Nations Declaration on the Rights of Indigenous Peoples") narrows to that declaration. So does
+the place a declaration was adopted at, where the words around it name a text or a meeting held
+there ("the Chicago summit", "the summit in Vientiane", "mentioned in Bali", "the G20 in Bali"),
+not where it is the topic ("the weather in Bali").
 
 Example:
     >>> implied = implied_filters("What did the G7 say about AI in 2024?", declarations)
@@ -35,6 +38,12 @@ _DATING = (
     re.compile(r"\b(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)\b[^.?!]{0,40}\bin\s+$",
                re.IGNORECASE),
 )
+# Before a place, words for who met there: "the G20 in Bali", "G7 leaders in Apulia", "met in";
+# and "mentioned in Bali" beside the verbs of _DATING.
+_MET_AT = re.compile(
+    r"(?:\b(?:leaders|ministers|met|meet|meeting|gathered|mentioned|mention|promised|pledged|committed)|\bG\d+|"
+    r"\b[A-Z]{3,})\s+(?:in|at)\s+$"
+)
 
 
 def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filters | None:
@@ -45,6 +54,9 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     # Initials of a declaration of another issuer than the one named do not narrow.
     held = {d.doc_id for d in pool}
     named = tuple(doc_id for doc_id in _named_by_initials(question, declarations) if doc_id in held)
+    if not named:  # a place keeps only what it removes: "NATO ... in Chicago" stays "issuer NATO"
+        at_place = tuple(doc_id for doc_id in _named_by_place(question, pool) if doc_id in held)
+        named = at_place if len(at_place) < len(held) else ()
     if named:
         pool = [d for d in pool if d.doc_id in named]
     years = {d.year for d in pool if d.year is not None}
@@ -72,6 +84,24 @@ def _named_by_initials(question: str, declarations: Sequence[Declaration]) -> tu
     if not asked:
         return ()
     return tuple(d.doc_id for d in declarations if d.title and title_initials(d.title) in asked)
+
+
+def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple[str, ...]:
+    """The doc_ids of the declarations adopted at a place (its catalog place, or that place's
+    first part: "Washington" for "Washington, D.C.") that the question names as where a text
+    was made or a meeting held (_DATING, _MET_AT)."""
+    places: dict[str, set[str]] = {}
+    for d in declarations:
+        for name in {d.place.strip(), d.place.split(",")[0].strip()} if d.place else ():
+            if len(name) >= 3 and name[0].isupper():
+                places.setdefault(name, set()).add(d.doc_id)
+    named: set[str] = set()
+    for name, doc_ids in places.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question):
+            before, after = question[: match.start()], question[match.end():]
+            if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before) or _MET_AT.search(before):
+                named |= doc_ids
+    return tuple(d.doc_id for d in declarations if d.doc_id in named)
 
 
 def filter_words(filters: Filters) -> frozenset[str]:

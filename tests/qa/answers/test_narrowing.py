@@ -186,3 +186,40 @@ def test_an_answer_narrowed_to_a_declaration_names_it_by_its_title(fake_encoder)
     assert lib.ask("What did the General Assembly say about lands?", k=2).narrowed_text == (
         "issuer UN General Assembly")  # no declaration kept by name: no titles
     assert lib.ask("What does UNDRIP say about lands?", k=2, narrow=False).narrowed_text == ""
+
+
+def _placed(doc_id: str, issuer: str, date: str, place: str) -> Declaration:
+    return Declaration(doc_id, doc_id, date, place, issuer, "", "", (Paragraph(doc_id, "1", "x"),))
+
+
+PLACED = [
+    _placed("g7-2021", "G7", "2021-06-13", "Carbis Bay"), _placed("g7-2024", "G7", "2024-06-14", "Apulia"),
+    _placed("nato-2012", "NATO", "2012-05-20", "Chicago"), _placed("g20-2022", "G20", "2022-11-15", "Bali"),
+    _placed("asean-2024", "ASEAN", "2024-10-10", "Vientiane"),
+    _placed("asean-us-2022", "ASEAN-U.S.", "2022-05-13", "Washington, D.C."),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("Which debt treatments under the Common Framework were mentioned in Bali?", "declarations g20-2022"),
+        ("Did Timor-Leste attend the Vientiane summit?", "declarations asean-2024"),
+        ("According to the Chicago declaration, which policy was approved?", "declarations nato-2012"),
+        ("Which minerals do the G7 leaders in Apulia want?", "declarations g7-2024, issuer G7"),
+        ("When did the leaders hold their special summit in Washington?", "declarations asean-us-2022"),
+        # The place removes nothing the issuer has not: the issuer alone says it.
+        ("What did NATO say about Afghan women in Chicago?", "issuer NATO"),
+    ],
+)
+def test_a_place_named_as_where_a_text_was_made_narrows(question: str, described: str) -> None:
+    assert implied_filters(question, PLACED).describe() == described
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What's the weather like in Bali in November?", "Chicago deep dish pizza recipe",
+     "Bali Energy Transition Roadmap", "Is the Washington consensus dead?"],
+)
+def test_a_place_that_is_the_topic_does_not_narrow(question: str) -> None:
+    assert implied_filters(question, PLACED) is None
