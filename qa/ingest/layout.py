@@ -29,10 +29,10 @@ FILLED_SHARE = 0.8
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )
-# "1. We", "10.We" (glued), "1) We", and "1 WE" (number, space, capitalised word), but not
+# "1. We", "10.We" (glued), "1.\u00a0We" (a no-break space), "1) We", and "1 WE" (number, space, capitalised word), but not
 # "3.4 million", "10 OCTOBER 2024" or a four-digit year.
 _NUMBERED = re.compile(
-    r"(\d{1,3})(?:[.)](?!\d)[ \t]*|[ \t]+(?=[A-Z]{2,}\b)(?!(?i:" + _MONTHS + r")\b))(?=\S)"
+    r"(\d{1,3})(?:[.)](?!\d)[ \t\u00a0]*|[ \t]+(?=[A-Z]{2,}\b)(?!(?i:" + _MONTHS + r")\b))(?=\S)"
 )
 # "11, We are determined …": a number typed with a comma; the parser takes it as a paragraph
 # number only where it continues the sequence.

@@ -16,6 +16,7 @@ def _kinds(text):
     [
         ("1. We met.", Kind.NUMBERED, "1", "We met."),
         ("10.We noted.", Kind.NUMBERED, "10", "We noted."),
+        ("33.\u00a0We noted.", Kind.NUMBERED, "33", "We noted."),  # a no-break space after the number
         ("3) We agree.", Kind.NUMBERED, "3", "We agree."),
         ("1 WE, the States.", Kind.NUMBERED, "1", "WE, the States."),
         ("- a bullet", Kind.BULLET, "-", "a bullet"),
