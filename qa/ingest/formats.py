@@ -121,7 +121,9 @@ _MD_BULLET = re.compile(r"^(\s*)[*+](\s+)")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]^][^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 # A link whose words a wrapped paragraph breaks over lines ("[launched the U.S.-Japan Climate\n
-# Partnership](https://…)"); the per-line pass cannot see it whole.
+# Partnership](https://…)"); the per-line pass cannot see it whole. Its words are put back on
+# one line: the wrap broke the line early because the address did not fit, and a line left
+# short would end the paragraph (qa.ingest.layout).
 _LINK_LINES = re.compile(r"\[([^\]^\n](?:[^\]\n]|\n(?![ \t]*\n))*)\]\([^)\s]*\)")
 _EMPHASIS = re.compile(r"(\*\*|\*|~~)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
 _CODE = re.compile(r"`([^`]*)`")
@@ -151,8 +153,12 @@ def markdown_to_text(markdown: str) -> str:
         if _SETEXT.match(line) and out and out[-1].strip():
             continue  # underline of a heading: the line above already holds its text
         out.append(_inline(_block(line)))
-    text = _EMPHASIS_LINES.sub(r"\2", _LONE_STRONG.sub(_lone, _LINK_LINES.sub(r"\1", "\n".join(out))))
+    text = _EMPHASIS_LINES.sub(r"\2", _LONE_STRONG.sub(_lone, _LINK_LINES.sub(_link_words, "\n".join(out))))
     return _LONE_STRONG.sub(_lone, text).strip("\n")
+
+
+def _link_words(match: re.Match[str]) -> str:
+    return re.sub(r"[ \t]*\n[ \t]*", " ", match.group(1))
 
 
 def _lone(match: re.Match[str]) -> str:

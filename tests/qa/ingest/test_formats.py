@@ -107,7 +107,7 @@ def test_markdown_articles_clauses_and_footnote():
         ("*A Partnership for the Pacific, the\nIndo-Pacific*", "A Partnership for the Pacific, the\nIndo-Pacific"),
         ("*one\n\ntwo* stay apart", "*one\n\ntwo* stay apart"),  # never across a blank line
         ("**Task Force on Energy Security  \n**  \nThe Task Force will meet.", "Task Force on Energy Security  \n\nThe Task Force will meet."),
-        ("we [launched the Climate\nPartnership](https://example.org/c.pdf).", "we launched the Climate\nPartnership."),
+        ("we [launched the Climate\n  Partnership](https://example.org/c.pdf).", "we launched the Climate Partnership."),
         ("Emissions fell in 2024.* We act.\n* Provisional figure.", "Emissions fell in 2024.* We act.\n- Provisional figure."),
     ],
 )
