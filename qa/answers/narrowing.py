@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from qa.documents import Declaration
-from qa.search.filters import Filters, issuer_key
+from qa.search.filters import Filters, by_issuer, issuer_key, title_names
 from qa.text.tokens import tokenize
 
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
@@ -50,7 +50,7 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     """The filters a question implies by naming an issuer, a year or a declaration (by its
     title's initials) the library holds, or None."""
     issuer = _named_issuers(question, declarations)
-    pool = [d for d in declarations if d.issuer in issuer] if issuer else list(declarations)
+    pool = [d for d in declarations if by_issuer(d, issuer)] if issuer else list(declarations)
     # Initials of a declaration of another issuer than the one named do not narrow.
     held = {d.doc_id for d in pool}
     named = tuple(doc_id for doc_id in _named_by_initials(question, declarations) if doc_id in held)
@@ -128,7 +128,7 @@ def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[st
     named: set[str] = set()
     for issuer in {d.issuer for d in declarations if d.issuer}:
         names = [issuer, *_un_names(issuer), *(part for part in re.split(r"[-\s/]+", issuer) if _distinctive(part))]
-        if any(_holds(question, name) for name in names):
+        if any(title_names(question, name) for name in names):
             named.add(issuer)
     return named
 
@@ -149,10 +149,6 @@ def _distinctive(word: str) -> bool:
     return len(letters) >= 3 and letters.isupper() or bool(re.fullmatch(r"G\d+", letters))
 
 
-def _holds(question: str, name: str) -> bool:
-    """True if ``name`` stands in the question as a whole word; acronyms must match their case."""
-    flags = 0 if name.isupper() or re.fullmatch(r"G\d+", name) else re.IGNORECASE
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w]|-\w)", question, flags) is not None
 
 
 def _years(question: str) -> list[tuple[int, bool]]:

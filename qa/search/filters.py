@@ -111,9 +111,8 @@ class Filters:
                 )
             chosen = [d for d in chosen if d.doc_id in self.doc_ids]
         if self.issuer:
-            wanted = {issuer_key(i) for i in self.issuer}
             _check_values("issuer", self.issuer, issuers(declarations), key=issuer_key)
-            chosen = [d for d in chosen if issuer_key(d.issuer) in wanted]
+            chosen = [d for d in chosen if by_issuer(d, self.issuer)]
         if self.kind:
             _check_values("kind", self.kind, kinds(declarations), every=KINDS)
             chosen = [d for d in chosen if d.kind in self.kind]
@@ -127,6 +126,25 @@ class Filters:
                 f"declarations (the library's years run {_year_span(declarations)})."
             )
         return chosen
+
+
+def by_issuer(declaration: Declaration, issuers: Iterable[str]) -> bool:
+    """True if the declaration is by one of ``issuers``: its issuer is one of them, or it has no
+    issuer and its title names one as a word ("G7 Leaders’ Statement", a White House page
+    without a catalog entry, is the G7's; "ASEAN-U.S. Leaders’ Statement" is not ASEAN's)."""
+    if declaration.issuer:
+        return issuer_key(declaration.issuer) in {issuer_key(i) for i in issuers}
+    return any(title_names(declaration.title, issuer) for issuer in issuers)
+
+
+def title_names(text: str, name: str) -> bool:
+    """True if ``name`` stands in ``text`` (a title, a question) as a whole word (not inside
+    "ASEAN-U.S."); an acronym ("G7", "NATO") must match its case, a longer name need not."""
+    name = name.strip()
+    if not name:
+        return False
+    flags = 0 if name.isupper() or re.fullmatch(r"G\d+", name) else re.IGNORECASE
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w]|-\w)", text, flags) is not None
 
 
 def issuers(declarations: Iterable[Declaration]) -> list[str]:

@@ -223,3 +223,13 @@ def test_a_place_named_as_where_a_text_was_made_narrows(question: str, described
 )
 def test_a_place_that_is_the_topic_does_not_narrow(question: str) -> None:
     assert implied_filters(question, PLACED) is None
+
+
+def test_a_year_the_issuer_spoke_in_a_statement_without_an_issuer_narrows() -> None:
+    # The G7's 2022 statements came from the White House archive, without a catalog entry: their
+    # titles name the G7, so 2022 is a G7 year and stays ("issuer G7" alone kept 2021 and 2024).
+    library = [*DECLS, Declaration("g7-statement-2022", "G7 Leaders’ Statement", "2022-12-12", "", "", "", "",
+                                   (Paragraph("g7-statement-2022", "1", "x"),))]
+    implied = implied_filters("What did the G7 say about the oil price cap in 2022?", library)
+    assert implied.describe() == "issuer G7, year 2022"
+    assert [d.doc_id for d in implied.select(library)] == ["g7-statement-2022"]

@@ -7,7 +7,7 @@ import pytest
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, UnknownDocumentError
 from qa.library import Library
-from qa.search.filters import Filters, issuers, kinds, years
+from qa.search.filters import Filters, by_issuer, issuers, kinds, years
 
 
 def _decl(doc_id: str, issuer: str, date: str, kind: str) -> Declaration:
@@ -102,3 +102,25 @@ def test_a_description_names_the_declarations_kept_by_title_when_given_titles() 
     assert kept.describe() == "declarations nato-2012, unknown-id, year 2012"
     assert kept.describe(titles={"nato-2012": "Chicago Summit Declaration"}) == (
         "declarations Chicago Summit Declaration (nato-2012), unknown-id, year 2012")
+
+
+def _untitled(doc_id: str, title: str, date: str) -> Declaration:
+    return Declaration(doc_id, title, date, "", "", "", "", (Paragraph(doc_id, "1", "x"),))
+
+
+def test_a_declaration_without_an_issuer_is_by_the_issuer_its_title_names() -> None:
+    # A White House page without a catalog entry has no issuer; its title says whose it is.
+    library = [
+        _decl("g7-2024", "G7", "2024-06-14", "communiqué"),
+        _untitled("g7-2022-statement", "G7 Leaders’ Statement", "2022-12-12"),
+        _untitled("asean-us-2021", "ASEAN-U.S. Leaders’ Statement on Digital Development", "2021-10-27"),
+        _untitled("g77-note", "Note by the G77 chair", "2022-01-01"),
+        _decl("asean-2024", "ASEAN", "2024-10-10", "statement"),
+        _decl("asean-us-2022", "ASEAN-U.S.", "2022-05-13", "joint statement"),
+    ]
+    assert by_issuer(library[1], ["G7"]) and not by_issuer(library[3], ["G7"])
+    g7_2022 = Filters(issuer=("G7",), year_from=2022, year_to=2022).select(library)
+    assert [d.doc_id for d in g7_2022] == ["g7-2022-statement"]
+    assert [d.doc_id for d in Filters(issuer=("ASEAN",)).select(library)] == ["asean-2024"]  # not "ASEAN-U.S."
+    assert [d.doc_id for d in Filters(issuer=("asean-u.s.",)).select(library)] == ["asean-us-2021", "asean-us-2022"]
+    assert issuers(library) == ["ASEAN", "ASEAN-U.S.", "G7"]  # the issuers held are still those stated
