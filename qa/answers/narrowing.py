@@ -50,7 +50,7 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     """The filters a question implies by naming an issuer, a year or a declaration (by its
     title's initials) the library holds, or None."""
     issuer = _named_issuers(question, declarations)
-    pool = [d for d in declarations if by_issuer(d, issuer)] if issuer else list(declarations)
+    pool = by_issuer(declarations, issuer) if issuer else list(declarations)
     # Initials of a declaration of another issuer than the one named do not narrow.
     held = {d.doc_id for d in pool}
     named = tuple(doc_id for doc_id in _named_by_initials(question, declarations) if doc_id in held)
@@ -147,8 +147,6 @@ def _distinctive(word: str) -> bool:
     """An acronym or name that can stand for an issuer alone: "ASEAN", "G7", "NATO" (not "U.S.", "UN")."""
     letters = word.strip(".")
     return len(letters) >= 3 and letters.isupper() or bool(re.fullmatch(r"G\d+", letters))
-
-
 
 
 def _years(question: str) -> list[tuple[int, bool]]:

@@ -29,8 +29,8 @@ FILLED_SHARE = 0.8
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )
-# "1. We", "10.We" (glued), "1.\u00a0We" (a no-break space), "1) We", and "1 WE" (number, space, capitalised word), but not
-# "3.4 million", "10 OCTOBER 2024" or a four-digit year.
+# "1. We", "10.We" (glued), "1.\u00a0We" (a no-break space), "1) We", and "1 WE" (number, space,
+# capitalised word), but not "3.4 million", "10 OCTOBER 2024" or a four-digit year.
 _NUMBERED = re.compile(
     r"(\d{1,3})(?:[.)](?!\d)[ \t\u00a0]*|[ \t]+(?=[A-Z]{2,}\b)(?!(?i:" + _MONTHS + r")\b))(?=\S)"
 )
@@ -190,8 +190,8 @@ def _continues(prev: Line, line: Line, width: int | None, opens_block: bool, *, 
     """True if ``line`` carries on the paragraph that ``prev`` belongs to.
 
     ``plain``: no item marker opens that paragraph ("1 WE, the Member States of the Association
-    of Southeast Asian" opens item 1, not a title). ``measured``: the wrap width when enough
-    lines measured it (see :func:`_full`)."""
+    of Southeast Asian" opens item 1, not a title). ``measured``: the wrap width of a text that
+    fills it (:func:`filled_width`), for :func:`_full`."""
     if prev.block != line.block:
         return False
     if line.text[0].islower():

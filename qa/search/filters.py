@@ -112,7 +112,7 @@ class Filters:
             chosen = [d for d in chosen if d.doc_id in self.doc_ids]
         if self.issuer:
             _check_values("issuer", self.issuer, issuers(declarations), key=issuer_key)
-            chosen = [d for d in chosen if by_issuer(d, self.issuer)]
+            chosen = by_issuer(chosen, self.issuer)
         if self.kind:
             _check_values("kind", self.kind, kinds(declarations), every=KINDS)
             chosen = [d for d in chosen if d.kind in self.kind]
@@ -128,13 +128,14 @@ class Filters:
         return chosen
 
 
-def by_issuer(declaration: Declaration, issuers: Iterable[str]) -> bool:
-    """True if the declaration is by one of ``issuers``: its issuer is one of them, or it has no
-    issuer and its title names one as a word ("G7 Leaders’ Statement", a White House page
-    without a catalog entry, is the G7's; "ASEAN-U.S. Leaders’ Statement" is not ASEAN's)."""
-    if declaration.issuer:
-        return issuer_key(declaration.issuer) in {issuer_key(i) for i in issuers}
-    return any(title_names(declaration.title, issuer) for issuer in issuers)
+def by_issuer(declarations: Iterable[Declaration], issuers: Iterable[str]) -> list[Declaration]:
+    """The declarations by one of ``issuers``, in order: those whose issuer is one of them, and
+    those with no issuer whose title names one as a word ("G7 Leaders’ Statement", a White House
+    page without a catalog entry, is the G7's; "ASEAN-U.S. Leaders’ Statement" is not ASEAN's)."""
+    names = [i for i in issuers if i.strip()]
+    wanted = {issuer_key(i) for i in names}
+    return [d for d in declarations
+            if (issuer_key(d.issuer) in wanted if d.issuer else any(title_names(d.title, i) for i in names))]
 
 
 def title_names(text: str, name: str) -> bool:

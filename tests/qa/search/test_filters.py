@@ -118,7 +118,7 @@ def test_a_declaration_without_an_issuer_is_by_the_issuer_its_title_names() -> N
         _decl("asean-2024", "ASEAN", "2024-10-10", "statement"),
         _decl("asean-us-2022", "ASEAN-U.S.", "2022-05-13", "joint statement"),
     ]
-    assert by_issuer(library[1], ["G7"]) and not by_issuer(library[3], ["G7"])
+    assert [d.doc_id for d in by_issuer(library, ["G7"])] == ["g7-2024", "g7-2022-statement"]  # not the G77
     g7_2022 = Filters(issuer=("G7",), year_from=2022, year_to=2022).select(library)
     assert [d.doc_id for d in g7_2022] == ["g7-2022-statement"]
     assert [d.doc_id for d in Filters(issuer=("ASEAN",)).select(library)] == ["asean-2024"]  # not "ASEAN-U.S."
