@@ -35,20 +35,23 @@ _TEXT_WORDS = r"(?:summit|declaration|communiqu[eé]|statement|statements|resolu
 _DATING = (
     re.compile(rf"^\s*(?:\w+\s+)?{_TEXT_WORDS}\b", re.IGNORECASE),  # after the year
     re.compile(rf"\b{_TEXT_WORDS}\s+(?:of|from|in)\s+$", re.IGNORECASE),  # before the year
-    re.compile(r"\b(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)\b[^.?!]{0,40}\bin\s+$",
+    re.compile(r"\b(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)\b[^.?!]{0,40}\b(?:in|at)\s+$",
                re.IGNORECASE),
 )
 # Before a place, words for who met there: "the G20 in Bali", "G7 leaders in Apulia", "met in";
 # and "mentioned in Bali" beside the verbs of _DATING.
 _MET_AT = re.compile(
-    r"(?:\b(?:leaders|ministers|met|meet|meeting|gathered|mentioned|mention|promised|pledged|committed)|\bG\d+|"
-    r"\b[A-Z]{3,})\s+(?:in|at)\s+$"
+    r"(?:\b(?i:leaders|ministers|met|meet|meeting|gathered|mentioned|mention|promised|pledged|committed)|\bG\d+|"
+    r"\b[A-Z]{3,})\s+(?i:in|at)\s+$"
 )
+# A place where more declarations than this were adopted is a seat ("New York": the General
+# Assembly's 329 resolutions), not a meeting a question can name.
+PLACE_AT_MOST = 10
 
 
 def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filters | None:
-    """The filters a question implies by naming an issuer, a year or a declaration (by its
-    title's initials) the library holds, or None."""
+    """The filters a question implies by naming an issuer, a year, a declaration (by its
+    title's initials) or the place of a meeting the library holds, or None."""
     issuer = _named_issuers(question, declarations)
     pool = by_issuer(declarations, issuer) if issuer else list(declarations)
     # Initials of a declaration of another issuer than the one named do not narrow.
@@ -88,8 +91,8 @@ def _named_by_initials(question: str, declarations: Sequence[Declaration]) -> tu
 
 def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple[str, ...]:
     """The doc_ids of the declarations adopted at a place (its catalog place, or that place's
-    first part: "Washington" for "Washington, D.C.") that the question names as where a text
-    was made or a meeting held (_DATING, _MET_AT)."""
+    first part: "Washington" for "Washington, D.C.") that the question names, in any case, as
+    where a text was made or a meeting held (_DATING, _MET_AT); not a seat (PLACE_AT_MOST)."""
     places: dict[str, set[str]] = {}
     for d in declarations:
         for name in {d.place.strip(), d.place.split(",")[0].strip()} if d.place else ():
@@ -97,7 +100,9 @@ def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple
                 places.setdefault(name, set()).add(d.doc_id)
     named: set[str] = set()
     for name, doc_ids in places.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question):
+        if len(doc_ids) > PLACE_AT_MOST:
+            continue
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question, re.IGNORECASE):
             before, after = question[: match.start()], question[match.end():]
             if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before) or _MET_AT.search(before):
                 named |= doc_ids

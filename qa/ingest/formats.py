@@ -51,7 +51,7 @@ class Extracted:
 def parse_extracted(extracted: Extracted, *, doc_id: str) -> ParsedText:
     """The paragraphs of converted text: the reader's own, or those :func:`parse_text` finds."""
     if extracted.paragraphs is None:
-        return parse_text(extracted.text, doc_id=doc_id)
+        return parse_text(extracted.text, doc_id=doc_id, titled=extracted.own_title)
     return ParsedText(paragraphs=[replace(p, doc_id=doc_id) for p in extracted.paragraphs], header=[])
 
 
@@ -123,20 +123,32 @@ _LINK = re.compile(r"\[([^\]^][^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
 # A link whose words a wrapped paragraph breaks over lines ("[launched the U.S.-Japan Climate\n
 # Partnership](https://…)"); the per-line pass cannot see it whole. Its words are put back on
 # one line: the wrap broke the line early because the address did not fit, and a line left
-# short would end the paragraph (qa.ingest.layout).
-_LINK_LINES = re.compile(r"\[([^\]^\n](?:[^\]\n]|\n(?![ \t]*\n))*)\]\([^)\s]*\)")
+# short would end the paragraph (qa.ingest.layout). Bounded (LINES_SPAN), so that an unclosed
+# "[" costs a bounded look ahead, never a scan to the end of the text.
+LINES_SPAN = 400
+_NEXT_LINE = r"\n(?![ \t]*\n)"  # a line break inside a paragraph, never a blank line
+_LINK_LINES = re.compile(rf"\[([^\]^\n](?:[^\]\n]|{_NEXT_LINE}){{0,{LINES_SPAN}}})\]\([^)\s]*\)")
 _EMPHASIS = re.compile(r"(\*\*|\*|~~)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
 _CODE = re.compile(r"`([^`]*)`")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->")  # pandoc's "<!-- -->" between two lists: not text
-# Emphasis over a line break of a wrapped paragraph ("**Promoting Regular Pathways for
-# Migration and International\nProtection**"), never across a blank line.
-_EMPHASIS_LINES = re.compile(r"(\*\*|__|\*)(?=\S)((?:(?!\n[ \t]*\n).)+?\n(?![ \t]*\n)(?:(?!\n[ \t]*\n).)*?)(?<=\S)\1", re.DOTALL)
+# Emphasis over line breaks of a wrapped paragraph ("**Promoting Regular Pathways for Migration
+# and International\nProtection**"): strong first, then what is left of a strong delimiter the
+# source never closed, then single stars. The text inside holds no delimiter character, so each
+# opening delimiter is read up to the next one at most: linear in the text, however many are
+# never closed (an emphasised paragraph may be long, so no span bounds it).
+_STRONG_LINES = tuple(
+    re.compile(rf"{d}(?=\S)((?:[^{c}\n]|{_NEXT_LINE})+?)(?<=\S){d}") for d, c in ((r"\*\*", r"*"), ("__", "_"))
+)
+_EM_LINES = re.compile(rf"(?<!\*)\*(?=[^\s*])((?:[^*\n]|{_NEXT_LINE})+?)(?<=\S)\*(?!\*)")
 # What is left of a strong delimiter the source never closed: a line of nothing else ("**  "
 # under "**Task Force on Energy Security  "), or one at a line's edge.
 _LONE_STRONG = re.compile(
     r"^[ \t]*(?:\*\*|__)[ \t]*$|^([ \t]*)(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)(?=[ \t\u00a0]*$)", re.MULTILINE
 )
+# Markup left after every pairing: a strong delimiter closed after a space ("vehicles. **We"),
+# which no text of a declaration writes as words.
+_LEFT_STRONG = re.compile(r"\*\*+")
 _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]^][^\]]*\]:\s+<?(?:https?://|www\.|/|mailto:)\S*(?:\s+\"[^\"]*\")?\s*$")
 
 
@@ -153,8 +165,10 @@ def markdown_to_text(markdown: str) -> str:
         if _SETEXT.match(line) and out and out[-1].strip():
             continue  # underline of a heading: the line above already holds its text
         out.append(_inline(_block(line)))
-    text = _EMPHASIS_LINES.sub(r"\2", _LONE_STRONG.sub(_lone, _LINK_LINES.sub(_link_words, "\n".join(out))))
-    return _LONE_STRONG.sub(_lone, text).strip("\n")
+    text = _LINK_LINES.sub(_link_words, "\n".join(out))
+    for strong in _STRONG_LINES:
+        text = strong.sub(r"\1", text)
+    return _LEFT_STRONG.sub("", _EM_LINES.sub(r"\1", _LONE_STRONG.sub(_lone, text))).strip("\n")
 
 
 def _link_words(match: re.Match[str]) -> str:

@@ -209,8 +209,14 @@ def _continues(prev: Line, line: Line, width: int | None, opens_block: bool, *, 
     return not (prev.indent >= 2 and ends_sentence(prev.text))
 
 
-def split_units(text: str) -> list[Unit]:
-    """Cut ``text`` into units in document order."""
+def split_units(text: str, *, titled: bool = False) -> list[Unit]:
+    """Cut ``text`` into units in document order.
+
+    ``titled``: the text's title is known apart from it (Markdown front matter), so its first line
+    is no title. Otherwise a first line capitalised like a title stands apart even when it fills
+    the width ("Strengthening Our Partnership for Global Infrastructure and Investment" above the
+    text): :func:`_full` is not asked about it.
+    """
     lines = split_lines(text)
     width = wrap_width(lines)
     measured = filled_width(lines, width)
@@ -227,7 +233,9 @@ def split_units(text: str) -> list[Unit]:
     for line in lines:
         opened = _starts_item(line, in_notes)
         if opened is None and current and head[0] not in (Kind.ARTICLE, Kind.RULE):
-            if _continues(current[-1], line, width, len(current) == 1, plain=head[0] is Kind.PLAIN, measured=measured):
+            first = current[-1] is lines[0] and not titled
+            if _continues(current[-1], line, width, len(current) == 1, plain=head[0] is Kind.PLAIN,
+                          measured=None if first else measured):
                 current.append(line)
                 continue
         flush()

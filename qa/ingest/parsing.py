@@ -88,9 +88,10 @@ def parse_paragraphs(text: str, *, doc_id: str) -> list[Paragraph]:
     return parse_text(text, doc_id=doc_id).paragraphs
 
 
-def parse_text(text: str, *, doc_id: str) -> ParsedText:
-    """Like :func:`parse_paragraphs`, also returning header lines and parser notes."""
-    units = split_units(text)
+def parse_text(text: str, *, doc_id: str, titled: bool = False) -> ParsedText:
+    """Like :func:`parse_paragraphs`, also returning header lines and parser notes (``titled``:
+    the title is known apart from the text, :func:`qa.ingest.layout.split_units`)."""
+    units = split_units(text, titled=titled)
     notes: list[str] = []
     units = _drop_trailing_furniture(units, text, notes)
     units = _symbol_footnotes(units, text)
@@ -191,6 +192,14 @@ def _split_header(units: list[Unit], text: str) -> tuple[list[str], list[Unit], 
     return header, units[index:], section
 
 
+def _section_name(heading: str) -> str | None:
+    """A heading's words as a section name: one line, without a lead-in's ":" and without the
+    emphasis marks a source left around it ("*Addressing Climate Change *"); None if nothing is
+    left."""
+    name = " ".join(heading.split()).strip("*_ ").rstrip(":,").strip("*_ ")
+    return name or None
+
+
 class _Builder:
     """Walks body units in order, turning them into paragraph drafts."""
 
@@ -217,7 +226,7 @@ class _Builder:
             self.article, self.article_draft = f"Article {int(unit.marker)}", None
             self.last_printed, self.joinable = self.article, False
         elif unit.kind is Kind.PLAIN and is_heading(unit, self.text):
-            self.section = " ".join(self.text[unit.start:unit.end].rstrip(":,").split())
+            self.section = _section_name(self.text[unit.start:unit.end])
             self.article, self.joinable = None, False
         elif self.article is not None:
             self._article_part(unit)

@@ -210,6 +210,8 @@ PLACED = [
         ("When did the leaders hold their special summit in Washington?", "declarations asean-us-2022"),
         # The place removes nothing the issuer has not: the issuer alone says it.
         ("What did NATO say about Afghan women in Chicago?", "issuer NATO"),
+        ("what was mentioned in bali about debt?", "declarations g20-2022"),  # in any case
+        ("What did the leaders say at Bali about debt?", "declarations g20-2022"),
     ],
 )
 def test_a_place_named_as_where_a_text_was_made_narrows(question: str, described: str) -> None:
@@ -233,3 +235,11 @@ def test_a_year_the_issuer_spoke_in_a_statement_without_an_issuer_narrows() -> N
     implied = implied_filters("What did the G7 say about the oil price cap in 2022?", library)
     assert implied.describe() == "issuer G7, year 2022"
     assert [d.doc_id for d in implied.select(library)] == ["g7-statement-2022"]
+
+
+def test_a_seat_of_many_declarations_does_not_narrow() -> None:
+    # New York is where the General Assembly adopts hundreds of resolutions: a seat, not a meeting.
+    seat = [*PLACED, *(_placed(f"a-res-{n}", "UN General Assembly", "2023-12-01", "New York") for n in range(11))]
+    assert implied_filters("What was said in New York about pandemics?", seat) is None
+    assert implied_filters("What was said in New York about pandemics?", seat[:len(PLACED) + 10]).describe().startswith(
+        "declarations a-res-0, a-res-1")

@@ -149,7 +149,7 @@ def test_a_filled_text_has_its_width_and_a_short_paragraph_per_line_text_does_no
 def test_a_full_line_capitalised_like_a_title_carries_on_its_paragraph():
     # "At the invitation of the Custodian of the Two Holy Mosques, King Salman" is capitalised
     # like a title, but the wrap broke it: "Bin" did not fit. So was an item's first line.
-    texts = [FILLED[u.start:u.end] for u in split_units(FILLED)]
+    texts = [FILLED[u.start:u.end] for u in split_units(FILLED, titled=True)]  # a front matter title
     assert len(texts) == 3
     assert texts[0].startswith("At the invitation") and texts[0].endswith("for decades.")
     assert texts[1].startswith("WE, the Member States") and texts[1].endswith("of the world.")
@@ -157,7 +157,23 @@ def test_a_full_line_capitalised_like_a_title_carries_on_its_paragraph():
 
 
 def test_a_short_line_that_stops_on_a_small_word_carries_on():
-    text = FILLED.replace("adopted on\n2 March", "on\n2 March")
-    assert FILLED[split_units(FILLED)[2].start:].startswith("The leaders welcomed")
-    texts = [text[u.start:u.end] for u in split_units(text)]
-    assert texts[2].startswith("The leaders welcomed") and texts[2].endswith("and beyond.")
+    # "The leaders welcomed the resolution on" is under 0.6 of the 72 columns: short, so it would
+    # end its paragraph, but no paragraph ends on "on".
+    short = FILLED.replace("The leaders welcomed the resolution of the General Assembly adopted on\n",
+                           "The leaders welcomed the resolution on\n")
+    ended = short.replace("resolution on\n", "resolution.\n")
+    lines = split_lines(short)
+    assert len("The leaders welcomed the resolution on") < 0.6 * wrap_width(lines)
+    assert [short[u.start:u.end] for u in split_units(short, titled=True)][2].endswith("and beyond.")
+    assert [ended[u.start:u.end] for u in split_units(ended, titled=True)][2] == "The leaders welcomed the resolution."
+
+
+def test_a_first_line_may_be_the_title_unless_the_title_is_known_apart():
+    # "Strengthening Our Partnership …" fills the width above the text: the title of a text
+    # file, or the opening words of a statement whose front matter already gave the title.
+    body = FILLED[FILLED.index("Bin Abdulaziz"):]
+    text = "Strengthening Our Partnership for Global Infrastructure and Investment\n" + body
+    assert [text[u.start:u.end] for u in split_units(text)][0] == (
+        "Strengthening Our Partnership for Global Infrastructure and Investment")
+    assert [text[u.start:u.end] for u in split_units(text, titled=True)][0].startswith(
+        "Strengthening Our Partnership for Global Infrastructure and Investment\nBin Abdulaziz")
