@@ -56,3 +56,13 @@ def test_list_filters_and_prints_json_with_kind_and_symbol(run) -> None:
     assert all(r["symbol"] == "" for r in rows)
     text = run("list", "--from", "2023", "--kind", "declaration")
     assert text.stdout.splitlines()[0].startswith("apec-2023-san-francisco-golden-gate")
+
+
+def test_a_question_naming_the_place_of_a_meeting_says_how_it_was_read(run) -> None:
+    result = run("ask", "What did the leaders in Bali say about the Pandemic Fund?", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["narrowed"]["as"] == "declarations G20 Bali Leaders’ Declaration (g20-2022-bali)"
+    assert {h["doc_id"] for h in answer["hits"]} == {"g20-2022-bali"}
+    topic = run("ask", "What's the weather like in Bali in November?", "--json")
+    assert json.loads(topic.stdout)["narrowed"] is None  # Bali is the topic here, not a meeting
