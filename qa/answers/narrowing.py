@@ -53,17 +53,19 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     """The filters a question implies by naming an issuer, a year, a declaration (by its
     title's initials) or the place of a meeting the library holds, or None."""
     issuer = _named_issuers(question, declarations)
-    pool = by_issuer(declarations, issuer) if issuer else list(declarations)
-    # Initials of a declaration of another issuer than the one named do not narrow.
-    held = {d.doc_id for d in pool}
-    named = tuple(doc_id for doc_id in _named_by_initials(question, declarations) if doc_id in held)
+    pool = by_issuer(declarations, issuer) if issuer else declarations
+    named = _named_by_initials(question, declarations)
+    if named:  # initials of a declaration of another issuer than the one named do not narrow
+        held = {d.doc_id for d in pool}
+        named = tuple(doc_id for doc_id in named if doc_id in held)
     if not named:  # a place keeps only what it removes: "NATO ... in Chicago" stays "issuer NATO"
-        at_place = tuple(doc_id for doc_id in _named_by_place(question, pool) if doc_id in held)
-        named = at_place if len(at_place) < len(held) else ()
+        at_place = _named_by_place(question, pool)
+        named = at_place if len(at_place) < len(pool) else ()
     if named:
         pool = [d for d in pool if d.doc_id in named]
-    years = {d.year for d in pool if d.year is not None}
-    year = next((y for y, dated in _years(question) if y in years and (issuer or named or dated)), None)
+    asked = _years(question)  # most questions name no year: the library's years are not read
+    years = {d.year for d in pool if d.year is not None} if asked else set()
+    year = next((y for y, dated in asked if y in years and (issuer or named or dated)), None)
     if not issuer and year is None and not named:
         return None
     return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year, year_to=year)
@@ -93,11 +95,16 @@ def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple
     """The doc_ids of the declarations adopted at a place (its catalog place, or that place's
     first part: "Washington" for "Washington, D.C.") that the question names, in any case, as
     where a text was made or a meeting held (_DATING, _MET_AT); not a seat (PLACE_AT_MOST)."""
-    places: dict[str, set[str]] = {}
+    at: dict[str, list[str]] = {}  # a few places for hundreds of declarations
     for d in declarations:
-        for name in {d.place.strip(), d.place.split(",")[0].strip()} if d.place else ():
-            if len(name) >= 3 and name[0].isupper():
-                places.setdefault(name, set()).add(d.doc_id)
+        if d.place:
+            at.setdefault(d.place, []).append(d.doc_id)
+    lowered = question.casefold()
+    places: dict[str, set[str]] = {}
+    for place, doc_ids in at.items():
+        for name in {place.strip(), place.split(",")[0].strip()}:
+            if len(name) >= 3 and name[0].isupper() and name.casefold() in lowered:
+                places.setdefault(name, set()).update(doc_ids)
     named: set[str] = set()
     for name, doc_ids in places.items():
         if len(doc_ids) > PLACE_AT_MOST:
@@ -106,7 +113,7 @@ def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple
             before, after = question[: match.start()], question[match.end():]
             if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before) or _MET_AT.search(before):
                 named |= doc_ids
-    return tuple(d.doc_id for d in declarations if d.doc_id in named)
+    return tuple(d.doc_id for d in declarations if d.doc_id in named) if named else ()
 
 
 def filter_words(filters: Filters) -> frozenset[str]:

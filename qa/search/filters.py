@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError, UnknownDocumentError
@@ -138,6 +139,7 @@ def by_issuer(declarations: Iterable[Declaration], issuers: Iterable[str]) -> li
             if (issuer_key(d.issuer) in wanted if d.issuer else any(title_names(d.title, i) for i in names))]
 
 
+@lru_cache(maxsize=8192)  # the same titles are read for every question that names an issuer
 def title_names(text: str, name: str) -> bool:
     """True if ``name`` stands in ``text`` (a title, a question) as a whole word (not inside
     "ASEAN-U.S."); an acronym ("G7", "NATO") must match its case, a longer name need not."""
