@@ -141,14 +141,12 @@ _STRONG_LINES = tuple(
     re.compile(rf"{d}(?=\S)((?:[^{c}\n]|{_NEXT_LINE})+?)(?<=\S){d}") for d, c in ((r"\*\*", r"*"), ("__", "_"))
 )
 _EM_LINES = re.compile(rf"(?<!\*)\*(?=[^\s*])((?:[^*\n]|{_NEXT_LINE})+?)(?<=\S)\*(?!\*)")
-# What is left of a strong delimiter the source never closed: a line of nothing else ("**  "
-# under "**Task Force on Energy Security  "), or one at a line's edge.
-_LONE_STRONG = re.compile(
-    r"^[ \t]*(?:\*\*|__)[ \t]*$|^([ \t]*)(?:\*\*|__)(?=\S)|(?<=\S)(?:\*\*|__)(?=[ \t\u00a0]*$)", re.MULTILINE
+# What is left of a strong delimiter after every pairing: a line of nothing else ("**  " under
+# "**Task Force on Energy Security  "), one the source never closed at a line's edge, or "**"
+# closed after a space ("vehicles. **We"), which no declaration writes as words.
+_LEFT_STRONG = re.compile(
+    r"^[ \t]*(?:\*\*|__)[ \t]*$|\*\*+|^([ \t]*)__(?=\S)|(?<=\S)__(?=[ \t\u00a0]*$)", re.MULTILINE
 )
-# Markup left after every pairing: a strong delimiter closed after a space ("vehicles. **We"),
-# which no text of a declaration writes as words.
-_LEFT_STRONG = re.compile(r"\*\*+")
 _LINK_DEF = re.compile(r"^\s{0,3}\[[^\]^][^\]]*\]:\s+<?(?:https?://|www\.|/|mailto:)\S*(?:\s+\"[^\"]*\")?\s*$")
 
 
@@ -168,14 +166,14 @@ def markdown_to_text(markdown: str) -> str:
     text = _LINK_LINES.sub(_link_words, "\n".join(out))
     for strong in _STRONG_LINES:
         text = strong.sub(r"\1", text)
-    return _LEFT_STRONG.sub("", _EM_LINES.sub(r"\1", _LONE_STRONG.sub(_lone, text))).strip("\n")
+    return _LEFT_STRONG.sub(_left, _EM_LINES.sub(r"\1", text)).strip("\n")
 
 
 def _link_words(match: re.Match[str]) -> str:
     return re.sub(r"[ \t]*\n[ \t]*", " ", match.group(1))
 
 
-def _lone(match: re.Match[str]) -> str:
+def _left(match: re.Match[str]) -> str:
     return match.group(1) or ""
 
 
