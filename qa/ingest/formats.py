@@ -133,8 +133,8 @@ _CODE = re.compile(r"`([^`]*)`")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->")  # pandoc's "<!-- -->" between two lists: not text
 # Emphasis over line breaks of a wrapped paragraph ("**Promoting Regular Pathways for Migration
-# and International\nProtection**"): strong first, then what is left of a strong delimiter the
-# source never closed, then single stars. The text inside holds no delimiter character, so each
+# and International\nProtection**"): strong pairs first, then single stars, then what is left of
+# a strong delimiter the source never closed (_LEFT_STRONG). The text inside holds no delimiter character, so each
 # opening delimiter is read up to the next one at most: linear in the text, however many are
 # never closed (an emphasised paragraph may be long, so no span bounds it).
 _STRONG_LINES = tuple(
