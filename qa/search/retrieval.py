@@ -226,7 +226,10 @@ class HybridIndex:
             row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
         )
         parts.check()
-        return cls(encoder, parts, weights=Weights(**settings.get("weights", {})))
+        # The weights the settings record are the builder's; they weigh evidence at question
+        # time and change no file, so a search uses this code's (an index built before a weight
+        # changed ranks as a new one would, and a weight renamed since cannot break the load).
+        return cls(encoder, parts)
 
     # ----- search ---------------------------------------------------------------------------
 

@@ -111,6 +111,16 @@ def test_save_load_round_trip_gives_the_same_results(index, fake_encoder, tmp_pa
         assert loaded.search(query, k=5) == index.search(query, k=5)
 
 
+def test_a_loaded_index_weighs_evidence_with_this_codes_weights(index, fake_encoder, tmp_path) -> None:
+    index.save(tmp_path)
+    settings = json.loads((tmp_path / "retrieval.json").read_text())
+    settings["weights"] = {**settings["weights"], "document": 0.9, "a_weight_since_removed": 1.0}
+    (tmp_path / "retrieval.json").write_text(json.dumps(settings))  # an index built by older code
+    loaded = HybridIndex.load(tmp_path, fake_encoder)
+    assert loaded.weights == Weights()
+    assert loaded.search("Georgia NATO 2012", k=5) == index.search("Georgia NATO 2012", k=5)
+
+
 def test_load_refuses_an_encoder_of_another_dimension(index, tmp_path) -> None:
     index.save(tmp_path)
 
