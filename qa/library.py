@@ -38,7 +38,7 @@ from qa.ingest.passages import declarations_from_passages
 from qa.ingest.reading import read_to_add
 from qa.search.abstention import is_answered
 from qa.search.filters import Filters
-from qa.search.retrieval import HybridIndex, Ranked
+from qa.search.retrieval import HybridIndex, Narrowed, Ranked
 from qa.settings import default_corpus_dir, default_corpus_setting, default_index_dir  # noqa: F401 (re-exported)
 from qa.text.language import guess_language, languages
 
@@ -87,7 +87,7 @@ class Library:
         preamble = np.array([par.preambular for _, par in self._rows], dtype=np.float32)  # as fusion weighs it
         self._preamble = preamble if preamble.any() else None
         self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
-        self._masks: dict[Filters, tuple[np.ndarray | None]] = {}  # _allowed's, oldest first
+        self._masks: dict[Filters, tuple[Narrowed | None]] = {}  # _allowed's, oldest first
         self._row_language: np.ndarray | None = None  # _row_languages', once read
         self._languages_read = False
         self._language_masks: dict[str, np.ndarray | None] = {}  # _other_language's, by the question's language
@@ -405,11 +405,13 @@ class Library:
             self._languages_read = True
         return self._row_language
 
-    def _allowed(self, filters: Filters) -> np.ndarray | None:
+    def _allowed(self, filters: Filters) -> Narrowed | None:
         """The rows a filter allows (None: every row), kept for the next search with that filter.
 
         Choosing the declarations reads every declaration's metadata (about 1.3 ms over the
-        425 of ../shared); a chat that keeps its year boxes asks with the same filter again.
+        425 of ../shared); a chat that keeps its year boxes asks with the same filter again, and
+        from its second search the index scans that filter's own vectors
+        (qa.search.retrieval.Narrowed).
         """
         if filters.empty:
             return None
@@ -422,8 +424,7 @@ class Library:
         if len(chosen) < len(self.declarations):
             wanted = np.zeros(len(self.declarations), dtype=bool)
             wanted[[self._position[d.doc_id] for d in chosen]] = True
-            allowed = wanted[self._row_doc]
-            allowed.flags.writeable = False  # shared by later searches
+            allowed = self._index.narrowed(wanted[self._row_doc])  # read-only: shared by later searches
         with self._masks_lock:  # the web app searches from several threads
             while len(masks) >= _MASKS_KEPT:
                 masks.pop(next(iter(masks)))

@@ -77,6 +77,22 @@ def start(work: Callable[[], T], *, background: bool) -> Future[T]:
     return done
 
 
+def on_own_thread(work: Callable[[], T], *, name: str) -> Future[T]:
+    """Start ``work`` on a daemon thread of its own, not the pool: for long work (a filter's scans,
+    qa.search.retrieval) that must not hold up a search's side work. While it runs,
+    :func:`fork_is_safe` is False."""
+    done: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            done.set_result(work())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever looks at the future
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return done
+
+
 def fork_is_safe() -> bool:
     """Whether this process runs no thread but the caller's, counting idle side threads as none."""
     with _lock:

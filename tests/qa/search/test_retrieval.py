@@ -428,3 +428,111 @@ def test_paragraph_bm25_is_that_of_each_text_with_its_fields(index, texts, tiny_
     joined = LexicalIndex.build([f"{t}\n{f}" for t, f in zip(texts, _fields(tiny_passages))])
     for question in ("Georgia NATO 2012 Chicago", "South China Sea navigation Vientiane"):
         np.testing.assert_array_equal(index._p.paragraphs.scores(tokenize(question)), joined.scores(tokenize(question)))
+
+
+TOPICS = ["trade", "Georgia", "navigation", "fraud", "climate", "vaccines", "Afghanistan", "ransomware"]
+
+
+@pytest.fixture
+def fast_index(fake_encoder) -> HybridIndex:
+    """80 paragraphs of two sentences whose vector sets are fast scans, as from 10,000 vectors."""
+    from embeddings.vector_index import IndexKind, VectorIndex
+
+    def name(i: int) -> str:  # a word of each paragraph's own, so that no two vectors tie
+        return "abcdefghij"[i % 10] + "klmnopqrst"[i // 10] + "zed"
+
+    texts = [f"Paragraph {name(i)} speaks of {TOPICS[i % 8]} and {TOPICS[i * 3 % 8]}. Leaders met on {TOPICS[i % 5]} "
+             f"with {name(79 - i)} {name(i * 7 % 80)}." for i in range(80)]
+    built = HybridIndex.build(texts, fake_encoder, fields=[f"Declaration {i // 10}" for i in range(80)],
+                              groups=[f"d{i // 10}" for i in range(80)])
+
+    noise = np.random.default_rng(0)
+
+    def fast(vectors: VectorIndex) -> VectorIndex:  # a little noise: the hashed words' cosines tie
+        stored = vectors.reconstruct(np.arange(vectors.count))
+        return VectorIndex.build(_unit(stored + 0.02 * noise.standard_normal(stored.shape)), kind=IndexKind.FASTSCAN)
+
+    parts = dataclasses.replace(built._p, paragraph_vectors=fast(built._p.paragraph_vectors),
+                                sentence_vectors=fast(built._p.sentence_vectors))
+    # 30 candidates of 40 allowed: the scans are searched, and their codes' best 3 x 30 are all the
+    # allowed, so what they find is exact, as the filtered scan's (the approximation is
+    # tests/embeddings/test_vector_subset.py's to measure).
+    index = HybridIndex(fake_encoder, parts, weights=Weights(candidates=30))
+    assert index._p.paragraph_vectors.kind is IndexKind.FASTSCAN
+    return index
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _ready(index: HybridIndex, narrowed):
+    return index._subsets[narrowed].result(timeout=60)
+
+
+QUESTIONS = ["Georgia and fraud", "What did leaders say on climate?", "vaccines with dmzed", "trade navigation"]
+
+
+def test_a_filter_searched_again_searches_scans_of_its_own_and_ranks_the_same(fast_index, monkeypatch) -> None:
+    mask = np.zeros(fast_index.size, dtype=bool)
+    mask[10:50] = True
+    narrowed = fast_index.narrowed(mask)
+    expected = [fast_index.search(q, k=4, allowed=mask) for q in QUESTIONS]
+    assert fast_index.search(QUESTIONS[0], k=4, allowed=narrowed) == expected[0]
+    assert narrowed not in fast_index._subsets  # one search: nothing built
+    assert fast_index.search(QUESTIONS[0], k=4, allowed=narrowed) == expected[0]
+    paragraphs, sentences = _ready(fast_index, narrowed)  # built from the second search
+    assert paragraphs.ids.tolist() == list(range(10, 50))
+    assert sentences.count == int(narrowed.sentences.sum()) == 80
+
+    def no_filtered_scan(*args, **kwargs):
+        raise AssertionError("the filter's own scans should have been searched")
+
+    monkeypatch.setattr(fast_index._p.paragraph_vectors, "search", no_filtered_scan)
+    monkeypatch.setattr(fast_index._p.sentence_vectors, "search", no_filtered_scan)
+    assert [fast_index.search(q, k=4, allowed=narrowed) for q in QUESTIONS] == expected
+
+
+def test_an_index_keeps_the_scans_of_its_last_filters_only(fast_index) -> None:
+    from qa.search.retrieval import SUBSETS_KEPT
+
+    filters = []
+    for start in range(SUBSETS_KEPT + 1):
+        mask = np.zeros(fast_index.size, dtype=bool)
+        mask[start * 10 : start * 10 + 35] = True
+        filters.append(fast_index.narrowed(mask))
+        for _ in range(2):
+            fast_index.search("Georgia", k=3, allowed=filters[-1])
+        _ready(fast_index, filters[-1])
+    assert list(fast_index._subsets) == filters[1:]
+
+
+def test_scans_that_cannot_be_built_leave_the_filter_searched_as_before(fast_index, monkeypatch, caplog) -> None:
+    import qa.search.retrieval as retrieval
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError("no room for the scans")
+
+    monkeypatch.setattr(retrieval, "Subset", no_memory)
+    mask = np.arange(fast_index.size) % 2 == 0
+    narrowed = fast_index.narrowed(mask)
+    with caplog.at_level("WARNING", logger="qa.search.retrieval"):
+        for _ in range(2):
+            fast_index.search("climate", k=3, allowed=narrowed)
+        with pytest.raises(MemoryError):
+            _ready(fast_index, narrowed)
+        assert fast_index.search("climate", k=3, allowed=narrowed) == fast_index.search("climate", k=3, allowed=mask)
+    assert "could not be built" in caplog.text
+
+
+def test_a_scan_index_takes_the_filter_itself(index) -> None:
+    narrowed = index.narrowed(np.array([True, True, False, True, False]))
+    for _ in range(3):
+        hits = index.search("NATO Russia", k=5, allowed=narrowed)
+    assert {h.row for h in hits} <= {0, 1, 3} and not index._subsets
+
+
+@pytest.mark.parametrize("allowed", [np.ones(4, dtype=bool), np.ones(5, dtype=np.int64)])
+def test_a_filter_is_one_bool_per_paragraph(index, allowed) -> None:
+    with pytest.raises(ValueError, match="one bool per paragraph"):
+        index.narrowed(allowed)
