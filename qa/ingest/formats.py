@@ -136,11 +136,13 @@ _COMMENT = re.compile(r"<!--.*?-->")  # pandoc's "<!-- -->" between two lists: n
 # and International\nProtection**"): strong pairs first, then single stars, then what is left of
 # a strong delimiter the source never closed (_LEFT_STRONG). The text inside holds no delimiter character, so each
 # opening delimiter is read up to the next one at most: linear in the text, however many are
-# never closed (an emphasised paragraph may be long, so no span bounds it).
+# never closed (an emphasised paragraph may be long, so no span bounds it). A single star may
+# open or close beside a no-break space, as pandoc writes the White House pages ("*EMPHASIZING\u00a0*the";
+# CommonMark would print both stars): 8 of their paragraphs quoted the stars.
 _STRONG_LINES = tuple(
     re.compile(rf"{d}(?=\S)((?:[^{c}\n]|{_NEXT_LINE})+?)(?<=\S){d}") for d, c in ((r"\*\*", r"*"), ("__", "_"))
 )
-_EM_LINES = re.compile(rf"(?<!\*)\*(?=[^\s*])((?:[^*\n]|{_NEXT_LINE})+?)(?<=\S)\*(?!\*)")
+_EM_LINES = re.compile(rf"(?<!\*)\*(?=[^\s*]|\u00a0)((?:[^*\n]|{_NEXT_LINE})+?)(?<=\S|\u00a0)\*(?!\*)")
 # What is left of a strong delimiter after every pairing: a line of nothing else ("**  " under
 # "**Task Force on Energy Security  "), one the source never closed at a line's edge, or "**"
 # closed after a space ("vehicles. **We"), which no declaration writes as words.

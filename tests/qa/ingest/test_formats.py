@@ -113,6 +113,12 @@ def test_markdown_articles_clauses_and_footnote():
         ("Sixth, **we resolve to protect\nthe ocean.**", "Sixth, we resolve to protect\nthe ocean."),
         ("1.  **Ending the pandemic remains\n    our first priority.**  ", "1.  Ending the pandemic remains\n    our first priority.  "),
         ("on **Megawatt Charging\nSystems. **We welcome it.", "on Megawatt Charging\nSystems. We welcome it."),  # closed after a space
+        # pandoc's emphasis closed (or opened) beside a no-break space, as the White House pages write it.
+        ("*EMPHASIZING\u00a0*the importance", "EMPHASIZING\u00a0the importance"),
+        ("innovation*,\u00a0*and skills", "innovation,\u00a0and skills"),
+        ("help *in sharing data and\nensuring\u00a0*the long term", "help in sharing data and\nensuring\u00a0the long term"),
+        ("terror attacks.*\u00a0* They noted", "terror attacks.\u00a0 They noted"),
+        ("2 * 3 = 6 and 4\u00a0* 5", "2 * 3 = 6 and 4\u00a0* 5"),  # a star between spaces is no emphasis
     ],
 )
 def test_markdown_to_text(markdown, text):
