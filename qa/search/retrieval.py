@@ -58,9 +58,10 @@ SIDE_WORK_FROM = 20_000
 #: 0.05 + 0.11 ms for one year, keeping 0.997-0.9998 of the exact top 100; building them took
 #: 100 ms (one year) to 330 ms (the General Assembly) on one core.
 SUBSET_FROM_SEARCH = 2
-#: Filters whose scans an index keeps, the last used. A filter's scans hold 864 B per allowed
-#: vector, at most what the vector indexes hold (41 MB over the whole ../shared library; the
-#: General Assembly's 26 MB, one year's 10 MB).
+#: Filters whose scans an index keeps, the last used, as long as together they hold no more
+#: vectors than the fast-scan indexes themselves: a filter's scans take 864 B per allowed vector,
+#: as the indexes do (41 MB over the whole ../shared library; the General Assembly's 26 MB, one
+#: year's 10 MB), so they take at most as much memory again.
 SUBSETS_KEPT = 4
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -469,6 +470,21 @@ class HybridIndex:
         rows.flags.writeable = sentences.flags.writeable = False
         return Narrowed(rows=rows, sentences=sentences)
 
+    def _forget_oldest_subsets(self) -> None:
+        """Keep the scans of the last SUBSETS_KEPT filters, and of those no more than hold as many
+        vectors as the fast-scan indexes themselves (the same memory: 864 B a vector); the oldest
+        go first, the newest always stays. Called under the lock."""
+        fast = [(v, i) for i, v in enumerate((self._p.paragraph_vectors, self._p.sentence_vectors))
+                if v.kind is IndexKind.FASTSCAN]
+        budget = sum(v.count for v, _ in fast)
+
+        def held(narrowed: Narrowed) -> int:
+            return sum(int((narrowed.rows, narrowed.sentences)[i].sum()) for _, i in fast)
+
+        while len(self._subsets) > 1 and (len(self._subsets) > SUBSETS_KEPT
+                                          or sum(held(n) for n in self._subsets) > budget):
+            self._subsets.popitem(last=False)
+
     def _subsets_of(self, narrowed: Narrowed) -> tuple[Subset | None, Subset | None]:
         """The paragraph and sentence scans of a filter's own vectors (SUBSET_FROM_SEARCH), when
         they are ready; None for a vector set whose index is no fast scan or whose scan is not."""
@@ -482,8 +498,7 @@ class HybridIndex:
                 built = on_own_thread(lambda: _subsets(sets), name="qa-filter-scans")
                 built.add_done_callback(_log_failure)
                 self._subsets[narrowed] = built
-                while len(self._subsets) > SUBSETS_KEPT:
-                    self._subsets.popitem(last=False)
+                self._forget_oldest_subsets()
             else:
                 self._subsets.move_to_end(narrowed)
         if not built.done() or built.exception() is not None:

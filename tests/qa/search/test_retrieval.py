@@ -496,10 +496,11 @@ def test_a_filter_searched_again_searches_scans_of_its_own_and_ranks_the_same(fa
 def test_an_index_keeps_the_scans_of_its_last_filters_only(fast_index) -> None:
     from qa.search.retrieval import SUBSETS_KEPT
 
+    fast_index.weights = Weights(candidates=5)  # filters of 16 paragraphs are searched by vector
     filters = []
-    for start in range(SUBSETS_KEPT + 1):
+    for start in range(SUBSETS_KEPT + 1):  # 48 vectors each: four hold fewer than the index's 240
         mask = np.zeros(fast_index.size, dtype=bool)
-        mask[start * 10 : start * 10 + 35] = True
+        mask[start * 16 : start * 16 + 16] = True
         filters.append(fast_index.narrowed(mask))
         for _ in range(2):
             fast_index.search("Georgia", k=3, allowed=filters[-1])
@@ -536,3 +537,19 @@ def test_a_scan_index_takes_the_filter_itself(index) -> None:
 def test_a_filter_is_one_bool_per_paragraph(index, allowed) -> None:
     with pytest.raises(ValueError, match="one bool per paragraph"):
         index.narrowed(allowed)
+
+
+def test_the_scans_kept_hold_no_more_vectors_than_the_index(fast_index) -> None:
+    wide = []
+    for start in (0, 20, 40):  # 60 of 80 paragraphs each: two would hold more than the index
+        mask = np.zeros(fast_index.size, dtype=bool)
+        mask[start : start + 40] = True
+        mask[(start + 60) % 80 : (start + 60) % 80 + 20] = True
+        wide.append(fast_index.narrowed(mask))
+        for _ in range(2):
+            fast_index.search("Georgia", k=3, allowed=wide[-1])
+        assert list(fast_index._subsets) == [wide[-1]]  # the newest stays alone
+    narrow = fast_index.narrowed(np.arange(fast_index.size) < 35)
+    for _ in range(2):
+        fast_index.search("Georgia", k=3, allowed=narrow)
+    assert list(fast_index._subsets) == [narrow]  # with the last wide one: 105 + 180 vectors > 240
