@@ -78,6 +78,9 @@ class Subset:
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The k best of the subset's ids for one query, best first, with their float16 scores.
 
+        Like :meth:`VectorIndex.search`, every id is a real one: a query the codes rank no vector
+        for (they tie, as for the zero vector) is answered by an exact scan of the float16 copies.
+
         Returns:
             ``(scores, ids)`` of shape (1, min(k, count)): the index's own ids.
 
@@ -93,4 +96,6 @@ class Subset:
         params = faiss.IndexRefineSearchParameters(k_factor=float(FASTSCAN_REFINE))
         with omp_threads(1):
             scores, found = self._scan.search(matrix, width, params=params)
+            if (found < 0).any():  # the codes ranked nothing (a query orthogonal to them all): scan the copies
+                scores, found = self._parts[1].search(matrix, width)
         return scores, self.ids[found]

@@ -295,3 +295,21 @@ def test_scores_refuse_ids_outside_the_index_and_more_than_one_query(vectors: np
         index.scores(queries[0], [-1, 3])
     with pytest.raises(InvalidOptionError, match="one query vector; got 2"):
         index.scores(queries[:2], [3])
+
+
+@pytest.mark.parametrize("mmap", [False, True])
+@pytest.mark.parametrize("kind", [IndexKind.FLAT16, IndexKind.FASTSCAN])
+def test_float16_vectors_decode_as_numpy_converts_them(kind, mmap, tmp_path) -> None:
+    """reconstruct() decodes the float16 copies with FAISS (sa_decode): bit for bit numpy's
+    conversion, for vectors whose components are subnormal, tiny or exactly representable."""
+    vectors = unit_rows(400, 34, seed=9)
+    vectors[:50] = 0.0
+    vectors[:50, 0], vectors[:50, 1] = 1.0, 3e-6  # a component float16 holds as a subnormal
+    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    built = VectorIndex.build(vectors, kind=kind)
+    built.save(tmp_path / "v.faiss")
+    index = VectorIndex.load(tmp_path / "v.faiss", dimension=34, count=400, mmap=mmap)
+    ids = np.array([0, 399, 3, 3, 49, 50, 200])
+    np.testing.assert_array_equal(index.reconstruct(ids), index.stored()[ids].astype(np.float32))
+    np.testing.assert_array_equal(index.reconstruct(ids), built.reconstruct(ids))
+    assert index.reconstruct(ids).dtype == np.float32 and np.abs(index.reconstruct([0])[0, 1] - 3e-6) < 1e-7

@@ -70,3 +70,29 @@ def test_bad_searches_are_explained(data, index) -> None:
         subset.search(data[:2], 3)
     with pytest.raises(InvalidOptionError, match="dimensions"):
         subset.search(np.ones(7, dtype=np.float32), 3)
+
+
+def test_a_query_the_codes_cannot_rank_still_gets_distinct_ids_of_the_subset(index, kept) -> None:
+    # A query orthogonal to every vector (the zero vector) ties all the codes: the fast scan then
+    # returns no ids (-1), which were read as the subset's last id, again and again.
+    subset = Subset(index, kept)
+    for k in (1, 5, 40):
+        scores, ids = subset.search(np.zeros(DIM, dtype=np.float32), k)
+        assert ids.shape == (1, k) and len(set(ids[0])) == k and np.isin(ids, kept).all()
+        np.testing.assert_array_equal(scores, np.zeros((1, k), dtype=np.float32))
+
+
+def test_a_subset_of_every_id_finds_what_the_index_finds(data, index) -> None:
+    subset = Subset(index, np.arange(index.count))
+    for query in data[::500]:
+        scores, ids = subset.search(query, 5)
+        np.testing.assert_allclose(scores[0], index.scores(query, ids[0]), atol=1e-6)
+        assert ids[0, 0] == index.search(query, 5)[1][0, 0]
+
+
+def test_a_subset_of_one_id_returns_it_for_any_k(data, index) -> None:
+    subset = Subset(index, np.array([7]))
+    for k in (1, 2, 100):
+        scores, ids = subset.search(data[3], k)
+        assert ids.tolist() == [[7]]
+        np.testing.assert_allclose(scores[0], index.scores(data[3], [7]), atol=1e-6)
