@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -71,11 +71,13 @@ _log = logging.getLogger(__name__)
 class Narrowed:
     """The rows a filter allows, made once (:meth:`HybridIndex.narrowed`) and passed as ``allowed``
     to every search with that filter: the index counts its searches and, from the second
-    (SUBSET_FROM_SEARCH), searches scans of its own (SUBSETS_KEPT)."""
+    (SUBSET_FROM_SEARCH), searches scans of its own (SUBSETS_KEPT). Another index takes only its
+    rows, as a mask (a search that began before Library.add or remove replaced the index)."""
 
     rows: np.ndarray  # (paragraphs,) bool, read-only
     sentences: np.ndarray  # (sentences,) bool, read-only: the sentences of those rows
     searches: int = 0
+    owner: object = field(default=None, repr=False)  # the token of the index that made it
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class HybridIndex:
         self._side = parts.paragraph_vectors.count + parts.sentence_vectors.count >= SIDE_WORK_FROM
         self._subsets: OrderedDict[Narrowed, Future[tuple[Subset | None, Subset | None]]] = OrderedDict()
         self._subsets_lock = threading.Lock()
+        self._token = object()  # marks the Narrowed this index made
 
     def _start(self, work: Callable[[], T]) -> Future[T]:
         """``work`` on a side thread in a library large enough to gain by it (SIDE_WORK_FROM), else here."""
@@ -319,6 +322,8 @@ class HybridIndex:
         """
         narrowed = allowed if isinstance(allowed, Narrowed) else None
         allowed = narrowed.rows if narrowed is not None else allowed
+        if narrowed is not None and narrowed.owner is not self._token:
+            narrowed = None  # another index's sentences are not this one's: its rows, as a mask
         rows = np.arange(self.size) if allowed is None else np.flatnonzero(allowed)
         if len(rows) == 0 or k <= 0:
             return None
@@ -468,7 +473,7 @@ class HybridIndex:
         rows = rows.copy()
         sentences = rows[self._p.spans[:, 0]]
         rows.flags.writeable = sentences.flags.writeable = False
-        return Narrowed(rows=rows, sentences=sentences)
+        return Narrowed(rows=rows, sentences=sentences, owner=self._token)
 
     def _forget_oldest_subsets(self) -> None:
         """Keep the scans of the last SUBSETS_KEPT filters, and of those no more than hold as many

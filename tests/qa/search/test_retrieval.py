@@ -553,3 +553,32 @@ def test_the_scans_kept_hold_no_more_vectors_than_the_index(fast_index) -> None:
     for _ in range(2):
         fast_index.search("Georgia", k=3, allowed=narrow)
     assert list(fast_index._subsets) == [narrow]  # with the last wide one: 105 + 180 vectors > 240
+
+
+def test_a_filter_made_by_another_index_never_lets_other_rows_in(fake_encoder) -> None:
+    # After Library.add or remove, a search that began on the old index can be handed the new
+    # one's filter (qa.library.Library._rank reads self._index before self._allowed runs). Its
+    # sentence mask then allowed the other index's sentences, whose rows the filter excludes.
+    texts = ["Alpha paragraph on trade. Tariffs were cut.", "Bravo paragraph on climate. Emissions must fall.",
+             "Charlie paragraph on vaccines. Doses were shared.", "Delta paragraph on fraud and gambling."]
+
+    def splitting(first: str):
+        def split(text: str) -> list[tuple[int, int]]:
+            if not text.startswith(first):
+                return [(0, len(text))]
+            cut = text.index(". ") + 1
+            return [(0, cut), (cut + 1, len(text))]
+        return split
+
+    def index(first: str) -> HybridIndex:
+        built = HybridIndex.build(texts, fake_encoder, split=splitting(first))
+        return HybridIndex(fake_encoder, built._p, weights=Weights(candidates=1))  # the vectors are searched
+
+    before, after = index("Alpha"), index("Bravo")
+    assert len(before._p.spans) == len(after._p.spans) == 5  # the same count, not the same rows
+    mask = np.array([True, False, True, False])
+    question = "Bravo paragraph on climate"
+    hits = after.search(question, k=1, allowed=before.narrowed(mask))  # k=1: 2 rows > 1 candidate
+    assert {h.row for h in hits} <= {0, 2}
+    assert hits == after.search(question, k=1, allowed=mask)
+
