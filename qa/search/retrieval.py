@@ -126,6 +126,8 @@ class HybridIndex:
         self._side = parts.paragraph_vectors.count + parts.sentence_vectors.count >= SIDE_WORK_FROM
         self._subsets: OrderedDict[Narrowed, Future[tuple[Subset | None, Subset | None]]] = OrderedDict()
         self._subsets_lock = threading.Lock()
+        self._waiting: list[tuple[Narrowed, Future, tuple]] = []  # filters whose scans wait for the builder
+        self._builder = False  # whether a thread builds them (one at a time)
         self._token = object()  # marks the Narrowed this index made
 
     def _start(self, work: Callable[[], T]) -> Future[T]:
@@ -492,23 +494,48 @@ class HybridIndex:
 
     def _subsets_of(self, narrowed: Narrowed) -> tuple[Subset | None, Subset | None]:
         """The paragraph and sentence scans of a filter's own vectors (SUBSET_FROM_SEARCH), when
-        they are ready; None for a vector set whose index is no fast scan or whose scan is not."""
+        they are ready; None for a vector set whose index is no fast scan or whose scan is not.
+
+        One thread builds them, one filter after another (:meth:`_build_waiting`): with more
+        filters in use than are kept, each search of one let go started a build of its own,
+        however many were running. A filter of every row searches as no filter does: none.
+        """
         with self._subsets_lock:
             narrowed.searches += 1
             built = self._subsets.get(narrowed)
             if built is None:
                 sets = ((self._p.paragraph_vectors, narrowed.rows), (self._p.sentence_vectors, narrowed.sentences))
-                if narrowed.searches < SUBSET_FROM_SEARCH or not any(v.kind is IndexKind.FASTSCAN for v, _ in sets):
+                if (narrowed.searches < SUBSET_FROM_SEARCH or not any(v.kind is IndexKind.FASTSCAN for v, _ in sets)
+                        or narrowed.rows.all()):
                     return None, None
-                built = on_own_thread(lambda: _subsets(sets), name="qa-filter-scans")
+                built = Future()
                 built.add_done_callback(_log_failure)
                 self._subsets[narrowed] = built
+                self._waiting.append((narrowed, built, sets))
                 self._forget_oldest_subsets()
+                if not self._builder:
+                    self._builder = True
+                    on_own_thread(self._build_waiting, name="qa-filter-scans")
             else:
                 self._subsets.move_to_end(narrowed)
         if not built.done() or built.exception() is not None:
             return None, None
         return built.result()
+
+    def _build_waiting(self) -> None:
+        """Build the waiting filters' scans in turn, the first asked first, leaving out those let
+        go meanwhile; the thread ends when none waits (qa.side_threads.fork_is_safe counts it)."""
+        while True:
+            with self._subsets_lock:
+                self._waiting = [job for job in self._waiting if self._subsets.get(job[0]) is job[1]]
+                if not self._waiting:
+                    self._builder = False
+                    return
+                _, built, sets = self._waiting.pop(0)
+            try:
+                built.set_result(_subsets(sets))
+            except BaseException as exc:  # noqa: BLE001 - logged by _log_failure; the filter searches as before
+                built.set_exception(exc)
 
     def _naming(self, tokens: list[str]) -> np.ndarray:
         """(t, declarations) bool: which declarations' metadata name each of the query's sentence

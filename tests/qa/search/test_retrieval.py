@@ -582,3 +582,125 @@ def test_a_filter_made_by_another_index_never_lets_other_rows_in(fake_encoder) -
     assert {h.row for h in hits} <= {0, 2}
     assert hits == after.search(question, k=1, allowed=mask)
 
+
+def _gated_subsets(monkeypatch):
+    """Make the filter scans wait for the returned event: a build that takes as long as a test needs."""
+    import threading
+
+    import qa.search.retrieval as retrieval
+
+    gate, real = threading.Event(), retrieval.Subset
+
+    def slow(vectors, ids):
+        assert gate.wait(60), "the test never let the build finish"
+        return real(vectors, ids)
+
+    monkeypatch.setattr(retrieval, "Subset", slow)
+    return gate
+
+
+def _builders() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "qa-filter-scans"]
+
+
+def _masks(index: HybridIndex, count: int) -> list[np.ndarray]:
+    masks = []
+    for start in range(count):
+        mask = np.zeros(index.size, dtype=bool)
+        mask[start * 12 : start * 12 + 16] = True
+        masks.append(mask)
+    return masks
+
+
+def test_an_index_builds_one_filter_scan_at_a_time(fast_index, monkeypatch) -> None:
+    # A web app whose users keep more filters than the index keeps scans of: each search of a
+    # filter whose scans were let go started another build on a thread of its own, however many
+    # were running (12 at once after these 18 searches).
+    from qa.search.retrieval import SUBSETS_KEPT
+
+    fast_index.weights = Weights(candidates=5)  # filters of 16 paragraphs are searched by vector
+    gate = _gated_subsets(monkeypatch)
+    masks = _masks(fast_index, SUBSETS_KEPT + 2)
+    filters = [fast_index.narrowed(mask) for mask in masks]
+    try:
+        for _ in range(3):
+            for narrowed in filters:
+                fast_index.search("Georgia", k=3, allowed=narrowed)
+        running = _builders()
+    finally:
+        gate.set()
+    for thread in _builders():
+        thread.join(60)
+    assert len(running) == 1
+    for narrowed in filters[-SUBSETS_KEPT:]:  # the last asked were built in turn, the others let go
+        assert _ready(fast_index, narrowed)[0].count == 16
+    for narrowed, mask in zip(filters, masks):  # and every filter ranks as its mask does
+        assert fast_index.search("Georgia fraud", k=3, allowed=narrowed) == fast_index.search("Georgia fraud", k=3, allowed=mask)
+    assert list(fast_index._subsets) == filters[-SUBSETS_KEPT:]
+    for thread in _builders():
+        thread.join(60)
+
+
+def test_threads_searching_one_filter_at_once_build_its_scans_once_and_rank_as_its_mask(fast_index, monkeypatch) -> None:
+    import threading
+
+    import qa.search.retrieval as retrieval
+
+    calls, real = [], retrieval.Subset
+    monkeypatch.setattr(retrieval, "Subset", lambda vectors, ids: calls.append(len(ids)) or real(vectors, ids))
+    mask = np.zeros(fast_index.size, dtype=bool)
+    mask[20:70] = True
+    narrowed = fast_index.narrowed(mask)
+    expected = {q: fast_index.search(q, k=4, allowed=mask) for q in QUESTIONS}
+    start, found, errors = threading.Barrier(6), [], []
+
+    def ask() -> None:
+        try:
+            start.wait(30)
+            for _ in range(4):
+                found.extend((q, fast_index.search(q, k=4, allowed=narrowed)) for q in QUESTIONS)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    _ready(fast_index, narrowed)
+    assert not errors and len(found) == 6 * 4 * len(QUESTIONS)
+    assert all(hits == expected[q] for q, hits in found)
+    assert sorted(calls) == [50, 100]  # one build: the paragraphs and their sentences, once
+    assert narrowed.searches == len(found)
+
+
+def test_a_filter_of_every_row_builds_no_scans(fast_index) -> None:
+    # A Narrowed that allows every row searches as no filter does; a scan of its own would hold
+    # a second float16 copy of every vector (41 MB over the whole ../shared library).
+    narrowed = fast_index.narrowed(np.ones(fast_index.size, dtype=bool))
+    for _ in range(3):
+        hits = fast_index.search("climate", k=3, allowed=narrowed)
+    for thread in _builders():
+        thread.join(60)
+    assert not fast_index._subsets
+    assert hits == fast_index.search("climate", k=3)
+
+
+def test_a_process_does_not_fork_while_a_filter_scan_is_built(fast_index, monkeypatch) -> None:
+    from qa.side_threads import fork_is_safe
+
+    before = fork_is_safe()
+    gate = _gated_subsets(monkeypatch)
+    narrowed = fast_index.narrowed(np.arange(fast_index.size) < 60)
+    try:
+        for _ in range(2):
+            fast_index.search("trade", k=3, allowed=narrowed)
+        assert len(_builders()) == 1 and not fork_is_safe()
+    finally:
+        gate.set()
+    _ready(fast_index, narrowed)
+    for thread in _builders():
+        thread.join(60)
+    assert fork_is_safe() == before
