@@ -605,6 +605,12 @@ def _builders() -> list:
     return [t for t in threading.enumerate() if t.name == "qa-filter-scans"]
 
 
+def _join_builders() -> None:
+    """Wait for every filter-scan builder (an earlier test's too) to end."""
+    for thread in _builders():
+        thread.join(60)
+
+
 def _masks(index: HybridIndex, count: int) -> list[np.ndarray]:
     masks = []
     for start in range(count):
@@ -621,6 +627,7 @@ def test_an_index_builds_one_filter_scan_at_a_time(fast_index, monkeypatch) -> N
     from qa.search.retrieval import SUBSETS_KEPT
 
     fast_index.weights = Weights(candidates=5)  # filters of 16 paragraphs are searched by vector
+    _join_builders()
     gate = _gated_subsets(monkeypatch)
     masks = _masks(fast_index, SUBSETS_KEPT + 2)
     filters = [fast_index.narrowed(mask) for mask in masks]
@@ -631,16 +638,14 @@ def test_an_index_builds_one_filter_scan_at_a_time(fast_index, monkeypatch) -> N
         running = _builders()
     finally:
         gate.set()
-    for thread in _builders():
-        thread.join(60)
+    _join_builders()
     assert len(running) == 1
     for narrowed in filters[-SUBSETS_KEPT:]:  # the last asked were built in turn, the others let go
         assert _ready(fast_index, narrowed)[0].count == 16
     for narrowed, mask in zip(filters, masks):  # and every filter ranks as its mask does
         assert fast_index.search("Georgia fraud", k=3, allowed=narrowed) == fast_index.search("Georgia fraud", k=3, allowed=mask)
     assert list(fast_index._subsets) == filters[-SUBSETS_KEPT:]
-    for thread in _builders():
-        thread.join(60)
+    _join_builders()
 
 
 def test_threads_searching_one_filter_at_once_build_its_scans_once_and_rank_as_its_mask(fast_index, monkeypatch) -> None:
@@ -682,8 +687,7 @@ def test_a_filter_of_every_row_builds_no_scans(fast_index) -> None:
     narrowed = fast_index.narrowed(np.ones(fast_index.size, dtype=bool))
     for _ in range(3):
         hits = fast_index.search("climate", k=3, allowed=narrowed)
-    for thread in _builders():
-        thread.join(60)
+    _join_builders()
     assert not fast_index._subsets
     assert hits == fast_index.search("climate", k=3)
 
@@ -691,6 +695,7 @@ def test_a_filter_of_every_row_builds_no_scans(fast_index) -> None:
 def test_a_process_does_not_fork_while_a_filter_scan_is_built(fast_index, monkeypatch) -> None:
     from qa.side_threads import fork_is_safe
 
+    _join_builders()
     before = fork_is_safe()
     gate = _gated_subsets(monkeypatch)
     narrowed = fast_index.narrowed(np.arange(fast_index.size) < 60)
@@ -701,6 +706,5 @@ def test_a_process_does_not_fork_while_a_filter_scan_is_built(fast_index, monkey
     finally:
         gate.set()
     _ready(fast_index, narrowed)
-    for thread in _builders():
-        thread.join(60)
+    _join_builders()
     assert fork_is_safe() == before
