@@ -36,7 +36,8 @@ class Subset:
         ids: The index's ids to keep, each at least once.
 
     Raises:
-        InvalidOptionError: For another kind of index, no ids, or an id outside the index.
+        InvalidOptionError: For another kind of index, no ids, ids that are not integers (a bool
+            mask), or an id outside the index.
     """
 
     def __init__(self, index: VectorIndex, ids: np.ndarray) -> None:
@@ -45,7 +46,12 @@ class Subset:
                 f"Only a {IndexKind.FASTSCAN.value} index has codes to search a subset with; this one is "
                 f"{index.kind.value}, whose search takes the filter itself (pass allowed= to search)."
             )
-        kept = np.unique(np.asarray(ids, dtype=np.int64).reshape(-1))
+        given = np.asarray(ids)
+        if given.size and not np.issubdtype(given.dtype, np.integer):  # a bool mask would keep ids 0 and 1
+            raise InvalidOptionError(
+                f"A subset takes integer ids; got an array of {given.dtype}. Pass np.flatnonzero(mask) for a bool mask."
+            )
+        kept = np.unique(given.astype(np.int64).reshape(-1))
         if not kept.size or kept[0] < 0 or kept[-1] >= index.count:
             raise InvalidOptionError(
                 f"A subset needs ids in 0..{index.count - 1}; got {len(kept)} ids"

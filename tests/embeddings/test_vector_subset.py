@@ -96,3 +96,10 @@ def test_a_subset_of_one_id_returns_it_for_any_k(data, index) -> None:
         scores, ids = subset.search(data[3], k)
         assert ids.tolist() == [[7]]
         np.testing.assert_allclose(scores[0], index.scores(data[3], [7]), atol=1e-6)
+
+
+@pytest.mark.parametrize("ids", [np.arange(3_000) % 7 == 0, np.array([1.7, 2.2])])
+def test_ids_that_are_not_integers_are_refused(index, ids) -> None:
+    # A bool mask was read as the ids 0 and 1: a subset of two vectors, searched without a word.
+    with pytest.raises(InvalidOptionError, match="np.flatnonzero"):
+        Subset(index, ids)
