@@ -58,11 +58,16 @@ SIDE_WORK_FROM = 20_000
 #: 0.05 + 0.11 ms for one year, keeping 0.997-0.9998 of the exact top 100; building them took
 #: 100 ms (one year) to 330 ms (the General Assembly) on one core.
 SUBSET_FROM_SEARCH = 2
-#: Filters whose scans an index keeps, the last used, as long as together they hold no more
-#: vectors than the fast-scan indexes themselves: a filter's scans take 864 B per allowed vector,
-#: as the indexes do (41 MB over the whole ../shared library; the General Assembly's 26 MB, one
-#: year's 10 MB), so they take at most as much memory again.
+#: Filters whose scans an index keeps at most, as long as together they hold no more vectors than
+#: the fast-scan indexes themselves: a filter's scans take 864 B per allowed vector, as the indexes
+#: do (41 MB over the whole ../shared library; the General Assembly's 26 MB, one year's 10 MB), so
+#: they take at most as much memory again.
 SUBSETS_KEPT = 4
+#: A filter whose scans do not fit beside those kept waits until one of those has not been searched
+#: in the index's last this many filtered searches, and takes its place. Evicting the oldest
+#: instead made two wide filters asked in turn (two users of the web app) evict each other: 18
+#: builds for 20 searches, each 100-330 ms of a core over ../shared, and their scans never searched.
+SUBSET_IDLE_SEARCHES = 16
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
 
@@ -78,6 +83,7 @@ class Narrowed:
     sentences: np.ndarray  # (sentences,) bool, read-only: the sentences of those rows
     searches: int = 0
     owner: object = field(default=None, repr=False)  # the token of the index that made it
+    last_search: int = 0  # the owner's count of filtered searches at this filter's last one
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,7 @@ class HybridIndex:
         self._waiting: list[tuple[Narrowed, Future, tuple]] = []  # filters whose scans wait for the builder
         self._builder = False  # whether a thread builds them (one at a time)
         self._token = object()  # marks the Narrowed this index made
+        self._clock = 0  # filtered searches so far (Narrowed.last_search)
 
     def _start(self, work: Callable[[], T]) -> Future[T]:
         """``work`` on a side thread in a library large enough to gain by it (SIDE_WORK_FROM), else here."""
@@ -477,42 +484,56 @@ class HybridIndex:
         rows.flags.writeable = sentences.flags.writeable = False
         return Narrowed(rows=rows, sentences=sentences, owner=self._token)
 
-    def _forget_oldest_subsets(self) -> None:
-        """Keep the scans of the last SUBSETS_KEPT filters, and of those no more than hold as many
-        vectors as the fast-scan indexes themselves (the same memory: 864 B a vector); the oldest
-        go first, the newest always stays. Called under the lock."""
-        fast = [(v, i) for i, v in enumerate((self._p.paragraph_vectors, self._p.sentence_vectors))
+    def _admit(self, narrowed: Narrowed) -> bool:
+        """Whether a filter's scans may be built now. They must fit beside those kept: at most
+        SUBSETS_KEPT filters holding no more vectors than the fast-scan indexes (864 B a vector, as
+        they take). To make room, the scans of filters left unsearched for SUBSET_IDLE_SEARCHES
+        filtered searches go, the longest unsearched first; scans in use are never evicted for a
+        newcomer, which waits (and is searched as before). Called under the lock."""
+        fast = [i for i, v in enumerate((self._p.paragraph_vectors, self._p.sentence_vectors))
                 if v.kind is IndexKind.FASTSCAN]
-        budget = sum(v.count for v, _ in fast)
+        budget = sum((self._p.paragraph_vectors, self._p.sentence_vectors)[i].count for i in fast)
 
-        def held(narrowed: Narrowed) -> int:
-            return sum(int((narrowed.rows, narrowed.sentences)[i].sum()) for _, i in fast)
+        def held(other: Narrowed) -> int:
+            return sum(int((other.rows, other.sentences)[i].sum()) for i in fast)
 
-        while len(self._subsets) > 1 and (len(self._subsets) > SUBSETS_KEPT
-                                          or sum(held(n) for n in self._subsets) > budget):
-            self._subsets.popitem(last=False)
+        count, total, idle = len(self._subsets) + 1, held(narrowed) + sum(held(n) for n in self._subsets), []
+        for old in self._subsets:  # the least recently searched first
+            if count <= SUBSETS_KEPT and total <= budget:
+                break
+            if self._clock - old.last_search < SUBSET_IDLE_SEARCHES:
+                break  # it, and every one after it, was searched more recently
+            idle.append(old)
+            count, total = count - 1, total - held(old)
+        if count > SUBSETS_KEPT or total > budget:
+            return False
+        for old in idle:
+            del self._subsets[old]
+        return True
 
     def _subsets_of(self, narrowed: Narrowed) -> tuple[Subset | None, Subset | None]:
         """The paragraph and sentence scans of a filter's own vectors (SUBSET_FROM_SEARCH), when
         they are ready; None for a vector set whose index is no fast scan or whose scan is not.
 
         One thread builds them, one filter after another (:meth:`_build_waiting`): with more
-        filters in use than are kept, each search of one let go started a build of its own,
-        however many were running. A filter of every row searches as no filter does: none.
+        filters in use than were kept, each search of one let go started a build of its own,
+        however many were running. A filter's scans are built only when they fit (:meth:`_admit`).
+        A filter of every row searches as no filter does: none.
         """
         with self._subsets_lock:
+            self._clock += 1
             narrowed.searches += 1
+            narrowed.last_search = self._clock
             built = self._subsets.get(narrowed)
             if built is None:
                 sets = ((self._p.paragraph_vectors, narrowed.rows), (self._p.sentence_vectors, narrowed.sentences))
                 if (narrowed.searches < SUBSET_FROM_SEARCH or not any(v.kind is IndexKind.FASTSCAN for v, _ in sets)
-                        or narrowed.rows.all()):
+                        or narrowed.rows.all() or not self._admit(narrowed)):
                     return None, None
                 built = Future()
                 built.add_done_callback(_log_failure)
                 self._subsets[narrowed] = built
                 self._waiting.append((narrowed, built, sets))
-                self._forget_oldest_subsets()
                 if not self._builder:
                     self._builder = True
                     on_own_thread(self._build_waiting, name="qa-filter-scans")
