@@ -37,8 +37,9 @@ from qa.ingest.corpus_edit import CorpusEdit
 from qa.ingest.passages import declarations_from_passages
 from qa.ingest.reading import read_to_add
 from qa.search.abstention import is_answered
+from qa.search.filter_scans import Narrowed
 from qa.search.filters import Filters
-from qa.search.retrieval import HybridIndex, Narrowed, Ranked
+from qa.search.retrieval import HybridIndex, Ranked
 from qa.settings import default_corpus_dir, default_corpus_setting, default_index_dir  # noqa: F401 (re-exported)
 from qa.text.language import guess_language, languages
 
@@ -411,7 +412,7 @@ class Library:
         Choosing the declarations reads every declaration's metadata (about 1.3 ms over the
         425 of ../shared); a chat that keeps its year boxes asks with the same filter again, and
         from its second search the index scans that filter's own vectors
-        (qa.search.retrieval.Narrowed).
+        (qa.search.filter_scans).
         """
         if filters.empty:
             return None
