@@ -31,9 +31,10 @@ from qa.side_threads import on_own_thread
 #: From its second search, a :class:`Narrowed` filter gets fast scans of its own allowed vectors
 #: (embeddings/vector_subset.py), built on a thread of their own; until they are ready, and for a
 #: filter searched once, the vector indexes take the filter as they are. Over the whole ../shared
-#: library the paragraph and sentence searches went from 0.27 + 0.49 ms to 0.13 + 0.13 ms for the
-#: General Assembly (88% of the paragraphs, 50% of the sentences) and from 0.12 + 0.36 ms to
-#: 0.05 + 0.11 ms for one year, keeping 0.997-0.9998 of the exact top 100; building them took
+#: library (benchmarks/filter_scans.py, p50 of three runs) the paragraph and sentence searches
+#: went from 0.28-0.39 + 0.46-0.56 ms to 0.17-0.23 + 0.17-0.20 ms for the General Assembly (88% of
+#: the paragraphs, 50% of the sentences) and from 0.12-0.18 + 0.38-0.51 ms to 0.07-0.11 +
+#: 0.14-0.22 ms for one year, keeping 0.997-0.9999 of the exact top 100; building them took about
 #: 100 ms (one year) to 330 ms (the General Assembly) on one core.
 SUBSET_FROM_SEARCH = 2
 #: Filters whose scans an index keeps at most, as long as together they hold no more vectors than
