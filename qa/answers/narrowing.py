@@ -111,7 +111,7 @@ def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple
             continue
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question, re.IGNORECASE):
             before, after = question[: match.start()], question[match.end():]
-            if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before) or _MET_AT.search(before):
+            if _names_a_text(before, after) or _MET_AT.search(before):
                 named |= doc_ids
     return tuple(d.doc_id for d in declarations if d.doc_id in named) if named else ()
 
@@ -166,6 +166,12 @@ def _years(question: str) -> list[tuple[int, bool]]:
     found = []
     for match in _YEAR.finditer(question):
         before, after = question[: match.start()], question[match.end():]
-        dated = bool(_DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before))
+        dated = _names_a_text(before, after)
         found.append((int(match.group()), dated))
     return found
+
+
+def _names_a_text(before: str, after: str) -> bool:
+    """True if the words around a year or a place (``before`` and ``after`` it) make it a text's
+    or a meeting's (_DATING): "the 2022 summit", "the declaration of 2024", "said ... in Bali"."""
+    return bool(_DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before))
