@@ -101,11 +101,11 @@ class FilterScans:
         they take). To make room, the scans of filters left unsearched for SUBSET_IDLE_SEARCHES
         filtered searches go, the longest unsearched first; scans in use are never evicted for a
         newcomer, which waits (and is searched as before). Called under the lock."""
-        fast = [i for i, v in enumerate((self._paragraphs, self._sentences)) if v.kind is IndexKind.FASTSCAN]
-        budget = sum((self._paragraphs, self._sentences)[i].count for i in fast)
+        fast = [v.kind is IndexKind.FASTSCAN for v in (self._paragraphs, self._sentences)]
+        budget = fast[0] * self._paragraphs.count + fast[1] * self._sentences.count
 
-        def held(other: Narrowed) -> int:
-            return sum(int((other.rows, other.sentences)[i].sum()) for i in fast)
+        def held(other: Narrowed) -> int:  # the allowed vectors its scans hold
+            return fast[0] * int(other.rows.sum()) + fast[1] * int(other.sentences.sum())
 
         count, total, idle = len(self.kept) + 1, held(narrowed) + sum(held(n) for n in self.kept), []
         for old in self.kept:  # the least recently searched first
