@@ -40,6 +40,7 @@ from benchmarks.highlight_cases import (
 )
 from qa.search.fusion import (
     Weights,
+    below_best,
     fuse,
     highlight_scores,
     local_coverage,
@@ -60,8 +61,8 @@ def pair_features(case: Case, i: int, j: int, texts: tuple[str, str]) -> dict[st
     score = fuse(ev, W)
     best = segment_max(sentence_scores(ev, W.sentence_coverage), ev.first)
     f = {"gap": float(score[j] - score[i])}  # the fused score's gap (never positive)
-    for name, v in {"sentence": minmax(best), "coverage": ev.coverage, "bm25": minmax(ev.bm25),
-                    "dense": minmax(ev.dense), "document": ev.document}.items():
+    for name, v in {"sentence": below_best(best, W.cosine_span), "coverage": ev.coverage,
+                    "bm25": minmax(ev.bm25), "dense": below_best(ev.dense, W.cosine_span), "document": ev.document}.items():
         f[f"d_{name}"] = float(v[j] - v[i])
     cos_max = segment_max(ev.sentence_cos, ev.first)
     f["d_cos_raw"] = float(cos_max[j] - cos_max[i])

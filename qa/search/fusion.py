@@ -3,10 +3,11 @@
 A query first gathers candidates (the top paragraphs by BM25, by paragraph vector and by
 sentence vector); every candidate then gets the same five pieces of evidence, weighted and
 summed: best sentence, word coverage, BM25, paragraph cosine and declaration match. Raw
-scores live on different scales (BM25 is unbounded, cosines sit in a narrow band), so BM25
-and the two cosine signals are min-max scaled over the candidates; coverage and the
-declaration match are already shares in [0, 1], so a candidate set of near-equals cannot
-blow their differences up.
+scores live on different scales: BM25 is unbounded, so it is min-max scaled over the
+candidates; a cosine has a fixed scale, so the two cosine signals count down from the best
+candidate by a fixed span (:attr:`Weights.cosine_span`), whatever the other candidates are;
+coverage and the declaration match are already shares in [0, 1], so a candidate set of
+near-equals cannot blow their differences up.
 
 The weights were chosen on SQuAD and the declarations evaluation set together
 (benchmarks/squad_fusion.py prints every variant tried); each says why it is what it is.
@@ -99,6 +100,17 @@ class Weights:
     #: 0.15-0.75 gave the same on the declarations and held-out questions (1.0 lost one
     #: held-out question alone and two whole) and SQuAD rose to 0.873 at 0.75.
     phrase: float = 0.5
+    #: The cosine gap below the best candidate that takes the whole weight of the sentence and
+    #: paragraph signals (:func:`below_best`). They were min-max scaled over the candidates, so
+    #: their spread depended on who else was a candidate: over 11 declarations the last of 100+
+    #: candidates is far off and squeezed the leaders together; in an archive of 16,924
+    #: paragraphs every candidate is close and the same cosine gap counted more. 0.5 is about the
+    #: spread of a whole library's candidates. Min-max -> 0.5: eval/declarations.jsonl alone 0.921
+    #: -> 0.935 (3 gained, none lost), whole ../shared library (pooled judgments) 0.860 -> 0.865;
+    #: eval/heldout.jsonl alone 0.870 either way, whole 0.830 -> 0.840; SQuAD half A R@1 0.8720 ->
+    #: 0.8726. 0.4 and 0.6 each lost a question somewhere; the two signals with spans of their own
+    #: (0.4-0.6) gained nothing more.
+    cosine_span: float = 0.5
     #: Paragraphs taken from each first-stage signal (BM25, paragraph vector, sentence
     #: vector) for exact re-scoring. With 100, searching through candidates ranks within one
     #: question of scoring every paragraph on both sets, for about 1.5 ms of CPU per query.
@@ -148,6 +160,14 @@ def minmax(values: np.ndarray) -> np.ndarray:
     return ((values - low) / (high - low)).astype(np.float32)
 
 
+def below_best(values: np.ndarray, span: float) -> np.ndarray:
+    """Cosines on a fixed scale: 1 at the best, down by the gap to it in units of ``span``
+    (below 0 when more than ``span`` short of it)."""
+    if values.size == 0:
+        return values.astype(np.float32)
+    return (1.0 - (float(values.max()) - values) / span).astype(np.float32)
+
+
 def segment_max(values: np.ndarray, first: np.ndarray) -> np.ndarray:
     """The maximum of ``values[first[i]:first[i+1]]`` for each i (no segment may be empty)."""
     return np.maximum.reduceat(values, first[:-1]) if len(first) > 1 else values[:0]
@@ -162,10 +182,10 @@ def fuse(ev: Evidence, w: Weights) -> np.ndarray:
     """Fused score of each candidate (higher is better)."""
     best_sentence = segment_max(sentence_scores(ev, w.sentence_coverage), ev.first)
     return (
-        w.sentence * minmax(best_sentence)
+        w.sentence * below_best(best_sentence, w.cosine_span)
         + w.coverage * ev.coverage
         + w.bm25 * minmax(ev.bm25)
-        + w.dense * minmax(ev.dense)
+        + w.dense * below_best(ev.dense, w.cosine_span)
         + w.document * ev.document
         - (0.0 if ev.preamble is None else w.preamble * ev.preamble)
         - (0.0 if ev.other_language is None else w.other_language * ev.other_language)

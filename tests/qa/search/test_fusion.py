@@ -242,3 +242,37 @@ def test_the_share_of_word_pairs_held_adds_its_weight() -> None:
     assert fuse(ev, w)[0] == fuse(ev, w)[1]
     paired = replace(ev, phrase=np.array([0.5, 0.0], dtype=np.float32))
     assert fuse(paired, w)[0] - fuse(paired, w)[1] == pytest.approx(0.5 * w.phrase)
+
+
+def candidates(sentence_cos: list[float], dense: list[float], coverage: list[float]) -> Evidence:
+    """Candidates of one sentence each, with the given cosines and word coverage."""
+    n = len(sentence_cos)
+    return Evidence(
+        rows=np.arange(n), bm25=np.zeros(n), coverage=np.array(coverage, dtype=np.float32),
+        dense=np.array(dense, dtype=np.float32), document=np.zeros(n), first=np.arange(n + 1),
+        sentences=np.arange(n), sentence_cos=np.array(sentence_cos, dtype=np.float32),
+        sentence_coverage=np.zeros(n, dtype=np.float32), sentence_terms=np.zeros((n, 0), dtype=bool),
+        term_idf=np.zeros(0, dtype=np.float32), term_named=np.zeros((n, 0), dtype=bool), rarest=np.zeros(n),
+        known=1.0, sentence_answer=np.zeros(n, dtype=np.float32),
+    )
+
+
+def test_a_far_off_candidate_does_not_change_how_the_leaders_compare() -> None:
+    # Two leaders 0.05 apart in cosine, the second holding more of the question's words. Over
+    # a small library the last candidate is far off; min-max scaling squeezed the leaders' cosine
+    # gap to nothing there, so the words won, and over an archive of close candidates the gap won.
+    w = Weights()
+    near = candidates([0.70, 0.65, 0.60], [0.50, 0.45, 0.40], [0.5, 0.7, 0.5])
+    far = candidates([0.70, 0.65, 0.60, -0.30], [0.50, 0.45, 0.40, -0.40], [0.5, 0.7, 0.5, 0.0])
+    gap_near, gap_far = (float(s[0] - s[1]) for s in (fuse(near, w), fuse(far, w)))
+    assert gap_far == pytest.approx(gap_near, abs=1e-6)
+    expected = (w.sentence + w.dense) * 0.05 / w.cosine_span - w.coverage * 0.2
+    assert gap_near == pytest.approx(expected, abs=1e-5)
+
+
+def test_below_best_counts_cosine_down_from_the_best_by_the_span() -> None:
+    from qa.search.fusion import below_best
+
+    np.testing.assert_allclose(below_best(np.array([0.8, 0.55, 0.3], dtype=np.float32), 0.5), [1.0, 0.5, 0.0], atol=1e-6)
+    np.testing.assert_allclose(below_best(np.array([0.2, 0.2], dtype=np.float32), 0.5), [1.0, 1.0])
+    assert below_best(np.zeros(0, dtype=np.float32), 0.5).size == 0
