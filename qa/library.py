@@ -11,20 +11,16 @@ Example:
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from embeddings.protocol import TextEncoder
-from qa.answers.duplicates import merge_hits
-from qa.answers.narrowing import filter_words, implied_filters
-from qa.answers.questions import check_doc_ids, check_k, clean_question
-from qa.answers.records import Answer, Hit, citation, make_hit
+from qa.answers.narrowing import implied_filters
+from qa.answers.questions import check_doc_ids, clean_question
+from qa.answers.records import Answer, Hit
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
@@ -36,20 +32,17 @@ from qa.ingest.corpora import corpus_folders
 from qa.ingest.corpus_edit import CorpusEdit
 from qa.ingest.passages import declarations_from_passages
 from qa.ingest.reading import read_to_add
+from qa.library_state import LibraryState
 from qa.search.abstention import is_answered
 from qa.search.filter_scans import Narrowed
 from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.settings import default_corpus_dir, default_corpus_setting, default_index_dir  # noqa: F401 (re-exported)
-from qa.text.language import guess_language, languages
 
 if TYPE_CHECKING:
     from qa.compare.document_diff import DocumentDiff
     from qa.compare.reuse import Precedent
     from qa.compare.track import Track
-
-#: Filters whose allowed rows a library keeps (17 KB each over ../shared's 17k paragraphs).
-_MASKS_KEPT = 32
 
 
 class Library:
@@ -73,26 +66,26 @@ class Library:
         self._source = source  # where open() read from; None for an in-memory library
 
     def _set(self, declarations: list[Declaration], index: HybridIndex, duplicates: Duplicates | None = None) -> None:
-        self.declarations = list(declarations)
-        #: Paragraphs repeated across declarations and declarations published twice (qa.index.duplicates).
-        self.duplicates = duplicates if duplicates is not None else Duplicates.find(self.declarations)
-        self._index = index
-        self._by_id = {decl.doc_id: decl for decl in self.declarations}
-        self._rows: list[tuple[Declaration, Paragraph]] = [
-            (decl, par) for decl in self.declarations for par in decl.paragraphs
-        ]
-        #: Each row's declaration as its position in ``declarations``: a filter's row mask is then
-        #: one lookup per row, not a string comparison (which cost ~20 ms per search at 17k rows).
-        self._position = {decl.doc_id: i for i, decl in enumerate(self.declarations)}
-        self._row_doc = np.array([self._position[decl.doc_id] for decl, _ in self._rows], dtype=np.int64)
-        preamble = np.array([par.preambular for _, par in self._rows], dtype=np.float32)  # as fusion weighs it
-        self._preamble = preamble if preamble.any() else None
-        self._reuse = None  # the shingle index of qa.compare.reuse, built on the first precedents()
-        self._masks: dict[Filters, tuple[Narrowed | None]] = {}  # _allowed's, oldest first
-        self._row_language: np.ndarray | None = None  # _row_languages', once read
-        self._languages_read = False
-        self._language_masks: dict[str, np.ndarray | None] = {}  # _other_language's, by the question's language
-        self._masks_lock = threading.Lock()
+        """Swap in a new version whole (qa.library_state): a search that began on the old one
+        finishes on it."""
+        self._state = LibraryState(declarations, index, duplicates)
+
+    @property
+    def declarations(self) -> list[Declaration]:
+        return self._state.declarations
+
+    @property
+    def duplicates(self) -> Duplicates:
+        """Paragraphs repeated across declarations and declarations published twice (qa.index.duplicates)."""
+        return self._state.duplicates
+
+    @property
+    def _index(self) -> HybridIndex:
+        return self._state.index
+
+    @property
+    def _rows(self) -> list[tuple[Declaration, Paragraph]]:
+        return self._state.rows
 
     # ----- construction -------------------------------------------------------------------
 
@@ -212,21 +205,23 @@ class Library:
             raise InvalidOptionError(f"Two files would share a doc_id: {sorted(stems)}. Rename one.")
         catalog = folder_catalog(source.corpus)
         read = read_to_add(files, catalog=catalog)  # all or nothing, each in the reading door
-        hashes = {d.sha256: d.doc_id for d in self.declarations}
+        state = self._state
+        hashes = {d.sha256: d.doc_id for d in state.declarations}
         for decl in read:
             twin = hashes.get(decl.sha256)
             if twin is not None and twin != decl.doc_id:
                 raise InvalidOptionError(f"{decl.source} is a copy of the declaration {twin!r}; nothing added.")
-            if decl.doc_id in self._by_id and not replace:
+            if decl.doc_id in state.by_id and not replace:
                 raise DocumentExistsError(decl.doc_id)
         with CorpusEdit(source.corpus) as edit:  # a refresh that fails puts the corpus back
             for file, decl in zip(files, read):
-                old = self._by_id.get(decl.doc_id)
+                old = state.by_id.get(decl.doc_id)
                 if old is not None and Path(old.source).resolve() != (source.corpus / file.name).resolve():
                     edit.remove(Path(old.source))  # the same doc_id in another format
                 edit.copy_in(file)
             self._reopen(source)
-        return [self._by_id[d.doc_id] for d in read if d.doc_id in self._by_id]
+        added = self._state.by_id
+        return [added[d.doc_id] for d in read if d.doc_id in added]
 
     def remove(self, doc_id: str) -> Declaration:
         """Delete a declaration's file from the corpus and refresh the index.
@@ -282,8 +277,9 @@ class Library:
                 an issuer or kind no declaration has, or filters no declaration passes.
             UnknownDocumentError: For a doc_id that names no declaration.
         """
-        filters = self._filters(doc_ids, issuer, year_from, year_to, kind)
-        return self._hits(self._rank(clean_question(query), k=k, filters=filters), k)
+        state = self._state  # one version throughout (qa.library_state)
+        filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
+        return state.hits(state.rank(clean_question(query), k=k, filters=filters), k)
 
     def ask(
         self,
@@ -305,18 +301,20 @@ class Library:
         unless ``narrow`` is False or a filter is given; ``Answer.narrowed`` says how it was
         read. Takes the filters of :meth:`search` and raises its errors.
         """
+        state = self._state  # one version throughout (qa.library_state)
         text = clean_question(question)
-        filters = self._filters(doc_ids, issuer, year_from, year_to, kind)
-        implied = implied_filters(text, self.declarations) if narrow and filters.empty else None
-        ranked = self._rank(text, k=k, filters=implied or filters)
+        filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
+        implied = implied_filters(text, state.declarations) if narrow and filters.empty else None
+        ranked = state.rank(text, k=k, filters=implied or filters)
         found = bool(ranked) and is_answered(ranked[0])
-        said = None if implied is None else implied.describe(titles={d: self._by_id[d].title for d in implied.doc_ids})
-        return Answer(question=text, found=found, hits=self._hits(ranked, k), narrowed=implied, narrowed_as=said)
+        said = None if implied is None else implied.describe(titles={d: state.by_id[d].title for d in implied.doc_ids})
+        return Answer(question=text, found=found, hits=state.hits(ranked, k), narrowed=implied, narrowed_as=said)
 
     def declaration(self, doc_id: str) -> Declaration:
         """The declaration with this id. Raises UnknownDocumentError."""
-        check_doc_ids([doc_id], self._by_id)
-        return self._by_id[doc_id]
+        by_id = self._state.by_id
+        check_doc_ids([doc_id], by_id)
+        return by_id[doc_id]
 
     def context(self, doc_id: str, paragraph: str, *, before: int = 2, after: int = 2) -> list[Paragraph]:
         """The paragraphs around one paragraph of a declaration, itself included.
@@ -349,11 +347,7 @@ class Library:
                    exclude: tuple[str, str] | None = None) -> list[Precedent]:
         """Passages reusing ``text``'s wording exactly or nearly, oldest first, with the matching
         spans and the share of words reused. See :mod:`qa.compare.reuse`."""
-        if self._reuse is None:
-            from qa.compare.reuse import ReuseIndex
-
-            self._reuse = ReuseIndex.build(self.declarations)
-        return self._reuse.precedents(text, k=k, before=before, exclude=exclude)
+        return self._state.reuse().precedents(text, k=k, before=before, exclude=exclude)
 
     def diff(self, old_id: str, new_id: str) -> DocumentDiff:
         """Two declarations paragraph by paragraph. See :mod:`qa.compare.document_diff`."""
@@ -361,94 +355,23 @@ class Library:
 
         return diff_declarations(self.declaration(old_id), self.declaration(new_id))
 
-    # ----- internals ----------------------------------------------------------------------
+    # ----- internals (the benchmarks look inside) ------------------------------------------
 
     def _filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
-        wanted = check_doc_ids(doc_ids, self._by_id)
-        return Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
-
-    def _rank(self, text: str, *, k: int, filters: Filters) -> list[Ranked]:
-        """Rank for an already cleaned question (search and ask clean it once)."""
-        k = check_k(k)
-        places = self._places if self.duplicates.repeats or self.duplicates.links else None
-        return self._index.search(text, k=k, allowed=self._allowed(filters), text=self._text, preamble=self._preamble,
-                                  ignore=filter_words(filters), other_language=self._other_language(text),
-                                  places=places)
-
-    def _places(self, row: int) -> tuple[tuple[str, str], ...]:
-        """A row's place (doc_id, paragraph number), then the places repeating its words: the
-        ranking leaves out a repeat of a better hit, which qa.answers.duplicates cites with it."""
-        decl, par = self._rows[row]
-        return ((decl.doc_id, par.number), *self.duplicates.others(decl.doc_id, par.number))
-
-    def _other_language(self, text: str) -> np.ndarray | None:
-        """The rows in another language than the question's, when the library holds several and
-        the question's (guessed by qa.text.language) among them; else None."""
-        asked = guess_language(text)
-        row_language = None if asked is None else self._row_languages()
-        if row_language is None:
-            return None
-        if asked not in self._language_masks:  # made once per language, then shared by its questions
-            other = ((row_language != asked) & (row_language != "")).astype(np.float32)
-            other.flags.writeable = False
-            self._language_masks[asked] = other if (row_language == asked).any() else None
-        return self._language_masks[asked]
-
-    def _row_languages(self) -> np.ndarray | None:
-        """Each row's language (qa.text.language) when the library holds more than one, else None.
-
-        Read at the first question whose language is known, not at every open: about 40 ms over
-        the 425 declarations of ../shared that ``qa list``, a diff or a track never need.
-        """
-        if not self._languages_read:
-            held = languages(self.declarations)
-            self._row_language = np.array(held)[self._row_doc] if len({code for code in held if code}) > 1 else None
-            self._languages_read = True
-        return self._row_language
+        return self._state.filters(doc_ids, issuer, year_from, year_to, kind)
 
     def _allowed(self, filters: Filters) -> Narrowed | None:
-        """The rows a filter allows (None: every row), kept for the next search with that filter.
-
-        Choosing the declarations reads every declaration's metadata (about 1.3 ms over the
-        425 of ../shared); a chat that keeps its year boxes asks with the same filter again, and
-        from its second search the index scans that filter's own vectors
-        (qa.search.filter_scans).
-        """
-        if filters.empty:
-            return None
-        masks = self._masks  # this library state's, even if add() or remove() replaces it meanwhile
-        kept = masks.get(filters)
-        if kept is not None:
-            return kept[0]
-        chosen = filters.select(self.declarations)  # raises for an unknown value: nothing is kept
-        allowed = None
-        if len(chosen) < len(self.declarations):
-            wanted = np.zeros(len(self.declarations), dtype=bool)
-            wanted[[self._position[d.doc_id] for d in chosen]] = True
-            allowed = self._index.narrowed(wanted[self._row_doc])  # read-only: shared by later searches
-        with self._masks_lock:  # the web app searches from several threads
-            while len(masks) >= _MASKS_KEPT:
-                masks.pop(next(iter(masks)))
-            masks[filters] = (allowed,)
-        return allowed
-
-    def _hits(self, ranked: list[Ranked], k: int) -> list[Hit]:
-        """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``."""
-        return merge_hits([self._hit(r) for r in ranked], self.duplicates, cite=self._cite)[:k]
-
-    def _cite(self, doc_id: str, number: str) -> str:
-        decl = self._by_id[doc_id]
-        return citation(decl, next(p for p in decl.paragraphs if p.number == number))
+        return self._state.allowed(filters)
 
     def _text(self, row: int) -> str:
-        return self._rows[row][1].text
+        return self._state.text(row)
 
     def _hit(self, ranked: Ranked) -> Hit:
-        decl, par = self._rows[ranked.row]
-        return make_hit(decl, par, highlight=ranked.sentence, score=ranked.score)
+        return self._state.hit(ranked)
 
     def __repr__(self) -> str:
-        return f"Library({len(self.declarations)} declarations, {len(self._rows)} paragraphs)"
+        state = self._state
+        return f"Library({len(state.declarations)} declarations, {len(state.rows)} paragraphs)"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ LAYERS = {
     "qa.search": 4,
     "qa.index": 5,
     "qa.answers": 6, "qa.compare": 6,
-    "qa.library": 7, "qa.settings": 2,
+    "qa.library": 7, "qa.library_state": 7, "qa.settings": 2,
     "qa.evaluation": 8, "qa.web": 8,
     "qa.cli": 9, "qa": 9,
 }

@@ -315,10 +315,10 @@ def test_a_filter_is_kept_for_the_next_search_and_forgotten_when_the_library_cha
 def test_searches_from_many_threads_with_more_filters_than_are_kept(tiny_passages, fake_encoder) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    import qa.library
+    from qa.library_state import MASKS_KEPT
 
     lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
-    years = list(range(2012 - 2 * qa.library._MASKS_KEPT, 2013))  # every one a filter of its own
+    years = list(range(2012 - 2 * MASKS_KEPT, 2013))  # every one a filter of its own
 
     def ask(year: int) -> set[str]:
         return {h.doc_id for h in lib.search("Georgia", k=5, year_from=year, year_to=2020)}
@@ -326,7 +326,7 @@ def test_searches_from_many_threads_with_more_filters_than_are_kept(tiny_passage
     with ThreadPoolExecutor(max_workers=8) as pool:
         found = list(pool.map(ask, years * 4))
     assert found == [{"nato-2012"}] * len(found)  # 2012 to 2020 holds NATO's alone
-    assert len(lib._masks) <= qa.library._MASKS_KEPT
+    assert len(lib._state.masks) <= MASKS_KEPT
 
 
 def test_the_build_encoder_is_made_after_the_text_is_split_and_tagged(
@@ -346,3 +346,37 @@ def test_the_build_encoder_is_made_after_the_text_is_split_and_tagged(
     lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
     assert steps == ["split", "tag", "encoder"]
     assert lib.report.built and lib.report.embedded > 0
+
+
+def test_a_search_running_while_the_library_changes_quotes_what_it_ranked(
+    corpus: Path, tmp_path: Path, fake_encoder
+) -> None:
+    """add() swaps in a new version whole (qa.library_state); a search that ranked on the old
+    index must quote the old rows. Read attribute by attribute, it quoted the new version's
+    paragraph at each ranked row: another declaration's words under the ranked one's citation."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    expected = lib.search("Georgia member", k=3)
+    old_index = lib._index
+    ranked, release = threading.Event(), threading.Event()
+    real = old_index.search
+
+    def held(*args, **kwargs):
+        found = real(*args, **kwargs)
+        ranked.set()
+        release.wait(10)
+        return found
+
+    old_index.search = held
+    new = tmp_path / "aaa-2020.txt"  # sorts first: every old row moves
+    new.write_text("Joint Statement\n\n" + "\n\n".join(f"{n}. Paragraph {n} on trade and fisheries." for n in range(1, 6)) + "\n")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(lib.search, "Georgia member", k=3)
+        assert ranked.wait(10)
+        lib.add(new)
+        release.set()
+        assert running.result(timeout=10) == expected
+    assert lib.declarations[0].doc_id == "aaa-2020" and lib._index is not old_index
+    assert "Georgia" in lib.search("Georgia member", k=1)[0].text  # the new version answers from its own rows

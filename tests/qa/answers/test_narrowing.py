@@ -108,7 +108,7 @@ def test_the_words_that_name_a_filter(filters: Filters, words: set[str]) -> None
 
 
 def test_words_that_named_the_filter_no_longer_pull_the_ranking(fake_encoder, monkeypatch: pytest.MonkeyPatch) -> None:
-    import qa.library
+    import qa.library_state
 
     rows = [
         {"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
@@ -125,7 +125,7 @@ def test_words_that_named_the_filter_no_longer_pull_the_ranking(fake_encoder, mo
     assert [(h.doc_id, h.paragraph) for h in answer.hits] == [("apec-2023", "7"), ("apec-2023", "1")]
     assert lib.search(question, k=2, issuer="APEC") == answer.hits  # the same filter given by hand reads alike
     # Had "apec" kept counting, the paragraph that says APEC five times would come first.
-    monkeypatch.setattr(qa.library, "filter_words", lambda filters: frozenset())
+    monkeypatch.setattr(qa.library_state, "filter_words", lambda filters: frozenset())
     assert lib.ask(question, k=2).hits[0].paragraph == "1"
 
 

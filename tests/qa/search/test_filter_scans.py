@@ -151,9 +151,9 @@ def test_the_scans_kept_hold_no_more_vectors_than_the_index(fast_index) -> None:
 
 
 def test_a_filter_made_by_another_index_never_lets_other_rows_in(fake_encoder) -> None:
-    # After Library.add or remove, a search that began on the old index can be handed the new
-    # one's filter (qa.library.Library._rank reads self._index before self._allowed runs). Its
-    # sentence mask then allowed the other index's sentences, whose rows the filter excludes.
+    # A caller may hand one index another's filter: before qa.library_state, a search that began
+    # on the old index during Library.add or remove was handed the new one's. Its sentence mask
+    # then allowed the other index's sentences, whose rows the filter excludes.
     texts = ["Alpha paragraph on trade. Tariffs were cut.", "Bravo paragraph on climate. Emissions must fall.",
              "Charlie paragraph on vaccines. Doses were shared.", "Delta paragraph on fraud and gambling."]
 

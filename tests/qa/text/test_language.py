@@ -51,12 +51,12 @@ ROWS = [
 
 
 def test_a_question_in_one_language_ranks_paragraphs_in_another_lower(fake_encoder, monkeypatch: pytest.MonkeyPatch) -> None:
-    import qa.library
+    import qa.library_state
 
     lib = Library.from_passages(ROWS, encoder=fake_encoder)
     question = "Who signed the Los Angeles declaration and what did the leaders endorse?"
     scored = {h.doc_id: h.score for h in lib.search(question, k=3)}
-    monkeypatch.setattr(qa.library, "guess_language", lambda text: None)  # as if no language were known
+    monkeypatch.setattr(qa.library_state, "guess_language", lambda text: None)  # as if no language were known
     unmarked = {h.doc_id: h.score for h in lib.search(question, k=3)}
     assert unmarked["la-fr"] - scored["la-fr"] == pytest.approx(1.0)  # Weights.other_language
     assert scored["la-en"] == pytest.approx(unmarked["la-en"]) and scored["g7"] == pytest.approx(unmarked["g7"])
@@ -64,8 +64,8 @@ def test_a_question_in_one_language_ranks_paragraphs_in_another_lower(fake_encod
 
 def test_a_library_in_one_language_or_a_question_of_none_changes_nothing(fake_encoder) -> None:
     english = Library.from_passages([ROWS[0], ROWS[2]], encoder=fake_encoder)
-    assert english._row_languages() is None
+    assert english._state.row_languages() is None
     both = Library.from_passages(ROWS, encoder=fake_encoder)
-    assert both._other_language("Los Angeles") is None  # no guess
-    assert both._other_language("Wer hat die Erklärung von Los Angeles unterschrieben und wo?") is None  # German: not held
-    assert both._other_language("Who signed the declaration?").tolist() == [0.0, 1.0, 0.0]
+    assert both._state.other_language("Los Angeles") is None  # no guess
+    assert both._state.other_language("Wer hat die Erklärung von Los Angeles unterschrieben und wo?") is None  # German: not held
+    assert both._state.other_language("Who signed the declaration?").tolist() == [0.0, 1.0, 0.0]

@@ -1,0 +1,155 @@
+"""One version of a library: its declarations, their index and what is derived from both.
+
+``Library.add`` and ``Library.remove`` build a new version and swap it in whole. A search reads
+the version once and ranks, filters and cites from it alone, so a search that began before the
+swap finishes on the version it began with: its rows, masks and citations all agree. (Reading
+them from the library attribute by attribute, a search running across a swap could rank on the
+old index and quote the new one's paragraph at that row.)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.answers.duplicates import merge_hits
+from qa.answers.narrowing import filter_words
+from qa.answers.questions import check_doc_ids, check_k
+from qa.answers.records import Hit, citation, make_hit
+from qa.documents import Declaration, Paragraph
+from qa.index.duplicates import Duplicates
+from qa.search.filter_scans import Narrowed
+from qa.search.filters import Filters
+from qa.search.retrieval import HybridIndex, Ranked
+from qa.text.language import guess_language, languages
+
+if TYPE_CHECKING:
+    from qa.compare.reuse import ReuseIndex
+
+#: Filters whose allowed rows a version keeps (17 KB each over ../shared's 17k paragraphs).
+MASKS_KEPT = 32
+
+
+class LibraryState:
+    """Declarations, their index, and the lookups a search needs, made together.
+
+    Nothing here changes after it is made but the caches (filter masks, language masks, the
+    reuse index), each filled once and guarded for the web app's threads.
+    """
+
+    def __init__(self, declarations: list[Declaration], index: HybridIndex, duplicates: Duplicates | None = None) -> None:
+        self.declarations = list(declarations)
+        #: Paragraphs repeated across declarations and declarations published twice (qa.index.duplicates).
+        self.duplicates = duplicates if duplicates is not None else Duplicates.find(self.declarations)
+        self.index = index
+        self.by_id = {decl.doc_id: decl for decl in self.declarations}
+        self.rows: list[tuple[Declaration, Paragraph]] = [(decl, par) for decl in self.declarations for par in decl.paragraphs]
+        #: Each row's declaration as its position in ``declarations``: a filter's row mask is then
+        #: one lookup per row, not a string comparison (which cost ~20 ms per search at 17k rows).
+        self._position = {decl.doc_id: i for i, decl in enumerate(self.declarations)}
+        self._row_doc = np.array([self._position[decl.doc_id] for decl, _ in self.rows], dtype=np.int64)
+        preamble = np.array([par.preambular for _, par in self.rows], dtype=np.float32)  # as fusion weighs it
+        self.preamble = preamble if preamble.any() else None
+        self.masks: dict[Filters, tuple[Narrowed | None]] = {}  # allowed()'s, oldest first
+        self._row_language: np.ndarray | None = None  # row_languages()', once read
+        self._languages_read = False
+        self._language_masks: dict[str, np.ndarray | None] = {}  # other_language()'s, by the question's language
+        self._lock = threading.Lock()  # the web app searches from several threads
+        self._reuse: ReuseIndex | None = None  # qa.compare.reuse's shingle index, built on the first precedents()
+        self._reuse_lock = threading.Lock()  # its build takes seconds: not under the masks' lock
+
+    def filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
+        """The filters asked for, doc_ids checked against this version's declarations."""
+        wanted = check_doc_ids(doc_ids, self.by_id)
+        return Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
+
+    def rank(self, text: str, *, k: int, filters: Filters) -> list[Ranked]:
+        """Rank for an already cleaned question (search and ask clean it once)."""
+        k = check_k(k)
+        places = self.places if self.duplicates.repeats or self.duplicates.links else None
+        return self.index.search(text, k=k, allowed=self.allowed(filters), text=self.text, preamble=self.preamble,
+                                 ignore=filter_words(filters), other_language=self.other_language(text),
+                                 places=places)
+
+    def allowed(self, filters: Filters) -> Narrowed | None:
+        """The rows a filter allows (None: every row), kept for the next search with that filter.
+
+        Choosing the declarations reads every declaration's metadata (about 1.3 ms over the
+        425 of ../shared); a chat that keeps its year boxes asks with the same filter again, and
+        from its second search the index scans that filter's own vectors
+        (qa.search.filter_scans).
+        """
+        if filters.empty:
+            return None
+        kept = self.masks.get(filters)
+        if kept is not None:
+            return kept[0]
+        chosen = filters.select(self.declarations)  # raises for an unknown value: nothing is kept
+        allowed = None
+        if len(chosen) < len(self.declarations):
+            wanted = np.zeros(len(self.declarations), dtype=bool)
+            wanted[[self._position[d.doc_id] for d in chosen]] = True
+            allowed = self.index.narrowed(wanted[self._row_doc])  # read-only: shared by later searches
+        with self._lock:
+            while len(self.masks) >= MASKS_KEPT:
+                self.masks.pop(next(iter(self.masks)))
+            self.masks[filters] = (allowed,)
+        return allowed
+
+    def other_language(self, text: str) -> np.ndarray | None:
+        """The rows in another language than the question's, when the library holds several and
+        the question's (guessed by qa.text.language) among them; else None."""
+        asked = guess_language(text)
+        row_language = None if asked is None else self.row_languages()
+        if row_language is None:
+            return None
+        if asked not in self._language_masks:  # made once per language, then shared by its questions
+            other = ((row_language != asked) & (row_language != "")).astype(np.float32)
+            other.flags.writeable = False
+            self._language_masks[asked] = other if (row_language == asked).any() else None
+        return self._language_masks[asked]
+
+    def row_languages(self) -> np.ndarray | None:
+        """Each row's language (qa.text.language) when the library holds more than one, else None.
+
+        Read at the first question whose language is known, not at every open: about 40 ms over
+        the 425 declarations of ../shared that ``qa list``, a diff or a track never need.
+        """
+        if not self._languages_read:
+            held = languages(self.declarations)
+            self._row_language = np.array(held)[self._row_doc] if len({code for code in held if code}) > 1 else None
+            self._languages_read = True
+        return self._row_language
+
+    def places(self, row: int) -> tuple[tuple[str, str], ...]:
+        """A row's place (doc_id, paragraph number), then the places repeating its words: the
+        ranking leaves out a repeat of a better hit, which qa.answers.duplicates cites with it."""
+        decl, par = self.rows[row]
+        return ((decl.doc_id, par.number), *self.duplicates.others(decl.doc_id, par.number))
+
+    def text(self, row: int) -> str:
+        return self.rows[row][1].text
+
+    def hits(self, ranked: Iterable[Ranked], k: int) -> list[Hit]:
+        """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``."""
+        return merge_hits([self.hit(r) for r in ranked], self.duplicates, cite=self.cite)[:k]
+
+    def hit(self, ranked: Ranked) -> Hit:
+        decl, par = self.rows[ranked.row]
+        return make_hit(decl, par, highlight=ranked.sentence, score=ranked.score)
+
+    def cite(self, doc_id: str, number: str) -> str:
+        decl = self.by_id[doc_id]
+        return citation(decl, next(p for p in decl.paragraphs if p.number == number))
+
+    def reuse(self) -> ReuseIndex:
+        """The shingle index of qa.compare.reuse over this version, built on first use."""
+        with self._reuse_lock:
+            if self._reuse is None:
+                from qa.compare.reuse import ReuseIndex
+
+                self._reuse = ReuseIndex.build(self.declarations)
+            return self._reuse
