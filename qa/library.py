@@ -67,8 +67,11 @@ class Library:
 
     def _set(self, declarations: list[Declaration], index: HybridIndex, duplicates: Duplicates | None = None) -> None:
         """Swap in a new version whole (qa.library_state): a search that began on the old one
-        finishes on it."""
+        finishes on it, and the old index builds no more filter scans."""
+        old = getattr(self, "_state", None)
         self._state = LibraryState(declarations, index, duplicates)
+        if old is not None and old.index is not index:
+            old.index.retire()
 
     @property
     def declarations(self) -> list[Declaration]:

@@ -55,7 +55,7 @@ class Narrowed:
     """The rows a filter allows, made once (qa.search.retrieval.HybridIndex.narrowed) and passed
     as ``allowed`` to every search with that filter: the index counts its searches and, from the
     second (SUBSET_FROM_SEARCH), searches scans of its own (SUBSETS_KEPT). Another index takes only
-    its rows, as a mask (a search that began before Library.add or remove replaced the index)."""
+    its rows, as a mask (qa.library_state keeps each version's filters with its own index)."""
 
     rows: np.ndarray  # (paragraphs,) bool, read-only
     sentences: np.ndarray  # (sentences,) bool, read-only: the sentences of those rows
@@ -80,6 +80,7 @@ class FilterScans:
         self._waiting: list[tuple[Narrowed, Future, tuple]] = []  # filters whose scans wait for the builder
         self._builder = False  # whether a thread builds them (one at a time)
         self._clock = 0  # filtered searches so far (Narrowed.last_search)
+        self._retired = False  # retire(): the index was replaced, nothing more is built
 
     def narrowed(self, allowed: np.ndarray) -> Narrowed:
         """A filter's rows (a bool mask over rows), ready to pass as ``allowed`` again and again.
@@ -135,6 +136,8 @@ class FilterScans:
             narrowed.searches += 1
             narrowed.last_search = self._clock
             built = self.kept.get(narrowed)
+            if built is None and self._retired:
+                return None, None
             if built is None:
                 sets = ((self._paragraphs, narrowed.rows), (self._sentences, narrowed.sentences))
                 if (narrowed.searches < SUBSET_FROM_SEARCH or not any(v.kind is IndexKind.FASTSCAN for v, _ in sets)
@@ -152,6 +155,16 @@ class FilterScans:
         if not built.done() or built.exception() is not None:
             return None, None
         return built.result()
+
+    def retire(self) -> None:
+        """Build nothing more: the index was replaced (Library.add or remove swapped in a new
+        version). The filters waiting for the builder are dropped and the scans kept let go, so
+        the old index's memory goes with the last search still running on it, which takes its
+        filter as a mask. A build already running finishes and is not kept."""
+        with self._lock:
+            self._retired = True
+            self.kept.clear()
+            self._waiting.clear()
 
     def _build_waiting(self) -> None:
         """Build the waiting filters' scans in turn, the first asked first, leaving out those let

@@ -437,6 +437,11 @@ class HybridIndex:
         """
         return self._scans.narrowed(allowed)
 
+    def retire(self) -> None:
+        """This index was replaced: build no more filter scans (qa.search.filter_scans.FilterScans.retire).
+        It still searches, each filter as a mask."""
+        self._scans.retire()
+
     def _naming(self, tokens: list[str]) -> np.ndarray:
         """(t, declarations) bool: which declarations' metadata name each of the query's sentence
         words (the columns of ``terms_held``); (t, 0) without declaration metadata."""

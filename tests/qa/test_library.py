@@ -380,3 +380,14 @@ def test_a_search_running_while_the_library_changes_quotes_what_it_ranked(
         assert running.result(timeout=10) == expected
     assert lib.declarations[0].doc_id == "aaa-2020" and lib._index is not old_index
     assert "Georgia" in lib.search("Georgia member", k=1)[0].text  # the new version answers from its own rows
+
+
+def test_adding_a_declaration_retires_the_old_index(corpus: Path, tmp_path: Path, fake_encoder) -> None:
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    old_index = lib._index
+    new = tmp_path / "g20-2022.txt"
+    new.write_text("G20 Bali Leaders' Declaration\n\n1. We discussed debt relief.\n")
+    lib.add(new)
+    assert old_index._scans._retired and not lib._index._scans._retired
+    lib.remove("g20-2022")
+    assert lib._index is not old_index and not lib._index._scans._retired

@@ -327,3 +327,33 @@ def test_two_wide_filters_searched_in_turn_use_the_scans_they_build(fast_index, 
 
     monkeypatch.setattr(fast_index._p.paragraph_vectors, "search", never)
     fast_index.search("trade climate", k=3, allowed=first)
+
+
+def test_a_retired_index_drops_the_builds_queued_and_builds_no_more(fast_index, monkeypatch) -> None:
+    # Library.add or remove swaps in a new index and retires the old one: its builder went on with
+    # the filters queued on it (up to four, 100-330 ms of a core each over ../shared), for scans no
+    # search would use, and kept them in memory as long as the old index lived.
+    from qa.search.filter_scans import SUBSETS_KEPT
+
+    fast_index.weights = Weights(candidates=5)
+    _join_builders()
+    gate = _gated_subsets(monkeypatch)
+    masks = _masks(fast_index, SUBSETS_KEPT)
+    filters = [fast_index.narrowed(mask) for mask in masks]
+    built = []
+    try:
+        for _ in range(2):
+            for narrowed in filters:
+                fast_index.search("Georgia", k=3, allowed=narrowed)
+        built = list(fast_index._scans.kept.values())
+        assert len(built) == SUBSETS_KEPT and len(_builders()) == 1  # one building, three queued
+        fast_index.retire()
+    finally:
+        gate.set()
+    _join_builders()
+    assert sum(future.done() for future in built) == 1  # the one running finished; the queued never ran
+    assert not fast_index._scans.kept
+    for narrowed, mask in zip(filters, masks):  # searched again and again: as its mask, nothing built
+        for _ in range(3):
+            assert fast_index.search("Georgia fraud", k=3, allowed=narrowed) == fast_index.search("Georgia fraud", k=3, allowed=mask)
+    assert not fast_index._scans.kept and not _builders()
