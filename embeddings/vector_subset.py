@@ -4,9 +4,10 @@ FAISS's fast scan takes no filter (embeddings/vector_index.py), so a filtered se
 scans the allowed float16 copies exactly or asks the fast scan for more and keeps the allowed
 ones; over the whole ../shared library either took 0.3-0.45 ms where the unfiltered fast scan
 took 0.1-0.25 ms. A :class:`Subset` is a fast scan of just the allowed vectors, as the index's
-own: their 4-bit codes from the index's trained quantiser, whose best FASTSCAN_REFINE × k are
-re-scored from float16 copies of their own (864 B a vector: re-scoring from the index's copies,
-through a filter, took twice as long). Coding takes time (about 10 ms for 1,000 vectors and
+own: their 4-bit codes from the index's trained quantiser, whose best ``effort`` × k (the
+index's own re-scoring factor, FASTSCAN_REFINE unless it was built with another) are re-scored
+from float16 copies of their own (864 B a vector: re-scoring from the index's copies, through a
+filter, took twice as long). Coding takes time (about 10 ms for 1,000 vectors and
 100-200 ms for 15,000 here, on one thread), so it pays only for a filter searched again and
 again: qa.search.retrieval builds them on a thread of their own from a filter's second search.
 
@@ -21,7 +22,7 @@ import faiss
 import numpy as np
 
 from embeddings.errors import InvalidOptionError
-from embeddings.index_kinds import FASTSCAN_REFINE, IndexKind
+from embeddings.index_kinds import IndexKind
 from embeddings.vector_index import VectorIndex, omp_threads
 
 #: Vectors turned into float32 and coded at a time: bounds the copy a large subset needs.
@@ -59,6 +60,8 @@ class Subset:
             )
         self._index = index
         self.ids = kept
+        #: How many times k the codes propose for re-scoring: the index's own (VectorIndex.effort).
+        self.effort = index.effort
         codes = faiss.clone_index(faiss.downcast_index(index.faiss_index.base_index))  # the trained quantiser
         codes.reset()
         halves = faiss.IndexScalarQuantizer(index.dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
@@ -99,7 +102,7 @@ class Subset:
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
         width = min(int(k), self.count)
-        params = faiss.IndexRefineSearchParameters(k_factor=float(FASTSCAN_REFINE))
+        params = faiss.IndexRefineSearchParameters(k_factor=float(self.effort))
         with omp_threads(1):
             scores, found = self._scan.search(matrix, width, params=params)
             if (found < 0).any():  # the codes ranked nothing (a query orthogonal to them all): scan the copies

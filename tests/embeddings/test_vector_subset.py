@@ -103,3 +103,15 @@ def test_ids_that_are_not_integers_are_refused(index, ids) -> None:
     # A bool mask was read as the ids 0 and 1: a subset of two vectors, searched without a word.
     with pytest.raises(InvalidOptionError, match="np.flatnonzero"):
         Subset(index, ids)
+
+
+def test_a_subset_re_scores_as_many_as_its_index_does(data) -> None:
+    # An index built to re-score only the codes' best k (effort 1) finds, for a query between
+    # clusters, what its codes rank first; a subset of every id must find the same, not what a
+    # wider re-scoring (FASTSCAN_REFINE x k) would.
+    narrow = VectorIndex.build(data, kind=IndexKind.FASTSCAN, effort=1)
+    subset = Subset(narrow, np.arange(narrow.count))
+    assert subset.effort == narrow.effort == 1
+    queries = (data[::61] + data[7::61][: len(data[::61])]) / 2
+    for query in queries:
+        assert subset.search(query, 3)[1].tolist() == narrow.search(query, 3)[1].tolist()
