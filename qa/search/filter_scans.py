@@ -160,10 +160,13 @@ class FilterScans:
         """Build nothing more: the index was replaced (Library.add or remove swapped in a new
         version). The filters waiting for the builder are dropped and the scans kept let go, so
         the old index's memory goes with the last search still running on it, which takes its
-        filter as a mask. A build already running finishes and is not kept."""
+        filter as a mask. A build already running finishes and is not kept; those waiting are
+        cancelled."""
         with self._lock:
             self._retired = True
             self.kept.clear()
+            for _, built, _ in self._waiting:
+                built.cancel()  # never started: nothing waits on them, but they are not left pending
             self._waiting.clear()
 
     def _build_waiting(self) -> None:

@@ -333,11 +333,21 @@ def test_a_retired_index_drops_the_builds_queued_and_builds_no_more(fast_index, 
     # Library.add or remove swaps in a new index and retires the old one: its builder went on with
     # the filters queued on it (up to four, 100-330 ms of a core each over ../shared), for scans no
     # search would use, and kept them in memory as long as the old index lived.
+    import threading
+
+    import qa.search.filter_scans as filter_scans
     from qa.search.filter_scans import SUBSETS_KEPT
 
     fast_index.weights = Weights(candidates=5)
     _join_builders()
-    gate = _gated_subsets(monkeypatch)
+    entered, gate, real = threading.Event(), threading.Event(), filter_scans.Subset
+
+    def slow(vectors, ids):
+        entered.set()
+        assert gate.wait(60), "the test never let the build finish"
+        return real(vectors, ids)
+
+    monkeypatch.setattr(filter_scans, "Subset", slow)
     masks = _masks(fast_index, SUBSETS_KEPT)
     filters = [fast_index.narrowed(mask) for mask in masks]
     built = []
@@ -346,12 +356,13 @@ def test_a_retired_index_drops_the_builds_queued_and_builds_no_more(fast_index, 
             for narrowed in filters:
                 fast_index.search("Georgia", k=3, allowed=narrowed)
         built = list(fast_index._scans.kept.values())
-        assert len(built) == SUBSETS_KEPT and len(_builders()) == 1  # one building, three queued
+        assert len(built) == SUBSETS_KEPT and entered.wait(60)  # one building, three queued
         fast_index.retire()
     finally:
         gate.set()
     _join_builders()
-    assert sum(future.done() for future in built) == 1  # the one running finished; the queued never ran
+    assert built[0].done() and not built[0].cancelled()  # the one running finished
+    assert all(future.cancelled() for future in built[1:])  # the queued never ran
     assert not fast_index._scans.kept
     for narrowed, mask in zip(filters, masks):  # searched again and again: as its mask, nothing built
         for _ in range(3):
