@@ -21,6 +21,7 @@ from qa.answers.questions import check_doc_ids, check_k
 from qa.answers.records import Hit, citation, make_hit
 from qa.documents import Declaration, Paragraph
 from qa.index.duplicates import Duplicates
+from qa.search.abstention import needed_cosine
 from qa.search.filter_scans import Narrowed
 from qa.search.filters import Filters
 from qa.search.retrieval import HybridIndex, Ranked
@@ -60,6 +61,8 @@ class LibraryState:
         self._lock = threading.Lock()  # the web app searches from several threads
         self._reuse: ReuseIndex | None = None  # qa.compare.reuse's shingle index, built on the first precedents()
         self._reuse_lock = threading.Lock()  # its build takes seconds: not under the masks' lock
+        #: The cosine at which the best passage answers by meaning in this library (qa.search.abstention).
+        self.min_cosine = needed_cosine(index.probe_cosines)
 
     def filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
         """The filters asked for, doc_ids checked against this version's declarations."""

@@ -34,8 +34,9 @@ from qa.errors import DamagedIndexError, IndexFolderError, IndexLockedError
 #: 4: sentence entities (qa.text.entities); 5: one number for the manifest and the files;
 #: 6: the parsed declarations (declarations.json) and each corpus file's state (``sources``);
 #: 7: the version of the reading code that parsed them (``reader``); 8: each paragraph's word
-#: pairs (``bm25_phrases``, qa.search.fusion.Weights.phrase).
-FORMAT_VERSION = 8
+#: pairs (``bm25_phrases``, qa.search.fusion.Weights.phrase); 9: the off-topic probes' best
+#: cosines (``probe_cosines.npy``, qa.search.off_topic).
+FORMAT_VERSION = 9
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"
 #: How long a second process waits for another's build before giving up with a clear error.

@@ -22,6 +22,7 @@ from embeddings.vector_index import VectorIndex
 from qa.search.filter_scans import FilterScans, Narrowed
 from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.search.lexical import LexicalIndex, shared_terms
+from qa.search.off_topic import probe_cosines, probes
 from qa.side_threads import start
 from qa.text.answer_types import AnswerType, EntityTable
 from qa.text.entities import Entities, EntityTagger
@@ -35,6 +36,7 @@ _SENTENCE_EXTENTS = "sentence_extents.npy"  # (sentences, 2) int64: start, end o
 _ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
 _SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of each named entity of its whole sentence
 _SETTINGS = "retrieval.json"
+_PROBE_COSINES = "probe_cosines.npy"  # (probes,) float32: each off-topic probe's best cosine (qa.search.off_topic)
 # What these files mean is versioned by qa.index.store.FORMAT_VERSION (bump it when they change).
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents",
          "phrases": "bm25_phrases"}
@@ -113,6 +115,7 @@ class HybridIndex:
             "sentences": len(self._p.spans),
             "documents": 0 if self._p.documents is None else self._p.documents.size,
             "phrases": self._p.phrases is not None,
+            "probes": 0 if self._p.probe_cosines is None else len(self._p.probe_cosines),
             "vector_index": self._p.paragraph_vectors.kind.value,
             "bm25": self._p.paragraphs.settings,
             "weights": asdict(self.weights),
@@ -158,14 +161,17 @@ class HybridIndex:
         sentence_texts = [texts[r][s:e] for r, s, e in spans]
         entities = _tag_where_chosen(texts, spans, extents, tagger or EntityTagger())
         words = [tokenize(t) for t in texts]  # each paragraph's words, for BM25 and its word pairs
-        vectors = encoder.encode(list(texts) + sentence_texts, progress=progress)
+        asked = list(probes())  # embedded with the texts (qa.search.off_topic): abstention's yardstick
+        vectors = encoder.encode(list(texts) + sentence_texts + asked, progress=progress)
+        vectors, probe_vectors = vectors[: len(vectors) - len(asked)], vectors[len(vectors) - len(asked) :]
         documents, row_groups = None, None
         if fields is not None and groups is not None:
             terms, row_groups = shared_terms(fields, groups)
             documents = LexicalIndex.from_tokens(terms)
+        paragraph_vectors, sentence_vectors = VectorIndex.build(vectors[: len(texts)]), VectorIndex.build(vectors[len(texts) :])
         parts = _Parts(
-            paragraph_vectors=VectorIndex.build(vectors[: len(texts)]),
-            sentence_vectors=VectorIndex.build(vectors[len(texts) :]),
+            paragraph_vectors=paragraph_vectors,
+            sentence_vectors=sentence_vectors,
             spans=spans,
             extents=extents,
             entities=entities,
@@ -174,6 +180,7 @@ class HybridIndex:
             sentences=LexicalIndex.from_tokens(_sentence_words(texts, words, sentence_texts)),
             documents=documents,
             row_groups=row_groups,
+            probe_cosines=probe_cosines(paragraph_vectors, sentence_vectors, probe_vectors),
         )
         return cls(encoder, parts)
 
@@ -191,6 +198,9 @@ class HybridIndex:
         if self._p.row_groups is not None:
             np.save(folder / _ROW_GROUPS, self._p.row_groups, allow_pickle=False)
             names.append(_ROW_GROUPS)
+        if self._p.probe_cosines is not None:
+            np.save(folder / _PROBE_COSINES, self._p.probe_cosines, allow_pickle=False)
+            names.append(_PROBE_COSINES)
         (folder / _SETTINGS).write_text(json.dumps(self.settings, indent=2), encoding="utf-8")
         for part, sub in _BM25.items():
             lexical = getattr(self._p, part)
@@ -226,6 +236,7 @@ class HybridIndex:
             documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
             phrases=LexicalIndex.load(folder / _BM25["phrases"]) if settings.get("phrases") else None,
             row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
+            probe_cosines=np.load(folder / _PROBE_COSINES, allow_pickle=False) if settings.get("probes") else None,
         )
         parts.check()
         # The weights the settings record are the builder's; they weigh evidence at question
@@ -437,6 +448,12 @@ class HybridIndex:
         """
         return self._scans.narrowed(allowed)
 
+    @property
+    def probe_cosines(self) -> np.ndarray | None:
+        """Each off-topic probe's best cosine in this index (qa.search.off_topic); None for an
+        index built before they were measured."""
+        return self._p.probe_cosines
+
     def retire(self) -> None:
         """This index was replaced: build no more filter scans (qa.search.filter_scans.FilterScans.retire).
         It still searches, each filter as a mask."""
@@ -479,6 +496,7 @@ class _Parts:
     documents: LexicalIndex | None
     row_groups: np.ndarray | None
     phrases: LexicalIndex | None = None  # each paragraph's word pairs (qa.text.tokens.word_pairs)
+    probe_cosines: np.ndarray | None = None  # (probes,) qa.search.off_topic's; None: built before them
 
     def check(self) -> None:
         n, m = self.paragraph_vectors.count, self.sentence_vectors.count
@@ -494,6 +512,8 @@ class _Parts:
         if self.row_groups is not None and (len(self.row_groups) != n or self.documents is None
                                             or self.row_groups.max(initial=0) >= self.documents.size):
             problems.append("the declaration of each row does not match the declarations")
+        if self.probe_cosines is not None and self.probe_cosines.ndim != 1:
+            problems.append("the probe cosines are not one per probe")
         if problems:
             raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
 

@@ -391,3 +391,18 @@ def test_adding_a_declaration_retires_the_old_index(corpus: Path, tmp_path: Path
     assert old_index._scans._retired and not lib._index._scans._retired
     lib.remove("g20-2022")
     assert lib._index is not old_index and not lib._index._scans._retired
+
+
+def test_a_library_whose_off_topic_probes_come_close_asks_more_of_the_meaning(tiny_passages, fake_encoder) -> None:
+    import dataclasses
+
+    question = "We welcome Georgia's progress towards meeting its goals, says the alliance of many nations"
+    lib = Library.from_passages(tiny_passages, encoder=fake_encoder)
+    answer = lib.ask(question)
+    assert answer.found  # by its meaning alone: cosine 0.81, its words cover under half of it
+    index = lib._index
+    index._p = dataclasses.replace(index._p, probe_cosines=np.full(200, 0.9, dtype=np.float32))
+    closer = Library(lib.declarations, index)
+    assert closer._state.min_cosine == pytest.approx(0.9)
+    refused = closer.ask(question)
+    assert not refused.found and refused.hits == answer.hits  # the same quotes, as the nearest passages

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from qa.search.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY, is_answered
@@ -61,3 +62,14 @@ def test_ranked_hits_carry_the_word_signals(tiny_passages, fake_encoder) -> None
     assert acronym.rarity > 0.5  # in one paragraph of five
     unknown = index.search("zebra quantum pancake", k=1)[0]
     assert unknown.coverage == 0.0 and unknown.rarity == 0.0
+
+
+def test_the_cosine_needed_rises_to_the_probes_quantile_never_below_the_calibrated_one() -> None:
+    from qa.search.abstention import PROBE_QUANTILE, needed_cosine
+
+    assert needed_cosine(None) == MIN_COSINE
+    assert needed_cosine(np.zeros(0, dtype=np.float32)) == MIN_COSINE
+    assert needed_cosine(np.full(200, 0.2, dtype=np.float32)) == MIN_COSINE  # probes far off: the calibrated floor
+    spread = np.linspace(0.3, 0.6, 201).astype(np.float32)
+    assert needed_cosine(spread) == pytest.approx(0.3 + 0.3 * PROBE_QUANTILE, abs=1e-6)
+    assert needed_cosine(spread, quantile=0.5, floor=0.1) == pytest.approx(0.45, abs=1e-6)

@@ -1,0 +1,126 @@
+"""Abstention across libraries: off-topic questions refused and answerable ones answered, per library.
+
+The thresholds of qa.search.abstention were calibrated on the 11 declarations; a larger or wider
+library lies closer to any question, which qa.search.off_topic's probes measure per build. This
+asks every library named the same questions and prints, at the calibrated cosine alone and at the
+cosine each library needs (``needed_cosine`` at several probe quantiles):
+
+- the share of a seeded sample of SQuAD half A questions (Wikipedia topics: off-topic) refused;
+- the share of the answerable questions of eval/'s files answered, file by file.
+
+    QA_CATALOG=eval/shared-declarations.catalog.toml HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.abstention_libraries \\
+        --library declarations=../shared/declarations:/tmp/decl-index \\
+        --library whole=../shared/declarations,../shared/archive/un-ga-78,\
+../shared/archive/white-house-joint-statements-2021-2022:/tmp/whole-index
+
+Each ``--library`` is ``NAME=FOLDER[,FOLDER...]:INDEX``; a library whose index is missing or stale
+is built first (minutes for the whole ../shared). docs/abstention.md keeps the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import EVAL, add_data_options, squad_file
+from qa.answers.questions import clean_question
+from qa.evaluation.question_files import load_questions, load_squad
+from qa.library import Library
+from qa.search.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY, PROBE_QUANTILE, needed_cosine
+from qa.search.filters import Filters
+
+QUESTION_FILES = ("declarations.jsonl", "heldout.jsonl")
+CALIBRATION_FILES = ("calibration.jsonl", "people_calibration.jsonl")
+QUANTILES = (0.8, PROBE_QUANTILE, 0.875, 0.9, 0.925)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The best hit's absolute signals for one question (qa.search.retrieval.Ranked)."""
+
+    cosine: float
+    coverage: float
+    rarity: float
+
+    def answered(self, min_cosine: float) -> bool:
+        return self.cosine >= min_cosine or (self.coverage >= MIN_COVERAGE and self.rarity >= MIN_RARITY)
+
+
+def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
+    """Each question's best hit's signals, searched over the whole library (no narrowing)."""
+    state = lib._state  # noqa: SLF001 - the raw signals are not part of the public Hit
+    found = []
+    for question in questions:
+        best = state.rank(clean_question(question), k=1, filters=Filters.of())[0]
+        found.append(Signals(best.cosine, best.coverage, best.rarity))
+    return found
+
+
+def answerable_sets() -> dict[str, list[str]]:
+    """The answerable questions of eval/'s question and calibration files, by file name."""
+    sets = {name: [q.question for q in load_questions(EVAL / name) if q.gold] for name in QUESTION_FILES}
+    for name in CALIBRATION_FILES:
+        rows = [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+        sets[name] = [r["question"] for r in rows if r.get("answerable")]
+    return sets
+
+
+def report(name: str, off_topic: list[Signals], answerable: dict[str, list[Signals]],
+           probe_cosines: np.ndarray | None) -> list[str]:
+    """One library's lines: the calibrated cosine, then each probe quantile's."""
+    lines = [f"{name}: {0 if probe_cosines is None else len(probe_cosines)} probes"]
+    rules: list[tuple[str, float]] = [(f"cosine {MIN_COSINE}", MIN_COSINE)]
+    rules += [(f"probes' {q:g}", needed_cosine(probe_cosines, quantile=q)) for q in QUANTILES]
+    for label, cosine in rules:
+        refused = 1 - np.mean([s.answered(cosine) for s in off_topic])
+        answered = "  ".join(f"{file.split('.')[0]} {np.mean([s.answered(cosine) for s in found]):.3f}"
+                             for file, found in answerable.items())
+        shipped = " (shipped)" if label == f"probes' {PROBE_QUANTILE:g}" else ""
+        lines.append(f"  {label:14} needs {cosine:.3f}{shipped}: off-topic refused {refused:.3f}"
+                     f" | answerable answered: {answered}")
+    return lines
+
+
+def parse_library(spec: str) -> tuple[str, list[Path], Path]:
+    """``NAME=FOLDER[,FOLDER...]:INDEX`` -> (name, folders, index)."""
+    name, sep, rest = spec.partition("=")
+    folders, sep2, index = rest.rpartition(":")
+    if not (sep and sep2 and name and folders and index):
+        raise argparse.ArgumentTypeError(f"--library takes NAME=FOLDER[,FOLDER...]:INDEX; got {spec!r}.")
+    return name, [Path(f) for f in folders.split(",")], Path(index)
+
+
+def run(libraries: Sequence[tuple[str, Callable[[], Library]]], off_topic: Sequence[str],
+        answerable: dict[str, list[str]]) -> list[str]:
+    lines = []
+    for name, open_library in libraries:
+        lib = open_library()
+        found = {file: signals(lib, questions) for file, questions in answerable.items()}
+        lines += report(name, signals(lib, off_topic), found, lib._index.probe_cosines)  # noqa: SLF001
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--library", action="append", type=parse_library, required=True,
+                        help="NAME=FOLDER[,FOLDER...]:INDEX (repeatable)")
+    parser.add_argument("--sample", type=int, default=500, help="SQuAD questions asked as off-topic ones (default 500)")
+    parser.add_argument("--seed", type=int, default=7)
+    add_data_options(parser)
+    args = parser.parse_args(argv)
+    questions = [q.question for q in load_squad(squad_file(args)).questions]
+    random.Random(args.seed).shuffle(questions)
+    libraries = [(name, lambda folders=folders, index=index: Library.open(folders, index))
+                 for name, folders, index in args.library]
+    for line in run(libraries, questions[: args.sample], answerable_sets()):
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
