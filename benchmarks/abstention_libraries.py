@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import EVAL, add_data_options, squad_file
+from qa.answers.narrowing import implied_filters
 from qa.answers.questions import clean_question
 from qa.evaluation.question_files import load_questions, load_squad
 from qa.library import Library
@@ -42,23 +43,30 @@ QUANTILES = (0.8, PROBE_QUANTILE, 0.875, 0.9, 0.925)
 
 @dataclass(frozen=True)
 class Signals:
-    """The best hit's absolute signals for one question (qa.search.retrieval.Ranked)."""
+    """The best hit's absolute signals for one question (qa.search.retrieval.Ranked), and the
+    off-topic probes' best cosines where it was searched (the library, or the filter its words
+    implied, as ``Library.ask`` narrows)."""
 
     cosine: float
     coverage: float
     rarity: float
+    probes: np.ndarray | None
 
-    def answered(self, min_cosine: float) -> bool:
-        return self.cosine >= min_cosine or (self.coverage >= MIN_COVERAGE and self.rarity >= MIN_RARITY)
+    def answered(self, quantile: float | None) -> bool:
+        """Answered with the probes at ``quantile`` (None: the calibrated cosine alone)."""
+        needed = MIN_COSINE if quantile is None else needed_cosine(self.probes, quantile=quantile)
+        return self.cosine >= needed or (self.coverage >= MIN_COVERAGE and self.rarity >= MIN_RARITY)
 
 
 def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
-    """Each question's best hit's signals, searched over the whole library (no narrowing)."""
+    """Each question's best hit's signals, searched as ``Library.ask`` searches it."""
     state = lib._state  # noqa: SLF001 - the raw signals are not part of the public Hit
     found = []
     for question in questions:
-        best = state.rank(clean_question(question), k=1, filters=Filters.of())[0]
-        found.append(Signals(best.cosine, best.coverage, best.rarity))
+        text = clean_question(question)
+        filters = implied_filters(text, state.declarations) or Filters.of()
+        best = state.rank(text, k=1, filters=filters)[0]
+        found.append(Signals(best.cosine, best.coverage, best.rarity, state.index.probe_cosines(state.allowed(filters))))
     return found
 
 
@@ -73,15 +81,16 @@ def answerable_sets() -> dict[str, list[str]]:
 
 def report(name: str, off_topic: list[Signals], answerable: dict[str, list[Signals]],
            probe_cosines: np.ndarray | None) -> list[str]:
-    """One library's lines: the calibrated cosine, then each probe quantile's."""
+    """One library's lines: the calibrated cosine, then each probe quantile's (the cosine shown is
+    the whole library's; a narrowed question is held to its filter's)."""
     lines = [f"{name}: {0 if probe_cosines is None else len(probe_cosines)} probes"]
-    rules: list[tuple[str, float]] = [(f"cosine {MIN_COSINE}", MIN_COSINE)]
-    rules += [(f"probes' {q:g}", needed_cosine(probe_cosines, quantile=q)) for q in QUANTILES]
-    for label, cosine in rules:
-        refused = 1 - np.mean([s.answered(cosine) for s in off_topic])
-        answered = "  ".join(f"{file.split('.')[0]} {np.mean([s.answered(cosine) for s in found]):.3f}"
+    rules: list[tuple[str, float | None, float]] = [(f"cosine {MIN_COSINE}", None, MIN_COSINE)]
+    rules += [(f"probes' {q:g}", q, needed_cosine(probe_cosines, quantile=q)) for q in QUANTILES]
+    for label, quantile, cosine in rules:
+        refused = 1 - np.mean([s.answered(quantile) for s in off_topic])
+        answered = "  ".join(f"{file.split('.')[0]} {np.mean([s.answered(quantile) for s in found]):.3f}"
                              for file, found in answerable.items())
-        shipped = " (shipped)" if label == f"probes' {PROBE_QUANTILE:g}" else ""
+        shipped = " (shipped)" if quantile == PROBE_QUANTILE else ""
         lines.append(f"  {label:14} needs {cosine:.3f}{shipped}: off-topic refused {refused:.3f}"
                      f" | answerable answered: {answered}")
     return lines
@@ -102,7 +111,7 @@ def run(libraries: Sequence[tuple[str, Callable[[], Library]]], off_topic: Seque
     for name, open_library in libraries:
         lib = open_library()
         found = {file: signals(lib, questions) for file, questions in answerable.items()}
-        lines += report(name, signals(lib, off_topic), found, lib._index.probe_cosines)  # noqa: SLF001
+        lines += report(name, signals(lib, off_topic), found, lib._index.probe_cosines())  # noqa: SLF001
     return lines
 
 

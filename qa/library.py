@@ -308,8 +308,9 @@ class Library:
         text = clean_question(question)
         filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
         implied = implied_filters(text, state.declarations) if narrow and filters.empty else None
-        ranked = state.rank(text, k=k, filters=implied or filters)
-        found = bool(ranked) and is_answered(ranked[0], min_cosine=state.min_cosine)
+        searched = implied or filters
+        ranked = state.rank(text, k=k, filters=searched)
+        found = bool(ranked) and is_answered(ranked[0], min_cosine=state.min_cosine_for(searched))
         said = None if implied is None else implied.describe(titles={d: state.by_id[d].title for d in implied.doc_ids})
         return Answer(question=text, found=found, hits=state.hits(ranked, k), narrowed=implied, narrowed_as=said)
 

@@ -62,7 +62,7 @@ class LibraryState:
         self._reuse: ReuseIndex | None = None  # qa.compare.reuse's shingle index, built on the first precedents()
         self._reuse_lock = threading.Lock()  # its build takes seconds: not under the masks' lock
         #: The cosine at which the best passage answers by meaning in this library (qa.search.abstention).
-        self.min_cosine = needed_cosine(index.probe_cosines)
+        self.min_cosine = needed_cosine(index.probe_cosines())
 
     def filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
         """The filters asked for, doc_ids checked against this version's declarations."""
@@ -76,6 +76,13 @@ class LibraryState:
         return self.index.search(text, k=k, allowed=self.allowed(filters), text=self.text, preamble=self.preamble,
                                  ignore=filter_words(filters), other_language=self.other_language(text),
                                  places=places)
+
+    def min_cosine_for(self, filters: Filters) -> float:
+        """The cosine at which the best passage answers by meaning among the rows a filter allows:
+        the off-topic probes' best cosines among those rows (qa.search.off_topic), so a question
+        narrowed to a few declarations is held to what a small library needs, not the whole one's."""
+        allowed = self.allowed(filters)
+        return self.min_cosine if allowed is None else needed_cosine(self.index.probe_cosines(allowed))
 
     def allowed(self, filters: Filters) -> Narrowed | None:
         """The rows a filter allows (None: every row), kept for the next search with that filter.

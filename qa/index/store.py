@@ -34,8 +34,8 @@ from qa.errors import DamagedIndexError, IndexFolderError, IndexLockedError
 #: 4: sentence entities (qa.text.entities); 5: one number for the manifest and the files;
 #: 6: the parsed declarations (declarations.json) and each corpus file's state (``sources``);
 #: 7: the version of the reading code that parsed them (``reader``); 8: each paragraph's word
-#: pairs (``bm25_phrases``, qa.search.fusion.Weights.phrase); 9: the off-topic probes' best
-#: cosines (``probe_cosines.npy``, qa.search.off_topic).
+#: pairs (``bm25_phrases``, qa.search.fusion.Weights.phrase); 9: the off-topic probes' nearest
+#: paragraphs and sentences (``probe_neighbours.npz``, qa.search.off_topic).
 FORMAT_VERSION = 9
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"

@@ -22,7 +22,7 @@ from embeddings.vector_index import VectorIndex
 from qa.search.filter_scans import FilterScans, Narrowed
 from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.search.lexical import LexicalIndex, shared_terms
-from qa.search.off_topic import probe_cosines, probes
+from qa.search.off_topic import ProbeNeighbours, probes
 from qa.side_threads import start
 from qa.text.answer_types import AnswerType, EntityTable
 from qa.text.entities import Entities, EntityTagger
@@ -36,7 +36,7 @@ _SENTENCE_EXTENTS = "sentence_extents.npy"  # (sentences, 2) int64: start, end o
 _ROW_GROUPS = "row_groups.npy"  # (paragraphs,) int64: the declaration of each row
 _SENTENCE_ENTITIES = "sentence_entities.json"  # per sentence, [label, text] of each named entity of its whole sentence
 _SETTINGS = "retrieval.json"
-_PROBE_COSINES = "probe_cosines.npy"  # (probes,) float32: each off-topic probe's best cosine (qa.search.off_topic)
+_PROBE_NEIGHBOURS = "probe_neighbours.npz"  # each off-topic probe's nearest paragraphs and sentences (qa.search.off_topic)
 # What these files mean is versioned by qa.index.store.FORMAT_VERSION (bump it when they change).
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents",
          "phrases": "bm25_phrases"}
@@ -115,7 +115,7 @@ class HybridIndex:
             "sentences": len(self._p.spans),
             "documents": 0 if self._p.documents is None else self._p.documents.size,
             "phrases": self._p.phrases is not None,
-            "probes": 0 if self._p.probe_cosines is None else len(self._p.probe_cosines),
+            "probes": 0 if self._p.probes is None else self._p.probes.count,
             "vector_index": self._p.paragraph_vectors.kind.value,
             "bm25": self._p.paragraphs.settings,
             "weights": asdict(self.weights),
@@ -180,7 +180,7 @@ class HybridIndex:
             sentences=LexicalIndex.from_tokens(_sentence_words(texts, words, sentence_texts)),
             documents=documents,
             row_groups=row_groups,
-            probe_cosines=probe_cosines(paragraph_vectors, sentence_vectors, probe_vectors),
+            probes=ProbeNeighbours.measure(paragraph_vectors, sentence_vectors, probe_vectors),
         )
         return cls(encoder, parts)
 
@@ -198,9 +198,9 @@ class HybridIndex:
         if self._p.row_groups is not None:
             np.save(folder / _ROW_GROUPS, self._p.row_groups, allow_pickle=False)
             names.append(_ROW_GROUPS)
-        if self._p.probe_cosines is not None:
-            np.save(folder / _PROBE_COSINES, self._p.probe_cosines, allow_pickle=False)
-            names.append(_PROBE_COSINES)
+        if self._p.probes is not None:
+            self._p.probes.save(folder / _PROBE_NEIGHBOURS)
+            names.append(_PROBE_NEIGHBOURS)
         (folder / _SETTINGS).write_text(json.dumps(self.settings, indent=2), encoding="utf-8")
         for part, sub in _BM25.items():
             lexical = getattr(self._p, part)
@@ -236,7 +236,7 @@ class HybridIndex:
             documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
             phrases=LexicalIndex.load(folder / _BM25["phrases"]) if settings.get("phrases") else None,
             row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
-            probe_cosines=np.load(folder / _PROBE_COSINES, allow_pickle=False) if settings.get("probes") else None,
+            probes=ProbeNeighbours.load(folder / _PROBE_NEIGHBOURS) if settings.get("probes") else None,
         )
         parts.check()
         # The weights the settings record are the builder's; they weigh evidence at question
@@ -448,11 +448,20 @@ class HybridIndex:
         """
         return self._scans.narrowed(allowed)
 
-    @property
-    def probe_cosines(self) -> np.ndarray | None:
-        """Each off-topic probe's best cosine in this index (qa.search.off_topic); None for an
-        index built before they were measured."""
-        return self._p.probe_cosines
+    def probe_cosines(self, allowed: np.ndarray | Narrowed | None = None) -> np.ndarray | None:
+        """Each off-topic probe's best cosine in this index, or among the rows a filter allows
+        (qa.search.off_topic.ProbeNeighbours.best); None for an index built before they were measured.
+
+        Raises:
+            ValueError: If ``allowed`` is not one bool per row.
+        """
+        if self._p.probes is None:
+            return None
+        if allowed is None:
+            return self._p.probes.best()
+        if not isinstance(allowed, Narrowed) or allowed.owner is not self._scans:
+            allowed = self.narrowed(np.asarray(allowed))  # its sentences too
+        return self._p.probes.best(allowed.rows, allowed.sentences)
 
     def retire(self) -> None:
         """This index was replaced: build no more filter scans (qa.search.filter_scans.FilterScans.retire).
@@ -496,7 +505,7 @@ class _Parts:
     documents: LexicalIndex | None
     row_groups: np.ndarray | None
     phrases: LexicalIndex | None = None  # each paragraph's word pairs (qa.text.tokens.word_pairs)
-    probe_cosines: np.ndarray | None = None  # (probes,) qa.search.off_topic's; None: built before them
+    probes: ProbeNeighbours | None = None  # qa.search.off_topic's; None: built before them
 
     def check(self) -> None:
         n, m = self.paragraph_vectors.count, self.sentence_vectors.count
@@ -512,8 +521,9 @@ class _Parts:
         if self.row_groups is not None and (len(self.row_groups) != n or self.documents is None
                                             or self.row_groups.max(initial=0) >= self.documents.size):
             problems.append("the declaration of each row does not match the declarations")
-        if self.probe_cosines is not None and self.probe_cosines.ndim != 1:
-            problems.append("the probe cosines are not one per probe")
+        if self.probes is not None and (self.probes.paragraph_ids.max(initial=-1) >= n
+                                        or self.probes.sentence_ids.max(initial=-1) >= m):
+            problems.append("the probes' neighbours are not rows of these vectors")
         if problems:
             raise ValueError("Inconsistent index: " + "; ".join(problems) + ". Rebuild the index.")
 
