@@ -57,6 +57,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    from qa.search.abstention import MIN_COSINE
+
     lib = _library(args, rebuild=args.rebuild, check=args.check)
     report = lib.report
     summary = {
@@ -68,6 +70,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         "embedded": report.embedded,
         "hashed": report.hashed,
         "parsed": report.parsed,
+        "answer_cosine": round(lib.answer_cosine, 3),
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
     }
     if args.json:
@@ -77,6 +80,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"Index {state}: {summary['declarations']} declarations, {report.paragraphs} paragraphs, "
           f"{report.embedded} texts embedded, {report.hashed} files hashed, {report.parsed} parsed, "
           f"{report.seconds:.1f} s.")
+    print(f"Answers by meaning from cosine {lib.answer_cosine:.3f}"
+          + (" (this library's off-topic probes come closer than the calibrated one)." if lib.answer_cosine > MIN_COSINE
+             else " (the calibrated one)."))
     _print_skipped(lib, file=sys.stdout)
     return EXIT_OK
 

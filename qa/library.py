@@ -83,6 +83,13 @@ class Library:
         return self._state.duplicates
 
     @property
+    def answer_cosine(self) -> float:
+        """The cosine at which :meth:`ask`'s best passage answers by its meaning in this library,
+        unfiltered: the calibrated one, or higher where this library's off-topic probes come closer
+        (qa.search.abstention.needed_cosine). A filter has its own, never higher."""
+        return self._state.min_cosine
+
+    @property
     def _index(self) -> HybridIndex:
         return self._state.index
 

@@ -73,6 +73,9 @@ def test_index_summarises(run) -> None:
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["declarations"] == 11 and summary["paragraphs"] > 500 and not summary["built"]
+    assert summary["answer_cosine"] == 0.43  # the 11's off-topic probes stay below the calibrated cosine
+    text = run("index")
+    assert "Answers by meaning from cosine 0.430 (the calibrated one)." in text.stdout
 
 
 @pytest.mark.parametrize(

@@ -408,7 +408,8 @@ def test_a_library_whose_off_topic_probes_come_close_asks_more_of_the_meaning(ti
     paragraph, sentence = np.full((200, 1), index.size - 1, dtype=np.int64), np.full((200, 1), last, dtype=np.int64)
     index._p = dataclasses.replace(index._p, probes=ProbeNeighbours(paragraph, near, sentence, near))
     closer = Library(lib.declarations, index)
-    assert closer._state.min_cosine == pytest.approx(0.9)
+    assert closer._state.min_cosine == pytest.approx(0.9) == closer.answer_cosine
+    assert lib.answer_cosine == pytest.approx(0.43)
     refused = closer.ask(question)
     assert not refused.found and refused.hits == answer.hits  # the same quotes, as the nearest passages
     # Narrowed to a declaration whose rows no probe comes near, the calibrated threshold holds again.
