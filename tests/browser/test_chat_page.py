@@ -51,10 +51,9 @@ def test_a_refusal_shows_the_nearest_passages_without_marking_an_answer(page, as
     expect(reply.locator("mark")).to_have_count(0)
     style = "e => getComputedStyle(e).borderLeftStyle"
     assert reply.locator(".qa-best blockquote").evaluate(style) == "dashed"
+    shot("refusal")  # before the next answer, which the chat scrolls to
     answer = ask("What did NATO say about Georgia in 2012?")
     assert answer.locator(".qa-best blockquote").evaluate(style) == "solid"
-    reply.scroll_into_view_if_needed()
-    shot("refusal")
 
 
 def test_a_hard_wrapped_declaration_reads_as_prose(page, ask, shot) -> None:
