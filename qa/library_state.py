@@ -54,7 +54,8 @@ class LibraryState:
         self._row_doc = np.array([self._position[decl.doc_id] for decl, _ in self.rows], dtype=np.int64)
         preamble = np.array([par.preambular for _, par in self.rows], dtype=np.float32)  # as fusion weighs it
         self.preamble = preamble if preamble.any() else None
-        self.masks: dict[Filters, tuple[Narrowed | None]] = {}  # allowed()'s, oldest first
+        #: Per filter, oldest first: the rows it allows (allowed()) and the cosine answers need among them (min_cosine_for()).
+        self.masks: dict[Filters, tuple[Narrowed | None, float]] = {}
         self._row_language: np.ndarray | None = None  # row_languages()', once read
         self._languages_read = False
         self._language_masks: dict[str, np.ndarray | None] = {}  # other_language()'s, by the question's language
@@ -80,9 +81,9 @@ class LibraryState:
     def min_cosine_for(self, filters: Filters) -> float:
         """The cosine at which the best passage answers by meaning among the rows a filter allows:
         the off-topic probes' best cosines among those rows (qa.search.off_topic), so a question
-        narrowed to a few declarations is held to what a small library needs, not the whole one's."""
-        allowed = self.allowed(filters)
-        return self.min_cosine if allowed is None else needed_cosine(self.index.probe_cosines(allowed))
+        narrowed to a few declarations is held to what a small library needs, not the whole one's.
+        Made once per filter, with its rows."""
+        return self._kept(filters)[1]
 
     def allowed(self, filters: Filters) -> Narrowed | None:
         """The rows a filter allows (None: every row), kept for the next search with that filter.
@@ -92,22 +93,27 @@ class LibraryState:
         from its second search the index scans that filter's own vectors
         (qa.search.filter_scans).
         """
+        return self._kept(filters)[0]
+
+    def _kept(self, filters: Filters) -> tuple[Narrowed | None, float]:
+        """A filter's allowed rows and the cosine answers need among them, made once and kept."""
         if filters.empty:
-            return None
+            return None, self.min_cosine
         kept = self.masks.get(filters)
         if kept is not None:
-            return kept[0]
+            return kept
         chosen = filters.select(self.declarations)  # raises for an unknown value: nothing is kept
-        allowed = None
+        kept = None, self.min_cosine
         if len(chosen) < len(self.declarations):
             wanted = np.zeros(len(self.declarations), dtype=bool)
             wanted[[self._position[d.doc_id] for d in chosen]] = True
             allowed = self.index.narrowed(wanted[self._row_doc])  # read-only: shared by later searches
+            kept = allowed, needed_cosine(self.index.probe_cosines(allowed))
         with self._lock:
             while len(self.masks) >= MASKS_KEPT:
                 self.masks.pop(next(iter(self.masks)))
-            self.masks[filters] = (allowed,)
-        return allowed
+            self.masks[filters] = kept
+        return kept
 
     def other_language(self, text: str) -> np.ndarray | None:
         """The rows in another language than the question's, when the library holds several and
