@@ -33,8 +33,9 @@ from qa.answers.narrowing import implied_filters
 from qa.answers.questions import clean_question
 from qa.evaluation.question_files import load_questions, load_squad
 from qa.library import Library
-from qa.search.abstention import MIN_COSINE, MIN_COVERAGE, MIN_RARITY, PROBE_QUANTILE, needed_cosine
+from qa.search.abstention import MIN_COSINE, PROBE_QUANTILE, is_answered, needed_cosine
 from qa.search.filters import Filters
+from qa.search.retrieval import Ranked
 
 QUESTION_FILES = ("declarations.jsonl", "heldout.jsonl")
 CALIBRATION_FILES = ("calibration.jsonl", "people_calibration.jsonl")
@@ -43,19 +44,16 @@ QUANTILES = (0.8, PROBE_QUANTILE, 0.875, 0.9, 0.925)
 
 @dataclass(frozen=True)
 class Signals:
-    """The best hit's absolute signals for one question (qa.search.retrieval.Ranked), and the
-    off-topic probes' best cosines where it was searched (the library, or the filter its words
-    implied, as ``Library.ask`` narrows)."""
+    """One question's best hit, and the off-topic probes' best cosines where it was searched (the
+    library, or the filter its words implied, as ``Library.ask`` narrows)."""
 
-    cosine: float
-    coverage: float
-    rarity: float
+    best: Ranked
     probes: np.ndarray | None
 
     def answered(self, quantile: float | None) -> bool:
         """Answered with the probes at ``quantile`` (None: the calibrated cosine alone)."""
         needed = MIN_COSINE if quantile is None else needed_cosine(self.probes, quantile=quantile)
-        return self.cosine >= needed or (self.coverage >= MIN_COVERAGE and self.rarity >= MIN_RARITY)
+        return is_answered(self.best, min_cosine=needed)
 
 
 def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
@@ -66,7 +64,7 @@ def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
         text = clean_question(question)
         filters = implied_filters(text, state.declarations) or Filters.of()
         best = state.rank(text, k=1, filters=filters)[0]
-        found.append(Signals(best.cosine, best.coverage, best.rarity, state.index.probe_cosines(state.allowed(filters))))
+        found.append(Signals(best, state.index.probe_cosines(state.allowed(filters))))
     return found
 
 
