@@ -59,6 +59,17 @@ def _threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def check_k(k: object) -> int:
+    """``k`` as an int, if it is a whole number of at least 1 (not a bool).
+
+    Raises:
+        InvalidOptionError: Otherwise, saying what to ask for.
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
+    return int(k)
+
+
 @contextmanager
 def omp_threads(count: int) -> Iterator[None]:
     """Run FAISS on ``count`` OpenMP threads inside the block (the setting is per calling thread)."""
@@ -162,10 +173,8 @@ class VectorIndex:
             InvalidOptionError: k < 1, queries of the wrong dimension, or a bad ``allowed``.
         """
         matrix = self.queries(queries)
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
         mask, n_allowed = self._mask(allowed)
-        width = min(int(k), n_allowed)
+        width = min(check_k(k), n_allowed)
         if width == 0 or len(matrix) == 0:
             return np.zeros((len(matrix), width), np.float32), np.zeros((len(matrix), width), np.int64)
         with omp_threads(1 if len(matrix) < SINGLE_THREAD_BELOW else _threads()):

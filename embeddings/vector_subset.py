@@ -23,7 +23,7 @@ import numpy as np
 
 from embeddings.errors import InvalidOptionError
 from embeddings.index_kinds import IndexKind
-from embeddings.vector_index import VectorIndex, omp_threads
+from embeddings.vector_index import VectorIndex, check_k, omp_threads
 
 #: Vectors turned into float32 and coded at a time: bounds the copy a large subset needs.
 CODE_BATCH = 8_192
@@ -99,9 +99,7 @@ class Subset:
         matrix = self._index.queries(query)
         if len(matrix) != 1:
             raise InvalidOptionError(f"A subset searches one query vector at a time; got {len(matrix)}.")
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise InvalidOptionError(f"k must be a whole number of at least 1; got {k!r}. Ask for k=1 or more.")
-        width = min(int(k), self.count)
+        width = min(check_k(k), self.count)
         params = faiss.IndexRefineSearchParameters(k_factor=float(self.effort))
         with omp_threads(1):
             scores, found = self._scan.search(matrix, width, params=params)
