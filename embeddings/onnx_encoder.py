@@ -77,6 +77,16 @@ class OnnxEncoder:
             out[rows] = self._run(session, [texts[i] for i in rows])
         return out
 
+    def warm(self) -> None:
+        """Open the session a question is embedded with, now: a library opening its index calls
+        this on a side thread, where ONNX Runtime's 0.2-0.3 s of session set-up runs beside the
+        index's loading (it lets go of Python's lock), not after it. A failure is left for the
+        first :meth:`encode` to meet as it would have (logged and embedded by the fallback, or raised)."""
+        try:
+            self._session(1)
+        except ExportError:
+            pass
+
     def _run(self, session, texts: list[str]) -> np.ndarray:
         return unit_rows(session.run(None, model_inputs(self._tokenizer, self.settings, texts))[0])
 

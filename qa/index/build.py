@@ -23,6 +23,7 @@ from qa.index.duplicates import DUPLICATES, Duplicates
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 from qa.ingest.reading import CorpusReading, SkippedFile, reader_version
 from qa.search.retrieval import HybridIndex
+from qa.side_threads import in_background
 
 # Notices go to logging; the CLI (qa.cli) decides how a person sees them.
 log = logging.getLogger(__name__)
@@ -125,8 +126,10 @@ def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[Hyb
             return None, "corpus changed"
         if manifest.format != FORMAT_VERSION:
             return None, "index format changed"
+        query = _query_encoder(store, encoder)
+        _warm(query)
         store.verify(folder, manifest)
-        return HybridIndex.load(folder, _query_encoder(store, encoder)), "up to date"
+        return HybridIndex.load(folder, query), "up to date"
     except (DamagedIndexError, OSError, ValueError) as exc:
         log.warning("the index is damaged and will be rebuilt: %s", exc)
         return None, f"damaged index ({exc})"
@@ -138,6 +141,15 @@ def _query_encoder(store: IndexStore, encoder):
     from embeddings.backend import backend_encoder
 
     return backend_encoder(encoder, store.root / ONNX_CACHE)
+
+
+def _warm(query) -> None:
+    """Let the query encoder make ready (an ONNX session: 0.2-0.3 s) on a side thread while the
+    index loads, when it has a ``warm`` (embeddings.onnx_encoder.OnnxEncoder.warm). A fresh ``qa ask``
+    over the whole ../shared library: docs/performance.md, "Cold start on a slower CPU"."""
+    warm = getattr(query, "warm", None)
+    if callable(warm):
+        in_background(warm)
 
 
 def _build_encoder(store: IndexStore, encoder):

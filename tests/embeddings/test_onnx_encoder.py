@@ -70,3 +70,27 @@ def test_an_export_giving_other_vectors_is_refused(tmp_path: Path, cache_dir: Pa
     onnx = OnnxEncoder(folder, wrong, fallback=torch_encoder)
     onnx.encode(["Georgia"])
     assert onnx._failed
+
+
+def test_warm_opens_the_question_session_and_leaves_a_failure_to_encode(
+    tmp_path: Path, cache_dir: Path, torch_encoder: Encoder, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder, settings = find_export(cache_dir, torch_encoder.name)
+    onnx = OnnxEncoder(folder, settings, fallback=torch_encoder)
+    onnx.warm()
+    assert list(onnx._sessions) == [1]  # the one-thread session a question takes
+    session = onnx._sessions[1]
+    onnx.encode(["When will the ISAF mission end?"])
+    assert onnx._sessions == {1: session}  # used, not opened again
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    for name in (SETTINGS_FILE, "tokenizer.json"):
+        (damaged / name).write_bytes((folder / name).read_bytes())
+    (damaged / ONNX_FILE).write_bytes(b"not a model")
+    OnnxEncoder(damaged, settings).warm()  # no fallback: the failure waits for encode
+    with pytest.raises(Exception, match="cannot be used"):
+        OnnxEncoder(damaged, settings).encode(["Georgia"])
+    broken = OnnxEncoder(damaged, settings, fallback=torch_encoder)
+    broken.warm()
+    assert broken._failed and "cannot be used" in caplog.text
+    np.testing.assert_allclose(broken.encode(["Georgia"]), torch_encoder.encode(["Georgia"]), atol=1e-6)

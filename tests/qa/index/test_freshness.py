@@ -60,6 +60,28 @@ def test_an_unchanged_corpus_is_neither_hashed_nor_parsed(folders, tmp_path, fak
     assert again.ask("Will Georgia join NATO?", k=1).hits[0].doc_id == "nato-2012"
 
 
+def test_the_same_folders_named_another_way_are_the_same_corpus(folders, tmp_path, fake_encoder, monkeypatch) -> None:
+    """A relative name, an absolute one and a symbolic link to the folder all open the library
+    as built: nothing hashed or parsed (named as given, every file was read again)."""
+    index = tmp_path / "index"
+    monkeypatch.chdir(tmp_path)
+    first = Library.open([Path("one"), Path("two")], index, encoder=fake_encoder)
+    assert first.report.built
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "link-to-one").symlink_to(folders[0], target_is_directory=True)
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    for names in ([tmp_path / "one", tmp_path / "two"], [Path("../one"), Path("../two")],
+                  [Path("../link-to-one"), Path("../two")]):
+        again = Library.open(names, index, encoder=fake_encoder)
+        assert not again.report.built and (again.report.hashed, again.report.parsed) == (0, 0), names
+        assert again.declarations == first.declarations
+    changed = folders[0] / "nato-2012.txt"
+    changed.write_text(NATO.replace("Georgia", "Ukraine"), encoding="utf-8")
+    _touch(changed)
+    reread = Library.open([Path("../one"), Path("../two")], index, encoder=fake_encoder)
+    assert (reread.report.hashed, reread.report.parsed) == (1, 1)  # and a real change is still seen
+
+
 def test_a_touched_file_is_hashed_not_parsed_and_its_time_remembered(folders, tmp_path, fake_encoder) -> None:
     index = tmp_path / "index"
     Library.open(folders, index, encoder=fake_encoder)
@@ -111,6 +133,56 @@ def test_parsed_declarations_are_plain_json_checked_before_use(folders, tmp_path
     (build / DECLARATIONS).write_text("[]", encoding="utf-8")  # edited: fails its checksum
     lib = Library.open(folders, index, encoder=fake_encoder)
     assert len(lib.declarations) == 3 and lib.report.built
+
+
+def test_parsed_declarations_read_back_as_the_records_they_were(folders, tmp_path, fake_encoder) -> None:
+    from dataclasses import asdict
+
+    from qa.documents import Paragraph
+    from qa.errors import DamagedIndexError
+    from qa.index.declarations_file import read_declarations, write_declarations
+
+    declarations = Library.open(folders, tmp_path / "index", encoder=fake_encoder).declarations
+    marked = Paragraph("nato-2012", "3", "Allies agree.", footnotes=("See annex.",), item_starts=(0,),
+                       footnote_marks=((6, "1"),), section="Defence")
+    declarations = [declarations[0].__class__(**{**declarations[0].__dict__,
+                                                 "paragraphs": (*declarations[0].paragraphs, marked)}), *declarations[1:]]
+    path = tmp_path / DECLARATIONS
+    write_declarations(path, declarations)
+    back = read_declarations(path)
+    assert back == declarations and [asdict(d) for d in back] == [asdict(d) for d in declarations]
+    got = back[0].paragraphs[-1]
+    assert (got.footnotes, got.item_starts, got.footnote_marks) == (("See annex.",), (0,), ((6, "1"),))
+    assert hash(got) == hash(marked) and got.label == "¶3"
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    del rows[0]["paragraphs"][0]["text"]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    with pytest.raises(DamagedIndexError, match="text"):
+        read_declarations(path)
+    path.write_bytes(b'[{"doc_id": "' + bytes([0xFF, 0xFE]) + b'"}]')  # not UTF-8
+    with pytest.raises(DamagedIndexError):
+        read_declarations(path)
+
+
+def test_an_index_loading_lets_its_question_encoder_make_ready_beside_it(folders, tmp_path, fake_encoder) -> None:
+    """Opening an up-to-date index starts the question encoder's ``warm`` on a side thread (an ONNX
+    session's set-up runs beside the index's loading); a build does not (it forks workers)."""
+    import threading
+
+    warmed: list[str] = []
+    done = threading.Event()
+
+    class Warming(type(fake_encoder)):
+        def warm(self) -> None:
+            warmed.append(threading.current_thread().name)
+            done.set()
+
+    encoder = Warming()
+    Library.open(folders, tmp_path / "index", encoder=encoder)
+    assert warmed == []  # built, not loaded
+    lib = Library.open(folders, tmp_path / "index", encoder=encoder)
+    assert done.wait(10) and len(warmed) == 1 and warmed[0].startswith("qa-side")
+    assert lib.ask("Will Georgia join NATO?", k=1).hits[0].doc_id == "nato-2012"
 
 
 def test_folders_joined_like_path_entries_and_a_missing_one(folders, tmp_path, fake_encoder, monkeypatch) -> None:
