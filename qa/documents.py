@@ -42,9 +42,19 @@ class Paragraph:
 
     @property
     def preambular(self) -> bool:
-        """A paragraph of a preamble: unnumbered before the first printed number ("P3", "annex P2")."""
+        """A clause of a preamble: unnumbered before the first printed number ("P3", "annex P2"),
+        and running on into what follows, as a preamble's clauses do ("Recalling its resolution
+        77/1," and "RECOGNISING the role of ...;"): ending in a comma or semicolon.
+
+        A statement's or communiqué's unnumbered opening paragraphs are whole sentences ("We, the
+        leaders of the Group of Seven, met in Cornwall ...", "Reinvigorate our economies by ...
+        the $12 trillion of support ..."): they say what was agreed, as numbered ones do. Of the
+        whole ../shared library's unnumbered opening paragraphs, 5,860 of the 5,894 in General
+        Assembly resolutions end in a comma; of the 53 in White House statements, 45 end
+        otherwise and 8 are an ASEAN statement's "RECOGNISING ...;" clauses.
+        """
         last = self.number.rsplit(" ", 1)[-1]
-        return last[:1] == "P" and last[1:].isdigit()
+        return last[:1] == "P" and last[1:].isdigit() and self.text.rstrip()[-1:] in (",", ";")
 
     @property
     def label(self) -> str:

@@ -34,7 +34,13 @@ NAME = "qa-side"
 
 _pool: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
+_idle = threading.Condition(_lock)  # notified when the last piece of work ends
 _busy = 0  # pieces of work submitted and not yet finished
+#: How long :func:`fork_is_safe` waits for side work under way to end: a question's embedding
+#: takes milliseconds, an ONNX session's set-up (qa.index.build warms one while an index loads)
+#: 0.2-0.5 s. A file added right after a library opened is then read by forked workers, not
+#: through a fork server (which starts slower and imports the caller's main module again).
+SETTLE_SECONDS = 2.0
 
 
 def in_background(work: Callable[[], T]) -> Future[T]:
@@ -52,6 +58,8 @@ def in_background(work: Callable[[], T]) -> Future[T]:
         finally:
             with _lock:
                 _busy -= 1
+                if not _busy:
+                    _idle.notify_all()
 
     with _lock:
         if _pool is None:
@@ -93,17 +101,20 @@ def on_own_thread(work: Callable[[], T], *, name: str) -> Future[T]:
     return done
 
 
-def fork_is_safe() -> bool:
-    """Whether this process runs no thread but the caller's, counting idle side threads as none."""
+def fork_is_safe(settle: float = SETTLE_SECONDS) -> bool:
+    """Whether this process runs no thread but the caller's, counting idle side threads as none;
+    side work under way is given up to ``settle`` seconds to end first."""
     with _lock:
+        _idle.wait_for(lambda: not _busy, timeout=settle)
         idle = 0 if _busy else sum(1 for t in threading.enumerate() if t.name.startswith(NAME))
         return threading.active_count() - idle == 1
 
 
 def _forget() -> None:
     """A forked child has none of its parent's threads: it starts a pool of its own when it needs one."""
-    global _pool, _lock, _busy
+    global _pool, _lock, _idle, _busy
     _pool, _lock, _busy = None, threading.Lock(), 0
+    _idle = threading.Condition(_lock)
 
 
 os.register_at_fork(after_in_child=_forget)

@@ -276,11 +276,20 @@ def test_every_hit_gets_the_second_look_at_its_two_best_sentences(fake_encoder) 
 
 
 
-def test_preambular_paragraphs_are_those_numbered_p() -> None:
+def test_preambular_paragraphs_are_clauses_numbered_p_that_run_on() -> None:
     from qa.documents import Paragraph
 
     numbers = {"P3": True, "annex I P2": True, "3": False, "Article 14(2)": False, "Preamble": False, "9-a": False}
-    assert {n: Paragraph("d", n, "text").preambular for n in numbers} == numbers
+    assert {n: Paragraph("d", n, "Recalling its resolution 77/1,").preambular for n in numbers} == numbers
+    texts = {
+        "Recalling its resolution 77/1 of 1 December 2022, ": True,  # a General Assembly preamble
+        "RECOGNISING the important role of smart digital development;": True,  # an ASEAN statement's
+        # a communiqué's unnumbered opening: whole sentences saying what was agreed
+        "Reinvigorate our economies by advancing recovery plans that build on the $12 trillion of support.": False,
+        "We, the leaders of the Group of Seven, met in Cornwall on 11-13 June 2021 and agreed to:": False,
+        "Reinforcing multilateral responses to transatlantic and global challenges": False,  # a heading
+    }
+    assert {t: Paragraph("d", "P2", t).preambular for t in texts} == texts
 
 
 def test_a_preamble_ranks_below_an_operative_paragraph_of_the_same_words(tmp_path: Path, fake_encoder) -> None:

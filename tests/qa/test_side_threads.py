@@ -37,11 +37,14 @@ def test_idle_side_threads_leave_forking_safe_and_busy_ones_do_not() -> None:
         in_background(lambda: None).result()           # the pool's threads now exist, idle
         print(threading.active_count() > 1, fork_is_safe(), _context(print).get_start_method())
         gate = threading.Event()
-        running = in_background(gate.wait)             # one at work
-        print(fork_is_safe(), _context(print).get_start_method())
+        running = in_background(gate.wait)             # one at work, past the wait
+        print(fork_is_safe(settle=0.1), _context(print).get_start_method())
         gate.set(); running.result()
+        gate.clear()
+        short = in_background(lambda: gate.wait(0.3))  # work ending within the wait: fork after it
+        print(fork_is_safe()); short.result()
         gate.clear()
         other = threading.Thread(target=gate.wait); other.start()   # a thread of someone else's
         print(fork_is_safe()); gate.set(); other.join()
     """)
-    assert out.splitlines() == ["True", "True True fork", "False forkserver", "False"]
+    assert out.splitlines() == ["True", "True True fork", "False forkserver", "True", "False"]
