@@ -79,9 +79,10 @@ class OnnxEncoder:
 
     def warm(self) -> None:
         """Open the session a question is embedded with, now: a library opening its index calls
-        this on a side thread, where ONNX Runtime's 0.2-0.3 s of session set-up runs beside the
-        index's loading (it lets go of Python's lock), not after it. A failure is left for the
-        first :meth:`encode` to meet as it would have (logged and embedded by the fallback, or raised)."""
+        this on a side thread, where ONNX Runtime's 0.2-0.4 s of session set-up runs beside the
+        index's loading (it lets go of Python's lock), not after it. A failure is met as the first
+        :meth:`encode` would have met it: with a fallback, logged here and the fallback embeds;
+        without one, nothing is raised here and :meth:`encode` tries again and raises."""
         try:
             self._session(1)
         except ExportError:

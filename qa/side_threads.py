@@ -38,7 +38,7 @@ _idle = threading.Condition(_lock)  # notified when the last piece of work ends
 _busy = 0  # pieces of work submitted and not yet finished
 #: How long :func:`fork_is_safe` waits for side work under way to end: a question's embedding
 #: takes milliseconds, an ONNX session's set-up (qa.index.build warms one while an index loads)
-#: 0.2-0.5 s. A file added right after a library opened is then read by forked workers, not
+#: 0.2-0.4 s. A file added right after a library opened is then read by forked workers, not
 #: through a fork server (which starts slower and imports the caller's main module again).
 SETTLE_SECONDS = 2.0
 
@@ -103,8 +103,12 @@ def on_own_thread(work: Callable[[], T], *, name: str) -> Future[T]:
 
 def fork_is_safe(settle: float = SETTLE_SECONDS) -> bool:
     """Whether this process runs no thread but the caller's, counting idle side threads as none;
-    side work under way is given up to ``settle`` seconds to end first."""
+    side work under way is given up to ``settle`` seconds to end first, when only it stands in
+    the way (a process with another thread of its own, a web app's, is answered at once)."""
     with _lock:
+        side = sum(1 for t in threading.enumerate() if t.name.startswith(NAME))
+        if threading.active_count() - side > 1:
+            return False
         _idle.wait_for(lambda: not _busy, timeout=settle)
         idle = 0 if _busy else sum(1 for t in threading.enumerate() if t.name.startswith(NAME))
         return threading.active_count() - idle == 1

@@ -144,9 +144,9 @@ def _query_encoder(store: IndexStore, encoder):
 
 
 def _warm(query) -> None:
-    """Let the query encoder make ready (an ONNX session: 0.2-0.3 s) on a side thread while the
-    index loads, when it has a ``warm`` (embeddings.onnx_encoder.OnnxEncoder.warm). A fresh ``qa ask``
-    over the whole ../shared library: docs/performance.md, "Cold start on a slower CPU"."""
+    """Let the query encoder make ready (an ONNX session: 0.2-0.4 s) on a side thread while the
+    index loads, when it has a ``warm`` (embeddings.onnx_encoder.OnnxEncoder.warm). Measured on a
+    fresh ``qa ask``: docs/performance.md, "A slower CPU, and opening without waiting"."""
     warm = getattr(query, "warm", None)
     if callable(warm):
         in_background(warm)

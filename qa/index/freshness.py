@@ -16,8 +16,11 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from qa.documents import Declaration
@@ -74,24 +77,36 @@ def read_fresh(folders: list[Path], store: IndexStore, *, check: bool = False) -
     manifest, folder = _current(store)
     if manifest is not None and manifest.reader != reader_version():
         manifest, folder = None, None  # parsed by other code: every file is read again
-    before = {name: FileState(**state) for name, state in (manifest.sources if manifest else {}).items()}
+    # A manifest written before files were named by _key named them as given: read from the same
+    # working folder, those names become the same keys, so an upgrade reads nothing again.
+    before = {_key(Path(name)): FileState(**state) for name, state in (manifest.sources if manifest else {}).items()}
     catalogs = {_key(path): _state(path, before.get(_key(path)), check=check) for path in catalog_files(folders)}
     catalogs_same = all(name in before and before[name].sha256 == state.sha256 for name, state in catalogs.items())
     files = candidate_files(folders)
+    keys = {_key(p): p for p in files}
     known_files = {name for name, s in before.items() if s.skipped != _CATALOG}
-    if catalogs_same and not check and {_key(p) for p in files} == known_files and all(
-        before[_key(p)].same_stat(p) for p in files
-    ):
-        return _as_before(manifest, folder, before)
+    if catalogs_same and not check and keys.keys() == known_files and all(before[k].same_stat(p) for k, p in keys.items()):
+        return _as_before(manifest, folder, before, keys)
     return _reread(folders, files, before if catalogs_same else {}, catalogs, manifest, folder, check=check)
 
 
 def _key(path: Path) -> str:
-    """A file's name in the manifest: its absolute path, symbolic links resolved, so that the same folder named another
-    way (``../shared/x`` from one folder, ``/work/shared/x`` or ``x`` from another) is the same
-    corpus. Named as given, the whole ../shared library (424 files) was hashed and parsed again,
-    17 s, each time a `qa ask` named it otherwise than the last."""
-    return str(path.resolve())
+    """A file's name in the manifest: its folder's absolute path, symbolic links resolved, and
+    its own name, so that the same folder named another way (``../shared/x`` from one folder,
+    ``/work/shared/x`` or ``x`` from another, or a link to it) is the same corpus. Named as given,
+    the whole ../shared library (424 files) was hashed and parsed again, 17 s, each time a `qa
+    ask` named it otherwise than the last. The file's own name is not resolved: a link to another
+    file of the folder is a file of its own (skipped as a duplicate), not its target."""
+    return os.path.join(_folder(os.path.abspath(path.parent)), path.name)
+
+
+@lru_cache(maxsize=256)
+def _folder(absolute: str) -> str:
+    """An absolute folder path with symbolic links resolved (once per folder: ../shared holds 428
+    files in 3 folders; cached by the absolute path, as a relative one means another folder after
+    a change of working folder). A link retargeted while a process runs only costs it a hash:
+    each file's size and time are still compared with the manifest's."""
+    return os.path.realpath(absolute)
 
 
 def _current(store: IndexStore) -> tuple[Manifest | None, Path | None]:
@@ -109,12 +124,24 @@ def _current(store: IndexStore) -> tuple[Manifest | None, Path | None]:
         return None, None
 
 
-def _as_before(manifest: Manifest, folder: Path, before: dict[str, FileState]) -> FreshReading:
-    """Nothing changed: the build's declarations, and its skipped files with their reasons."""
-    declarations = read_declarations(folder / DECLARATIONS)
-    skipped = [SkippedFile(name, s.skipped) for name, s in before.items() if s.skipped and s.skipped != _CATALOG]
+def _as_before(manifest: Manifest, folder: Path, before: dict[str, FileState], files: dict[str, Path]) -> FreshReading:
+    """Nothing changed: the build's declarations, and its skipped files with their reasons, each
+    named by ``files`` (key -> the path as given now), as a reading names them."""
+    path_of = {s.doc_id: files[name] for name, s in before.items() if s.doc_id and name in files}
+    declarations = [_here(decl, path_of.get(decl.doc_id)) for decl in read_declarations(folder / DECLARATIONS)]
+    skipped = [SkippedFile(str(files.get(name, name)), s.skipped) for name, s in before.items()
+               if s.skipped and s.skipped != _CATALOG]
     reading = CorpusReading(declarations=declarations, skipped=skipped)
     return FreshReading(reading, before, unchanged=True, previous=manifest)
+
+
+def _here(decl: Declaration, path: Path | None) -> Declaration:
+    """A declaration of the build with its ``source`` as the file is named now: a library opened
+    under another name for its folder removes and replaces the file it names (``Library.remove``
+    deletes ``source``), not a path that was relative to another working folder."""
+    if path is None or decl.source == str(path):
+        return decl
+    return dataclasses.replace(decl, source=str(path))
 
 
 def _reread(
@@ -163,11 +190,11 @@ def _reuse(
     if old is None or old.doc_id not in parsed_before:
         return None, False
     if not check and old.same_stat(path):
-        return (parsed_before[old.doc_id], old), False
+        return (_here(parsed_before[old.doc_id], path), old), False
     stat = path.stat()
     digest = sha256_file(path)
     if digest == old.sha256:
-        return (parsed_before[old.doc_id], FileState(stat.st_size, stat.st_mtime_ns, digest, old.doc_id)), True
+        return (_here(parsed_before[old.doc_id], path), FileState(stat.st_size, stat.st_mtime_ns, digest, old.doc_id)), True
     return None, True
 
 

@@ -24,7 +24,7 @@ from qa.ingest.reading import _reading_order, not_a_declaration
 
 
 def corpus_folders(spec: Path | str | Iterable[Path | str]) -> list[Path]:
-    """The folders a corpus setting names, in order, without repeats.
+    """The folders a corpus setting names, in order, without repeats (however each is spelled).
 
     Args:
         spec: A folder, several joined by ``os.pathsep``, or a list of folders.
@@ -34,8 +34,10 @@ def corpus_folders(spec: Path | str | Iterable[Path | str]) -> list[Path]:
     """
     parts = spec.split(os.pathsep) if isinstance(spec, str) else [spec] if isinstance(spec, Path) else list(spec)
     folders: list[Path] = []
+    seen: set[Path] = set()  # one folder named twice ("corpus", "./corpus", a link to it) is read once
     for part in parts:
-        if str(part).strip() and Path(part) not in folders:
+        if str(part).strip() and (resolved := Path(part).resolve()) not in seen:
+            seen.add(resolved)
             folders.append(Path(part))
     if not folders:
         raise CorpusError("No corpus folder given. Name one with --corpus or QA_CORPUS.")

@@ -42,7 +42,7 @@ def test_bf16_vectors_are_cached_apart_from_float32(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(not cpu_has_bf16(), reason="this CPU has no bfloat16 instructions (builds use ONNX here)")
+@pytest.mark.skipif(not cpu_has_bf16(), reason="this CPU has no bfloat16 instructions (builds use OpenVINO in float32 here)")
 def test_bf16_vectors_stay_within_a_cosine_of_float32() -> None:
     texts = [p.strip() for p in (REPO / "corpus" / "nato-chicago-summit-2012.txt").read_text().split("\n\n") if p.strip()]
     texts = texts[:120] + ["When will the ISAF mission end?", "Georgia"]

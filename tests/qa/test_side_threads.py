@@ -46,5 +46,11 @@ def test_idle_side_threads_leave_forking_safe_and_busy_ones_do_not() -> None:
         gate.clear()
         other = threading.Thread(target=gate.wait); other.start()   # a thread of someone else's
         print(fork_is_safe()); gate.set(); other.join()
+        import time
+        gate.clear()
+        busy = in_background(gate.wait)
+        other = threading.Thread(target=gate.wait); other.start()   # another thread and side work under way:
+        started = time.perf_counter(); safe = fork_is_safe()          # no use waiting for the side work
+        print(safe, time.perf_counter() - started < 1.0); gate.set(); other.join(); busy.result()
     """)
-    assert out.splitlines() == ["True", "True True fork", "False forkserver", "True", "False"]
+    assert out.splitlines() == ["True", "True True fork", "False forkserver", "True", "False", "False True"]

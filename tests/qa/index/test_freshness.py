@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -71,15 +72,53 @@ def test_the_same_folders_named_another_way_are_the_same_corpus(folders, tmp_pat
     (tmp_path / "link-to-one").symlink_to(folders[0], target_is_directory=True)
     monkeypatch.chdir(tmp_path / "elsewhere")
     for names in ([tmp_path / "one", tmp_path / "two"], [Path("../one"), Path("../two")],
-                  [Path("../link-to-one"), Path("../two")]):
+                  [Path("../link-to-one"), Path("../two"), Path("../one")]):  # the last is the first again
         again = Library.open(names, index, encoder=fake_encoder)
         assert not again.report.built and (again.report.hashed, again.report.parsed) == (0, 0), names
-        assert again.declarations == first.declarations
-    changed = folders[0] / "nato-2012.txt"
-    changed.write_text(NATO.replace("Georgia", "Ukraine"), encoding="utf-8")
+        assert [(d.doc_id, d.paragraphs) for d in again.declarations] == [(d.doc_id, d.paragraphs) for d in first.declarations]
+        # each file as it is named now: what remove deletes, and how a skipped file is reported
+        assert again.declaration("nato-2012").source == str(names[0] / "nato-2012.txt")
+        assert [s.path for s in again.report.skipped] == [str(names[1] / "broken.pdf")]
+    changed = folders[1] / "g7-2021-carbis-bay.txt"
+    changed.write_text(G7.replace("870", "900"), encoding="utf-8")
     _touch(changed)
     reread = Library.open([Path("../one"), Path("../two")], index, encoder=fake_encoder)
     assert (reread.report.hashed, reread.report.parsed) == (1, 1)  # and a real change is still seen
+    assert reread.declaration("nato-2012").source == str(Path("../one/nato-2012.txt"))
+    reread.remove("nato-2012")  # named as this library names it, from this working folder
+    assert not (folders[0] / "nato-2012.txt").exists()
+    assert [d.doc_id for d in reread.declarations] == ["asean-2024", "g7-2021-carbis-bay"]
+
+
+def test_a_link_to_a_file_stays_a_file_of_its_own(folders, tmp_path, fake_encoder) -> None:
+    """A link to another file of the folder is skipped as a duplicate, under its own name: the
+    file it points to keeps its declaration, whatever else changes later."""
+    index = tmp_path / "index"
+    (folders[0] / "zlink.txt").symlink_to(folders[0] / "nato-2012.txt")
+    for _ in range(2):
+        lib = Library.open(folders, index, encoder=fake_encoder)
+        assert [d.doc_id for d in lib.declarations] == ["asean-2024", "g7-2021-carbis-bay", "nato-2012"]
+        assert sorted(Path(s.path).name for s in lib.report.skipped) == ["broken.pdf", "zlink.txt"]
+    (folders[0] / "asean-2024.txt").write_text(ASEAN + "\n3. We welcomed the durian trade protocol.\n", encoding="utf-8")
+    lib = Library.open(folders, index, encoder=fake_encoder)
+    assert [d.doc_id for d in lib.declarations] == ["asean-2024", "g7-2021-carbis-bay", "nato-2012"]
+
+
+def test_a_manifest_naming_files_as_given_is_read_as_before(folders, tmp_path, fake_encoder, monkeypatch) -> None:
+    """An index built before files were named by their resolved folder, opened from the same
+    working folder, reads nothing again."""
+    index = tmp_path / "index"
+    monkeypatch.chdir(tmp_path)
+    Library.open([Path("one"), Path("two")], index, encoder=fake_encoder)
+    store = IndexStore(index)
+    build = store.current()
+    manifest = store.read_manifest(build)
+    as_given = {str(Path(name).relative_to(tmp_path)) if Path(name).is_relative_to(tmp_path) else name: state
+                for name, state in manifest.sources.items()}
+    assert "one/nato-2012.txt" in as_given
+    store.rewrite_manifest(build, dataclasses.replace(manifest, sources=as_given))
+    again = Library.open([Path("one"), Path("two")], index, encoder=fake_encoder)
+    assert not again.report.built and (again.report.hashed, again.report.parsed) == (0, 0)
 
 
 def test_a_touched_file_is_hashed_not_parsed_and_its_time_remembered(folders, tmp_path, fake_encoder) -> None:
