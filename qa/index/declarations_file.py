@@ -22,7 +22,6 @@ from qa.errors import DamagedIndexError
 
 DECLARATIONS = "declarations.json"
 _DECLARATION_KEYS = {f.name for f in fields(Declaration)}
-_PARAGRAPH_KEYS = {f.name for f in fields(Paragraph)}
 #: A paragraph's fields in order with their defaults (none is a factory), and those that have none.
 _PARAGRAPH_FIELDS = [(f.name, None if f.default is MISSING else f.default) for f in fields(Paragraph)]
 _PARAGRAPH_REQUIRED = {f.name for f in fields(Paragraph) if f.default is MISSING}
