@@ -79,7 +79,7 @@ def read_fresh(folders: list[Path], store: IndexStore, *, check: bool = False) -
         manifest, folder = None, None  # parsed by other code: every file is read again
     # A manifest written before files were named by _key named them as given: read from the same
     # working folder, those names become the same keys, so an upgrade reads nothing again.
-    before = {_key(Path(name)): FileState(**state) for name, state in (manifest.sources if manifest else {}).items()}
+    before = {_key(name): FileState(**state) for name, state in (manifest.sources if manifest else {}).items()}
     catalogs = {_key(path): _state(path, before.get(_key(path)), check=check) for path in catalog_files(folders)}
     catalogs_same = all(name in before and before[name].sha256 == state.sha256 for name, state in catalogs.items())
     files = candidate_files(folders)
@@ -90,14 +90,15 @@ def read_fresh(folders: list[Path], store: IndexStore, *, check: bool = False) -
     return _reread(folders, files, before if catalogs_same else {}, catalogs, manifest, folder, check=check)
 
 
-def _key(path: Path) -> str:
+def _key(path: Path | str) -> str:
     """A file's name in the manifest: its folder's absolute path, symbolic links resolved, and
     its own name, so that the same folder named another way (``../shared/x`` from one folder,
     ``/work/shared/x`` or ``x`` from another, or a link to it) is the same corpus. Named as given,
     the whole ../shared library (424 files) was hashed and parsed again, 17 s, each time a `qa
     ask` named it otherwise than the last. The file's own name is not resolved: a link to another
     file of the folder is a file of its own (skipped as a duplicate), not its target."""
-    return os.path.join(_folder(os.path.abspath(path.parent)), path.name)
+    head, name = os.path.split(os.fspath(path))  # string work: 2,600 keys an open of ../shared
+    return os.path.join(_folder(os.path.abspath(head or os.curdir)), name)
 
 
 @lru_cache(maxsize=256)
