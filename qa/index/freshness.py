@@ -93,7 +93,7 @@ def read_fresh(folders: list[Path], store: IndexStore, *, check: bool = False) -
 def _key(path: Path | str) -> str:
     """A file's name in the manifest: its folder's absolute path, symbolic links resolved, and
     its own name, so that the same folder named another way (``../shared/x`` from one folder,
-    ``/work/shared/x`` or ``x`` from another, or a link to it) is the same corpus. Named as given,
+    its absolute path or ``x`` from another, or a link to it) is the same corpus. Named as given,
     the whole ../shared library (424 files) was hashed and parsed again, 17 s, each time a `qa
     ask` named it otherwise than the last. The file's own name is not resolved: a link to another
     file of the folder is a file of its own (skipped as a duplicate), not its target."""
