@@ -26,6 +26,7 @@ from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
 from qa.index.duplicates import Duplicates
 from qa.index.freshness import read_fresh
+from qa.index.languages_file import stored_languages
 from qa.index.store import IndexStore
 from qa.ingest.catalog import folder_catalog
 from qa.ingest.corpora import corpus_folders
@@ -60,16 +61,18 @@ class Library:
         report: BuildReport | None = None,
         source: _Source | None = None,
         duplicates: Duplicates | None = None,
+        languages: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
-        self._set(declarations, index, duplicates)
+        self._set(declarations, index, duplicates, languages)
         self.report = report
         self._source = source  # where open() read from; None for an in-memory library
 
-    def _set(self, declarations: list[Declaration], index: HybridIndex, duplicates: Duplicates | None = None) -> None:
+    def _set(self, declarations: list[Declaration], index: HybridIndex, duplicates: Duplicates | None = None,
+             languages: Mapping[tuple[str, str], str] | None = None) -> None:
         """Swap in a new version whole (qa.library_state): a search that began on the old one
         finishes on it, and the old index builds no more filter scans."""
         old = getattr(self, "_state", None)
-        self._state = LibraryState(declarations, index, duplicates)
+        self._state = LibraryState(declarations, index, duplicates, languages)
         if old is not None and old.index is not index:
             old.index.retire()
 
@@ -156,7 +159,9 @@ class Library:
             paragraphs=report.paragraphs, embedded=report.embedded, skipped=list(reading.skipped),
             hashed=fresh.hashed, parsed=fresh.parsed,
         )
-        return cls(reading.declarations, index, report=report, duplicates=Duplicates.stored(store.current()),
+        build = store.current()
+        return cls(reading.declarations, index, report=report, duplicates=Duplicates.stored(build),
+                   languages=stored_languages(build),
                    source=_Source(folders[0], store.root, encoder, progress, tuple(folders)))
 
     @classmethod
@@ -260,7 +265,7 @@ class Library:
     def _reopen(self, source: _Source) -> None:
         fresh = Library.open(list(source.folders) or source.corpus, source.index, encoder=source.encoder,
                              progress=source.progress)
-        self._set(fresh.declarations, fresh._index, fresh.duplicates)
+        self._set(fresh.declarations, fresh._index, fresh.duplicates, fresh._state.known_languages)
         self.report = fresh.report
 
     # ----- questions ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
 from qa.index.declarations_file import DECLARATIONS, write_declarations
 from qa.index.duplicates import DUPLICATES, Duplicates
+from qa.index.languages_file import LANGUAGES, write_languages
 from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 from qa.ingest.reading import CorpusReading, SkippedFile, reader_version
 from qa.search.retrieval import HybridIndex
@@ -228,7 +229,8 @@ def _build(
         names = index.save(folder)
         write_declarations(folder / DECLARATIONS, reading.declarations)
         Duplicates.find(reading.declarations).save(folder / DUPLICATES)
-        names += [DECLARATIONS, DUPLICATES]
+        write_languages(folder / LANGUAGES, reading.declarations)
+        names += [DECLARATIONS, DUPLICATES, LANGUAGES]
         manifest = Manifest(
             format=FORMAT_VERSION,
             package_version=package_version(),

@@ -2,18 +2,20 @@
 
 Example:
     >>> index = LexicalIndex.build(["Georgia will join NATO.", "Russia's military presence."])
-    >>> index.scores(tokenize("When does Georgia join?")).round(3).tolist()
+    >>> index.scores(tokenize("When does Georgia join?")).astype(float).round(3).tolist()
     [0.63, 0.0]
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import numpy as np
 
+from qa.text.bm25s_import import bm25s as _bm25s
 from qa.text.tokens import tokenize
 
 #: Lucene's BM25 defaults: the usual starting point; the SQuAD benchmark
@@ -30,8 +32,10 @@ class LexicalIndex:
         bm25: A built ``bm25s.BM25``.
     """
 
-    def __init__(self, bm25) -> None:
+    def __init__(self, bm25, terms: TermTable | None = None) -> None:
         self._bm25 = bm25
+        #: A term's id: bm25s's vocabulary, or the table of term hashes a build wrote beside it.
+        self._id = bm25.vocab_dict.get if terms is None else terms.get
         indptr = np.asarray(bm25.scores["indptr"])
         self.size = int(bm25.scores["num_docs"])
         #: Documents holding each vocabulary term, by term id (for rare-term weighting).
@@ -45,7 +49,7 @@ class LexicalIndex:
     @classmethod
     def from_tokens(cls, docs: list[list[str]], *, k1: float = K1, b: float = B) -> LexicalIndex:
         """Index documents already tokenized with :func:`tokenize`."""
-        import bm25s
+        bm25s = _bm25s()
 
         bm25 = bm25s.BM25(k1=k1, b=b, method=METHOD)
         if not any(docs):  # bm25s needs one word somewhere; a placeholder no query can hold
@@ -59,8 +63,7 @@ class LexicalIndex:
                 "stemmer": "snowball-english", "stopwords": "nltk-english"}
 
     def _ids(self, tokens: list[str]) -> list[int]:
-        vocab = self._bm25.vocab_dict
-        return [vocab[t] for t in tokens if t in vocab and t]
+        return [i for t in tokens if t and (i := self._id(t)) is not None]
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every document for the query tokens, as float32 (zeros if none match)."""
@@ -157,40 +160,103 @@ class LexicalIndex:
 
     def held_words(self, tokens: list[str]) -> list[str]:
         """The query's distinct words some document holds, in the column order of :meth:`terms_held`."""
-        vocab = self._bm25.vocab_dict
-        word = {i: t for t in set(tokens) if t in vocab and t for i in [vocab[t]]}
+        word = {i: t for t in set(tokens) if t and (i := self._id(t)) is not None}
         return [word[i] for i in self._held_ids(tokens)]
 
     def holding(self, word: str) -> np.ndarray:
         """Ids of the documents that hold ``word`` (empty for a word no document holds)."""
-        i = self._bm25.vocab_dict.get(word)
+        i = self._id(word)
         return self._postings(i) if i is not None and word else np.zeros(0, dtype=np.int64)
 
     def doc_freq(self, tokens: list[str]) -> np.ndarray:
         """How many documents hold each token (0 for a token the index never saw)."""
-        vocab = self._bm25.vocab_dict
-        return np.array([self._doc_freq[vocab[t]] if t in vocab else 0 for t in tokens], dtype=np.int64)
+        ids = [self._id(t) if t else None for t in tokens]
+        return np.array([0 if i is None else self._doc_freq[i] for i in ids], dtype=np.int64)
 
     def save(self, folder: Path) -> list[str]:
-        """Write bm25s' plain files (npy and json) into ``folder``; returns their names."""
+        """Write bm25s' plain files (npy and json) and a :class:`TermTable` into ``folder``; returns their names."""
         folder = Path(folder)
         if folder.exists():
             shutil.rmtree(folder)
         self._bm25.save(str(folder), show_progress=False)
+        table = TermTable.of(self._bm25.vocab_dict)
+        if table is not None:
+            table.save(folder)
         return sorted(p.name for p in folder.iterdir() if p.is_file())
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex:
-        """Read an index written by :meth:`save` (no pickle)."""
-        import bm25s
+        """Read an index written by :meth:`save` (no pickle). Terms are looked up in its
+        :class:`TermTable`, or in bm25s's vocabulary for an index saved without one."""
+        bm25s = _bm25s()
 
         folder = Path(folder)
         params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
         if params.get("method") != METHOD:
             raise ValueError(f"BM25 index in {folder} uses method {params.get('method')!r}; expected {METHOD!r}")
+        terms = TermTable.load(folder)
         bm25 = bm25s.BM25.load(str(folder), load_corpus=False, mmap=False, allow_pickle=False,
-                               show_progress=False, verbosity=0)
-        return cls(bm25)
+                               load_vocab=terms is None, show_progress=False, verbosity=0)
+        return cls(bm25, terms)
+
+
+class TermTable:
+    """Term -> id by a sorted table of the terms' 64-bit hashes, read in a millisecond.
+
+    bm25s keeps its vocabulary as one JSON object. The word-pair index of the whole ../shared
+    library has 190,000 terms in 4.3 MB of it, and decoding them into a dict took 0.14-0.2 s of
+    every cold ``qa ask`` to look up a question's ten pairs (docs/performance.md, "Eleventh
+    session"). A hash of 64 bits takes the place of the term: two of a build's terms sharing one
+    are refused when the table is made (bm25s's vocabulary is then read instead), and a word the
+    index never saw is taken for one it holds with a chance of one in 2**64 / n per lookup.
+
+    Example:
+        >>> table = TermTable.of({"nato": 0, "georgia": 1})
+        >>> table.get("georgia"), table.get("finland")
+        (1, None)
+    """
+
+    HASHES = "vocab.hashes.npy"
+    IDS = "vocab.ids.npy"
+
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray) -> None:
+        if hashes.shape != ids.shape or hashes.ndim != 1:
+            raise ValueError(f"A term table needs as many ids as hashes, got {hashes.shape} and {ids.shape}.")
+        self._hashes, self._ids = hashes, ids
+
+    @classmethod
+    def of(cls, vocabulary: dict[str, int]) -> TermTable | None:
+        """The table of a vocabulary; None if two of its terms share a hash (never seen)."""
+        hashes = np.fromiter((term_hash(t) for t in vocabulary), dtype=np.uint64, count=len(vocabulary))
+        ids = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))
+        order = np.argsort(hashes, kind="stable")
+        hashes, ids = hashes[order], ids[order]
+        if hashes.size and bool((hashes[1:] == hashes[:-1]).any()):
+            return None
+        return cls(hashes, ids)
+
+    def get(self, term: str) -> int | None:
+        """The term's id, or None for a term the table does not hold."""
+        key = np.uint64(term_hash(term))
+        i = int(np.searchsorted(self._hashes, key))
+        return int(self._ids[i]) if i < self._hashes.size and self._hashes[i] == key else None
+
+    def save(self, folder: Path) -> None:
+        np.save(Path(folder) / self.HASHES, self._hashes, allow_pickle=False)
+        np.save(Path(folder) / self.IDS, self._ids, allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> TermTable | None:
+        """The table saved in ``folder``, or None where there is none (an index saved before tables)."""
+        hashes, ids = Path(folder) / cls.HASHES, Path(folder) / cls.IDS
+        if not (hashes.is_file() and ids.is_file()):
+            return None
+        return cls(np.load(hashes, allow_pickle=False), np.load(ids, allow_pickle=False))
+
+
+def term_hash(term: str) -> int:
+    """A term's 64-bit key in a :class:`TermTable` (BLAKE2b of its UTF-8 bytes: the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def shared_terms(fields: list[str], groups: list[str]) -> tuple[list[list[str]], np.ndarray]:

@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from qa.documents import Declaration
@@ -43,8 +43,9 @@ _LISTS = {
 @lru_cache(maxsize=1)
 def _languages_of() -> dict[str, tuple[str, ...]]:
     """Each stopword and the languages it is a stopword of."""
-    from bm25s import stopwords
+    from qa.text.bm25s_import import bm25s
 
+    stopwords = bm25s().stopwords
     table: dict[str, list[str]] = {}
     for code, name in _LISTS.items():
         for word in set(getattr(stopwords, name)):
@@ -74,6 +75,13 @@ def declaration_language(decl: Declaration) -> str | None:
     return guess_language(" ".join(sample)[:SAMPLE])
 
 
-def languages(declarations: Sequence[Declaration]) -> list[str]:
-    """Each declaration's language code, "" where none is guessed."""
-    return [declaration_language(decl) or "" for decl in declarations]
+def languages(declarations: Sequence[Declaration], known: Mapping[tuple[str, str], str] | None = None) -> list[str]:
+    """Each declaration's language code, "" where none is guessed.
+
+    Args:
+        known: Guesses made before (qa.index.languages_file), by (doc_id, sha256): a declaration
+            found there is not guessed again.
+    """
+    known = known or {}
+    return [known[key] if (key := (decl.doc_id, decl.sha256)) in known else declaration_language(decl) or ""
+            for decl in declarations]

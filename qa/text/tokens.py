@@ -24,11 +24,11 @@ def _stemmer():
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
+    from qa.text.bm25s_import import bm25s
 
     # NLTK's 179 English stopwords: unlike Lucene's 33 they include the question words
     # (what, when, which, did...), which questions are full of and paragraphs rarely hold.
-    return frozenset(STOPWORDS_EN_PLUS)
+    return frozenset(bm25s().stopwords.STOPWORDS_EN_PLUS)
 
 
 def tokenize(text: str) -> list[str]:

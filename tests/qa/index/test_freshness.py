@@ -175,7 +175,7 @@ def test_parsed_declarations_are_plain_json_checked_before_use(folders, tmp_path
 
 
 def test_parsed_declarations_read_back_as_the_records_they_were(folders, tmp_path, fake_encoder) -> None:
-    from dataclasses import asdict
+    from dataclasses import asdict, fields
 
     from qa.documents import Paragraph
     from qa.errors import DamagedIndexError
@@ -194,6 +194,14 @@ def test_parsed_declarations_read_back_as_the_records_they_were(folders, tmp_pat
     assert (got.footnotes, got.item_starts, got.footnote_marks) == (("See annex.",), (0,), ((6, "1"),))
     assert hash(got) == hash(marked) and got.label == "¶3"
     rows = json.loads(path.read_text(encoding="utf-8"))
+    # a paragraph written otherwise (fields in another order, defaults left out) reads the same
+    defaults = {f.name: list(f.default) if isinstance(f.default, tuple) else f.default for f in fields(Paragraph)}
+    rows[0]["paragraphs"] = [dict(reversed([(k, v) for k, v in row.items() if v != defaults[k]]))
+                             for row in rows[0]["paragraphs"]]
+    assert any(len(row) < len(defaults) for row in rows[0]["paragraphs"])
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    again = read_declarations(path)
+    assert again == declarations and [list(vars(p)) for p in again[0].paragraphs] == [list(vars(p)) for p in declarations[0].paragraphs]
     del rows[0]["paragraphs"][0]["text"]
     path.write_text(json.dumps(rows), encoding="utf-8")
     with pytest.raises(DamagedIndexError, match="text"):

@@ -143,6 +143,51 @@ def test_save_load_round_trip(tmp_path) -> None:
     assert loaded.settings == index.settings
 
 
+def _every_lookup(index: LexicalIndex, tokens: list[str]) -> tuple:
+    """Everything a question asks of an index by word."""
+    docs = np.arange(index.size)
+    held, idf = index.terms_held(tokens, docs)
+    return (index.scores(tokens).tolist(), index.coverage(tokens).tolist(), index.rarest(tokens).tolist(),
+            index.known_share(tokens), held.tolist(), idf.tolist(), index.held_words(tokens),
+            index.doc_freq(tokens).tolist(), [index.holding(t).tolist() for t in tokens])
+
+
+def test_a_saved_index_looks_words_up_in_its_term_table_without_bm25s_vocabulary(tmp_path) -> None:
+    """Loading reads the table of term hashes, not bm25s's JSON vocabulary (0.14-0.2 s for the
+    whole library's word pairs); an index saved before tables reads the vocabulary as it did."""
+    from qa.search.lexical import TermTable
+
+    index = LexicalIndex.build(CORPUS)
+    names = index.save(tmp_path / "bm25")
+    assert {TermTable.HASHES, TermTable.IDS} <= set(names)
+    asked = tokenize("Russia Alliance concern zebra Georgia NATO membership") + ["", "georgia"]
+    expected = _every_lookup(index, asked)
+    (tmp_path / "bm25" / "vocab.index.json").rename(tmp_path / "vocab.index.json")  # not read now
+    assert _every_lookup(LexicalIndex.load(tmp_path / "bm25"), asked) == expected
+    (tmp_path / "vocab.index.json").rename(tmp_path / "bm25" / "vocab.index.json")
+    for name in (TermTable.HASHES, TermTable.IDS):
+        (tmp_path / "bm25" / name).unlink()
+    assert _every_lookup(LexicalIndex.load(tmp_path / "bm25"), asked) == expected
+    table = TermTable.of({"nato": 0, "georgia": 1, "alli": 2})
+    assert [table.get(t) for t in ("alli", "georgia", "nato", "zebra", "")] == [2, 1, 0, None, None]
+
+
+def test_terms_sharing_a_hash_keep_bm25s_vocabulary(tmp_path, monkeypatch) -> None:
+    """Two terms of one index with the same 64-bit hash would read as one: no table is written
+    and the vocabulary is read instead, so lookups stay exact."""
+    import qa.search.lexical as lexical
+
+    index = LexicalIndex.build(CORPUS)
+    monkeypatch.setattr(lexical, "term_hash", lambda term: 7)
+    assert lexical.TermTable.of({"nato": 0, "georgia": 1}) is None
+    names = index.save(tmp_path / "bm25")
+    assert lexical.TermTable.HASHES not in names
+    asked = tokenize("Georgia NATO zebra")
+    assert _every_lookup(LexicalIndex.load(tmp_path / "bm25"), asked) == _every_lookup(index, asked)
+    with pytest.raises(ValueError, match="as many ids as hashes"):
+        lexical.TermTable(np.zeros(2, dtype=np.uint64), np.zeros(3, dtype=np.int64))
+
+
 def test_held_words_name_the_columns_of_terms_held_and_holding_lists_their_documents() -> None:
     index = LexicalIndex.build(CORPUS)
     tokens = tokenize("Russia Alliance concern zebra Georgia")
