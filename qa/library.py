@@ -23,6 +23,7 @@ from qa.answers.questions import check_doc_ids, clean_question
 from qa.answers.records import Answer, Hit
 from qa.documents import Declaration, Paragraph
 from qa.errors import CorpusError, DocumentExistsError, InvalidOptionError
+from qa.gc_pause import paused_gc
 from qa.index.build import BuildReport, corpus_hash, load_or_build, metadata_fields
 from qa.index.duplicates import Duplicates
 from qa.index.freshness import read_fresh
@@ -72,7 +73,8 @@ class Library:
         """Swap in a new version whole (qa.library_state): a search that began on the old one
         finishes on it, and the old index builds no more filter scans."""
         old = getattr(self, "_state", None)
-        self._state = LibraryState(declarations, index, duplicates, languages)
+        with paused_gc():  # a tuple per row (qa.gc_pause)
+            self._state = LibraryState(declarations, index, duplicates, languages)
         if old is not None and old.index is not index:
             old.index.retire()
 

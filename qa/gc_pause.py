@@ -1,0 +1,38 @@
+"""No cyclic garbage collection while a library's records are read in bulk.
+
+Opening the whole ../shared library makes about 17,000 paragraph records, 31,000 sentence entity
+lists and the library's row tuples in a few tenths of a second. Python's collector looks for
+cycles each time enough new container objects have been made, and each of its older passes walks
+every object alive, all the new records among them: in a fresh ``qa ask`` that was 0.2 s of 1.3 s
+(docs/performance.md, "Eleventh session"). Records read from a file form no cycles, so nothing is
+left for the collector to find there; this pauses it while they are read and lets it run again
+after (a collector someone had turned off stays off).
+
+Reading a corpus (PDF layouts with parent links) and building an index are left to the collector:
+they run for minutes and may leave cycles.
+
+Example:
+    >>> with paused_gc():
+    ...     rows = [(i, str(i)) for i in range(100_000)]
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Turn the cyclic collector off for the block; on again after it, if it was on before.
+
+    Nested blocks and blocks on several threads leave it on once the block that turned it off
+    ends (reference counting frees everything else meanwhile, as always)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
