@@ -1,7 +1,8 @@
 """The architecture as a test: every import points down the data flow, never up.
 
 Layers, lowest first (README.md, Architecture): embeddings/ never imports qa; inside qa/,
-errors, documents and side_threads (the threads a search's side work runs on) are the base, then ingest, text, search, index, answers, the library,
+errors, documents, side_threads (the threads a search's side work runs on) and gc_pause (the
+collector paused while records are read in bulk) are the base, then ingest, text, search, index, answers, the library,
 and at the top the programs that use it (evaluation, web, cli). qa/compare (wordings compared
 across declarations) sits beside answers, under the library that offers it.
 """
@@ -16,7 +17,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 LAYERS = {
     "embeddings": 0,
-    "qa.errors": 1, "qa.documents": 1, "qa.side_threads": 1,
+    "qa.errors": 1, "qa.documents": 1, "qa.side_threads": 1, "qa.gc_pause": 1,
     "qa.ingest": 2,
     "qa.text": 3,
     "qa.search": 4,
