@@ -18,7 +18,6 @@ from importlib import metadata
 from embeddings.protocol import TextEncoder
 from qa.documents import Declaration, Paragraph
 from qa.errors import DamagedIndexError, QAError
-from qa.gc_pause import paused_gc
 from qa.index.declarations_file import DECLARATIONS, write_declarations
 from qa.index.duplicates import DUPLICATES, Duplicates
 from qa.index.languages_file import LANGUAGES, write_languages
@@ -131,8 +130,7 @@ def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[Hyb
         query = _query_encoder(store, encoder)
         _warm(query)
         store.verify(folder, manifest)
-        with paused_gc():  # sentence entities, answer types: tens of thousands of records (qa.gc_pause)
-            return HybridIndex.load(folder, query), "up to date"
+        return HybridIndex.load(folder, query), "up to date"
     except (DamagedIndexError, OSError, ValueError) as exc:
         log.warning("the index is damaged and will be rebuilt: %s", exc)
         return None, f"damaged index ({exc})"

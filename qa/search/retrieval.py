@@ -20,6 +20,7 @@ import orjson
 
 from embeddings.protocol import TextEncoder
 from embeddings.vector_index import VectorIndex
+from qa.gc_pause import paused_gc
 from qa.search.filter_scans import FilterScans, Narrowed
 from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
 from qa.search.lexical import LexicalIndex, shared_terms
@@ -224,26 +225,29 @@ class HybridIndex:
         if wanted != dimension:
             raise ValueError(f"The index has {dimension} dimensions, the encoder {wanted}: rebuild the index.")
         has_documents = int(settings.get("documents", 0)) > 0
-        parts = _Parts(
-            paragraph_vectors=VectorIndex.load(
-                folder / _PARAGRAPH_VECTORS, dimension=dimension, count=int(settings["paragraphs"])
-            ),
-            sentence_vectors=VectorIndex.load(folder / _SENTENCE_VECTORS, dimension=dimension, count=int(settings["sentences"])),
-            spans=np.load(folder / _SENTENCE_SPANS, allow_pickle=False),
-            extents=np.load(folder / _SENTENCE_EXTENTS, allow_pickle=False),
-            entities=_read_entities(folder / _SENTENCE_ENTITIES),
-            paragraphs=LexicalIndex.load(folder / _BM25["paragraphs"]),
-            sentences=LexicalIndex.load(folder / _BM25["sentences"]),
-            documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
-            phrases=LexicalIndex.load(folder / _BM25["phrases"]) if settings.get("phrases") else None,
-            row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
-            probes=ProbeNeighbours.load(folder / _PROBE_NEIGHBOURS) if settings.get("probes") else None,
-        )
-        parts.check()
-        # The weights the settings record are the builder's; they weigh evidence at question
-        # time and change no file, so a search uses this code's (an index built before a weight
-        # changed ranks as a new one would, and a weight renamed since cannot break the load).
-        return cls(encoder, parts)
+        with paused_gc():  # sentence entities and answer types: tens of thousands of records (qa.gc_pause)
+            parts = _Parts(
+                paragraph_vectors=VectorIndex.load(
+                    folder / _PARAGRAPH_VECTORS, dimension=dimension, count=int(settings["paragraphs"])
+                ),
+                sentence_vectors=VectorIndex.load(
+                    folder / _SENTENCE_VECTORS, dimension=dimension, count=int(settings["sentences"])
+                ),
+                spans=np.load(folder / _SENTENCE_SPANS, allow_pickle=False),
+                extents=np.load(folder / _SENTENCE_EXTENTS, allow_pickle=False),
+                entities=_read_entities(folder / _SENTENCE_ENTITIES),
+                paragraphs=LexicalIndex.load(folder / _BM25["paragraphs"]),
+                sentences=LexicalIndex.load(folder / _BM25["sentences"]),
+                documents=LexicalIndex.load(folder / _BM25["documents"]) if has_documents else None,
+                phrases=LexicalIndex.load(folder / _BM25["phrases"]) if settings.get("phrases") else None,
+                row_groups=np.load(folder / _ROW_GROUPS, allow_pickle=False) if has_documents else None,
+                probes=ProbeNeighbours.load(folder / _PROBE_NEIGHBOURS) if settings.get("probes") else None,
+            )
+            parts.check()
+            # The weights the settings record are the builder's; they weigh evidence at question
+            # time and change no file, so a search uses this code's (an index built before a weight
+            # changed ranks as a new one would, and a weight renamed since cannot break the load).
+            return cls(encoder, parts)
 
     # ----- search ---------------------------------------------------------------------------
 
