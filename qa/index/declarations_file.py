@@ -73,11 +73,12 @@ def _paragraph(row: dict) -> Paragraph:
             raise KeyError(f"a paragraph lacks {sorted(_PARAGRAPH_REQUIRED - row.keys())}")
         # in field order, as __init__ fills them (and as written)
         data = {name: row.get(name, default) for name, default in _PARAGRAPH_FIELDS}
-    # most paragraphs have none of these: an empty list becomes the one empty tuple at once
-    data["footnotes"] = tuple(data["footnotes"]) if data["footnotes"] else ()
-    data["item_starts"] = tuple(data["item_starts"]) if data["item_starts"] else ()
+    # most paragraphs have none of these: an empty list becomes the one empty tuple at once (and
+    # anything but a list of them, a null say, is refused as before)
+    data["footnotes"] = () if data["footnotes"] == [] else tuple(data["footnotes"])
+    data["item_starts"] = () if data["item_starts"] == [] else tuple(data["item_starts"])
     marks = data["footnote_marks"]
-    data["footnote_marks"] = tuple((int(at), str(label)) for at, label in marks) if marks else ()
+    data["footnote_marks"] = () if marks == [] else tuple((int(at), str(label)) for at, label in marks)
     paragraph = object.__new__(Paragraph)
     paragraph.__dict__.update(data)
     return paragraph

@@ -32,10 +32,12 @@ class LexicalIndex:
         bm25: A built ``bm25s.BM25``.
     """
 
-    def __init__(self, bm25, terms: TermTable | None = None) -> None:
+    def __init__(self, bm25, terms: TermTable | None = None, *, vocabulary_in: Path | None = None) -> None:
         self._bm25 = bm25
         #: A term's id: bm25s's vocabulary, or the table of term hashes a build wrote beside it.
         self._id = bm25.vocab_dict.get if terms is None else terms.get
+        #: The folder whose bm25s vocabulary was left unread (a term table took its place).
+        self._vocabulary_in = vocabulary_in
         indptr = np.asarray(bm25.scores["indptr"])
         self.size = int(bm25.scores["num_docs"])
         #: Documents holding each vocabulary term, by term id (for rare-term weighting).
@@ -176,6 +178,9 @@ class LexicalIndex:
     def save(self, folder: Path) -> list[str]:
         """Write bm25s' plain files (npy and json) and a :class:`TermTable` into ``folder``; returns their names."""
         folder = Path(folder)
+        if self._vocabulary_in is not None:  # loaded with its term table: read the vocabulary to write it again
+            self._bm25.vocab_dict = json.loads((self._vocabulary_in / "vocab.index.json").read_text(encoding="utf-8"))
+            self._id, self._vocabulary_in = self._bm25.vocab_dict.get, None
         if folder.exists():
             shutil.rmtree(folder)
         self._bm25.save(str(folder), show_progress=False)
@@ -197,7 +202,7 @@ class LexicalIndex:
         terms = TermTable.load(folder)
         bm25 = bm25s.BM25.load(str(folder), load_corpus=False, mmap=False, allow_pickle=False,
                                load_vocab=terms is None, show_progress=False, verbosity=0)
-        return cls(bm25, terms)
+        return cls(bm25, terms, vocabulary_in=None if terms is None else folder)
 
 
 class TermTable:
@@ -205,8 +210,8 @@ class TermTable:
 
     bm25s keeps its vocabulary as one JSON object. The word-pair index of the whole ../shared
     library has 190,000 terms in 4.3 MB of it, and decoding them into a dict took 0.14-0.2 s of
-    every cold ``qa ask`` to look up a question's ten pairs (docs/performance.md, "Eleventh
-    session"). A hash of 64 bits takes the place of the term: two of a build's terms sharing one
+    every cold ``qa ask`` to look up a question's ten pairs (docs/performance.md, "A cold start
+    under 1.5 s"). A hash of 64 bits takes the place of the term: two of a build's terms sharing one
     are refused when the table is made (bm25s's vocabulary is then read instead), and a word the
     index never saw is taken for one it holds with a chance of one in 2**64 / n per lookup.
 

@@ -28,6 +28,27 @@ def test_the_collector_is_off_in_the_block_and_on_after_even_when_it_raises() ->
     assert gc.isenabled()
 
 
+def test_blocks_overlapping_on_two_threads_leave_the_collector_on_after_the_last() -> None:
+    import threading
+
+    gc.enable()
+    inside, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with paused_gc():
+            inside.set()
+            leave.wait(5)
+
+    with paused_gc():
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert inside.wait(5)
+    assert not gc.isenabled()  # the other thread's block is still under way
+    leave.set()
+    thread.join(5)
+    assert gc.isenabled()
+
+
 def test_a_collector_turned_off_before_stays_off() -> None:
     gc.disable()
     with paused_gc():

@@ -202,6 +202,11 @@ def test_parsed_declarations_read_back_as_the_records_they_were(folders, tmp_pat
     path.write_text(json.dumps(rows), encoding="utf-8")
     again = read_declarations(path)
     assert again == declarations and [list(vars(p)) for p in again[0].paragraphs] == [list(vars(p)) for p in declarations[0].paragraphs]
+    rows[0]["paragraphs"][0]["footnotes"] = None
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    with pytest.raises(DamagedIndexError):
+        read_declarations(path)
+    rows[0]["paragraphs"][0]["footnotes"] = []
     del rows[0]["paragraphs"][0]["text"]
     path.write_text(json.dumps(rows), encoding="utf-8")
     with pytest.raises(DamagedIndexError, match="text"):

@@ -165,6 +165,10 @@ def test_a_saved_index_looks_words_up_in_its_term_table_without_bm25s_vocabulary
     (tmp_path / "bm25" / "vocab.index.json").rename(tmp_path / "vocab.index.json")  # not read now
     assert _every_lookup(LexicalIndex.load(tmp_path / "bm25"), asked) == expected
     (tmp_path / "vocab.index.json").rename(tmp_path / "bm25" / "vocab.index.json")
+    loaded = LexicalIndex.load(tmp_path / "bm25")  # with its table: the vocabulary is not in memory
+    for again in (tmp_path / "again", tmp_path / "bm25"):  # saved elsewhere, and over its own folder
+        assert {"vocab.index.json", TermTable.HASHES} <= set(loaded.save(again))
+        assert _every_lookup(LexicalIndex.load(again), asked) == expected
     for name in (TermTable.HASHES, TermTable.IDS):
         (tmp_path / "bm25" / name).unlink()
     assert _every_lookup(LexicalIndex.load(tmp_path / "bm25"), asked) == expected

@@ -60,3 +60,27 @@ print(len(got))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["1"], done.stderr  # (bm25s then finds scipy imported, and uses it)
+
+
+def test_a_thread_asking_while_another_imports_bm25s_gets_the_whole_module() -> None:
+    """bm25s() while another thread is halfway through importing bm25s waits, as import does,
+    instead of returning the half-made module."""
+    code = """
+import builtins, sys, threading, time
+import qa.text.bm25s_import as lean
+real_import = builtins.__import__
+halfway = threading.Event()
+def slow_import(name, *args, **kwargs):
+    if name == "numba" and threading.current_thread().name == "first":  # bm25s's first optional probe
+        halfway.set()
+        time.sleep(0.5)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = slow_import
+first = threading.Thread(target=lean.bm25s, name="first")
+first.start()
+halfway.wait(5)
+print(len(lean.bm25s().stopwords.STOPWORDS_EN_PLUS) > 100)
+first.join()
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True"], done.stderr
