@@ -4,7 +4,7 @@ Opening the whole ../shared library makes about 17,000 paragraph records, 31,000
 lists and the library's row tuples in a few tenths of a second. Python's collector looks for
 cycles each time enough new container objects have been made, and each of its older passes walks
 every object alive, all the new records among them: in a fresh ``qa ask`` that was 0.2 s of 1.3 s
-(docs/performance.md, "A cold start under 1.5 s"). Records read from a file form no cycles, so nothing is
+(docs/performance.md, "A faster cold start on the slower CPU"). Records read from a file form no cycles, so nothing is
 left for the collector to find there; this pauses it while they are read and lets it run again
 after (a collector someone had turned off stays off).
 

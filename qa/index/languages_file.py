@@ -2,7 +2,7 @@
 
 qa.text.language guesses a declaration's language from its opening paragraphs. Over the 425
 declarations of the whole ../shared library that took 0.08-0.12 s of the first question of every
-fresh ``qa ask`` (docs/performance.md, "A cold start under 1.5 s"); a build now writes the guesses
+fresh ``qa ask`` (docs/performance.md, "A faster cold start on the slower CPU"); a build now writes the guesses
 beside the parsed declarations, keyed by the declaration and its file's hash, and a guess is
 used only while both are the same.
 

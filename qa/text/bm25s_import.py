@@ -3,8 +3,8 @@
 ``import bm25s`` tries ``import scipy.sparse`` (for ``csc_backend="scipy"``; bm25s's default and
 ours is ``"numpy"``) and ``from tqdm.auto import tqdm`` (for progress bars; every call here passes
 ``show_progress=False``). On a fresh ``qa ask`` those two imports are 0.15-0.2 s of the 0.25-0.3 s
-bm25s costs, and nothing on the question's path uses them (docs/performance.md, "A cold start
-under 1.5 s"). While bm25s imports, a finder at the head of ``sys.meta_path`` answers those names
+bm25s costs, and nothing on the question's path uses them (docs/performance.md, "A faster cold start
+on the slower CPU"). While bm25s imports, a finder at the head of ``sys.meta_path`` answers those names
 with ModuleNotFoundError, which bm25s catches: it falls back to the numpy CSC builder and a
 pass-through progress bar. The finder answers only the importing thread and is gone afterwards:
 another thread importing scipy meanwhile gets scipy, and so does any later import

@@ -174,6 +174,10 @@ def test_a_saved_index_looks_words_up_in_its_term_table_without_bm25s_vocabulary
     assert _every_lookup(LexicalIndex.load(tmp_path / "bm25"), asked) == expected
     table = TermTable.of({"nato": 0, "georgia": 1, "alli": 2})
     assert [table.get(t) for t in ("alli", "georgia", "nato", "zebra", "")] == [2, 1, 0, None, None]
+    table = TermTable.of({"nato": 0, "georgia": 1, "alli": 2})
+    table.KEPT = 2  # lookups kept, then forgotten: the same answers either way
+    assert [table.get(t) for t in ("zebra", "nato", "alli", "zebra", "georgia")] == [None, 0, 2, None, 1]
+    assert len(table._seen) <= 2
 
 
 def test_terms_sharing_a_hash_keep_bm25s_vocabulary(tmp_path, monkeypatch) -> None:
