@@ -54,8 +54,10 @@ class LibraryState:
         #: Each row's declaration as its position in ``declarations``: a filter's row mask is then
         #: one lookup per row, not a string comparison (which cost ~20 ms per search at 17k rows).
         self._position = {decl.doc_id: i for i, decl in enumerate(self.declarations)}
-        self._row_doc = np.array([self._position[decl.doc_id] for decl, _ in self.rows], dtype=np.int64)
-        preamble = np.array([par.preambular for _, par in self.rows], dtype=np.float32)  # as fusion weighs it
+        self._row_doc = np.repeat(np.arange(len(self.declarations), dtype=np.int64),
+                                  [len(decl.paragraphs) for decl in self.declarations])
+        # as fusion weighs it; only a number holding a "P" can be a preamble's ("P3", "annex P2")
+        preamble = np.array([par.preambular if "P" in par.number else False for _, par in self.rows], dtype=np.float32)
         self.preamble = preamble if preamble.any() else None
         #: Per filter, oldest first: the rows it allows (allowed()) and the cosine answers need among them (min_cosine_for()).
         self.masks: dict[Filters, tuple[Narrowed | None, float]] = {}

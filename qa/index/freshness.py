@@ -118,7 +118,7 @@ def _current(store: IndexStore) -> tuple[Manifest | None, Path | None]:
         manifest = store.read_manifest(folder)
         parsed = folder / DECLARATIONS
         # Checked before it is trusted, as every index file is (IndexStore.verify).
-        if manifest.sources and parsed.is_file() and sha256_file(parsed) == manifest.files.get(DECLARATIONS):
+        if manifest.sources and parsed.is_file() and store.sha256(parsed) == manifest.files.get(DECLARATIONS):
             return manifest, folder
         return None, None
     except (DamagedIndexError, OSError):

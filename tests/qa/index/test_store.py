@@ -79,3 +79,128 @@ def test_an_index_folder_that_cannot_be_created_is_a_clear_error(tmp_path: Path)
     with pytest.raises(IndexFolderError, match="Choose a writable folder"):
         with IndexStore(blocker / "index").lock():
             pass
+
+
+def _counting_hashes(monkeypatch) -> list[Path]:
+    import qa.index.store as store_module
+
+    hashed: list[Path] = []
+    real = store_module._sha256_mapped
+
+    def counted(path: Path) -> str:
+        hashed.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_sha256_mapped", counted)
+    return hashed
+
+
+def test_a_file_is_hashed_once_per_state_of_the_file(tmp_path: Path, monkeypatch) -> None:
+    import hashlib
+    import os
+
+    store = IndexStore(tmp_path)
+    folder = _build(store)
+    hashed = _counting_hashes(monkeypatch)
+    path = folder / "data.bin"
+    assert store.sha256(path) == store.sha256(path) == hashlib.sha256(b"vectors").hexdigest()
+    assert hashed == [path]
+    path.write_bytes(b"vectorz")  # rewritten in place, the same size: its times say so
+    status = os.stat(path)
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000))
+    assert store.sha256(path) == hashlib.sha256(b"vectorz").hexdigest() and hashed == [path, path]
+    assert IndexStore(tmp_path).sha256(path) == hashlib.sha256(b"vectorz").hexdigest()  # a store of its own
+    assert len(hashed) == 3
+
+
+def test_a_failed_hash_is_not_kept(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path)
+    path = tmp_path / "later.bin"
+    with pytest.raises(OSError):
+        store.sha256(path)
+    path.write_bytes(b"here now")
+    assert store.sha256(path) == sha256_file(path)
+
+
+def test_two_threads_asking_for_one_file_hash_it_once(tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    import qa.index.store as store_module
+
+    store = IndexStore(tmp_path)
+    folder = _build(store)
+    started, go = threading.Event(), threading.Event()
+    calls: list[str] = []
+    real = store_module._sha256_mapped
+
+    def slow(path: Path) -> str:
+        calls.append(threading.current_thread().name)
+        started.set()
+        go.wait(5)
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_sha256_mapped", slow)
+    results: list[str] = []
+    first = threading.Thread(target=lambda: results.append(store.sha256(folder / "data.bin")))
+    first.start()
+    assert started.wait(5)
+    second = threading.Thread(target=lambda: results.append(store.sha256(folder / "data.bin")))
+    second.start()
+    go.set()
+    first.join(5)
+    second.join(5)
+    assert len(calls) == 1 and results == [real(folder / "data.bin")] * 2
+
+
+def test_check_ahead_hashes_the_build_on_a_side_thread_and_verify_uses_it(tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    import qa.index.store as store_module
+    from qa.side_threads import NAME
+
+    store = IndexStore(tmp_path)
+    folder = _build(store)
+    threads: list[str] = []
+    real = store_module._sha256_mapped
+
+    def named(path: Path) -> str:
+        threads.append(threading.current_thread().name)
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_sha256_mapped", named)
+    store.check_ahead().result(5)
+    assert len(threads) == 1 and threads[0].startswith(NAME)
+    store.verify(folder, store.read_manifest(folder))
+    assert len(threads) == 1  # not hashed again
+    (folder / "data.bin").write_bytes(b"vectors, damaged")
+    with pytest.raises(DamagedIndexError, match="data.bin"):
+        store.verify(folder, store.read_manifest(folder))
+
+
+def test_check_ahead_without_a_build_or_with_a_damaged_one_leaves_it_to_the_open(tmp_path: Path) -> None:
+    assert IndexStore(tmp_path / "none").check_ahead().result(5) is None
+    store = IndexStore(tmp_path)
+    folder = _build(store)
+    (folder / "manifest.json").write_text("{not json")
+    assert store.check_ahead().result(5) is None
+    with pytest.raises(DamagedIndexError, match="manifest"):
+        store.read_manifest(folder)
+
+
+def test_the_manifest_is_read_again_only_when_it_changed(tmp_path: Path, monkeypatch) -> None:
+    import dataclasses
+
+    store = IndexStore(tmp_path)
+    folder = _build(store)
+    first = store.read_manifest(folder)
+    assert store.read_manifest(folder) is first
+    store.rewrite_manifest(folder, dataclasses.replace(first, built_at="later"))
+    again = store.read_manifest(folder)
+    assert again.built_at == "later" and again is not first
+
+
+@pytest.mark.parametrize("payload", [b"", b"x", bytes(range(256)) * 9000], ids=["empty", "one byte", "2 MB"])
+def test_the_store_hashes_as_sha256_file_does(tmp_path: Path, payload: bytes) -> None:
+    path = tmp_path / "file.bin"
+    path.write_bytes(payload)
+    assert IndexStore(tmp_path).sha256(path) == sha256_file(path)
