@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from qa.text import sentences
@@ -38,6 +37,8 @@ CHUNK = 100
 @lru_cache(maxsize=1)
 def splitter_version() -> str:
     """A short hash of what decides the spans: qa/text/sentences.py and the pysbd version."""
+    from importlib import metadata  # a build's alone (package_version in qa.index.build)
+
     digest = hashlib.sha256(Path(sentences.__file__).read_bytes())
     digest.update(metadata.version("pysbd").encode())
     return digest.hexdigest()[:16]

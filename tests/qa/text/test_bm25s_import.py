@@ -14,7 +14,7 @@ from qa.text.tokens import tokenize
 index = LexicalIndex.build(["NATO leaders met in Chicago.", "Georgia will join NATO.", "Russia's military presence."])
 scores = index.scores(tokenize("When does Georgia join NATO?")).tolist()
 import bm25s
-state = {{"scores": scores, "scipy": "scipy" in sys.modules, "tqdm_auto": "tqdm.auto" in sys.modules,
+state = {{"scores": scores, "scipy": "scipy" in sys.modules, "tqdm_auto": "tqdm" in sys.modules,
           "bm25s_saw_scipy": bm25s.SCIPY_AVAILABLE}}
 import scipy.sparse, tqdm.auto  # still importable afterwards
 state["sparse"] = scipy.sparse.csr_matrix((2, 3)).shape
