@@ -8,8 +8,10 @@ every object alive, all the new records among them: in a fresh ``qa ask`` that w
 left for the collector to find there; this pauses it while they are read and lets it run again
 after (a collector someone had turned off stays off).
 
-When the last pause ends, what it made joins the oldest generation at once (``gc.freeze()`` then
-``gc.unfreeze()``: two list splices, documented to leave every object in the oldest generation).
+When the last pause ends, every object the collector tracks then (what the pause made, and the
+program's other objects with it) joins the oldest generation at once (``gc.freeze()`` then
+``gc.unfreeze()``, documented to leave every object in the oldest generation; two list splices in
+CPython's usual build).
 Otherwise the collector's first passes after the pause would still walk every record, once as young
 and once as middle-aged: 0.1-0.2 s of every open of the whole ../shared library in a running
 process, as much as loading its FAISS and BM25 files (docs/performance.md, "Opening without the

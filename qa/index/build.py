@@ -97,6 +97,7 @@ def load_or_build(
             return loaded, BuildReport(False, "up to date", 0.0, count)
     else:
         why = "rebuild requested"
+    store.stop_checking_ahead()  # a build comes: its workers need not wait for the old one's hashes
     with store.lock():
         if not rebuild:  # another process may have built it while we waited for the lock
             loaded, _ = _try_load(store, encoder, wanted)

@@ -87,6 +87,7 @@ def read_fresh(folders: list[Path], store: IndexStore, *, check: bool = False) -
     known_files = {name for name, s in before.items() if s.skipped != _CATALOG}
     if catalogs_same and not check and keys.keys() == known_files and all(before[k].same_stat(p) for k, p in keys.items()):
         return _as_before(manifest, folder, before, keys)
+    store.stop_checking_ahead()  # something changed: the build is not loaded as it is
     return _reread(folders, files, before if catalogs_same else {}, catalogs, manifest, folder, check=check)
 
 

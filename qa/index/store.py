@@ -97,20 +97,24 @@ def _sha256_mapped(path: Path) -> str:
     0.09-0.13 s there, against 0.025 s alone (0.02-0.08 s mapped).
 
     For an index's own files only: they are never written after their build is committed, and a
-    mapped file cut short by another program while it is hashed would stop this one (SIGBUS).
+    mapped file cut short by another program while it is hashed would stop this one (SIGBUS). A file
+    that cannot be mapped (a file system that maps none) is read in blocks as :func:`sha256_file` does.
     """
     with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:  # an empty file cannot be mapped
+            return hashlib.sha256(b"").hexdigest()
         try:
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file cannot be mapped
-            return hashlib.sha256(b"").hexdigest()
+        except (OSError, ValueError):
+            return sha256_file(path)
         with mapped:
             return hashlib.sha256(mapped).hexdigest()
 
 
 def _file_state(path: Path) -> tuple[int, ...]:
     """What tells a file changed without reading it: its device, inode, size and times (a file
-    replaced has another inode; one rewritten in place, another change time).
+    replaced has another inode; one rewritten in place, another modification time, and on POSIX
+    another change time; on Windows ``st_ctime_ns`` is the creation time).
 
     Raises:
         OSError: If it cannot be found.
@@ -151,6 +155,7 @@ class IndexStore:
         self._hashes: dict[Path, tuple[tuple[int, ...], Future[str]]] = {}
         self._hashes_lock = threading.Lock()
         self._manifest: tuple[Path, tuple[int, ...], Manifest] | None = None  # the last one read, as read_manifest()
+        self._ahead_stopped = threading.Event()  # stop_checking_ahead()
 
     def lock(self, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
         """The build lock; use as a context manager.
@@ -243,11 +248,20 @@ class IndexStore:
                 names = set(self.read_manifest(folder).files)
                 # the one an open reads first, then the rest from the end verify() reaches last
                 for name in [DECLARATIONS] * (DECLARATIONS in names) + sorted(names - {DECLARATIONS}, reverse=True):
+                    if self._ahead_stopped.is_set():
+                        return
                     self.sha256(folder / name)
             except (OSError, DamagedIndexError):
                 return
 
         return in_background(hash_files)
+
+    def stop_checking_ahead(self) -> None:
+        """The current build will not be loaded as it is (the corpus changed, or a build comes):
+        :meth:`check_ahead` stops after the file under way. Workers forked to read or build wait for
+        side work to end (qa.side_threads.fork_is_safe), and hashing a build that is then thrown
+        away would make them wait for nothing."""
+        self._ahead_stopped.set()
 
     def verify(self, folder: Path, manifest: Manifest) -> None:
         """Check every file against the manifest's sha256 before anything parses it.

@@ -256,3 +256,30 @@ def test_declarations_parsed_by_other_reading_code_are_read_again(folders, tmp_p
     assert again.report.parsed == 4 and again.report.built  # every file read, the build's parse replaced
     third = Library.open(folders, index, encoder=fake_encoder)
     assert (third.report.parsed, third.report.built) == (0, False)  # and then kept
+
+
+def test_the_build_is_hashed_ahead_only_while_it_may_be_loaded(folders, tmp_path, fake_encoder, monkeypatch) -> None:
+    """An open hashes the build beside its parse (IndexStore.check_ahead); once a file changed, the
+    build is not loaded as it is, and hashing it ahead stops before the changed file is read."""
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    import qa.index.freshness as freshness
+
+    stops: list[int] = []  # files read when told to stop
+    reads: list[object] = []
+    real_stop, real_read = IndexStore.stop_checking_ahead, freshness.read_files
+
+    def stop(self) -> None:
+        stops.append(len(reads))
+        real_stop(self)
+
+    def read(paths, *args, **kwargs):
+        reads.append(paths)
+        return real_read(paths, *args, **kwargs)
+
+    monkeypatch.setattr(IndexStore, "stop_checking_ahead", stop)
+    monkeypatch.setattr(freshness, "read_files", read)
+    assert not Library.open(folders, index, encoder=fake_encoder).report.built and stops == []
+    (folders[0] / "nato-2012.txt").write_text(NATO + "\n3. Allies will meet again.\n", encoding="utf-8")
+    again = Library.open(folders, index, encoder=fake_encoder)
+    assert again.report.built and again.report.parsed == 1 and reads and stops[0] == 0

@@ -123,13 +123,15 @@ def test_a_failed_hash_is_not_kept(tmp_path: Path) -> None:
 
 
 def test_two_threads_asking_for_one_file_hash_it_once(tmp_path: Path, monkeypatch) -> None:
+    """The second thread asks while the first is hashing, and waits for that hash."""
     import threading
+    from concurrent.futures import Future
 
     import qa.index.store as store_module
 
     store = IndexStore(tmp_path)
     folder = _build(store)
-    started, go = threading.Event(), threading.Event()
+    started, go, second_waits = threading.Event(), threading.Event(), threading.Event()
     calls: list[str] = []
     real = store_module._sha256_mapped
 
@@ -139,17 +141,25 @@ def test_two_threads_asking_for_one_file_hash_it_once(tmp_path: Path, monkeypatc
         go.wait(5)
         return real(path)
 
+    class Watched(Future):
+        def result(self, timeout=None):
+            if threading.current_thread().name == "second":
+                second_waits.set()
+            return super().result(timeout)
+
     monkeypatch.setattr(store_module, "_sha256_mapped", slow)
+    monkeypatch.setattr(store_module, "Future", Watched)
     results: list[str] = []
-    first = threading.Thread(target=lambda: results.append(store.sha256(folder / "data.bin")))
+    first = threading.Thread(target=lambda: results.append(store.sha256(folder / "data.bin")), name="first")
     first.start()
     assert started.wait(5)
-    second = threading.Thread(target=lambda: results.append(store.sha256(folder / "data.bin")))
+    second = threading.Thread(target=lambda: results.append(store.sha256(folder / "data.bin")), name="second")
     second.start()
+    assert second_waits.wait(5)  # asking while the first hashes
     go.set()
     first.join(5)
     second.join(5)
-    assert len(calls) == 1 and results == [real(folder / "data.bin")] * 2
+    assert calls == ["first"] and results == [real(folder / "data.bin")] * 2
 
 
 def test_check_ahead_hashes_the_build_on_a_side_thread_and_verify_uses_it(tmp_path: Path, monkeypatch) -> None:
@@ -187,7 +197,7 @@ def test_check_ahead_without_a_build_or_with_a_damaged_one_leaves_it_to_the_open
         store.read_manifest(folder)
 
 
-def test_the_manifest_is_read_again_only_when_it_changed(tmp_path: Path, monkeypatch) -> None:
+def test_the_manifest_is_read_again_only_when_it_changed(tmp_path: Path) -> None:
     import dataclasses
 
     store = IndexStore(tmp_path)
@@ -204,3 +214,48 @@ def test_the_store_hashes_as_sha256_file_does(tmp_path: Path, payload: bytes) ->
     path = tmp_path / "file.bin"
     path.write_bytes(payload)
     assert IndexStore(tmp_path).sha256(path) == sha256_file(path)
+
+
+def test_a_file_that_cannot_be_mapped_is_read_instead(tmp_path: Path, monkeypatch) -> None:
+    import mmap
+
+    import qa.index.store as store_module
+
+    def refuse(*args, **kwargs):
+        raise OSError(19, "No such device")  # a file system that maps no files
+
+    path = tmp_path / "file.bin"
+    path.write_bytes(b"vectors" * 1000)
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    assert store_module._sha256_mapped(path) == sha256_file(path)
+
+
+def test_checking_ahead_stops_when_told(tmp_path: Path, monkeypatch) -> None:
+    """Told the build will not be loaded, the side thread hashes no file after the one under way."""
+    import threading
+
+    import qa.index.store as store_module
+
+    store = IndexStore(tmp_path)
+    folder = store.new_build()
+    for name in ("a.bin", "b.bin", "c.bin"):
+        (folder / name).write_bytes(name.encode())
+    store.commit(folder, Manifest(format=FORMAT_VERSION, package_version="t", model="m", dimension=4, corpus_hash="c",
+                                  paragraphs=1, files={n: sha256_file(folder / n) for n in ("a.bin", "b.bin", "c.bin")}))
+    started, go = threading.Event(), threading.Event()
+    hashed: list[str] = []
+    real = store_module._sha256_mapped
+
+    def held(path: Path) -> str:
+        hashed.append(Path(path).name)
+        started.set()
+        go.wait(5)
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_sha256_mapped", held)
+    work = store.check_ahead()
+    assert started.wait(5)
+    store.stop_checking_ahead()
+    go.set()
+    work.result(5)
+    assert hashed == ["c.bin"]  # the first, from the end verify() reaches last, and no other
