@@ -61,3 +61,36 @@ def test_the_entity_table_agrees_with_matching_each_sentence(question: str) -> N
     sentences = np.array([5, 0, 3, 1, 4, 2, 0])
     expected = [float(kind.named_in(SENTENCE_ENTITIES[s])) for s in sentences]
     assert table.answering(kind, sentences).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "entities",
+    [
+        [],
+        [[]],
+        [[], [("GPE", "Chicago")], []],
+        [[("DATE", "2014"), ("GPE", "Kabul"), ("NOT_A_LABEL", "x")], [], [("ORG", "NATO")], [("ORG", "NATO"), ("ORG", "EU")]],
+        [[("NOT_A_LABEL", "x")], [("CARDINAL", "two")]],
+    ],
+    ids=["none", "one empty", "empty around one", "mixed", "unknown label first"],
+)
+def test_the_masks_made_at_once_are_each_sentences_own(entities) -> None:
+    from qa.text.answer_types import label_mask, label_masks
+
+    masks = label_masks(entities)
+    assert masks.dtype == np.int64 and masks.tolist() == [label_mask(label for label, _ in found) for found in entities]
+
+
+def test_entities_read_back_as_written_and_a_bad_file_is_refused(tmp_path) -> None:
+    import json
+
+    from qa.search.retrieval import _read_entities
+
+    path = tmp_path / "entities.json"
+    written = [[], [["GPE", "Chicago"], ["DATE", "2012"]], [["ORG", "NATO"]]]
+    path.write_text(json.dumps(written), encoding="utf-8")
+    assert _read_entities(path) == [[], [("GPE", "Chicago"), ("DATE", "2012")], [("ORG", "NATO")]]
+    for bad in ([[["GPE", "Chicago", "extra"]]], [[["GPE"]]], [[["GPE", 5]]], [[5]], {"a": 1}, 7, [["GPE", "Chicago"]]):
+        path.write_text(json.dumps(bad), encoding="utf-8")
+        with pytest.raises(ValueError, match="label, text"):
+            _read_entities(path)
