@@ -90,7 +90,7 @@ def label_mask(labels: Iterable[str]) -> int:
 
 def label_masks(entities: Sequence[Sequence[tuple[str, str]]]) -> np.ndarray:
     """``(len(entities),)`` int64: each sentence's :func:`label_mask`, made for all at once (one
-    lookup per entity, then array work: 9-15 ms for the 92,000 entities of ../shared's 30,763
+    lookup per entity, then array work: 9-15 ms for the 31,025 entities of ../shared's 30,763
     sentences, where a mask made per sentence took 14-18 ms of every open)."""
     counts = np.fromiter(map(len, entities), dtype=np.int64, count=len(entities))
     bit = _BIT.get
