@@ -141,7 +141,8 @@ class Library:
         started = time.perf_counter()
         folders = corpus_folders(corpus_dir if corpus_dir is not None else default_corpus_setting())
         store = IndexStore(Path(index_dir) if index_dir is not None else default_index_dir())
-        store.check_ahead()  # the build's files hashed on a side thread while the corpus is checked
+        if not rebuild:  # a rebuild never loads the current build: nothing to check ahead
+            store.check_ahead()  # the build's files hashed on a side thread while the corpus is checked
         fresh = read_fresh(folders, store, check=check)
         reading = fresh.reading
         if not reading.declarations:

@@ -283,3 +283,18 @@ def test_the_build_is_hashed_ahead_only_while_it_may_be_loaded(folders, tmp_path
     (folders[0] / "nato-2012.txt").write_text(NATO + "\n3. Allies will meet again.\n", encoding="utf-8")
     again = Library.open(folders, index, encoder=fake_encoder)
     assert again.report.built and again.report.parsed == 1 and reads and stops[0] == 0
+
+
+def test_a_rebuild_does_not_hash_the_build_it_replaces_ahead(folders, tmp_path, fake_encoder, monkeypatch) -> None:
+    index = tmp_path / "index"
+    Library.open(folders, index, encoder=fake_encoder)
+    ahead: list[bool] = []
+    real = IndexStore.check_ahead
+
+    def spy(self):
+        ahead.append(True)
+        return real(self)
+
+    monkeypatch.setattr(IndexStore, "check_ahead", spy)
+    assert Library.open(folders, index, encoder=fake_encoder, rebuild=True).report.built and ahead == []
+    assert not Library.open(folders, index, encoder=fake_encoder).report.built and ahead == [True]
