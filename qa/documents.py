@@ -75,7 +75,8 @@ class Declaration:
     Attributes:
         doc_id: Stable identifier, the file stem ("nato-chicago-summit-2012").
         title: Official title.
-        date: ISO 8601 date of issue ("2012-05-20"), or "" if unknown.
+        date: ISO 8601 date of issue ("2012-05-20"); the year alone ("2024") when only the year
+            is known (guessed from the title or the file name); "" if unknown.
         place: Where it was issued ("Chicago").
         issuer: Who issued it ("NATO").
         source: Path of the file it was read from.

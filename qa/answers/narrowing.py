@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from qa.documents import Declaration
-from qa.search.filters import Filters, by_issuer, issuer_key, title_names
+from qa.search.filters import Filters, by_issuer, issuer_key, issuers, short_names, title_names
 from qa.text.tokens import tokenize
 
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
@@ -84,8 +84,7 @@ def _named_by_initials(question: str, declarations: Sequence[Declaration]) -> tu
     asked = set(re.findall(r"(?<![\w-])([A-Z]{4,})(?![\w]|-\w)", question))
     if not asked:  # most questions: nothing more to read
         return ()
-    issuers = {d.issuer for d in declarations if d.issuer}
-    asked -= {word for issuer in issuers for word in re.split(r"[-\s/]+", issuer)}  # "NATO" is an issuer
+    asked -= {word for issuer in issuers(declarations) for word in re.split(r"[-\s/]+", issuer)}  # "NATO" is an issuer
     if not asked:
         return ()
     return tuple(d.doc_id for d in declarations if d.title and title_initials(d.title) in asked)
@@ -138,8 +137,8 @@ def filter_words(filters: Filters) -> frozenset[str]:
 def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[str]:
     """The issuers whose name, or a distinctive word of it, the question holds."""
     named: set[str] = set()
-    for issuer in {d.issuer for d in declarations if d.issuer}:
-        names = [issuer, *_un_names(issuer), *(part for part in re.split(r"[-\s/]+", issuer) if _distinctive(part))]
+    for issuer in issuers(declarations):
+        names = [issuer, *_un_names(issuer), *short_names(issuer)]
         if any(title_names(question, name) for name in names):
             named.add(issuer)
     return named
@@ -153,12 +152,6 @@ def _un_names(issuer: str) -> list[str]:
         return []
     body = match.group(1)
     return [f"United Nations {body}", f"UN {body}", body]
-
-
-def _distinctive(word: str) -> bool:
-    """An acronym or name that can stand for an issuer alone: "ASEAN", "G7", "NATO" (not "U.S.", "UN")."""
-    letters = word.strip(".")
-    return len(letters) >= 3 and letters.isupper() or bool(re.fullmatch(r"G\d+", letters))
 
 
 def _years(question: str) -> list[tuple[int, bool]]:

@@ -2,7 +2,9 @@
 
 Precedence for each field: the catalog (corpus/catalog.toml), then the file's own header or
 format metadata (HTML <title>, PDF info), then a guess (a title made from the file stem, the
-first date in the opening paragraphs), else missing. ``metadata_origin`` records which.
+first date in the opening paragraphs; the issuer, place or year the title, the opening or the
+file name give: qa.ingest.metadata_guesses), else missing. ``metadata_origin`` records which.
+A date guessed from a year alone is that year ("2024", ISO 8601's reduced precision).
 
 Example:
     >>> find_date("Issued on 20 May. 2012")
@@ -17,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.ingest.catalog import CatalogEntry
+from qa.ingest.metadata_guesses import guess_issuer, guess_place, guess_year
 
 FIELDS = ("title", "date", "place", "issuer")
 _MONTHS = {
@@ -122,6 +125,11 @@ def resolve(
     if (date := find_date(opening_text)) is not None:
         guesses["date"] = date
     for name, value in (guessed or {}).items():
+        if value:
+            guesses.setdefault(name, value)
+    title = entry.title or stated.get("title") or ""
+    for name, value in (("issuer", guess_issuer(title, opening_text)), ("place", guess_place(opening_text)),
+                        ("date", guess_year(title, doc_id))):  # a year alone, after any full date
         if value:
             guesses.setdefault(name, value)
     for name in FIELDS:

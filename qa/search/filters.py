@@ -22,6 +22,7 @@ from functools import lru_cache
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError, UnknownDocumentError
 from qa.ingest.kinds import KINDS, normalise_kind
+from qa.ingest.metadata_guesses import title_speaker
 
 _LIST_AT_MOST = 12  # values an error lists before "…": enough to see the spelling wanted
 
@@ -130,13 +131,40 @@ class Filters:
 
 
 def by_issuer(declarations: Iterable[Declaration], issuers: Iterable[str]) -> list[Declaration]:
-    """The declarations by one of ``issuers``, in order: those whose issuer is one of them, and
-    those with no issuer whose title names one as a word ("G7 Leaders’ Statement", a White House
-    page without a catalog entry, is the G7's; "ASEAN-U.S. Leaders’ Statement" is not ASEAN's)."""
+    """The declarations by one of ``issuers``, in order: those one of whose :func:`issuer_names`
+    is one of them, and those with no issuer whose title names one as a word ("G7 Leaders’
+    Statement", a White House page without a catalog entry, is the G7's; "ASEAN-U.S. Leaders’
+    Statement" is not ASEAN's)."""
     names = [i for i in issuers if i.strip()]
     wanted = {issuer_key(i) for i in names}
     return [d for d in declarations
-            if (issuer_key(d.issuer) in wanted if d.issuer else any(title_names(d.title, i) for i in names))]
+            if any(issuer_key(name) in wanted for name in issuer_names(d))
+            or not d.issuer and any(title_names(d.title, i) for i in names)]
+
+
+def issuer_names(decl: Declaration) -> tuple[str, ...]:
+    """What a declaration's issuer is called: its issuer, and the speaker its title names where
+    titles put one, when the issuer has no short name of its own ("NATO" for the "NATO
+    declaration from Chicago", whose header says it was "Issued by the Heads of State and
+    Government participating in the meeting of the North Atlantic Council";
+    qa.ingest.metadata_guesses.title_speaker)."""
+    spoken = title_speaker(decl.title) if decl.title else None
+    if not decl.issuer:
+        return (spoken,) if spoken else ()
+    if not spoken or issuer_key(spoken) == issuer_key(decl.issuer) or short_names(decl.issuer):
+        return (decl.issuer,)  # "ASEAN" is named as it is, not also as the title's "ASEAN-China"
+    return decl.issuer, spoken
+
+
+def short_names(issuer: str) -> list[str]:
+    """The words of an issuer's name that can stand for it alone: acronyms and G-numbers
+    ("ASEAN", "G7", "NATO"; not "U.S." or "UN")."""
+    return [part for part in re.split(r"[-\s/]+", issuer) if _distinctive(part)]
+
+
+def _distinctive(word: str) -> bool:
+    letters = word.strip(".")
+    return len(letters) >= 3 and letters.isupper() or bool(re.fullmatch(r"G\d+", letters))
 
 
 @lru_cache(maxsize=8192)  # the same titles are read for every question that names an issuer
@@ -151,8 +179,8 @@ def title_names(text: str, name: str) -> bool:
 
 
 def issuers(declarations: Iterable[Declaration]) -> list[str]:
-    """Every issuer the declarations name, sorted, each once."""
-    return sorted({d.issuer for d in declarations if d.issuer}, key=str.casefold)
+    """Every issuer the declarations name (each one's :func:`issuer_names`), sorted, each once."""
+    return sorted({name for d in declarations for name in issuer_names(d)}, key=str.casefold)
 
 
 def kinds(declarations: Iterable[Declaration]) -> list[str]:

@@ -36,6 +36,16 @@ def test_what_narrows(question: str, described: str) -> None:
     assert implied_filters(question, DECLS).describe() == described
 
 
+def test_an_issuer_a_title_names_narrows_beside_the_one_its_header_states() -> None:
+    issued = Declaration("nato-chicago-2012", "NATO declaration from Chicago: Press Release", "2012-05-20", "Chicago",
+                         "Heads of State and Government participating in the meeting of the North Atlantic Council",
+                         "", "", (Paragraph("nato-chicago-2012", "1", "x"),))
+    library = [issued, *DECLS[:2]]
+    implied = implied_filters("What did NATO say about the transition in Afghanistan ending in 2014?", library)
+    assert implied.describe() == "issuer NATO"
+    assert [d.doc_id for d in implied.select(library)] == ["nato-chicago-2012"]
+
+
 @pytest.mark.parametrize(
     "question",
     ["What was agreed about migration?", "What happens in 2022 to food prices?", "the g7 say",  # g7: not the acronym

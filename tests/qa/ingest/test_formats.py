@@ -170,7 +170,7 @@ PDF_PAGES = [
 
 def test_pdf_text_layer_and_info(tmp_path):
     path = tmp_path / "harbour.pdf"
-    path.write_bytes(make_pdf(PDF_PAGES, info={"Title": "The Harbour Declaration", "Author": "Harbour States"}))
+    path.write_bytes(make_pdf(PDF_PAGES, info={"Title": "The Harbour Declaration", "Author": "J. Typist"}))
     decl = read_declaration(path)
     assert _numbers(decl) == ["1", "2", "3"]
     by = _by_number(decl)
@@ -178,8 +178,10 @@ def test_pdf_text_layer_and_info(tmp_path):
     assert by["1"].text.endswith("the wider region.")
     assert by["3"].text == "We will meet again in 2016."
     assert decl.title == "Harbour Declaration"  # the visible title line wins over PDF info
-    # Issue 14: a PDF's Author field names whoever made the file, never the issuer.
-    assert (decl.date, decl.place, decl.issuer) == ("2015-05-05", "Oslo", "")
+    # Issue 14: a PDF's Author field names whoever made the file, never the issuer; the opening's
+    # "We, the Ministers of the Harbour States" does (qa.ingest.metadata_guesses).
+    assert (decl.date, decl.place, decl.issuer) == ("2015-05-05", "Oslo", "Harbour States")
+    assert decl.metadata_origin["issuer"] == "guessed"
 
 
 def test_pdf_without_text_is_unreadable():

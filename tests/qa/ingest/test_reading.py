@@ -54,7 +54,8 @@ def test_header_metadata_without_catalog():
     assert decl.title == "Chairman’s Statement of the 27th ASEAN-China Summit"
     assert decl.date == "2024-10-10"
     assert decl.place == "Vientiane, Lao PDR"
-    assert decl.metadata_origin == {"title": "header", "date": "header", "place": "header", "issuer": "missing"}
+    assert decl.issuer == "ASEAN-China"  # "… of the 27th ASEAN-China Summit"
+    assert decl.metadata_origin == {"title": "header", "date": "header", "place": "header", "issuer": "guessed"}
 
 
 def test_nato_header_issued_on_date():
@@ -81,7 +82,8 @@ def test_guessed_metadata_when_nothing_stated(tmp_path):
     decl = read_declaration(path)
     assert decl.title == "Paris accord"
     assert decl.date == "2020-03-03"
-    assert decl.metadata_origin == {"title": "guessed", "date": "guessed", "place": "missing", "issuer": "missing"}
+    assert decl.place == "Paris"  # "We met in Paris"
+    assert decl.metadata_origin == {"title": "guessed", "date": "guessed", "place": "guessed", "issuer": "missing"}
 
 
 def test_corpus_ignores_catalog_readme_and_sources(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, UnknownDocumentError
 from qa.library import Library
-from qa.search.filters import Filters, by_issuer, issuers, kinds, years
+from qa.search.filters import Filters, by_issuer, issuer_names, issuers, kinds, years
 
 
 def _decl(doc_id: str, issuer: str, date: str, kind: str) -> Declaration:
@@ -123,4 +123,24 @@ def test_a_declaration_without_an_issuer_is_by_the_issuer_its_title_names() -> N
     assert [d.doc_id for d in g7_2022] == ["g7-2022-statement"]
     assert [d.doc_id for d in Filters(issuer=("ASEAN",)).select(library)] == ["asean-2024"]  # not "ASEAN-U.S."
     assert [d.doc_id for d in Filters(issuer=("asean-u.s.",)).select(library)] == ["asean-us-2021", "asean-us-2022"]
-    assert issuers(library) == ["ASEAN", "ASEAN-U.S.", "G7"]  # the issuers held are still those stated
+    # the issuers held: those stated, and the speakers titles name ("Note by the G77 chair")
+    assert issuers(library) == ["ASEAN", "ASEAN-U.S.", "G7", "G77"]
+
+
+def test_a_declaration_is_also_by_the_speaker_its_title_names() -> None:
+    # A header's "Issued by the Heads of State and Government participating in the meeting of the
+    # North Atlantic Council" is what the text prints; people ask for NATO, as its title says.
+    nato = Declaration("nato-2012", "NATO declaration from Chicago: Press Release", "2012-05-20", "Chicago",
+                       "Heads of State and Government of the North Atlantic Council", "", "",
+                       (Paragraph("nato-2012", "1", "x"),))
+    library = [nato, _decl("g7-2024", "G7", "2024-06-14", "communiqué"),
+               _untitled("un-nato", "Cooperation between the United Nations and NATO", "2023-12-01")]
+    assert issuer_names(nato) == ("Heads of State and Government of the North Atlantic Council", "NATO")
+    assert issuer_names(library[1]) == ("G7",)  # "G7 communiqué" names the same issuer once
+    assert issuer_names(library[2]) == ()  # NATO is the topic there, not the speaker
+    assert [d.doc_id for d in Filters(issuer=("NATO",)).select(library)] == ["nato-2012", "un-nato"]
+    assert [d.doc_id for d in Filters(issuer=("nato",), year_to=2012).select(library)] == ["nato-2012"]
+    assert "NATO" in issuers(library)
+    asean = Declaration("asean-china-2024", "Chairman’s Statement of the 27th ASEAN-China Summit", "2024-10-10", "",
+                        "ASEAN", "", "", (Paragraph("asean-china-2024", "1", "x"),))
+    assert issuer_names(asean) == ("ASEAN",)  # an issuer with a short name of its own keeps to it

@@ -1,0 +1,105 @@
+"""qa/ingest/metadata_guesses.py: issuer, place and year from the title, the opening and the file name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qa.ingest.catalog import Catalog
+from qa.ingest.metadata_guesses import guess_issuer, guess_place, guess_year
+from qa.ingest.reading import read_declaration
+
+
+@pytest.mark.parametrize(("title", "issuer"), [
+    ("G20 Bali Leaders’ Declaration", "G20"),
+    ("2023 APEC Leaders’ Golden Gate Declaration", "APEC"),
+    ("Chairman’s Statement of the 27th ASEAN-China Summit", "ASEAN-China"),
+    ("ASEAN-U.S. Special Summit 2022, Joint Vision Statement", "ASEAN-U.S."),
+    ("CARBIS BAY G7 SUMMIT COMMUNIQUÉ", "G7"),  # in capitals only "G7" stands out
+    ("Joint Statement by the G7 Announcing Further Economic Costs on Russia", "G7"),
+    ("Joint Statement from Quad Leaders", "Quad"),
+    ("Quad Joint Leaders’ Statement", "Quad"),
+    ("U.S.- Japan Joint Leaders’ Statement: “U.S. – JAPAN GLOBAL PARTNERSHIP”", "U.S.-Japan"),
+    ("U.S.-EU Trade and Technology Council Inaugural Joint Statement", "U.S.-EU"),
+])
+def test_the_title_names_the_speaker(title: str, issuer: str) -> None:
+    assert guess_issuer(title, "") == issuer
+
+
+@pytest.mark.parametrize("title", [
+    "Joint Leaders Statement on AUKUS",  # the topic, not the speaker
+    "The MPP Program and Border Security Joint Statement by Assistant to the President",
+    "Joint Statement on U.S.-UK Consultations on the Indo-Pacific",
+    "AI Safety Summit Declaration",
+    "COVID-19 Vaccine Statement",
+    "Statement from the Press Secretary",
+    "Los Angeles Declaration on Migration and Protection",
+    "THE DECLARATION OF INDEPENDENCE OF THE UNITED STATES OF AMERICA",
+    "World Leaders’ Statement",
+    "",
+])
+def test_a_title_without_a_speaker_gives_none(title: str) -> None:
+    assert guess_issuer(title, "") is None
+
+
+@pytest.mark.parametrize(("opening", "issuer"), [
+    ("We, the Leaders of the Group of Seven (G7), gathered in Apulia to reaffirm our unity.", "G7"),
+    ("We, the leaders of the Group of Seven, met in Cornwall on 11-13 June 2021.", "Group of Seven"),
+    ("1. We, the Economic Leaders of APEC, met in San Francisco, California, on November 16-17, 2023.", "APEC"),
+    ("We, the Heads of State and Government of the Member States of the Association of Southeast Asian "
+     "Nations (ASEAN), met in Washington, D.C.", "ASEAN"),
+    ("We, the Heads of State and Government of the North Atlantic Alliance, have gathered in Chicago.",
+     "North Atlantic Alliance"),
+    # a list of states is not one speaker
+    ("We, the Heads of State and Government of the Argentine Republic, Barbados, Belize, gathered in Los Angeles.", None),
+    ("When in the Course of human events, it becomes necessary for one people", None),
+])
+def test_the_opening_names_the_speaker(opening: str, issuer: str | None) -> None:
+    assert guess_issuer("Declaration", opening) == issuer
+
+
+def test_the_title_wins_over_the_opening() -> None:
+    assert guess_issuer("CARBIS BAY G7 SUMMIT COMMUNIQUÉ", "We, the leaders of the Group of Seven, met in Cornwall") == "G7"
+
+
+@pytest.mark.parametrize(("opening", "place"), [
+    ("We, the leaders of the Group of Seven, met in Cornwall on 11-13 June 2021.", "Cornwall"),
+    ("We met in San Francisco, California, on November 16-17, 2023.", "San Francisco, California"),
+    ("the Member States, met in Washington, D.C., on 13 May", "Washington, D.C."),
+    ("We gathered in Apulia.", "Apulia"),
+    ("We met in February 2021 and met in person since.", None),  # a month, not a place
+    ("They gathered in Los\nAngeles on the margins of the Summit.", "Los Angeles"),  # a wrapped line
+    ("They look forward to working together when they meet in Europe in October.", None),  # to come
+    ("We agreed on cleaner shipping.", None),
+])
+def test_the_place_of_the_meeting(opening: str, place: str | None) -> None:
+    assert guess_place(opening) == place
+
+
+def test_the_year_from_the_title_then_the_file_name() -> None:
+    assert guess_year("2023 APEC Leaders’ Golden Gate Declaration", "apec-2020-draft") == "2023"
+    assert guess_year("G7 Apulia Leaders’ Communiqué", "g7-2024-apulia") == "2024"
+    assert guess_year("Joint Statement", "A_RES_78_1") is None
+    later = dt.date.today().year + 4
+    assert guess_year(f"Vision {later}", "vision") is None  # a year to come is a topic
+
+
+def test_a_folder_without_a_catalog_still_has_issuer_place_and_year(tmp_path) -> None:
+    path = tmp_path / "g7-2024-apulia.txt"
+    path.write_text("G7 Apulia Leaders’ Communiqué\n\nWe, the Leaders of the Group of Seven (G7), gathered in "
+                    "Apulia to reaffirm our unity.\n\nWe will launch an action plan on AI.\n", encoding="utf-8")
+    decl = read_declaration(path, catalog=Catalog())
+    assert (decl.issuer, decl.place, decl.date, decl.year) == ("G7", "Apulia", "2024", 2024)
+    assert {decl.metadata_origin[f] for f in ("issuer", "place", "date")} == {"guessed"}
+
+
+def test_a_catalog_or_header_wins_over_the_guesses(tmp_path) -> None:
+    (tmp_path / "catalog.toml").write_text('["g7-2024-apulia"]\nissuer = "Group of Seven"\ndate = "2024-06-14"\n',
+                                           encoding="utf-8")
+    path = tmp_path / "g7-2024-apulia.txt"
+    path.write_text("G7 Apulia Leaders’ Communiqué\n\nWe, the Leaders of the G7, gathered in Apulia.\n\nWe agreed.\n",
+                    encoding="utf-8")
+    decl = read_declaration(path)
+    assert (decl.issuer, decl.date) == ("Group of Seven", "2024-06-14")
+    assert decl.metadata_origin["issuer"] == decl.metadata_origin["date"] == "catalog"
