@@ -70,6 +70,13 @@ def find_date(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+def find_dates(text: str) -> list[str]:
+    """Every date in ``text`` as ISO 8601, in the order they stand."""
+    found = sorted((match.start(), iso) for pattern in _DATE_PATTERNS for match in pattern.finditer(text)
+                   if (iso := _iso(match)))
+    return [iso for _, iso in found]
+
+
 def _iso(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
     try:
@@ -117,19 +124,24 @@ def resolve(
         entry: The catalog's entry for the declaration (may be empty).
         stated: Fields the file states outright (header lines, HTML <meta>, PDF title).
         guessed: Weak hints from the format (a PDF's creation date).
-        opening_text: The first paragraphs; the first date in them is a guess for ``date``.
+        opening_text: The first paragraphs; the first date in them (of the year the title or
+            the file name gives, if they give one) is a guess for ``date``.
     """
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
     guesses = {"title": doc_id.replace("-", " ").replace("_", " ").strip().capitalize()}
-    if (date := find_date(opening_text)) is not None:
+    title = entry.title or stated.get("title") or ""
+    year = guess_year(title, doc_id)
+    # The opening's first date of the year the title or file name gives: "Recalling the Universal
+    # Declaration of Human Rights of 10 December 1948" is a date the text cites, not its own.
+    dates = find_dates(opening_text)
+    if (date := next((d for d in dates if year is None or d.startswith(year)), None)) is not None:
         guesses["date"] = date
     for name, value in (guessed or {}).items():
         if value:
             guesses.setdefault(name, value)
-    title = entry.title or stated.get("title") or ""
     for name, value in (("issuer", guess_issuer(title, opening_text)), ("place", guess_place(opening_text)),
-                        ("date", guess_year(title, doc_id))):  # a year alone, after any full date
+                        ("date", year)):  # a year alone, after any full date
         if value:
             guesses.setdefault(name, value)
     for name in FIELDS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.ingest.catalog import CatalogEntry
-from qa.ingest.metadata import find_date, header_fields, resolve
+from qa.ingest.metadata import find_date, find_dates, header_fields, resolve
 
 
 @pytest.mark.parametrize(
@@ -57,6 +57,22 @@ def test_resolve_precedence():
 
 
 def test_resolve_guesses_from_stem_and_opening():
-    meta = resolve("g20-2022-bali", CatalogEntry(), {}, opening_text="We met on 2 March 2000.")
-    assert (meta.title, meta.date) == ("G20 2022 bali", "2000-03-02")
+    meta = resolve("g20-2000-bali", CatalogEntry(), {}, opening_text="We met on 2 March 2000.")
+    assert (meta.title, meta.date) == ("G20 2000 bali", "2000-03-02")
     assert meta.origin["title"] == meta.origin["date"] == "guessed"
+
+
+def test_find_dates_in_the_order_they_stand() -> None:
+    assert find_dates("Recalling 10 December 1948 and 2015-05-05, we met on May 6, 2015.") == [
+        "1948-12-10", "2015-05-05", "2015-05-06"]
+
+
+def test_an_opening_date_of_another_year_than_the_title_or_file_name_gives_is_cited_not_the_texts() -> None:
+    opening = "Recalling the Universal Declaration of Human Rights of 10 December 1948, we met on 5 May 2015."
+    meta = resolve("harbour-accord-2015", CatalogEntry(), {"title": "Harbour Accord"}, opening_text=opening)
+    assert (meta.date, meta.origin["date"]) == ("2015-05-05", "guessed")
+    cited_only = "Recalling the Universal Declaration of Human Rights of 10 December 1948."
+    assert resolve("harbour-accord-2015", CatalogEntry(), {}, opening_text=cited_only).date == "2015"
+    assert resolve("harbour-accord", CatalogEntry(), {}, opening_text=cited_only).date == "1948-12-10"  # no year to go by
+    # a stated date is never second-guessed
+    assert resolve("harbour-accord-2015", CatalogEntry(), {"date": "1948-12-10"}, opening_text=cited_only).date == "1948-12-10"
