@@ -103,3 +103,27 @@ def test_a_catalog_or_header_wins_over_the_guesses(tmp_path) -> None:
     decl = read_declaration(path)
     assert (decl.issuer, decl.date) == ("Group of Seven", "2024-06-14")
     assert decl.metadata_origin["issuer"] == decl.metadata_origin["date"] == "catalog"
+
+
+def test_a_library_without_a_catalog_narrows_by_the_guesses(tmp_path, fake_encoder, monkeypatch) -> None:
+    from qa.library import Library
+
+    monkeypatch.delenv("QA_CATALOG", raising=False)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "g7-2024-apulia.txt").write_text(
+        "G7 Apulia Leaders’ Communiqué\n\nWe, the Leaders of the Group of Seven (G7), gathered in Apulia.\n\n"
+        "We will launch an action plan on the use of AI in the world of work.\n", encoding="utf-8")
+    (corpus / "nato-chicago-summit-2012.txt").write_text(
+        "NATO declaration from Chicago: Press Release\n\nIssued by the Heads of State and Government participating "
+        "in the meeting of the North Atlantic Council in Chicago on 20 May 2012\n\n1. We met in Chicago.\n\n"
+        "2. ISAF will end its mission by the end of 2014.\n", encoding="utf-8")
+    (corpus / "asean-2024.txt").write_text(
+        "Chairman’s Statement of the 44th ASEAN Summit\n\nVientiane, 9 October 2024\n\n1. We discussed AI "
+        "governance.\n", encoding="utf-8")
+    library = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    answer = library.ask("What did the G7 say about AI in 2024?", k=3)
+    assert answer.narrowed.describe() == "issuer G7, year 2024"
+    assert {hit.doc_id for hit in answer.hits} == {"g7-2024-apulia"}
+    nato = library.ask("What did NATO say about the ISAF mission ending in 2014?", k=3)
+    assert nato.narrowed.describe() == "issuer NATO" and {hit.doc_id for hit in nato.hits} == {"nato-chicago-summit-2012"}
