@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError
-from qa.search.filters import issuer_key
+from qa.search.filters import issuer_key, issuer_names
 
 
 def _has_word(haystack: str, word: str) -> bool:
@@ -28,11 +28,14 @@ def _names(haystack: str, issuer: str) -> bool:
 def issued_by(decl: Declaration, issuer: str) -> bool:
     """True if ``issuer`` names the declaration's issuer ("G7" matches "G7", "the G7 leaders").
 
-    A declaration whose issuer is unknown matches when its title or doc_id names the issuer,
-    so "G7" finds "G7 Leaders' Statement" in an archive without a catalog.
+    A declaration whose issuer is unknown or guessed (qa.ingest.metadata_guesses) matches when
+    its title or doc_id names the issuer, so "G7" finds "G7 Leaders' Statement" in an archive
+    without a catalog, and the "Carbis Bay G7 Summit Communiqué" whose opening says "Group of Seven".
     """
-    if decl.issuer:
-        return _names(decl.issuer, issuer)
+    if any(_names(name, issuer) for name in issuer_names(decl)):
+        return True  # its issuer, or the speaker its title names (qa.search.filters.issuer_names)
+    if decl.issuer and (decl.metadata_origin or {}).get("issuer") != "guessed":
+        return False
     return _names(decl.title, issuer) or _has_word(decl.doc_id.replace("-", " "), issuer)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.ingest.catalog import CatalogEntry
-from qa.ingest.metadata_guesses import guess_issuer, guess_place, guess_year
+from qa.ingest.metadata_guesses import guess_issuer, guess_place, guess_year, years_named
 
 FIELDS = ("title", "date", "place", "issuer")
 _MONTHS = {
@@ -131,17 +131,13 @@ def resolve(
     origin: dict[str, str] = {}
     guesses = {"title": doc_id.replace("-", " ").replace("_", " ").strip().capitalize()}
     title = entry.title or stated.get("title") or ""
-    year = guess_year(title, doc_id)
-    # The opening's first date of the year the title or file name gives: "Recalling the Universal
-    # Declaration of Human Rights of 10 December 1948" is a date the text cites, not its own.
-    dates = find_dates(opening_text)
-    if (date := next((d for d in dates if year is None or d.startswith(year)), None)) is not None:
+    if (date := _opening_date(find_dates(opening_text), years_named(title, doc_id))) is not None:
         guesses["date"] = date
     for name, value in (guessed or {}).items():
         if value:
             guesses.setdefault(name, value)
     for name, value in (("issuer", guess_issuer(title, opening_text)), ("place", guess_place(opening_text)),
-                        ("date", year)):  # a year alone, after any full date
+                        ("date", guess_year(title, doc_id))):  # a year alone, after any full date
         if value:
             guesses.setdefault(name, value)
     for name in FIELDS:
@@ -155,3 +151,12 @@ def resolve(
         else:
             values[name], origin[name] = "", "missing"
     return Metadata(origin=origin, **values)
+
+
+def _opening_date(dates: list[str], years: set[int]) -> str | None:
+    """The opening's first date of a year the title or the file name gives, else its first date
+    not before the latest of those years: "Recalling the Universal Declaration of Human Rights
+    of 10 December 1948" is a date the text cites, not its own."""
+    if (date := next((d for d in dates if int(d[:4]) in years), None)) is not None:
+        return date
+    return next((d for d in dates if not years or int(d[:4]) >= max(years)), None)

@@ -132,14 +132,20 @@ class Filters:
 
 def by_issuer(declarations: Iterable[Declaration], issuers: Iterable[str]) -> list[Declaration]:
     """The declarations by one of ``issuers``, in order: those one of whose :func:`issuer_names`
-    is one of them, and those with no issuer whose title names one as a word ("G7 Leaders’
-    Statement", a White House page without a catalog entry, is the G7's; "ASEAN-U.S. Leaders’
-    Statement" is not ASEAN's)."""
+    is one of them, and those with no issuer (or a guessed one) whose title names one as a word
+    ("G7 Leaders’ Statement", a White House page without a catalog entry, is the G7's;
+    "ASEAN-U.S. Leaders’ Statement" is not ASEAN's)."""
     names = [i for i in issuers if i.strip()]
     wanted = {issuer_key(i) for i in names}
     return [d for d in declarations
             if any(issuer_key(name) in wanted for name in issuer_names(d))
-            or not d.issuer and any(title_names(d.title, i) for i in names)]
+            or _unsure(d) and any(title_names(d.title, i) for i in names)]
+
+
+def _unsure(decl: Declaration) -> bool:
+    """No issuer, or only a guessed one ("Group of Seven" from the opening of the "Carbis Bay G7
+    Summit Communiqué"): its title may name the issuer another way."""
+    return not decl.issuer or (decl.metadata_origin or {}).get("issuer") == "guessed"
 
 
 def issuer_names(decl: Declaration) -> tuple[str, ...]:

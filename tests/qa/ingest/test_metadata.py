@@ -76,3 +76,13 @@ def test_an_opening_date_of_another_year_than_the_title_or_file_name_gives_is_ci
     assert resolve("harbour-accord", CatalogEntry(), {}, opening_text=cited_only).date == "1948-12-10"  # no year to go by
     # a stated date is never second-guessed
     assert resolve("harbour-accord-2015", CatalogEntry(), {"date": "1948-12-10"}, opening_text=cited_only).date == "1948-12-10"
+
+
+def test_a_title_year_a_text_cites_does_not_hide_the_texts_own_date() -> None:
+    opening = "We met on 5 December 2024 to mark the anniversary."
+    meta = resolve("budapest", CatalogEntry(), {"title": "Joint Statement on the 30th Anniversary of the 1994 Budapest "
+                                                          "Memorandum"}, opening_text=opening)
+    assert meta.date == "2024-12-05"
+    meta = resolve("sc-res-1701-2006", CatalogEntry(), {"title": "Resolution 1701 (2006)"},
+                   opening_text="Adopted by the Security Council at its 5511th meeting, on 11 August 2006")
+    assert meta.date == "2006-08-11"

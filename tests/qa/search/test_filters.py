@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from qa.compare.selection import select
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, UnknownDocumentError
 from qa.library import Library
@@ -137,10 +140,31 @@ def test_a_declaration_is_also_by_the_speaker_its_title_names() -> None:
                _untitled("un-nato", "Cooperation between the United Nations and NATO", "2023-12-01")]
     assert issuer_names(nato) == ("Heads of State and Government of the North Atlantic Council", "NATO")
     assert issuer_names(library[1]) == ("G7",)  # "G7 communiqué" names the same issuer once
-    assert issuer_names(library[2]) == ()  # NATO is the topic there, not the speaker
+    assert issuer_names(library[2]) == ()  # NATO is the topic there, not the speaker ...
+    # ... yet a declaration with no issuer at all is by whoever its title names (the fallback above)
     assert [d.doc_id for d in Filters(issuer=("NATO",)).select(library)] == ["nato-2012", "un-nato"]
     assert [d.doc_id for d in Filters(issuer=("nato",), year_to=2012).select(library)] == ["nato-2012"]
+    assert [d.doc_id for d in select(library, issuer="NATO", year_to=2012)] == ["nato-2012"]  # qa track too
     assert "NATO" in issuers(library)
     asean = Declaration("asean-china-2024", "Chairman’s Statement of the 27th ASEAN-China Summit", "2024-10-10", "",
                         "ASEAN", "", "", (Paragraph("asean-china-2024", "1", "x"),))
     assert issuer_names(asean) == ("ASEAN",)  # an issuer with a short name of its own keeps to it
+
+
+def test_a_guessed_issuer_leaves_the_title_to_name_another() -> None:
+    # Without a catalog the opening says "We, the Leaders of the Group of Seven"; people ask for the G7.
+    carbis = Declaration("g7-2021", "Carbis Bay G7 Summit Communiqué", "2021-06-13", "", "Group of Seven", "", "",
+                         (Paragraph("g7-2021", "1", "x"),), metadata_origin={"issuer": "guessed"})
+    assert [d.doc_id for d in by_issuer([carbis], ["G7"])] == ["g7-2021"]
+    assert [d.doc_id for d in select([carbis], issuer="G7")] == ["g7-2021"]  # qa track's selection too
+    # an issuer a catalog states, with a short name of its own, is not second-guessed by the title
+    osce = Declaration("osce", "OSCE Statement on the G7 Summit", "2021-06-14", "", "OSCE", "", "",
+                       (Paragraph("osce", "1", "x"),), metadata_origin={"issuer": "catalog"})
+    assert by_issuer([osce], ["G7"]) == [] and select([osce], issuer="G7") == []
+    guessed = dataclasses.replace(osce, metadata_origin={"issuer": "guessed"})
+    assert by_issuer([guessed], ["G7"]) == [guessed]  # a guess may be wrong: the title still counts
+
+
+def test_too_broad_a_title_speaker_does_not_become_an_issuer() -> None:
+    message = _untitled("sg-message", "Message from UN Secretary-General António Guterres", "2023-09-21")
+    assert issuer_names(message) == () and "UN" not in issuers([message, *DECLS])
