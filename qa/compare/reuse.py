@@ -122,6 +122,13 @@ def _check_before(before: object) -> str | None:
     return text
 
 
+def surely_before(date: str, cutoff: str) -> bool:
+    """Whether a declaration dated ``date`` (ISO: a day, or a year alone when only the year is
+    known) was issued before ``cutoff`` (a day, a month or a year): one dated "2023" is not
+    known to be before 1 June 2023, only before 2024."""
+    return date < cutoff[: len(date)] if len(date) < len(cutoff) else date < cutoff
+
+
 class ReuseIndex:
     """Every paragraph's shingles in one sorted array, for counting shared shingles fast."""
 
@@ -194,7 +201,7 @@ class ReuseIndex:
         found, checked = [], 0
         for row in self.candidates(text):
             decl, par = self._rows[row]
-            if exclude == (decl.doc_id, par.number) or (cutoff and not (decl.date and decl.date < cutoff)):
+            if exclude == (decl.doc_id, par.number) or (cutoff and not (decl.date and surely_before(decl.date, cutoff))):
                 continue
             if checked >= max(MIN_CHECKED, CHECKED_PER_K * k):
                 break

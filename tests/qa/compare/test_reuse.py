@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.compare.reuse import CANDIDATE_CONTAINMENT, ReuseIndex, shingle_codes
+from qa.compare.reuse import CANDIDATE_CONTAINMENT, ReuseIndex, shingle_codes, surely_before
 from qa.compare.words import words
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError, InvalidQuestionError
@@ -55,6 +55,16 @@ def test_before_and_exclude(index: ReuseIndex) -> None:
     assert [p.doc_id for p in index.precedents(STANDARD, before="2022-06-01")] == ["res-2021"]
     assert [p.doc_id for p in index.precedents(STANDARD, before=2023)] == ["res-2021", "res-2022"]
     assert "res-2021" not in [p.doc_id for p in index.precedents(STANDARD, exclude=("res-2021", "1"))]
+
+
+@pytest.mark.parametrize(("date", "cutoff", "before"), [
+    ("2022-05-31", "2022-06-01", True), ("2022-06-01", "2022-06-01", False),
+    ("2022", "2022-06-01", False),  # a year alone (guessed from a file name): not known to be before June
+    ("2021", "2022-06-01", True), ("2022", "2023", True), ("2023", "2023", False),
+    ("2022-12-31", "2023", True), ("2023-01-01", "2023", False), ("2023-05", "2023-06-01", True),
+])
+def test_a_date_is_before_a_cutoff_only_when_all_of_it_is(date: str, cutoff: str, before: bool) -> None:
+    assert surely_before(date, cutoff) is before
 
 
 def test_k_keeps_the_most_reused(index: ReuseIndex) -> None:
