@@ -124,8 +124,8 @@ def resolve(
         entry: The catalog's entry for the declaration (may be empty).
         stated: Fields the file states outright (header lines, HTML <meta>, PDF title).
         guessed: Weak hints from the format (a PDF's creation date).
-        opening_text: The first paragraphs; the first date in them (of the year the title or
-            the file name gives, if they give one) is a guess for ``date``.
+        opening_text: The first paragraphs; their first date is a guess for ``date``, unless it
+            is older than the latest year the title or the file name gives (see _opening_date).
     """
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
