@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError
-from qa.search.filters import issuer_key, issuer_names
+from qa.search.filters import issuer_key, issuer_names, issuer_unsure
 
 
 def _has_word(haystack: str, word: str) -> bool:
@@ -34,7 +34,7 @@ def issued_by(decl: Declaration, issuer: str) -> bool:
     """
     if any(_names(name, issuer) for name in issuer_names(decl)):
         return True  # its issuer, or the speaker its title names (qa.search.filters.issuer_names)
-    if decl.issuer and (decl.metadata_origin or {}).get("issuer") != "guessed":
+    if not issuer_unsure(decl):
         return False
     return _names(decl.title, issuer) or _has_word(decl.doc_id.replace("-", " "), issuer)
 

@@ -60,14 +60,8 @@ class Metadata:
 
 def find_date(text: str) -> str | None:
     """The first date in ``text`` as ISO 8601 ("15-16 November 2022" gives "2022-11-15")."""
-    found: list[tuple[int, str]] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            iso = _iso(match)
-            if iso:
-                found.append((match.start(), iso))
-                break
-    return min(found)[1] if found else None
+    dates = find_dates(text)
+    return dates[0] if dates else None
 
 
 def find_dates(text: str) -> list[str]:

@@ -139,10 +139,10 @@ def by_issuer(declarations: Iterable[Declaration], issuers: Iterable[str]) -> li
     wanted = {issuer_key(i) for i in names}
     return [d for d in declarations
             if any(issuer_key(name) in wanted for name in issuer_names(d))
-            or _unsure(d) and any(title_names(d.title, i) for i in names)]
+            or issuer_unsure(d) and any(title_names(d.title, i) for i in names)]
 
 
-def _unsure(decl: Declaration) -> bool:
+def issuer_unsure(decl: Declaration) -> bool:
     """No issuer, or only a guessed one ("Group of Seven" from the opening of the "Carbis Bay G7
     Summit Communiqué"): its title may name the issuer another way."""
     return not decl.issuer or (decl.metadata_origin or {}).get("issuer") == "guessed"
