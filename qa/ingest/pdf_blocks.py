@@ -122,7 +122,11 @@ def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: 
         return True
     if _MARKER.match(text) and ended:
         return True
-    hanging = len(prev.words) > 1 and abs(line.x0 - prev.words[1].x0) < 2  # "78/1.  Title …" wrapped
+    # "78/1.  Title …" or "12.  Text …" wrapped under its second word: a hanging indent, not a first
+    # line's; only after a line opening with a number or marker (a first-line indent that happens
+    # to line up with a word of the line above starts a paragraph).
+    hanging = len(prev.words) > 1 and abs(line.x0 - prev.words[1].x0) < 2 and (
+        prev.words[0].text[:1].isdigit() or bool(_MARKER.match(before)))
     if not hanging and line.x0 > prev.x0 + INDENT * line.size and punctuated:
         return True
     # No indent, no gap: a line ending a sentence well short of the margin ends its paragraph,

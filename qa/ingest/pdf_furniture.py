@@ -3,8 +3,11 @@
 General rules, from position, repetition and type size (none is specific to one publisher):
 
 1. A line in a page's top or bottom band (:data:`MARGIN_BAND` of the height) whose text, digits
-   aside, recurs in that band on another page is a running header or footer. Sides may swap
-   between even and odd pages: the position across the page does not matter.
+   aside, recurs in that band on another page in the same type size is a running header or
+   footer. Sides may swap between even and odd pages: the position across the page does not
+   matter. The size must match: a title set large at the top of page 1 is not the running header
+   that repeats it in small type on the pages after (taking it for one lost the title and, with
+   it, every paragraph above the first heading).
 2. A line in those bands made only of numbers, codes and symbols ("2/12", "23-20100 (E)",
    "*2320100*", "A/RES/78/1", "- 3 -", "Page 3 of 12") is a page counter, job number or barcode;
    so is a page counter as the first or last line of a page, wherever it stands.
@@ -32,6 +35,8 @@ MARGIN_BAND = 0.12
 RULE_BELOW = 0.3
 # Footnote type is smaller than the body's by at least this many points.
 SMALLER = 0.3
+# Two lines closer in type size than this many points are in the same size (rule 1).
+SAME_SIZE = 0.5
 
 _TEXT_RULE = re.compile(r"[_\-—–]{5,}")
 _PAGE_COUNTER = re.compile(r"(?i)(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?|-\s*\d{1,4}\s*-")
@@ -88,17 +93,21 @@ def find_furniture(pages: list[PdfPage], *, size: float) -> set[tuple[int, int]]
     are never furniture by repetition: "Resolution 70/1." may well be footnote 1 and 3.
     """
     notes = {page.number: _note_lines(page, size) for page in pages}
-    seen: dict[str, set[int]] = defaultdict(set)
+    seen: dict[str, list[tuple[int, float]]] = defaultdict(list)  # text -> (page, type size)
     for page in pages:
         for i, line in enumerate(page.lines):
             if _in_band(line, page) and i not in notes[page.number] and not _TEXT_RULE.fullmatch(line.text):
-                seen[_key(line.text)].add(page.number)
+                seen[_key(line.text)].append((page.number, line.size))
+
+    def repeated(line: TextLine) -> bool:
+        return len({n for n, size in seen[_key(line.text)] if abs(size - line.size) < SAME_SIZE}) >= 2
+
     found: set[tuple[int, int]] = set()
     for page in pages:
         marked = [
             i for i, line in enumerate(page.lines)
             if _in_band(line, page) and not _TEXT_RULE.fullmatch(line.text)
-            and (_is_code(line) or i not in notes[page.number] and len(seen[_key(line.text)]) >= 2)
+            and (_is_code(line) or i not in notes[page.number] and repeated(line))
             or i in (0, len(page.lines) - 1) and _PAGE_COUNTER.fullmatch(line.text.strip())
         ]
         found.update((page.number, i) for i in _spread(page, marked, notes[page.number], size))

@@ -79,8 +79,14 @@ def _un_title(blocks: list[Block]) -> int | None:
 
 
 def _largest_type(blocks: list[Block], body_size: float) -> int | None:
-    """The first block on the first page in the largest type above the body's."""
-    first = [(i, b) for i, b in enumerate(blocks) if b.page == blocks[0].page] if blocks else []
+    """The first block on the first page in the largest type above the body's, above the first
+    paragraph of running text (two lines or more in the body's type): a title comes before the
+    text, and a larger heading further down is a section's."""
+    first = []
+    for i, b in enumerate(blocks):
+        if b.page != blocks[0].page or (b.lines >= 2 and abs(b.size - body_size) <= 0.5):
+            break
+        first.append((i, b))
     larger = [(i, b) for i, b in first if b.size > body_size + 0.5 and len(b.text.split()) >= 2]
     if not larger:
         return None

@@ -10,7 +10,7 @@ import pytest
 from qa.answers.records import citation
 from qa.ingest.formats import UnreadableFileError, extract
 from qa.ingest.reading import read_declaration
-from tests.qa.ingest.pdf_factory import LEFT, RIGHT, Page, build, flow, masthead, width
+from tests.qa.ingest.pdf_factory import LEADING, LEFT, RIGHT, TOP, Page, build, flow, masthead, width, wrap
 
 SENTENCE = "We commit to strengthen cooperation among all Member States in every region of the world"
 TOPICS = ("water", "health", "schools", "oceans", "forests", "energy", "trade", "roads", "farming", "data",
@@ -151,3 +151,60 @@ def test_a_text_layer_of_mostly_non_words_is_read_with_a_warning(tmp_path):
     body = [f"{n}. {line}." for n, line in enumerate(junk, start=1)]
     decl = _read(tmp_path, flow(body))
     assert any(note.startswith("warning: the PDF's text layer is mostly non-words") for note in decl.notes)
+
+
+def _unnumbered(count: int) -> list[str]:
+    return [f"We welcome the work on {TOPICS[n % len(TOPICS)]} and commit to carry it forward together with "
+            f"every partner, in every region, over the coming years of {TOPICS[n % len(TOPICS)]}." for n in range(count)]
+
+
+def test_a_large_title_that_the_running_header_repeats_in_small_type_stays_the_title(tmp_path):
+    # The title sits high on page 1, inside the band where running headers stand; pages 2 on
+    # repeat it as a small header. Same words, another size: the title, not furniture.
+    title = "Declaration on Cooperation among Neighbours"
+    first = Page()
+    first.text(LEFT, 740, title, 18)
+    first.text(LEFT, 716, "Adopted in Lisbon on 3 May 2024", 10)
+    paragraphs = _unnumbered(6) + ["Cooperation on water", *_unnumbered(12)[6:]]
+    pages = flow(paragraphs, lines_per_page=8, first=first, first_top=690)
+    for page in pages[1:]:
+        page.text(LEFT, 760, title, 8)
+    decl = _read(tmp_path, pages)
+    assert decl.title == title
+    assert decl.date == "2024-05-03"
+    assert len(decl.paragraphs) == 12  # none lost above the heading
+    assert all(title not in p.text for p in decl.paragraphs)
+    assert decl.paragraphs[6].section == "Cooperation on water"
+    assert [p.text for p in decl.paragraphs] == _unnumbered(12)
+
+
+def test_a_first_line_indent_under_the_second_word_of_the_line_above_still_starts_a_paragraph(tmp_path):
+    # Unnumbered paragraphs of two lines, a first-line indent and no gap between them. Each last
+    # line opens with "Together," and the indent is that word's width, so the next first line starts
+    # exactly under the second word of the line above, as the wrapped title of "78/1.  Title" does.
+    # Only a line opening with a number or marker wraps that way: these are five paragraphs.
+    indent = LEFT + width("Together, ")
+    page, y, texts = Page(), TOP, []
+    for topic in TOPICS[:5]:
+        first = wrap(f"We welcome the work on {topic} and commit to carry it forward with every partner "
+                     "in every region of the world and with all others", first=indent)[0][1]
+        last = f"Together, we will carry the work on {topic} forward."
+        page.text(indent, y, first)
+        page.text(LEFT, y - LEADING, last)
+        y -= 2 * LEADING
+        texts.append(f"{first} {last}")
+    decl = _read(tmp_path, [page])
+    assert [p.text for p in decl.paragraphs] == texts
+
+
+def test_a_larger_heading_below_the_first_paragraphs_is_no_title_and_takes_none_of_them(tmp_path):
+    # No title at the top: the first block in larger type comes after three paragraphs of text,
+    # so it heads a section; the paragraphs above it stay paragraphs.
+    texts = _unnumbered(6)
+    pages = flow([*texts[:3], "Cooperation on water", *texts[3:]], lines_per_page=40)
+    for op in list(pages[0].ops):
+        if op[0] == "text" and op[3] == "Cooperation on water":
+            pages[0].ops[pages[0].ops.index(op)] = ("text", op[1], op[2], op[3], 12.0)
+    decl = _read(tmp_path, pages)
+    assert [p.text for p in decl.paragraphs] == texts
+    assert decl.paragraphs[3].section == "Cooperation on water"
