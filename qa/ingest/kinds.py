@@ -31,12 +31,18 @@ _TITLE_RULES = (
     ("resolution", re.compile(r"\bresolution\b", re.IGNORECASE)),
     ("statement", re.compile(r"\bstatement\b", re.IGNORECASE)),
 )
-# UN symbols of resolutions: A/RES/78/1 (General Assembly), S/RES/2720 (Security Council).
-_RESOLUTION_SYMBOL = re.compile(r"^[A-Z]/RES/", re.IGNORECASE)
+# UN symbols of resolutions: A/RES/78/1 (General Assembly), S/RES/2720 (Security Council),
+# A/HRC/RES/55/1 (Human Rights Council, a subsidiary body: its segment before RES).
+_RESOLUTION_SYMBOL = re.compile(r"^[A-Z]/(?:[A-Z][A-Z.\d]*/)?RES/", re.IGNORECASE)
 # Who adopts a resolution with this symbol prefix: the symbol says it better than a PDF's
 # author field (the UN's PDFs name the typist there).
-_ORGANS = {"A/RES/": "United Nations General Assembly", "S/RES/": "United Nations Security Council"}
-_SYMBOL_STEM = re.compile(r"^(?P<organ>[AS])_RES_(?P<rest>\d+(?:_\d+)*)$", re.IGNORECASE)
+_ORGANS = {
+    "A/RES/": "United Nations General Assembly",
+    "S/RES/": "United Nations Security Council",
+    "A/HRC/RES/": "United Nations Human Rights Council",
+    "E/RES/": "United Nations Economic and Social Council",
+}
+_SYMBOL_STEM = re.compile(r"^(?P<organ>[ASE](?:_[A-Z]{2,5})?)_RES_(?P<rest>\d+(?:_\d+)*)$", re.IGNORECASE)
 
 
 def kind_of(title: str, *, symbol: str = "", given: str | None = None) -> str:
@@ -62,7 +68,7 @@ def symbol_from_stem(stem: str) -> str:
     match = _SYMBOL_STEM.match(stem)
     if match is None:
         return ""
-    return f"{match['organ'].upper()}/RES/{match['rest'].replace('_', '/')}"
+    return f"{match['organ'].upper().replace('_', '/')}/RES/{match['rest'].replace('_', '/')}"
 
 
 def classify(declaration: Declaration, entry: CatalogEntry) -> Declaration:

@@ -96,7 +96,7 @@ def _header(blocks: list[Block], printed, size: float) -> tuple[dict[str, str], 
     if printed.title_index is not None and (printed.symbol or printed.issuer):
         fields = {"title": printed.title, "symbol": printed.symbol, "issuer": printed.issuer,
                   "date": printed.date, "place": printed.place}
-        return {k: v for k, v in fields.items() if v}, blocks[printed.title_index + 1:]
+        return {k: v for k, v in fields.items() if v}, blocks[printed.body_index:]
     count = 0
     while count < len(blocks) - 1 and count < 8 and is_heading(blocks[count], size):
         count += 1

@@ -10,7 +10,10 @@
   (cited "annex ¶12"); a second annex is "annex II 3". No primes, no collisions.
 * Sub-items "(a)", "(b)" are paragraphs of their own, "5 (a)"; "(i)" under "(a)" is "5 (a) (i)".
 * Headings (larger type, or one short line without closing punctuation) become ``section``;
-  lead-ins ("The General Assembly,") and right-aligned date or meeting lines are dropped.
+  lead-ins ("The General Assembly,"), right-aligned date or meeting lines and the record of a
+  vote ("[Adopted without a vote.]") are dropped.
+* "Annex", "Annex II", or "Annex: Its title" / "Annex 1 – Its title" (the title becomes the
+  section) opens an annex.
 * Footnote markers lifted out of a block are kept as offsets (``Paragraph.footnote_marks``),
   and the footnotes they point to in ``Paragraph.footnotes`` ("1 High-level political …").
 """
@@ -33,6 +36,10 @@ LEAD_IN_MAX_WORDS = 6
 _NUMBER = re.compile(r"(\d{1,3})([.,)])\s+(?=\S)")
 _ITEM = re.compile(r"\(([a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)\s+(?=\S)")
 _ANNEX = re.compile(r"(?i)(annex|appendix)(?:\s+([IVX]{1,5}|\d{1,2}|[A-Z]))?\.?")
+# "Annex: 2023 APEC …", "Annex 1 – Terms of reference": the part's name, then its title.
+_ANNEX_TITLED = re.compile(r"(?i)(annex|appendix)(?:\s+([IVX]{1,5}|\d{1,2}|[A-Z]))?\s*[:.\-–—]\s+(?P<title>\S.*)")
+# The record of a vote under a resolution: "[Adopted without a vote.]", "[Adopted by a recorded vote of 28 to 13 …]".
+_ADOPTION_RECORD = re.compile(r"\[(?:Adopted|Adoption)\b[^\[\]]*\]\.?")
 _CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
 _ROMAN = re.compile(r"[ivxl]{1,6}")
 
@@ -52,7 +59,7 @@ def build_paragraphs(blocks: list[Block], footnotes: list[Footnote], *, body_siz
     state = _State()
     paragraphs: list[Paragraph] = []
     for block in blocks:
-        if block.right_aligned:
+        if block.right_aligned or _ADOPTION_RECORD.fullmatch(block.text.strip()):
             continue
         if is_heading(block, body_size):
             _heading(block, state)
@@ -86,9 +93,11 @@ def _is_lead_in(block: Block) -> bool:
 
 
 def _heading(block: Block, state: _State) -> None:
-    if match := _ANNEX.fullmatch(block.text.strip()):
+    text = block.text.strip()
+    if match := _ANNEX.fullmatch(text) or _ANNEX_TITLED.fullmatch(text):
         state.part = "annex" + (f" {match.group(2)}" if match.group(2) else "")
-        state.last, state.item, state.section = None, None, None
+        state.last, state.item = None, None
+        state.section = match.groupdict().get("title")
         return
     state.section = block.text.rstrip(":,").strip()
 

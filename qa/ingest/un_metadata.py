@@ -5,12 +5,14 @@ Five rules here are specific to United Nations documents (the rest of the PDF pa
 1. The symbol is a UN document symbol ("A/RES/78/1", "S/RES/2700 (2023)", "A/78/L.1") on the
    first page, a resolution symbol preferred.
 2. The title is the block that opens with the resolution's number ("78/1. Political
-   declaration …"); it is stored without the number, as the symbol carries it.
+   declaration …"); it is stored without the number, as the symbol carries it. A Security
+   Council resolution has its number alone for a title: "Resolution 2720 (2023)".
 3. The adoption date and the adopting body come from "Resolution adopted by the General
-   Assembly on 29 September 2023".
+   Assembly on 29 September 2023" or "Adopted by the Security Council at its 9520th meeting, on
+   22 December 2023" (which is not a paragraph of the text).
 4. The issuer is "United Nations " + that body when the masthead reads "United Nations".
-5. The General Assembly and the Security Council sit in New York: that is the place, unless the
-   page names another ("… at its meeting in Geneva").
+5. The General Assembly, the Security Council and the Economic and Social Council sit in New
+   York, the Human Rights Council in Geneva: that is the place.
 
 Without these, the general rules apply: the title is the first block in the largest type on the
 first page (below the top band), the date the first date on the first page, and no issuer is
@@ -25,13 +27,20 @@ from dataclasses import dataclass
 from qa.ingest.metadata import find_date
 from qa.ingest.pdf_blocks import Block
 
-_SYMBOL = re.compile(r"\b[ASE] ?/(?:RES/)?(?:ES-\d+/)?\d{1,4}/[\w.]+(?:/Rev\.\d+)?|\bS/RES/\d{1,5} \(\d{4}\)")
-_RESOLUTION_TITLE = re.compile(r"^(?:\d{1,3}/\d{1,4}|\d{2,4} \(\d{4}\))\.?\s+(?=\S)")
-_ADOPTED = re.compile(
-    r"(?:Resolution|Decision|Declaration) adopted by the (?P<body>[A-Z][\w ]{3,60}?)\s+on\s+"
-    r"(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+# A symbol may name a subsidiary body or committee before its numbers: A/HRC/RES/55/1, E/CN.6/2024/L.3.
+_SYMBOL = re.compile(
+    r"\b[ASE] ?/(?:[A-Z][A-Z]{0,5}(?:\.\d+)?/)?(?:RES/)?(?:ES-\d+/)?\d{1,4}/[\w.]+(?:/Rev\.\d+)?"
+    r"|\bS/RES/\d{1,5} \(\d{4}\)"
 )
-_SEATS = {"General Assembly": "New York", "Security Council": "New York"}
+_RESOLUTION_TITLE = re.compile(r"^(?:\d{1,3}/\d{1,4}|\d{2,4} \(\d{4}\))\.?\s+(?=\S)")
+# A Security Council resolution's title is its number alone: "Resolution 2720 (2023)".
+_NUMBER_TITLE = re.compile(r"^Resolution \d{1,5} \(\d{4}\)$")
+_ADOPTED = re.compile(
+    r"(?:(?:Resolution|Decision|Declaration) adopted|Adopted) by the (?P<body>[A-Z][\w ]{3,60}?)\s+"
+    r"(?:at its [\w-]+ (?:plenary )?meeting,?\s+)?on\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+)
+_SEATS = {"General Assembly": "New York", "Security Council": "New York", "Economic and Social Council": "New York",
+          "Human Rights Council": "Geneva"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,9 @@ class PrintedMetadata:
     date: str = ""
     place: str = ""
     title_index: int | None = None
+    #: The first block of the text: after the title and the adoption line that may follow it
+    #: (a Security Council resolution's "Adopted by the Security Council at its 9520th meeting, …").
+    body_index: int | None = None
 
 
 def read_metadata(blocks: list[Block], first_page_text: str, *, body_size: float) -> PrintedMetadata:
@@ -65,15 +77,21 @@ def read_metadata(blocks: list[Block], first_page_text: str, *, body_size: float
         place = _SEATS.get(body, "")
     if not date and index is not None:
         date = find_date(" ".join(b.text for b in blocks[: index + 3])) or ""
+    body_index = None
+    if index is not None:
+        body_index = index + 1
+        while body_index < len(blocks) and _ADOPTED.match(blocks[body_index].text.strip()):
+            body_index += 1
     return PrintedMetadata(title=title, symbol=symbol, issuer=issuer, date=date, place=place,
-                           title_index=index)
+                           title_index=index, body_index=body_index)
 
 
 def _un_title(blocks: list[Block]) -> int | None:
     for index, block in enumerate(blocks[:40]):
         if block.page > 2:
             break
-        if _RESOLUTION_TITLE.match(block.text) and not block.text.rstrip().endswith((";", ",")):
+        if _RESOLUTION_TITLE.match(block.text) and not block.text.rstrip().endswith((";", ",")) \
+                or _NUMBER_TITLE.match(block.text.strip()):
             return index
     return None
 

@@ -43,3 +43,15 @@ def test_classify_reads_a_un_symbol_from_the_stem_and_names_the_organ() -> None:
     printed = Declaration("A_RES_78_1", "T", "2023-10-16", "", "United Nations General Assembly", "", "", (),
                           metadata_origin={"issuer": "header"})
     assert classify(printed, CatalogEntry()).metadata_origin["issuer"] == "header"  # what the document prints wins
+
+
+def test_a_subsidiary_body_s_resolution_symbol_names_its_kind_and_organ() -> None:
+    assert symbol_from_stem("A_HRC_RES_55_1") == "A/HRC/RES/55/1"
+    assert symbol_from_stem("S_RES_2720") == "S/RES/2720"
+    assert kind_of("Rights of indigenous peoples", symbol="A/HRC/RES/55/1") == "resolution"
+    assert kind_of("Report of the Committee", symbol="A/C.3/78/L.5") == ""  # a draft, not a resolution
+    decl = Declaration("A_HRC_RES_55_1", "Rights of indigenous peoples", "2024-04-04", "", "", "", "", (),
+                       metadata_origin={"issuer": "missing"})
+    done = classify(decl, CatalogEntry())
+    assert (done.symbol, done.kind, done.issuer) == (
+        "A/HRC/RES/55/1", "resolution", "United Nations Human Rights Council")

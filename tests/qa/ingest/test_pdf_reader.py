@@ -208,3 +208,57 @@ def test_a_larger_heading_below_the_first_paragraphs_is_no_title_and_takes_none_
     decl = _read(tmp_path, pages)
     assert [p.text for p in decl.paragraphs] == texts
     assert decl.paragraphs[3].section == "Cooperation on water"
+
+
+def _un_first_page(organ: str, symbol: str, lines: list[tuple[str, float]]) -> tuple[Page, float]:
+    """A UN masthead (organ, symbol, "Distr.: General" and its date) then ``lines`` (text, size)."""
+    page = Page()
+    page.text(RIGHT - width(symbol, 10), 750, symbol)
+    page.text(LEFT, 745, "United Nations", 14)
+    page.text(LEFT, 720, organ, 20)
+    page.text(380, 712, "Distr.: General")
+    page.text(380, 700, "27 December 2023")
+    y = 660
+    for text, size in lines:
+        page.text(LEFT + 40, y, text, size)
+        y -= 24
+    return page, y - 6
+
+
+def test_a_security_council_resolution_has_its_number_for_title_and_its_meeting_line_for_date(tmp_path):
+    first, top = _un_first_page("Security Council", "S/RES/2720 (2023)", [
+        ("Resolution 2720 (2023)", 13),
+        ("Adopted by the Security Council at its 9520th meeting, on 22 December 2023", 10),
+        ("The Security Council,", 10)])
+    body = ["Recalling its previous resolutions on the situation in the region and the protection of civilians,",
+            *_numbered(3), "4. Decides to remain seized of the matter."]
+    decl = _read(tmp_path, flow(body, first=first, first_top=top, header=("S/RES/2720 (2023)", "")))
+    assert (decl.title, decl.symbol, decl.issuer, decl.date, decl.place) == (
+        "Resolution 2720 (2023)", "S/RES/2720 (2023)", "United Nations Security Council", "2023-12-22", "New York")
+    assert [p.number for p in decl.paragraphs] == ["P1", "1", "2", "3", "4"]  # no Distr. or adoption line
+    assert decl.kind == "resolution"
+
+
+def test_a_human_rights_council_resolution_sits_in_geneva_and_its_vote_record_is_no_paragraph(tmp_path):
+    first, top = _un_first_page("General Assembly", "A/HRC/RES/55/1", [
+        ("Human Rights Council", 10), ("Fifty-fifth session", 10),
+        ("Resolution adopted by the Human Rights Council on 4 April 2024", 13),
+        ("55/1. Rights of indigenous peoples", 13),
+        ("The Human Rights Council,", 10)])
+    body = ["Recalling all its previous resolutions on the rights of indigenous peoples,",
+            *_numbered(2), "[Adopted without a vote.]"]
+    decl = _read(tmp_path, flow(body, first=first, first_top=top))
+    assert (decl.title, decl.symbol, decl.issuer, decl.date, decl.place) == (
+        "Rights of indigenous peoples", "A/HRC/RES/55/1", "United Nations Human Rights Council", "2024-04-04", "Geneva")
+    assert [p.number for p in decl.paragraphs] == ["P1", "1", "2"]
+    assert decl.kind == "resolution"
+
+
+@pytest.mark.parametrize(("heading", "part"), [
+    ("Annex: Terms of reference", "annex"), ("Annex 1 – Terms of reference", "annex 1"),
+    ("ANNEX. Terms of reference", "annex"), ("Annex II: Terms of reference", "annex II")])
+def test_an_annex_heading_with_its_title_on_the_same_line_opens_the_annex(tmp_path, heading, part):
+    decl = _read(tmp_path, flow([*_numbered(2), heading, *_numbered(2)]))
+    assert [p.number for p in decl.paragraphs] == ["1", "2", f"{part} 1", f"{part} 2"]
+    assert decl.paragraphs[2].section == "Terms of reference"
+    assert decl.paragraphs[2].text.startswith("We commit")
