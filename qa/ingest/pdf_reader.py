@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from qa.documents import Paragraph
 from qa.ingest.formats import Extracted, UnreadableFileError
-from qa.ingest.metadata import header_fields
+from qa.ingest.metadata import find_date, header_fields
 from qa.ingest.pdf_blocks import Block, build_blocks, document_vocabulary, frame_of, is_english_word
 from qa.ingest.pdf_furniture import body_size, find_furniture, read_footnotes, split_page
 from qa.ingest.pdf_layout import PdfPage, read_pages
@@ -102,10 +102,26 @@ def _header(blocks: list[Block], printed, size: float) -> tuple[dict[str, str], 
         count += 1
     if printed.title_index is not None and printed.title_index >= count:
         count = printed.title_index + 1
-    stated = header_fields([b.text for b in blocks[:count]])
+    while count < len(blocks) - 1 and count < 10 and _byline(blocks[count], size):
+        count += 1
+    header = [b.text for b in blocks[:count]]
+    if printed.title_index is not None and printed.title_index < count:  # the title first, as header_fields reads it
+        header.insert(0, header.pop(printed.title_index))
+    stated = header_fields(header)
     if printed.title:
         stated["title"] = printed.title
     return stated, blocks[count:]
+
+
+# A line under a title that says who issued it, or where and when: "Issued by the Heads of State
+# and Government … in Chicago on 20 May 2012", "Adopted in Lisbon on 3 May 2024".
+_BYLINE = re.compile(r"(?:Issued|Adopted|Agreed|Released|Signed|Done)\b[^.]{0,240}$")
+
+
+def _byline(block: Block, size: float) -> bool:
+    """A block right under the title (or another byline) that belongs to the header: an
+    "Issued by …" or "Adopted in … on …" line of at most three lines, not a numbered paragraph."""
+    return block.lines <= 3 and bool(_BYLINE.match(block.text.strip())) and find_date(block.text) is not None
 
 
 def _lay_out(title: str, paragraphs: list[Paragraph]) -> tuple[str, list[Paragraph]]:

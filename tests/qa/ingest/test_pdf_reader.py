@@ -262,3 +262,19 @@ def test_an_annex_heading_with_its_title_on_the_same_line_opens_the_annex(tmp_pa
     assert [p.number for p in decl.paragraphs] == ["1", "2", f"{part} 1", f"{part} 2"]
     assert decl.paragraphs[2].section == "Terms of reference"
     assert decl.paragraphs[2].text.startswith("We commit")
+
+
+def test_an_issued_by_line_under_the_title_is_header_not_a_paragraph(tmp_path):
+    first = Page()
+    first.text(LEFT, 712, "Press Release (2024) 041", 8)
+    first.text(LEFT + 60, 680, "Lisbon Summit Declaration", 20)
+    byline = ("Issued by the Heads of State and Government participating in the meeting of the Council "
+              "in Lisbon on 3 May 2024")
+    y = 650
+    for x, line in wrap(byline, first=LEFT + 10, left=LEFT + 10, right=RIGHT - 10):
+        first.text(x, y, line, 9)
+        y -= 11
+    decl = _read(tmp_path, flow(_numbered(4), first=first, first_top=y - 20))
+    assert (decl.title, decl.date, decl.place) == ("Lisbon Summit Declaration", "2024-05-03", "Lisbon")
+    assert decl.issuer == "Heads of State and Government participating in the meeting of the Council"
+    assert [p.number for p in decl.paragraphs] == ["1", "2", "3", "4"]
