@@ -10,7 +10,9 @@ geometry, so the rules hold for any PDF, not one publisher's:
 * Two columns: when enough rows of a page split at the same gutter, the left column is read
   before the right one (see :func:`_reading_order`).
 * Superscripts: a word in type at most :data:`SUPERSCRIPT_SIZE` of its line's size whose
-  bottom sits above the line's baseline is a marker (``TextLine.marks``), not text.
+  bottom sits above the line's baseline is a marker (``TextLine.marks``), not text; so is a
+  number or symbol of up to three characters in any smaller type raised :data:`RAISED_MARK` of
+  the size above it.
 
 Coordinates are in points from the page's top-left corner.
 
@@ -38,6 +40,10 @@ WORD_GAP = 0.25
 SEGMENT_GAP = 2.5
 # A word in type at most this share of its line's size, sitting raised, is a superscript.
 SUPERSCRIPT_SIZE = 0.8
+# ... or, a little larger (browsers and word processors set superscripts at 80-85 % of the type),
+# a footnote number or symbol raised at least this share of the type above the baseline.
+RAISED_MARK = 0.25
+_MARK_TEXT = re.compile(r"[\d*†‡§]{1,3}")
 # Two columns: at least this many rows split at one gutter, and this share of the page's rows.
 COLUMN_MIN_ROWS = 6
 COLUMN_MIN_SHARE = 0.3
@@ -316,6 +322,8 @@ def _line(words: list[Word], page: int) -> TextLine:
     marks = tuple(
         i for i, w in enumerate(words)
         if w.size <= mark_size and w.bottom < mark_bottom and len(w.text) <= 4
+        # a word processor's superscript is 80-85 % of the type: a number or symbol raised higher
+        or w.size < size - 0.3 and w.bottom < baseline - RAISED_MARK * size and _MARK_TEXT.fullmatch(w.text)
     )
     body = ([w for i, w in enumerate(words) if i not in marks] or words) if marks else words
     top, bottom = body[0].top, body[0].bottom  # min() and max() of the body's, spelled out
