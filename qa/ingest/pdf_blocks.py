@@ -31,6 +31,10 @@ PARAGRAPH_GAP = 0.45
 SHORT_BY = 3.0
 # A line starting this many type sizes right of the previous line's start is indented.
 INDENT = 0.8
+# Punctuation closer than this many type sizes to the word (or marker) before it touches it: no
+# space between (a comma after a superscript marker is a word of its own, in the body's type).
+TOUCHING = 0.15
+_CLOSING = frozenset(",.;:!?)]}”’")
 
 _MARKER = re.compile(r"(?:\d{1,3}[.,)]|\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)|[•▪◦●–-])(?=\s)")
 _CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
@@ -147,6 +151,8 @@ def _append(block: Block, line: TextLine, vocabulary: set[str]) -> None:
             block.text = word.text
         elif index == 0 and block.text[-1] in _HYPHENS and block.text[-2:-1].isalpha():
             block.text = _mend(block.text, word.text, vocabulary)
+        elif index and word.text[0] in _CLOSING and word.x0 - line.words[index - 1].x1 < TOUCHING * line.size:
+            block.text += word.text  # "Americas¹, …": a comma split off by the marker's change of type
         else:
             block.text += " " + word.text
     block.lines += 1

@@ -287,7 +287,7 @@ def test_a_footnote_number_in_a_word_processor_s_larger_superscript_is_a_marker(
     before = "1. We met at the Summit"
     page.text(LEFT, 700, before)
     page.text(LEFT + width(before) + 1, 703, "12", 8.3)
-    page.text(LEFT + width(before) + 11, 700, "to review progress on the 2030 Agenda.")
+    page.text(LEFT + width(before) + 1 + width("12", 8.3) + 2.8, 700, "to review progress on the 2030 Agenda.")
     page.text(LEFT, 682, "2. We will meet again next year in the same place.")
     page.rule(LEFT, LEFT + 120, 120)
     page.text(LEFT, 105, "12", 5.5)
@@ -296,3 +296,18 @@ def test_a_footnote_number_in_a_word_processor_s_larger_superscript_is_a_marker(
     first = decl.paragraphs[0]
     assert first.text == "We met at the Summit to review progress on the 2030 Agenda."
     assert first.footnote_marks == ((len("We met at the Summit"), "12"),)
+
+
+def test_punctuation_right_after_a_marker_keeps_to_its_word(tmp_path):
+    # "Americas¹, reiterate": the comma is split from the marker only by the change of type, with
+    # no space between; the quote reads "Americas, reiterate", the marker an offset.
+    page = Page()
+    before = "1. We, the Leaders of the Summit of the Americas"
+    page.text(LEFT, 700, before)
+    mark_x = LEFT + width(before) + 0.3
+    page.sup(mark_x, 700, "1")
+    page.text(mark_x + width("1", 6.5) + 0.2, 700, ", reiterate our commitment.")
+    page.text(LEFT, 682, "2. We will meet again next year in the same place.")
+    decl = _read(tmp_path, [page])
+    assert decl.paragraphs[0].text == "We, the Leaders of the Summit of the Americas, reiterate our commitment."
+    assert decl.paragraphs[0].footnote_marks == ((len("We, the Leaders of the Summit of the Americas"), "1"),)
