@@ -7,8 +7,10 @@ geometry, so the rules hold for any PDF, not one publisher's:
   where the size or baseline changes (a raised footnote marker is a word of its own).
 * Lines are words that overlap vertically; a line is cut into segments at a gap wider than
   :data:`SEGMENT_GAP` font sizes (a masthead's left and right parts, two columns).
-* Two columns: when enough rows of a page split at the same gutter, the left column is read
-  before the right one (see :func:`_reading_order`).
+* Two columns: when the lines of a right column start at one x in the middle of the page, after
+  white space, row after row, and both columns hold lines of prose (:func:`_column_edge`), or
+  else when enough rows split at the same gutter (:func:`_gutter`), rows are cut at the gutter
+  and the left column is read before the right one (see :func:`_reading_order`).
 * Superscripts: a word in type at most :data:`SUPERSCRIPT_SIZE` of its line's size whose
   bottom sits above the line's baseline is a marker (``TextLine.marks``), not text; so is a
   number or symbol of up to three characters in any smaller type raised :data:`RAISED_MARK` of
@@ -47,6 +49,11 @@ _MARK_TEXT = re.compile(r"[\d*†‡§]{1,3}")
 # Two columns: at least this many rows split at one gutter, and this share of the page's rows.
 COLUMN_MIN_ROWS = 6
 COLUMN_MIN_SHARE = 0.3
+# A right column's lines start where this many type sizes of white space or more (a gutter, or
+# the margin of a row that has nothing on the left) precede a word.
+COLUMN_GAP = 0.5
+# ... and each column's lines hold at least this many words (the median): prose, not table cells.
+COLUMN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ class PdfPage:
     height: float
     lines: tuple[TextLine, ...]
     rules: tuple[float, ...] = ()  # y (from the top) of drawn horizontal lines
+    #: The x of a two-column page's gutter (a line left of it is the left column's), or None.
+    gutter: float | None = None
 
 
 def read_pages(data: bytes) -> list[PdfPage]:
@@ -140,8 +149,11 @@ def _read_page(page: object, number: int) -> PdfPage:
     words = _words(textpage, height)
     rules = _rules(page, height, width)
     textpage.close()
-    lines = _reading_order(_lines(words, number), width)
-    return PdfPage(number=number, width=width, height=height, lines=tuple(lines), rules=rules)
+    rows = _rows(words)
+    gutter = _column_edge(rows, width)
+    lines = _reading_order(_segments(rows, number, gutter), width, gutter)
+    return PdfPage(number=number, width=width, height=height, lines=tuple(lines), rules=rules,
+                   gutter=gutter if gutter is not None else _gutter(lines, width))
 
 
 def _words(textpage: object, height: float) -> list[Word]:
@@ -258,8 +270,8 @@ def _rules(page: object, height: float, width: float) -> tuple[float, ...]:
     return tuple(sorted(found))
 
 
-def _lines(words: list[Word], page: int) -> list[TextLine]:
-    """Group words into rows by vertical overlap, then cut rows into segments at wide gaps."""
+def _rows(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into rows by vertical overlap, each row sorted left to right."""
     rows: list[list[Word]] = []
     tops: list[float] = []  # each row's band: the highest top and lowest bottom of its words
     bottoms: list[float] = []
@@ -285,15 +297,24 @@ def _lines(words: list[Word], page: int) -> list[TextLine]:
             rows.append([word])
             tops.append(w_top)
             bottoms.append(w_bottom)
+    for row in rows:
+        row.sort(key=_by_x0)
+    return rows
+
+
+def _segments(rows: list[list[Word]], page: int, gutter: float | None) -> list[TextLine]:
+    """Rows cut into lines at gaps wider than :data:`SEGMENT_GAP`, and at the gutter of a
+    two-column page (however narrow) where no word of the row crosses it."""
     lines = []
     gap = SEGMENT_GAP
     for row in rows:
-        row.sort(key=_by_x0)
+        crosses = gutter is not None and any(w.x0 < gutter < w.x1 for w in row)
         segment = [row[0]]
         for word in row[1:]:
             previous = segment[-1]
             w_size, p_size = word.size, previous.size
-            if word.x0 - previous.x1 > gap * (p_size if p_size > w_size else w_size):
+            if word.x0 - previous.x1 > gap * (p_size if p_size > w_size else w_size) or (
+                    gutter is not None and not crosses and previous.x1 <= gutter <= word.x0):
                 lines.append(_line(segment, page))
                 segment = []
             segment.append(word)
@@ -336,10 +357,11 @@ def _line(words: list[Word], page: int) -> TextLine:
                     top=top, bottom=bottom)
 
 
-def _reading_order(lines: list[TextLine], width: float) -> list[TextLine]:
+def _reading_order(lines: list[TextLine], width: float, gutter: float | None = None) -> list[TextLine]:
     """Top to bottom, except that a two-column stretch is read left column first."""
     lines.sort(key=lambda line: (round(line.top, 0), line.x0))
-    gutter = _gutter(lines, width)
+    if gutter is None:
+        gutter = _gutter(lines, width)
     if gutter is None:
         return lines
     ordered: list[TextLine] = []
@@ -354,6 +376,46 @@ def _reading_order(lines: list[TextLine], width: float) -> list[TextLine]:
         else:
             right.append(line)
     return ordered + left + right
+
+
+def _column_edge(rows: list[list[Word]], width: float) -> float | None:
+    """The gutter of a page in two columns, found from where its right column's lines start.
+
+    A right column's lines all start at one x in the middle part of the page, each after white
+    space (the gutter, or nothing on the left where the columns' baselines do not line up); in one
+    column, text starts there only by chance (a wide gap of justified text), and right-aligned
+    dates or meeting lines start at different x. Found from words, before rows are cut into lines,
+    so a gutter narrower than :data:`SEGMENT_GAP` or columns whose baselines drift apart are read
+    column by column too. Returns just left of that x, or None for a page in one column.
+    """
+    starts: dict[int, int] = {}
+    for row in rows:
+        previous = None
+        seen = set()
+        for word in row:
+            if (previous is None or word.x0 - previous.x1 > COLUMN_GAP * word.size) and \
+                    0.3 * width < word.x0 < 0.7 * width:
+                seen.add(round(word.x0))
+            previous = word
+        for x in seen:
+            starts[x] = starts.get(x, 0) + 1
+    if not starts:
+        return None
+    # rows starting a part within a point of x (pdfium's boxes move by a fraction of a point)
+    best = max(starts, key=lambda x: (starts.get(x - 1, 0) + starts[x] + starts.get(x + 1, 0), -x))
+    count = starts.get(best - 1, 0) + starts[best] + starts.get(best + 1, 0)
+    edge = min(x for x in (best - 1, best, best + 1) if x in starts) - 1.0
+    crossing = sum(any(w.x0 < edge < w.x1 for w in row) for row in rows)
+    if count < COLUMN_MIN_ROWS or count < COLUMN_MIN_SHARE * len(rows) or crossing >= count:
+        return None
+    # Columns of running text, not a table's: the lines on each side hold several words each (a
+    # table's cells are a word or two, and reading it column by column would part its rows).
+    left = sorted(sum(w.x1 <= edge for w in row) for row in rows if not any(w.x0 < edge < w.x1 for w in row))
+    right = sorted(sum(w.x0 >= edge for w in row) for row in rows if not any(w.x0 < edge < w.x1 for w in row))
+    left, right = [n for n in left if n], [n for n in right if n]
+    if not left or not right or left[len(left) // 2] < COLUMN_WORDS or right[len(right) // 2] < COLUMN_WORDS:
+        return None
+    return float(edge)
 
 
 def _gutter(lines: list[TextLine], width: float) -> float | None:

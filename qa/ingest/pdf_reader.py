@@ -57,7 +57,7 @@ def extract_pdf(data: bytes) -> Extracted:
     parts = [split_page(page, size=size, furniture=furniture) for page in pages]
     all_lines = [line for part in parts for line in part.body]
     vocabulary = document_vocabulary(all_lines)
-    framed = [(list(part.body), frame_of(list(part.body), page.width, size)) for page, part in zip(pages, parts)]
+    framed = [chunk for page, part in zip(pages, parts) for chunk in _columns(page, list(part.body), size)]
     blocks = build_blocks(framed, vocabulary=vocabulary)
     if not blocks:
         raise UnreadableFileError(SCANNED)
@@ -68,6 +68,26 @@ def extract_pdf(data: bytes) -> Extracted:
     paragraphs = build_paragraphs(body, footnotes, body_size=size)
     text, paragraphs = _lay_out(stated.get("title", ""), paragraphs)
     return Extracted(text, stated=stated, paragraphs=tuple(paragraphs), notes=_noise(all_lines))
+
+
+def _columns(page: PdfPage, lines: list, size: float) -> list[tuple[list, object]]:
+    """A page's running-text lines in runs of one column each, with that column's frame (its
+    edges), so a line ending at a column's right edge is not taken for a paragraph's last line.
+    A page in one column is one run with the page's frame."""
+    if page.gutter is None:
+        return [(lines, frame_of(lines, page.width, size))]
+    def side(line) -> str:
+        return "left" if line.x1 <= page.gutter else "right" if line.x0 >= page.gutter else "across"
+    frames = {name: frame_of(group, page.width, size)
+              for name in ("left", "right", "across") if (group := [ln for ln in lines if side(ln) == name])}
+    runs: list[tuple[list, object]] = []
+    for line in lines:
+        name = side(line)
+        if runs and runs[-1][1] is frames[name]:
+            runs[-1][0].append(line)
+        else:
+            runs.append(([line], frames[name]))
+    return runs
 
 
 def _has_text(pages: list[PdfPage]) -> bool:

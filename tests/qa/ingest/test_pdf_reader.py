@@ -311,3 +311,38 @@ def test_punctuation_right_after_a_marker_keeps_to_its_word(tmp_path):
     decl = _read(tmp_path, [page])
     assert decl.paragraphs[0].text == "We, the Leaders of the Summit of the Americas, reiterate our commitment."
     assert decl.paragraphs[0].footnote_marks == ((len("We, the Leaders of the Summit of the Americas"), "1"),)
+
+
+@pytest.mark.parametrize(("gutter", "drift"), [(8, 0), (8, 5), (20, 5), (30, 0)])
+def test_two_columns_with_a_narrow_gutter_or_drifting_baselines_are_read_column_by_column(tmp_path, gutter, drift):
+    # Unnumbered paragraphs in two columns: a gutter narrower than a segment gap (8 pt on 10 pt
+    # type), or the right column's baselines set off from the left's. Each paragraph is whole and
+    # read in column order; a line that ends at the column's right edge does not end its paragraph.
+    texts = [f"We welcome the progress made on {topic} by every Member State, and commit to carry the work on "
+             f"{topic} forward together with all partners in the years ahead." for topic in TOPICS[:8]]
+    middle = (LEFT + RIGHT) / 2
+    page = Page()
+    for column, (x0, x1, shift) in enumerate(((LEFT, middle - gutter / 2, 0), (middle + gutter / 2, RIGHT, drift))):
+        y = 700 - shift
+        for text in texts[4 * column:4 * column + 4]:
+            for x, line in wrap(text, first=x0 + 12, left=x0, right=x1):
+                page.text(x, y, line)
+                y -= LEADING
+    decl = _read(tmp_path, [page])
+    assert [p.text for p in decl.paragraphs] == texts
+
+
+def test_a_table_whose_middle_column_starts_in_one_place_is_not_read_as_two_columns(tmp_path):
+    # A staffing table: the posts' column starts at one x in the middle of the page, row after row,
+    # but its cells are a word or two: it is read row by row, as before, not column by column.
+    page = Page()
+    y = 700
+    for n in range(10):
+        page.text(LEFT, y, "New post")
+        page.text(300, y, f"Officer {TOPICS[n]}")
+        page.text(460, y, "P-3")
+        y -= LEADING
+    decl = _read(tmp_path, [page])
+    text = " ".join(p.text for p in decl.paragraphs)
+    assert "New post New post" not in text  # column by column would give the actions first
+    assert text.index("Officer water") < text.index("New post", text.index("Officer water")) < text.index("Officer health")
