@@ -38,6 +38,8 @@ _CLOSING = frozenset(",.;:!?)]}”’")
 
 _MARKER = re.compile(r"(?:\d{1,3}[.,)]|\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)|[•▪◦●–-])(?=\s)")
 _CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
+# A letter or roman numeral marking an item: "a.", "b)", "A.", "iv."
+_LETTER_MARK = re.compile(r"(?:[A-Za-z]|[ivxlIVXL]{1,6})[.)]")
 _HYPHENS = "-\xad\x02"
 
 
@@ -99,7 +101,8 @@ def build_blocks(pages: list[tuple[list[TextLine], PageFrame]], *, vocabulary: s
 
 
 def _right_aligned(line: TextLine, frame: PageFrame) -> bool:
-    return line.x0 > frame.width / 2 and abs(line.x1 - frame.right) < 2 * line.size
+    """Starts right of the middle of the text frame (a column's, on a page in two) and ends at its right edge."""
+    return line.x0 > (frame.left + frame.right) / 2 and abs(line.x1 - frame.right) < 2 * line.size
 
 
 def _plain(line: TextLine) -> str:
@@ -130,7 +133,7 @@ def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: 
     # line's; only after a line opening with a number or marker (a first-line indent that happens
     # to line up with a word of the line above starts a paragraph).
     hanging = len(prev.words) > 1 and abs(line.x0 - prev.words[1].x0) < 2 and (
-        prev.words[0].text[:1].isdigit() or bool(_MARKER.match(before)))
+        prev.words[0].text[:1].isdigit() or bool(_MARKER.match(before) or _LETTER_MARK.fullmatch(prev.words[0].text)))
     if not hanging and line.x0 > prev.x0 + INDENT * line.size and punctuated:
         return True
     # No indent, no gap: a line ending a sentence well short of the margin ends its paragraph,

@@ -99,8 +99,13 @@ def find_furniture(pages: list[PdfPage], *, size: float) -> set[tuple[int, int]]
             if _in_band(line, page) and i not in notes[page.number] and not _TEXT_RULE.fullmatch(line.text):
                 seen[_key(line.text)].append((page.number, line.size))
 
-    def repeated(line: TextLine) -> bool:
-        return len({n for n, size in seen[_key(line.text)] if abs(size - line.size) < SAME_SIZE}) >= 2
+    known: dict[tuple[str, float], bool] = {}
+
+    def repeated(line: TextLine) -> bool:  # once per text and size: a header recurs on every page
+        key = (_key(line.text), line.size)
+        if key not in known:
+            known[key] = len({n for n, size in seen[key[0]] if abs(size - line.size) < SAME_SIZE}) >= 2
+        return known[key]
 
     found: set[tuple[int, int]] = set()
     for page in pages:

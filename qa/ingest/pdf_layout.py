@@ -46,6 +46,8 @@ SUPERSCRIPT_SIZE = 0.8
 # a footnote number or symbol raised at least this share of the type above the baseline.
 RAISED_MARK = 0.25
 _MARK_TEXT = re.compile(r"[\d*†‡§]{1,3}")
+# A paragraph's or item's number or marker standing before its text: "5.", "b)", "(iv)", "•".
+_ITEM_MARK = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxlIVXL]{1,6})[.)]|\(\w{1,4}\)|[•▪◦●–-]")
 # Two columns: at least this many rows split at one gutter, and this share of the page's rows.
 COLUMN_MIN_ROWS = 6
 COLUMN_MIN_SHARE = 0.3
@@ -389,31 +391,44 @@ def _column_edge(rows: list[list[Word]], width: float) -> float | None:
     column by column too. Returns just left of that x, or None for a page in one column.
     """
     starts: dict[int, int] = {}
+    markers: dict[int, int] = {}  # the same, for parts that open with an item's number or marker
     for row in rows:
         previous = None
-        seen = set()
+        seen, marked = set(), set()
         for word in row:
             if (previous is None or word.x0 - previous.x1 > COLUMN_GAP * word.size) and \
                     0.3 * width < word.x0 < 0.7 * width:
                 seen.add(round(word.x0))
+                if _ITEM_MARK.fullmatch(word.text):
+                    marked.add(round(word.x0))
             previous = word
         for x in seen:
             starts[x] = starts.get(x, 0) + 1
+        for x in marked:
+            markers[x] = markers.get(x, 0) + 1
     if not starts:
         return None
-    # rows starting a part within a point of x (pdfium's boxes move by a fraction of a point)
-    best = max(starts, key=lambda x: (starts.get(x - 1, 0) + starts[x] + starts.get(x + 1, 0), -x))
-    count = starts.get(best - 1, 0) + starts[best] + starts.get(best + 1, 0)
-    edge = min(x for x in (best - 1, best, best + 1) if x in starts) - 1.0
-    crossing = sum(any(w.x0 < edge < w.x1 for w in row) for row in rows)
-    if count < COLUMN_MIN_ROWS or count < COLUMN_MIN_SHARE * len(rows) or crossing >= count:
+
+    def near(counts: dict[int, int], x: int) -> int:  # within a point of x (boxes move by a fraction)
+        return counts.get(x - 1, 0) + counts.get(x, 0) + counts.get(x + 1, 0)
+
+    best = max(starts, key=lambda x: (near(starts, x), -x))
+    count = near(starts, best)
+    # Numbers hanging left of the column's text ("5.  We …") start a few rows a little further left.
+    sizes = sorted(w.size for row in rows for w in row)
+    size = sizes[len(sizes) // 2]
+    hanging = [x for x in markers if best - 3 * size <= x < best - 1 and near(markers, x) >= 2]
+    edge = min(x for x in range(min(hanging, default=best) - 1, best + 2) if x in starts) - 1.0
+    kept = [row for row in rows if not any(w.x0 < edge < w.x1 for w in row)]
+    if count < COLUMN_MIN_ROWS or count < COLUMN_MIN_SHARE * len(rows) or len(rows) - len(kept) >= count:
         return None
-    # Columns of running text, not a table's: the lines on each side hold several words each (a
-    # table's cells are a word or two, and reading it column by column would part its rows).
-    left = sorted(sum(w.x1 <= edge for w in row) for row in rows if not any(w.x0 < edge < w.x1 for w in row))
-    right = sorted(sum(w.x0 >= edge for w in row) for row in rows if not any(w.x0 < edge < w.x1 for w in row))
-    left, right = [n for n in left if n], [n for n in right if n]
-    if not left or not right or left[len(left) // 2] < COLUMN_WORDS or right[len(right) // 2] < COLUMN_WORDS:
+    # Columns of running text, not a table's or an indented list's: the lines on each side hold
+    # several words each (a table's cells are a word or two, and reading it column by column would
+    # part its rows), and the left column has about as many lines as the right.
+    left = sorted(n for row in kept if (n := sum(w.x1 <= edge for w in row)))
+    right = sorted(n for row in kept if (n := sum(w.x0 >= edge for w in row)))
+    if len(left) < max(COLUMN_MIN_ROWS, len(right) / 2) or not right \
+            or left[len(left) // 2] < COLUMN_WORDS or right[len(right) // 2] < COLUMN_WORDS:
         return None
     return float(edge)
 

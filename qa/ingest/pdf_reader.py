@@ -62,7 +62,7 @@ def extract_pdf(data: bytes) -> Extracted:
     if not blocks:
         raise UnreadableFileError(SCANNED)
     footnotes = read_footnotes([line for part in parts for line in part.notes])
-    first_page = " ".join(line.text for line in pages[0].lines)
+    first_page = "\n".join(line.text for line in pages[0].lines)
     printed = read_metadata(blocks, first_page, body_size=size)
     stated, body = _header(blocks, printed, size)
     paragraphs = build_paragraphs(body, footnotes, body_size=size)
@@ -88,6 +88,11 @@ def _columns(page: PdfPage, lines: list, size: float) -> list[tuple[list, object
         else:
             runs.append(([line], frames[name]))
     return runs
+
+
+def _running_text(block: Block, size: float) -> bool:
+    """A paragraph of the text: two lines or more in the body's type."""
+    return block.lines >= 2 and abs(block.size - size) <= 0.5
 
 
 def _has_text(pages: list[PdfPage]) -> bool:
@@ -120,27 +125,34 @@ def _header(blocks: list[Block], printed, size: float) -> tuple[dict[str, str], 
     count = 0
     while count < len(blocks) - 1 and count < 8 and is_heading(blocks[count], size):
         count += 1
+    before: list[Block] = []  # running text above the title (a letterhead's address): kept as text
     if printed.title_index is not None and printed.title_index >= count:
+        if any(_running_text(b, size) for b in blocks[count:printed.title_index]):
+            before = blocks[count:printed.title_index]
+            blocks = blocks[:count] + blocks[printed.title_index:]
+            printed = replace(printed, title_index=count)
         count = printed.title_index + 1
-    while count < len(blocks) - 1 and count < 10 and _byline(blocks[count], size):
-        count += 1
+    bylines = 0
+    while count < len(blocks) - 1 and bylines < 2 and _byline(blocks[count]):
+        count, bylines = count + 1, bylines + 1
     header = [b.text for b in blocks[:count]]
     if printed.title_index is not None and printed.title_index < count:  # the title first, as header_fields reads it
         header.insert(0, header.pop(printed.title_index))
     stated = header_fields(header)
     if printed.title:
         stated["title"] = printed.title
-    return stated, blocks[count:]
+    return stated, before + blocks[count:]
 
 
 # A line under a title that says who issued it, or where and when: "Issued by the Heads of State
-# and Government … in Chicago on 20 May 2012", "Adopted in Lisbon on 3 May 2024".
-_BYLINE = re.compile(r"(?:Issued|Adopted|Agreed|Released|Signed|Done)\b[^.]{0,240}$")
+# and Government … in Chicago on 20 May 2012", "Adopted in Lisbon on 3 May 2024", "Done at …".
+# Not a decision that opens with a verb ("Agreed to hold the next meeting in Lisbon on …;").
+_BYLINE = re.compile(r"(?:Issued|Adopted|Released|Signed|Done) (?:by|in|at|on)\b[^.;]{0,240}[^,;:]$")
 
 
-def _byline(block: Block, size: float) -> bool:
+def _byline(block: Block) -> bool:
     """A block right under the title (or another byline) that belongs to the header: an
-    "Issued by …" or "Adopted in … on …" line of at most three lines, not a numbered paragraph."""
+    "Issued by … in … on …" or "Adopted in … on …" line of at most three lines, with a date."""
     return block.lines <= 3 and bool(_BYLINE.match(block.text.strip())) and find_date(block.text) is not None
 
 

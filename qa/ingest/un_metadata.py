@@ -33,12 +33,16 @@ _SYMBOL = re.compile(
     r"|\bS/RES/\d{1,5} \(\d{4}\)"
 )
 _RESOLUTION_TITLE = re.compile(r"^(?:\d{1,3}/\d{1,4}|\d{2,4} \(\d{4}\))\.?\s+(?=\S)")
+# A paragraph that opens with its number: the text has begun.
+_NUMBERED = re.compile(r"\d{1,3}[.)]\s")
 # A Security Council resolution's title is its number alone: "Resolution 2720 (2023)".
 _NUMBER_TITLE = re.compile(r"^Resolution \d{1,5} \(\d{4}\)$")
 _ADOPTED = re.compile(
     r"(?:(?:Resolution|Decision|Declaration) adopted|Adopted) by the (?P<body>[A-Z][\w ]{3,60}?)\s+"
     r"(?:at its [\w-]+ (?:plenary )?meeting,?\s+)?on\s+(?P<date>\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
 )
+# A line holding the document's symbol holds little else ("A/RES/78/1", "S/RES/2720 (2023)").
+SYMBOL_LINE = 40
 _SEATS = {"General Assembly": "New York", "Security Council": "New York", "Economic and Social Council": "New York",
           "Human Rights Council": "Geneva"}
 
@@ -61,9 +65,12 @@ class PrintedMetadata:
 def read_metadata(blocks: list[Block], first_page_text: str, *, body_size: float) -> PrintedMetadata:
     """Title, symbol, issuer, date and place from the blocks and the first page's whole text."""
     flat = " ".join(first_page_text.split())
-    symbols = [s.replace(" /", "/") for s in _SYMBOL.findall(flat)]
+    # The document's own symbol stands on a line of its own (the masthead or a running header);
+    # one a paragraph cites ("… its resolution A/HRC/RES/48/13 …") is not it.
+    symbols = [s.replace(" /", "/") for line in first_page_text.splitlines() if len(line.strip()) <= SYMBOL_LINE
+               for s in _SYMBOL.findall(" ".join(line.split()))]
     symbol = next((s for s in symbols if "/RES/" in s), symbols[0] if symbols else "")
-    index = _un_title(blocks)
+    index = _un_title(blocks, symbol)
     if index is None:
         index = _largest_type(blocks, body_size)
     title = ""
@@ -86,23 +93,27 @@ def read_metadata(blocks: list[Block], first_page_text: str, *, body_size: float
                            title_index=index, body_index=body_index)
 
 
-def _un_title(blocks: list[Block]) -> int | None:
+def _un_title(blocks: list[Block], symbol: str) -> int | None:
     for index, block in enumerate(blocks[:40]):
         if block.page > 2:
             break
         if _RESOLUTION_TITLE.match(block.text) and not block.text.rstrip().endswith((";", ",")) \
-                or _NUMBER_TITLE.match(block.text.strip()):
+                or symbol.startswith("S/RES/") and _NUMBER_TITLE.match(block.text.strip()):
             return index
     return None
 
 
 def _largest_type(blocks: list[Block], body_size: float) -> int | None:
-    """The first block on the first page in the largest type above the body's, above the first
-    paragraph of running text (two lines or more in the body's type): a title comes before the
-    text, and a larger heading further down is a section's."""
+    """The first block on the first page in the largest type above the body's, above the text
+    (a numbered paragraph, or the second block of two lines or more in the body's type; the first
+    may be a letterhead's address): a title comes before the text, and a larger heading further
+    down is a section's."""
     first = []
+    running = 0  # blocks of running text so far: a letterhead's address may come before the title
     for i, b in enumerate(blocks):
-        if b.page != blocks[0].page or (b.lines >= 2 and abs(b.size - body_size) <= 0.5):
+        if b.lines >= 2 and abs(b.size - body_size) <= 0.5:
+            running += 1
+        if b.page != blocks[0].page or running >= 2 or _NUMBERED.match(b.text):
             break
         first.append((i, b))
     larger = [(i, b) for i, b in first if b.size > body_size + 0.5 and len(b.text.split()) >= 2]

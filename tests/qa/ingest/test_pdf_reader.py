@@ -346,3 +346,137 @@ def test_a_table_whose_middle_column_starts_in_one_place_is_not_read_as_two_colu
     text = " ".join(p.text for p in decl.paragraphs)
     assert "New post New post" not in text  # column by column would give the actions first
     assert text.index("Officer water") < text.index("New post", text.index("Officer water")) < text.index("Officer health")
+
+
+def _two_columns(texts: list[str], *, numbered: bool = False, gutter: float = 20) -> Page:
+    """Eight paragraphs in two columns, four in each; numbered ones hang their number 18 pt left of the text."""
+    middle, page, n = (LEFT + RIGHT) / 2, Page(), 0
+    for column, (x0, x1) in enumerate(((LEFT, middle - gutter / 2), (middle + gutter / 2, RIGHT))):
+        y = 700
+        for text in texts[4 * column:4 * column + 4]:
+            n += 1
+            if numbered:
+                page.text(x0, y, f"{n}.")
+            for x, line in wrap(text, first=x0 + (18 if numbered else 12), left=x0 + (18 if numbered else 0), right=x1):
+                page.text(x, y, line)
+                y -= LEADING
+            y -= 6 if numbered else 0
+    return page
+
+
+_PROGRESS = [f"We welcome the progress made on {topic} by every Member State, and commit to carry the work on "
+             f"{topic} forward together with all partners in the years ahead." for topic in TOPICS[:8]]
+
+
+def test_a_right_column_paragraph_whose_last_line_reaches_the_column_edge_is_kept(tmp_path):
+    # A right column's lines start right of the page's middle; one that also ends at the column's
+    # edge is not a right-aligned date line under a resolution: the paragraph stays.
+    middle = (LEFT + RIGHT) / 2
+    words = ("We also note the report on roads and the many steps taken by all of us in every region this "
+             "year and last year and we will continue").split()
+    for k in range(6, len(words) + 1):
+        full = " ".join(words[:k]) + "."
+        lines = wrap(full, first=middle + 22, left=middle + 10, right=RIGHT)
+        if len(lines) >= 2 and lines[-1][0] + width(lines[-1][1]) > RIGHT - 12:
+            break
+    texts = [*_PROGRESS[:6], full, _PROGRESS[7]]
+    decl = _read(tmp_path, [_two_columns(texts)])
+    assert [p.text for p in decl.paragraphs] == texts
+
+
+def test_numbers_hanging_left_of_a_right_column_stay_with_their_paragraphs(tmp_path):
+    decl = _read(tmp_path, [_two_columns(_PROGRESS, numbered=True)])
+    assert [(p.number, p.text) for p in decl.paragraphs] == [(str(n), t) for n, t in enumerate(_PROGRESS, 1)]
+
+
+def test_an_indented_list_in_one_column_is_not_taken_for_two_columns(tmp_path):
+    # Sub-items indented to a third of the page start at one x, row after row, but nothing stands
+    # left of them: one column, read in order.
+    page, y = Page(), TOP
+    for x, line in wrap("5. The Parties shall take the following measures, in accordance with their national law "
+                        "and their obligations under this Agreement:"):
+        page.text(x, y, line)
+        y -= LEADING
+    subs = {"(a) On fresh water:": [
+                "the protection of rivers, lakes and aquifers from pollution by industry and agriculture;",
+                "the restoration of wetlands and of the ecosystems that depend on them;"],
+            "(b) On public health:": [
+                "access for all to primary health care, including in rural areas and small islands;",
+                "the training of health workers, in particular nurses and midwives, in every region."]}
+    for head, items in subs.items():
+        y -= 6
+        page.text(LEFT + 36, y, head)
+        y -= LEADING + 6
+        for item in items:
+            for x, line in wrap(item, first=216, left=216):
+                page.text(x, y, line)
+                y -= LEADING
+            y -= 6
+    decl = _read(tmp_path, [page])
+    text = " | ".join(p.text for p in decl.paragraphs)
+    assert text.index("On fresh water") < text.index("protection of rivers") < text.index("On public health") \
+        < text.index("access for all")
+
+
+def test_decisions_opening_with_agreed_are_paragraphs_not_a_byline(tmp_path):
+    first = Page()
+    first.text(LEFT, 700, "Conclusions of the Ministerial Council", 18)
+    body = ["Agreed to hold the next meeting of the Council in Lisbon on 3 May 2025, at the invitation of "
+            "the Government of Portugal;",
+            "Agreed that the working group shall present its report to the Council by 31 December 2025;",
+            "Decided to review the implementation of these conclusions at its next meeting, and to remain seized."]
+    decl = _read(tmp_path, flow(body, first=first, first_top=670))
+    assert decl.title == "Conclusions of the Ministerial Council"
+    assert [p.text for p in decl.paragraphs] == body
+
+
+def test_a_symbol_a_paragraph_cites_is_not_the_document_s_own(tmp_path):
+    first = Page()
+    first.text(LEFT, 700, "Lisbon Declaration on a Healthy Environment", 18)
+    body = ["1. We, the Ministers, recall Human Rights Council resolution A/HRC/RES/48/13 on the right to a clean, "
+            "healthy and sustainable environment.", "2. We commit to strengthen cooperation on water and energy."]
+    decl = _read(tmp_path, flow(body, first=first, first_top=670))
+    assert (decl.symbol, decl.kind) == ("", "declaration")
+    assert "Human Rights Council" not in decl.issuer
+
+
+def test_a_letterhead_above_the_title_leaves_the_title_the_title(tmp_path):
+    first = Page()
+    y = 740
+    for x, line in wrap("Council of the Baltic Sea States, Secretariat, Slussplan 9, 111 30 Stockholm, Sweden, "
+                        "telephone +46 8 440 19 20, www.cbss.org"):
+        first.text(x, y, line)
+        y -= LEADING
+    first.text(LEFT, 690, "Declaration on Cooperation among Neighbours", 18)
+    decl = _read(tmp_path, flow(_numbered(2), first=first, first_top=650))
+    assert decl.title == "Declaration on Cooperation among Neighbours"
+    assert [p.number for p in decl.paragraphs] == ["P1", "1", "2"]  # the address is kept, as text
+    assert decl.paragraphs[0].text.startswith("Council of the Baltic Sea States")
+    assert decl.paragraphs[1].section is None
+
+
+def test_a_resolution_number_heading_in_a_statement_is_no_title(tmp_path):
+    first = Page()
+    first.text(LEFT, 700, "Joint Statement of the Foreign Ministers", 16)
+    body = [*_numbered(2), "Resolution 2231 (2015)", "3. We call on all parties to implement the resolution in full."]
+    decl = _read(tmp_path, flow(body, first=first, first_top=670))
+    assert decl.title == "Joint Statement of the Foreign Ministers"
+    assert [p.number for p in decl.paragraphs] == ["1", "2", "3"]
+    assert decl.paragraphs[2].section == "Resolution 2231 (2015)"
+
+
+def test_an_item_lettered_a_dot_wraps_under_its_text_without_splitting(tmp_path):
+    page, y = Page(), TOP
+    page.text(LEFT, y, "1. We agree as follows:")
+    y -= 18
+    items = ["The Parties agree to extend the programme for a further five years, with the support of all "
+             "partners, and to review it every year;",
+             "The secretariat shall report on progress to the next meeting of the Parties, with a plan of work."]
+    for mark, item in zip(("a.", "b."), items):
+        page.text(LEFT, y, mark)
+        for x, line in wrap(item, first=LEFT + 24, left=LEFT + 24):
+            page.text(x, y, line)
+            y -= LEADING
+        y -= 6
+    decl = _read(tmp_path, [page])
+    assert [p.text for p in decl.paragraphs][1:] == [f"a. {items[0]}", f"b. {items[1]}"]
