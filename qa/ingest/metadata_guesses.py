@@ -66,6 +66,12 @@ _OPENING = re.compile(
 # "… Ministers of Foreign Affairs of the G7": the body is after the last "of".
 _OF_THE = re.compile(r"\s+of\s+(?:the\s+)?(?P<who>[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*){0,4})"
                      r"(?:\s+\((?P<short>[^()]{1,12})\))?")
+# What a minister is minister of: a portfolio, not the body the ministers speak for.
+_PORTFOLIO = re.compile(
+    r"(?i:environment|foreign|finance|health|agriculture|trade|education|energy|defen[cs]e|justice|interior|"
+    r"labou?r|economy|economic affairs|transport|culture|tourism|science|digital|development|climate|water|"
+    r"home affairs|social affairs|industry|fisheries|employment)\b"
+)
 # After the speaker, another name: a list of states ("…, Barbados", "… and the Republic of …").
 _LIST_GOES_ON = re.compile(r"\s*(?:,|\s+and\b)\s*(?:and\s+)?(?:the\s+)?[A-Z]")
 # Topics a title may open with, not speakers: "AI Safety Summit Declaration", "HIV/AIDS …".
@@ -138,6 +144,8 @@ def _from_opening(opening: str) -> str | None:
     match = _OPENING.search(opening)
     if match is None:
         return None
+    if _PORTFOLIO.match(opening, match.start("who")) and _OF_THE.match(opening, match.end()) is None:
+        return None  # "We, the Ministers of the Environment, …": their portfolio, not who they speak for
     while (deeper := _OF_THE.match(opening, match.end())) is not None:
         match = deeper  # "Ministers of Foreign Affairs of the G7": the G7
     if _LIST_GOES_ON.match(opening, match.end()):

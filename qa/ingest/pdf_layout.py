@@ -153,9 +153,12 @@ def _read_page(page: object, number: int) -> PdfPage:
     textpage.close()
     rows = _rows(words)
     gutter = _column_edge(rows, width)
-    lines = _reading_order(_segments(rows, number, gutter), width, gutter)
-    return PdfPage(number=number, width=width, height=height, lines=tuple(lines), rules=rules,
-                   gutter=gutter if gutter is not None else _gutter(lines, width))
+    lines = _segments(rows, number, gutter)
+    lines.sort(key=lambda line: (round(line.top, 0), line.x0))
+    if gutter is None:
+        gutter = _gutter(lines, width)
+    return PdfPage(number=number, width=width, height=height, lines=tuple(_reading_order(lines, gutter)),
+                   rules=rules, gutter=gutter)
 
 
 def _words(textpage: object, height: float) -> list[Word]:
@@ -359,11 +362,9 @@ def _line(words: list[Word], page: int) -> TextLine:
                     top=top, bottom=bottom)
 
 
-def _reading_order(lines: list[TextLine], width: float, gutter: float | None = None) -> list[TextLine]:
-    """Top to bottom, except that a two-column stretch is read left column first."""
-    lines.sort(key=lambda line: (round(line.top, 0), line.x0))
-    if gutter is None:
-        gutter = _gutter(lines, width)
+def _reading_order(lines: list[TextLine], gutter: float | None) -> list[TextLine]:
+    """Lines sorted top to bottom, in that order, except that a two-column stretch (split at
+    ``gutter``) is read left column first."""
     if gutter is None:
         return lines
     ordered: list[TextLine] = []

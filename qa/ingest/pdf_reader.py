@@ -28,9 +28,9 @@ from dataclasses import replace
 from qa.documents import Paragraph
 from qa.ingest.formats import Extracted, UnreadableFileError
 from qa.ingest.metadata import find_date, header_fields
-from qa.ingest.pdf_blocks import Block, build_blocks, document_vocabulary, frame_of, is_english_word
+from qa.ingest.pdf_blocks import Block, PageFrame, build_blocks, document_vocabulary, frame_of, is_english_word
 from qa.ingest.pdf_furniture import body_size, find_furniture, read_footnotes, split_page
-from qa.ingest.pdf_layout import PdfPage, read_pages
+from qa.ingest.pdf_layout import PdfPage, TextLine, read_pages
 from qa.ingest.pdf_structure import build_paragraphs, is_heading
 from qa.ingest.un_metadata import read_metadata
 
@@ -70,17 +70,20 @@ def extract_pdf(data: bytes) -> Extracted:
     return Extracted(text, stated=stated, paragraphs=tuple(paragraphs), notes=_noise(all_lines))
 
 
-def _columns(page: PdfPage, lines: list, size: float) -> list[tuple[list, object]]:
+def _columns(page: PdfPage, lines: list[TextLine], size: float) -> list[tuple[list[TextLine], PageFrame]]:
     """A page's running-text lines in runs of one column each, with that column's frame (its
     edges), so a line ending at a column's right edge is not taken for a paragraph's last line.
     A page in one column is one run with the page's frame."""
-    if page.gutter is None:
+    gutter = page.gutter
+    if gutter is None:
         return [(lines, frame_of(lines, page.width, size))]
-    def side(line) -> str:
-        return "left" if line.x1 <= page.gutter else "right" if line.x0 >= page.gutter else "across"
+
+    def side(line: TextLine) -> str:
+        return "left" if line.x1 <= gutter else "right" if line.x0 >= gutter else "across"
+
     frames = {name: frame_of(group, page.width, size)
               for name in ("left", "right", "across") if (group := [ln for ln in lines if side(ln) == name])}
-    runs: list[tuple[list, object]] = []
+    runs: list[tuple[list[TextLine], PageFrame]] = []
     for line in lines:
         name = side(line)
         if runs and runs[-1][1] is frames[name]:

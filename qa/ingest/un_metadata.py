@@ -2,8 +2,9 @@
 
 Five rules here are specific to United Nations documents (the rest of the PDF path is general):
 
-1. The symbol is a UN document symbol ("A/RES/78/1", "S/RES/2700 (2023)", "A/78/L.1") on the
-   first page, a resolution symbol preferred.
+1. The symbol is a UN document symbol ("A/RES/78/1", "S/RES/2700 (2023)", "A/HRC/RES/55/1",
+   "A/78/L.1") standing on a line of its own on the first page (one a paragraph cites is not the
+   document's), a resolution symbol preferred.
 2. The title is the block that opens with the resolution's number ("78/1. Political
    declaration …"); it is stored without the number, as the symbol carries it. A Security
    Council resolution has its number alone for a title: "Resolution 2720 (2023)".

@@ -62,6 +62,9 @@ def test_a_title_without_a_speaker_gives_none(title: str) -> None:
      "gathered in Chicago to renew our commitment", "North Atlantic Alliance"),  # NATO's own words, 2012
     ("We, the Ministers of Foreign Affairs of the G7, met in Capri.", "G7"),
     ("We, the Ministers of the Participating States of the OSCE, met in Skopje.", "OSCE"),
+    ("We, the Ministers of the Environment, meeting in Lisbon on 3 May 2024, recall …", None),  # a portfolio
+    ("We, the Ministers of Health, met in Geneva.", None),
+    ("We, the Ministers of Health of the G20, met in Bali.", "G20"),
     ("We, the Heads of State of the Republic of Kenya and the United Republic of Tanzania, met.", None),
     # a list of states is not one speaker
     ("We, the Heads of State and Government of the Argentine Republic, Barbados, Belize, gathered in Los Angeles.", None),
