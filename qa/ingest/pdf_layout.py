@@ -153,6 +153,11 @@ def _read_page(page: object, number: int) -> PdfPage:
     textpage.close()
     rows = _rows(words)
     gutter = _column_edge(rows, width)
+    if gutter is not None:  # each column's words make rows of their own: the other column's taller
+        across = [row for row in rows if any(w.x0 < gutter < w.x1 for w in row)]  # type can bridge two
+        crossing = {id(row) for row in across}                                      # of this one's rows
+        inside = [w for row in rows if id(row) not in crossing for w in row]
+        rows = across + _rows([w for w in inside if w.x0 < gutter]) + _rows([w for w in inside if w.x0 >= gutter])
     lines = _segments(rows, number, gutter)
     lines.sort(key=lambda line: (round(line.top, 0), line.x0))
     if gutter is None:

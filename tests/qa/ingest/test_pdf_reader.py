@@ -480,3 +480,27 @@ def test_an_item_lettered_a_dot_wraps_under_its_text_without_splitting(tmp_path)
         y -= 6
     decl = _read(tmp_path, [page])
     assert [p.text for p in decl.paragraphs][1:] == [f"a. {items[0]}", f"b. {items[1]}"]
+
+
+def test_a_taller_heading_in_one_column_does_not_bridge_two_lines_of_the_other(tmp_path):
+    # A 14 pt heading in the right column stands between two baselines of the left column; grouped
+    # into rows together, the left column's two lines would interleave word by word.
+    middle, page = (LEFT + RIGHT) / 2, Page()
+    texts = _PROGRESS[:3]
+    y = 700
+    for text in texts:
+        for x, line in wrap(text, first=LEFT + 12, left=LEFT, right=middle - 10):
+            page.text(x, y, line)
+            y -= LEADING
+    y = 700
+    for text in _PROGRESS[3:5]:
+        for x, line in wrap(text, first=middle + 22, left=middle + 10, right=RIGHT):
+            page.text(x, y, line)
+            y -= LEADING
+    page.text(middle + 10, y - 6 - 14, "Cooperation on the oceans and forests", 14)
+    y -= 6 + 14 + 12
+    for x, line in wrap(_PROGRESS[5], first=middle + 22, left=middle + 10, right=RIGHT):
+        page.text(x, y, line)
+        y -= LEADING
+    decl = _read(tmp_path, [page])
+    assert [p.text for p in decl.paragraphs] == [*texts, *_PROGRESS[3:6]]
