@@ -67,6 +67,7 @@ _OPENING = re.compile(
 _OF_THE = re.compile(r"\s+of\s+(?:the\s+)?(?P<who>[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*){0,4})"
                      r"(?:\s+\((?P<short>[^()]{1,12})\))?")
 # What a minister is minister of: a portfolio, not the body the ministers speak for.
+_MINISTERS_OF = re.compile(r"(?i)ministers\s+of\s+(?:the\s+)?$")
 _PORTFOLIO = re.compile(
     r"(?i:environment|foreign|finance|health|agriculture|trade|education|energy|defen[cs]e|justice|interior|"
     r"labou?r|economy|economic affairs|transport|culture|tourism|science|digital|development|climate|water|"
@@ -144,7 +145,8 @@ def _from_opening(opening: str) -> str | None:
     match = _OPENING.search(opening)
     if match is None:
         return None
-    if _PORTFOLIO.match(opening, match.start("who")) and _OF_THE.match(opening, match.end()) is None:
+    if _MINISTERS_OF.search(opening, match.start(), match.start("who")) and _PORTFOLIO.match(opening, match.start("who")) \
+            and _OF_THE.match(opening, match.end()) is None:
         return None  # "We, the Ministers of the Environment, …": their portfolio, not who they speak for
     while (deeper := _OF_THE.match(opening, match.end())) is not None:
         match = deeper  # "Ministers of Foreign Affairs of the G7": the G7

@@ -65,6 +65,7 @@ def test_a_title_without_a_speaker_gives_none(title: str) -> None:
     ("We, the Ministers of the Environment, meeting in Lisbon on 3 May 2024, recall …", None),  # a portfolio
     ("We, the Ministers of Health, met in Geneva.", None),
     ("We, the Ministers of Health of the G20, met in Bali.", "G20"),
+    ("We, the Members of the Water Alliance, met in Dakar.", "Water Alliance"),  # only a minister has a portfolio
     ("We, the Heads of State of the Republic of Kenya and the United Republic of Tanzania, met.", None),
     # a list of states is not one speaker
     ("We, the Heads of State and Government of the Argentine Republic, Barbados, Belize, gathered in Los Angeles.", None),
