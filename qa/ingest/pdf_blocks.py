@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from qa.ingest.pdf_layout import TextLine
+from qa.ingest.pdf_layout import ITEM_MARK, TextLine
 
 # Lines of a paragraph are 2-3 pt apart in 10 pt type; paragraphs 6-9 pt.
 PARAGRAPH_GAP = 0.45
@@ -38,8 +38,6 @@ _CLOSING = frozenset(",.;:!?)]}”’")
 
 _MARKER = re.compile(r"(?:\d{1,3}[.,)]|\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)|[•▪◦●–-])(?=\s)")
 _CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
-# A letter or roman numeral marking an item: "a.", "b)", "A.", "iv."
-_LETTER_MARK = re.compile(r"(?:[A-Za-z]|[ivxlIVXL]{1,6})[.)]")
 _HYPHENS = "-\xad\x02"
 
 
@@ -100,6 +98,11 @@ def build_blocks(pages: list[tuple[list[TextLine], PageFrame]], *, vocabulary: s
     return [b for b in blocks if b.text]
 
 
+def is_running_text(block: Block, body_size: float) -> bool:
+    """A paragraph of the text: two lines or more in the body's type."""
+    return block.lines >= 2 and abs(block.size - body_size) <= 0.5
+
+
 def _right_aligned(line: TextLine, frame: PageFrame) -> bool:
     """Starts right of the middle of the text frame (a column's, on a page in two) and ends at its right edge."""
     return line.x0 > (frame.left + frame.right) / 2 and abs(line.x1 - frame.right) < 2 * line.size
@@ -133,7 +136,7 @@ def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: 
     # line's; only after a line opening with a number or marker (a first-line indent that happens
     # to line up with a word of the line above starts a paragraph).
     hanging = len(prev.words) > 1 and abs(line.x0 - prev.words[1].x0) < 2 and (
-        prev.words[0].text[:1].isdigit() or bool(_MARKER.match(before) or _LETTER_MARK.fullmatch(prev.words[0].text)))
+        prev.words[0].text[:1].isdigit() or bool(ITEM_MARK.fullmatch(prev.words[0].text)))
     if not hanging and line.x0 > prev.x0 + INDENT * line.size and punctuated:
         return True
     # No indent, no gap: a line ending a sentence well short of the margin ends its paragraph,

@@ -47,7 +47,7 @@ SUPERSCRIPT_SIZE = 0.8
 RAISED_MARK = 0.25
 _MARK_TEXT = re.compile(r"[\d*†‡§]{1,3}")
 # A paragraph's or item's number or marker standing before its text: "5.", "b)", "(iv)", "•".
-_ITEM_MARK = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxlIVXL]{1,6})[.)]|\(\w{1,4}\)|[•▪◦●–-]")
+ITEM_MARK = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxlIVXL]{1,6})[.)]|\(\w{1,4}\)|[•▪◦●–-]")
 # Two columns: at least this many rows split at one gutter, and this share of the page's rows.
 COLUMN_MIN_ROWS = 6
 COLUMN_MIN_SHARE = 0.3
@@ -405,7 +405,7 @@ def _column_edge(rows: list[list[Word]], width: float) -> float | None:
             if (previous is None or word.x0 - previous.x1 > COLUMN_GAP * word.size) and \
                     0.3 * width < word.x0 < 0.7 * width:
                 seen.add(round(word.x0))
-                if _ITEM_MARK.fullmatch(word.text):
+                if ITEM_MARK.fullmatch(word.text):
                     marked.add(round(word.x0))
             previous = word
         for x in seen:

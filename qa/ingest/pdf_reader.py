@@ -28,7 +28,15 @@ from dataclasses import replace
 from qa.documents import Paragraph
 from qa.ingest.formats import Extracted, UnreadableFileError
 from qa.ingest.metadata import find_date, header_fields
-from qa.ingest.pdf_blocks import Block, PageFrame, build_blocks, document_vocabulary, frame_of, is_english_word
+from qa.ingest.pdf_blocks import (
+    Block,
+    PageFrame,
+    build_blocks,
+    document_vocabulary,
+    frame_of,
+    is_english_word,
+    is_running_text,
+)
 from qa.ingest.pdf_furniture import body_size, find_furniture, read_footnotes, split_page
 from qa.ingest.pdf_layout import PdfPage, TextLine, read_pages
 from qa.ingest.pdf_structure import build_paragraphs, is_heading
@@ -93,11 +101,6 @@ def _columns(page: PdfPage, lines: list[TextLine], size: float) -> list[tuple[li
     return runs
 
 
-def _running_text(block: Block, size: float) -> bool:
-    """A paragraph of the text: two lines or more in the body's type."""
-    return block.lines >= 2 and abs(block.size - size) <= 0.5
-
-
 def _has_text(pages: list[PdfPage]) -> bool:
     letters = 0
     for page in pages:
@@ -130,7 +133,7 @@ def _header(blocks: list[Block], printed, size: float) -> tuple[dict[str, str], 
         count += 1
     before: list[Block] = []  # running text above the title (a letterhead's address): kept as text
     if printed.title_index is not None and printed.title_index >= count:
-        if any(_running_text(b, size) for b in blocks[count:printed.title_index]):
+        if any(is_running_text(b, size) for b in blocks[count:printed.title_index]):
             before = blocks[count:printed.title_index]
             blocks = blocks[:count] + blocks[printed.title_index:]
             printed = replace(printed, title_index=count)

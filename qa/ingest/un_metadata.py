@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from qa.ingest.metadata import find_date
-from qa.ingest.pdf_blocks import Block
+from qa.ingest.pdf_blocks import Block, is_running_text
 
 # A symbol may name a subsidiary body or committee before its numbers: A/HRC/RES/55/1, E/CN.6/2024/L.3.
 _SYMBOL = re.compile(
@@ -112,7 +112,7 @@ def _largest_type(blocks: list[Block], body_size: float) -> int | None:
     first = []
     running = 0  # blocks of running text so far: a letterhead's address may come before the title
     for i, b in enumerate(blocks):
-        if b.lines >= 2 and abs(b.size - body_size) <= 0.5:
+        if is_running_text(b, body_size):
             running += 1
         if b.page != blocks[0].page or running >= 2 or _NUMBERED.match(b.text):
             break
