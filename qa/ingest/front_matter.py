@@ -1,7 +1,8 @@
 """Front matter: the YAML block ("---" … "---") that static sites put at the top of a Markdown file.
 
 Read with a real YAML parser (PyYAML's ``safe_load``), so quoting, escapes ("COMMUNIQU\\xC9")
-and dates come out as YAML defines them. Title, date and source URL are kept as metadata;
+and dates come out as YAML defines them. Title, date, place, issuer, symbol, kind and source URL
+are kept as metadata, each under the names static sites and archives give it (:data:`KEYS`);
 the block itself is never text.
 
 Example:
@@ -17,13 +18,31 @@ import re
 _BLOCK = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # Front-matter keys that name the source page, in the order they are preferred.
 URL_KEYS = ("source_url", "url", "canonical_url", "link", "source")
+#: The front-matter keys read as each metadata field, in the order they are preferred (the first
+#: one with a usable value wins; keys are compared case-blind, "-" and " " read as "_"). The
+#: date falls back to when the page was published. The issuer is read only from keys that name
+#: who issued the text: a site's "author" or "publisher" is whoever put the page up (the White
+#: House for a G7 communiqué), and would hide the issuer the opening names ("We, the Leaders of
+#: the G7"; qa.ingest.metadata_guesses). "type" is not read as the kind, since static sites use
+#: it for their own templates ("type: post").
+KEYS = {
+    "title": ("title",),
+    "date": ("date", "date_issued", "issued", "date_adopted", "adopted", "published", "date_published",
+             "published_time", "publish_date", "created"),
+    "place": ("place", "location", "city", "venue"),
+    "issuer": ("issuer", "issuers", "issued_by", "organization", "organisation"),
+    "symbol": ("symbol", "document_symbol"),
+    "kind": ("kind", "document_type", "doc_type"),
+    "source_url": URL_KEYS,
+}
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Metadata from a leading front-matter block (title, date, source_url) and the text after it.
+    """Metadata from a leading front-matter block (the fields of :data:`KEYS`) and the text after it.
 
     Text without a block, or with a block that is not a YAML mapping, is returned whole with
-    no metadata.
+    no metadata. A value of the wrong shape (a date that is no date, a kind that is not one of
+    qa.ingest.kinds.KINDS, a mapping where a name belongs) is passed over for the next key.
     """
     import yaml
 
@@ -36,16 +55,31 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
         return {}, text
     if not isinstance(data, dict):
         return {}, text
+    given = {re.sub(r"[\s-]+", "_", str(key).strip().lower()): value for key, value in reversed(data.items())}
     fields: dict[str, str] = {}
-    if isinstance(title := data.get("title"), str) and title.strip():
-        fields["title"] = " ".join(title.replace("\u00a0", " ").split())
-    if (date := _iso(data.get("date"))) is not None:
-        fields["date"] = date
-    for key in URL_KEYS:
-        if isinstance(url := data.get(key), str) and url.strip():
-            fields["source_url"] = url.strip()
-            break
+    for name, keys in KEYS.items():
+        read = _iso if name == "date" else _kind if name == "kind" else _name
+        value = next((v for key in keys if key in given and (v := read(given[key])) is not None), None)
+        if value is not None:
+            fields[name] = value
     return fields, text[match.end():]
+
+
+def _name(value: object) -> str | None:
+    """A string, or a list of strings joined ("[Japan, United States]" -> "Japan, United States")."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        value = ", ".join(v.strip() for v in value if v.strip())
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        text = " ".join(str(value).replace("\u00a0", " ").split())
+        return text or None
+    return None
+
+
+def _kind(value: object) -> str | None:
+    from qa.ingest.kinds import KINDS, normalise_kind
+
+    kind = normalise_kind(value) if isinstance(value, str) else ""
+    return kind if kind in KINDS else None
 
 
 def _iso(value: object) -> str | None:

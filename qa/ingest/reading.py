@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +186,8 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     opening = " ".join(p.text for p in parsed.paragraphs[:3])
     meta = resolve(doc_id, catalog.get(doc_id), stated, guessed=extracted.guessed, opening_text=opening)
     entry = catalog.get(doc_id)
+    if entry.kind is None and "kind" in extracted.stated:  # the file's own kind (front matter) below the catalog's
+        entry = dataclasses.replace(entry, kind=extracted.stated["kind"])
     return classify(Declaration(
         doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),

@@ -83,3 +83,77 @@ def test_real_statements_keep_their_first_lines():
     asean = read_declaration(ASEAN_US)
     assert asean.paragraphs[0].number == "1"
     assert "Asian\nNations (ASEAN) and the United States of America (United\nStates)" in asean.paragraphs[0].text
+
+
+@pytest.mark.parametrize(("block", "expected"), [
+    # Each field under the names static sites and archives give it, compared case-blind.
+    ("Title: Hiroshima Communiqué\nPublished-Time: 2023-05-20 11:58:08-05:00\nLocation: Hiroshima\n"
+     "Issuer: G7\nDocument Symbol: G7/2023/1\nkind: Communique",
+     {"title": "Hiroshima Communiqué", "date": "2023-05-20", "place": "Hiroshima", "issuer": "G7",
+      "symbol": "G7/2023/1", "kind": "communiqué"}),
+    ("title: Joint Statement\ndate_issued: 2022-05-13\ncity: Washington\nissued_by: [United States, Japan]\n"
+     "doc_type: joint statement",
+     {"title": "Joint Statement", "date": "2022-05-13", "place": "Washington", "issuer": "United States, Japan",
+      "kind": "joint statement"}),
+    # A value of the wrong shape gives way to the next key; an unknown kind and a site's own
+    # author, publisher and template type are not metadata.
+    ("title: x\ndate: not a date\npublished: 2023-05-19\nplace: {a: 1}\nvenue: Rome\nkind: post\ntype: resolution\n"
+     "author: Jane Smith\npublisher: The White House",
+     {"title": "x", "date": "2023-05-19", "place": "Rome"}),
+])
+def test_front_matter_metadata_under_the_names_sites_give_it(block, expected):
+    fields, rest = split_front_matter(f"---\n{block}\n---\nWe met.")
+    assert (fields, rest) == (expected, "We met.")
+
+
+COMMUNIQUE = """---
+title: Harbour Leaders' Communiqué
+date: 2023-05-20
+location: Hiroshima
+issuer: Harbour Group
+symbol: HG/2023/1
+kind: communiqué
+---
+
+We, the Leaders of the Seven, met in Hiroshima.
+
+1. We agree to act on ports.
+"""
+
+
+def test_front_matter_metadata_through_reading_and_below_the_catalog(tmp_path):
+    path = tmp_path / "harbour-2023.md"
+    path.write_text(COMMUNIQUE, encoding="utf-8")
+    decl = read_declaration(path)
+    assert (decl.title, decl.date, decl.place, decl.issuer, decl.symbol, decl.kind) == (
+        "Harbour Leaders' Communiqué", "2023-05-20", "Hiroshima", "Harbour Group", "HG/2023/1", "communiqué")
+    assert decl.metadata_origin["issuer"] == "header"  # the file's own word, over the guess from the opening
+    (tmp_path / "catalog.toml").write_text('[harbour-2023]\nissuer = "G7"\nkind = "declaration"\n', encoding="utf-8")
+    decl = read_declaration(path)
+    assert (decl.issuer, decl.kind, decl.place) == ("G7", "declaration", "Hiroshima")
+
+
+def test_a_site_author_leaves_the_issuer_the_opening_names(tmp_path):
+    path = tmp_path / "g7.md"
+    path.write_text("---\ntitle: Leaders' Statement\ndate: '2022-03-24'\nauthor: The White House\n---\n\n"
+                    "We, the Leaders of the G7, met in Brussels.\n\n1. We condemn the war.\n", encoding="utf-8")
+    decl = read_declaration(path)
+    assert decl.issuer == "G7" and decl.metadata_origin["issuer"] == "guessed"
+
+
+def test_a_library_filters_by_front_matter_issuer_kind_and_year(tmp_path, fake_encoder):
+    from qa.errors import InvalidOptionError
+    from qa.library import Library
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour-2023.md").write_text(COMMUNIQUE, encoding="utf-8")
+    (corpus / "ports-2021.md").write_text("---\ntitle: Ports Resolution\ndate: 2021-02-01\nissuer: Port Assembly\n"
+                                          "kind: resolution\n---\n\n1. The Assembly decides to act on ports.\n",
+                                          encoding="utf-8")
+    lib = Library.open(corpus, tmp_path / "index", encoder=fake_encoder)
+    assert {h.doc_id for h in lib.search("act on ports", k=5, issuer="Harbour Group")} == {"harbour-2023"}
+    assert {h.doc_id for h in lib.search("act on ports", k=5, kind="resolution")} == {"ports-2021"}
+    assert {h.doc_id for h in lib.search("act on ports", k=5, year_to=2022)} == {"ports-2021"}
+    with pytest.raises(InvalidOptionError, match="Harbour Group, Port Assembly"):
+        lib.search("act on ports", issuer="G8")
