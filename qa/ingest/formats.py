@@ -35,9 +35,10 @@ class Extracted:
     """Text converted from one file, the metadata its format states, and notes.
 
     ``stated`` fields count as the file's own header; ``guessed`` ones are weaker and used
-    only when nothing better is known. ``paragraphs`` is set by readers that find the
-    paragraphs from the layout themselves (PDF), with ``doc_id`` left empty; other formats
-    leave it None and their ``text`` goes through :func:`qa.ingest.parsing.parse_text`.
+    only when nothing better is known, not even a guess from the text
+    (qa.ingest.metadata.resolve). ``paragraphs`` is set by readers that find the paragraphs
+    from the layout themselves (PDF), with ``doc_id`` left empty; other formats leave it None
+    and their ``text`` goes through :func:`qa.ingest.parsing.parse_text`.
     """
 
     text: str

@@ -41,9 +41,13 @@ _META_FIELDS = {
     "date": ("dc.date", "dcterms.date", "date", "citation_date", "article:published_time",
              "dcterms.issued"),
     "place": ("dc.coverage", "dcterms.spatial", "geo.placename"),
-    "issuer": ("dc.creator", "dcterms.creator", "dc.publisher", "author", "citation_author",
-               "og:site_name"),
+    "issuer": ("dc.creator", "dcterms.creator", "citation_author"),
 }
+#: Who put the page up rather than who issued the text: a news site's name or a reporter
+#: ("og:site_name" Reuters, "author" a journalist), the White House for a G7 communiqué on its
+#: site. They are weak hints (Extracted.guessed), used for the issuer only when neither the title
+#: nor the opening names one (qa.ingest.metadata_guesses).
+_SITE_FIELDS = {"issuer": ("author", "dc.publisher", "dcterms.publisher", "og:site_name")}
 
 
 def extract_html(data: bytes) -> Extracted:
@@ -56,7 +60,7 @@ def extract_html(data: bytes) -> Extracted:
     with _quiet_dammit():
         soup = BeautifulSoup(data, "html.parser")
     _check_depth(soup)
-    stated = _metadata(soup)
+    stated, hints = _metadata(soup, _META_FIELDS), _metadata(soup, _SITE_FIELDS)
     root = soup.find("article") or soup.find("main") or soup.body or soup
     _remove_clutter(root)
     for br in root.find_all("br"):
@@ -66,7 +70,7 @@ def extract_html(data: bytes) -> Extracted:
         raise UnreadableFileError("the HTML page has no article text; save the text as .txt instead")
     notes = ("some bytes could not be decoded and were replaced with U+FFFD (�)",) if getattr(
         soup, "contains_replacement_characters", False) else ()
-    return Extracted("\n\n".join(lines), stated=stated, notes=notes)
+    return Extracted("\n\n".join(lines), stated=stated, guessed=hints, notes=notes)
 
 
 class _Drop(logging.Filter):
@@ -99,7 +103,9 @@ def _check_depth(soup: BeautifulSoup, limit: int = MAX_HTML_DEPTH) -> None:
         stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
 
 
-def _metadata(soup: BeautifulSoup) -> dict[str, str]:
+def _metadata(soup: BeautifulSoup, fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The first <meta> value of each field's names (a date as ISO 8601); the page's <title> as
+    the title when ``fields`` has one and no <meta> gave it."""
     metas: dict[str, str] = {}
     for meta in soup.find_all("meta"):
         key = (meta.get("name") or meta.get("property") or "").strip().lower()
@@ -107,13 +113,13 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str]:
         if key and content and key not in metas:
             metas[key] = content
     stated: dict[str, str] = {}
-    for name, keys in _META_FIELDS.items():
+    for name, keys in fields.items():
         value = next((metas[k] for k in keys if k in metas), None)
         if name == "date" and value:
             value = find_date(value)
         if value:
             stated[name] = value
-    if "title" not in stated and soup.title and soup.title.string:
+    if "title" in fields and "title" not in stated and soup.title and soup.title.string:
         stated["title"] = " ".join(soup.title.string.split())
     return stated
 

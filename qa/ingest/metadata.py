@@ -117,7 +117,8 @@ def resolve(
         doc_id: The file stem; a title is guessed from it when nothing else gives one.
         entry: The catalog's entry for the declaration (may be empty).
         stated: Fields the file states outright (header lines, HTML <meta>, PDF title).
-        guessed: Weak hints from the format (a PDF's creation date).
+        guessed: Weak hints from the format, used only where neither the text nor its title
+            gives a guess (an HTML page's site name or author, for the issuer).
         opening_text: The first paragraphs; their first date is a guess for ``date``, unless it
             is older than the latest year the title or the file name gives (see _opening_date).
     """
@@ -127,11 +128,11 @@ def resolve(
     title = entry.title or stated.get("title") or ""
     if (date := _opening_date(find_dates(opening_text), years_named(title, doc_id))) is not None:
         guesses["date"] = date
-    for name, value in (guessed or {}).items():
-        if value:
-            guesses.setdefault(name, value)
     for name, value in (("issuer", guess_issuer(title, opening_text)), ("place", guess_place(opening_text)),
                         ("date", guess_year(title, doc_id))):  # a year alone, after any full date
+        if value:
+            guesses.setdefault(name, value)
+    for name, value in (guessed or {}).items():  # the format's hints come last
         if value:
             guesses.setdefault(name, value)
     for name in FIELDS:

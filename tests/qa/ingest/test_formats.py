@@ -136,10 +136,35 @@ def test_html_article_text_only_with_meta_metadata():
     everything = " ".join(p.text for p in decl.paragraphs)
     for clutter in ("SCRIPT", "STYLE", "HEADER", "MENU", "COOKIE", "SHARE", "TAG", "ASIDE", "FOOTER", "SPONSOR"):
         assert clutter not in everything
+    # <meta name="author"> names who put the page up; the opening names the issuer ("We, the
+    # Leaders of the Riverside Group"), which wins (test_html_site_name_and_author_are_hints_only).
     assert (decl.title, decl.date, decl.place, decl.issuer) == (
-        "Riverside Summit Declaration", "2019-09-21", "Riverside", "Leaders of the Riverside Group",
+        "Riverside Summit Declaration", "2019-09-21", "Riverside", "Riverside Group",
     )
-    assert decl.metadata_origin == {"title": "header", "date": "header", "place": "header", "issuer": "header"}
+    assert decl.metadata_origin == {"title": "header", "date": "header", "place": "header", "issuer": "guessed"}
+
+
+def _page(tmp_path, metas: str, opening: str) -> Path:
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><head><title>Leaders' Statement</title>{metas}</head><body><article>"
+                    f"<p>{opening}</p><p>1. We agree on peace.</p></article></body></html>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("metas", "opening", "issuer", "origin"), [
+    # A news site's name and its reporter are not the issuer the text names.
+    ('<meta property="og:site_name" content="Example News Network"><meta name="author" content="Jane Reporter">',
+     "We, the Leaders of the G7, met in Elmau.", "G7", "guessed"),
+    ('<meta name="dc.publisher" content="The White House">', "We, the Leaders of the Quad, met today.", "Quad", "guessed"),
+    # With nothing in the text, the site's name is the best guess left.
+    ('<meta property="og:site_name" content="NATO">', "The Allies met today.", "NATO", "guessed"),
+    # A creator is the document's own: it stands as stated.
+    ('<meta name="dc.creator" content="North Atlantic Council"><meta property="og:site_name" content="NATO">',
+     "We, the Leaders of the Alliance, met today.", "North Atlantic Council", "header"),
+])
+def test_html_site_name_and_author_are_hints_only(tmp_path, metas, opening, issuer, origin):
+    decl = read_declaration(_page(tmp_path, metas, opening))
+    assert (decl.issuer, decl.metadata_origin["issuer"]) == (issuer, origin)
 
 
 def test_html_title_tag_when_no_meta(tmp_path):
@@ -209,12 +234,14 @@ def test_a_damaged_pdf_raises_without_pypdf_logging(data, caplog):
 
 # --- docx ----------------------------------------------------------------------------
 
-def _docx_bytes() -> bytes:
+def _docx_bytes(author: str = "Valley Councils", opening: str = "") -> bytes:
     document = docx.Document()
     document.core_properties.title = "Valley Accord"
-    document.core_properties.author = "Valley Councils"
+    document.core_properties.author = author
     document.add_heading("Valley Accord", level=1)
     document.add_paragraph("Done at Bern, 2 February 2020")
+    if opening:
+        document.add_paragraph(opening)
     document.add_heading("WATER", level=2)
     document.add_paragraph("We agree to share the river fairly.", style="List Number")
     document.add_paragraph("We will build two new dams by 2030.", style="List Number")
@@ -236,6 +263,13 @@ def test_docx_paragraphs_numbers_bullets_and_properties(tmp_path):
     assert (decl.title, decl.date, decl.place, decl.issuer) == (
         "Valley Accord", "2020-02-02", "Bern", "Valley Councils",
     )
+
+
+def test_a_docx_author_gives_way_to_the_issuer_the_opening_names(tmp_path):
+    path = tmp_path / "valley.docx"
+    path.write_bytes(_docx_bytes(author="jsmith", opening="We, the Ministers of the Valley Union, met in Bern."))
+    decl = read_declaration(path)
+    assert (decl.issuer, decl.metadata_origin["issuer"]) == ("Valley Union", "guessed")
 
 
 def test_not_a_docx_is_unreadable():
