@@ -6,7 +6,9 @@ also keeps the "ASEAN-U.S." statements), a year one in which that issuer (or, wi
 issuer named, any declaration) spoke. A year alone narrows only when it stands beside a word
 for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
 "What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
-A declaration named by the initials of its title's capitalised words ("UNDRIP" for the "United
+A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together, in either order
+and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials of
+its title's capitalised words ("UNDRIP" for the "United
 Nations Declaration on the Rights of Indigenous Peoples") narrows to that declaration. So does
 the place a declaration was adopted at, where the words around it name a text or a meeting held
 there ("the Chicago summit", "the summit in Vientiane", "mentioned in Bali", "the G20 in Bali"),
@@ -30,10 +32,11 @@ from qa.text.tokens import tokenize
 
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
 # A year that dates the text rather than the topic: "the 2022 summit", "in its 2024 communiqué",
-# "say in 2024", "statements of 2021".
+# "say in 2024", "statements of 2021", "In 2021, what did …".
 _TEXT_WORDS = r"(?:summit|declaration|communiqu[eé]|statement|statements|resolution|resolutions|meeting|session)"
 _DATING = (
     re.compile(rf"^\s*(?:\w+\s+)?{_TEXT_WORDS}\b", re.IGNORECASE),  # after the year
+    re.compile(r"^\s*(?:in|during)\s+$", re.IGNORECASE),  # a question that opens with it: "In 2021, what did …"
     re.compile(rf"\b{_TEXT_WORDS}\s+(?:of|from|in)\s+$", re.IGNORECASE),  # before the year
     re.compile(r"\b(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)\b[^.?!]{0,40}\b(?:in|at)\s+$",
                re.IGNORECASE),
@@ -135,13 +138,80 @@ def filter_words(filters: Filters) -> frozenset[str]:
 
 
 def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[str]:
-    """The issuers whose name, or a distinctive word of it, the question holds."""
-    named: set[str] = set()
-    for issuer in issuers(declarations):
+    """The issuers whose name, or a distinctive word of it, the question holds, and the joint
+    issuers whose parties it names together (:func:`_names_the_pair`). A party named only as one
+    of a pair is not also read as an issuer of its own ("the United States and Japan")."""
+    held = issuers(declarations)
+    joint = {issuer for issuer in held if _names_the_pair(question, issuer)}
+    parties = {_party_key(party) for issuer in joint for party in _parties(issuer)}
+    named = set(joint)
+    for issuer in held:
         names = [issuer, *_un_names(issuer), *short_names(issuer)]
-        if any(title_names(question, name) for name in names):
+        if any(title_names(question, name) for name in names) and not (
+                _party_key(issuer) in parties and not _named_alone(question, issuer, joint)):
             named.add(issuer)
     return named
+
+
+#: The other names of a party to a joint issuer, by its name without dots, case-blind: "U.S." is
+#: also "US", "USA" and "the United States" (not "the Americas": a name stands as a whole word).
+_PARTY_NAMES = {
+    "us": ("U.S.", "US", "USA", "U.S.A.", "United States", "America"),
+    "eu": ("EU", "E.U.", "European Union"),
+    "uk": ("UK", "U.K.", "United Kingdom", "Britain"),
+    "rok": ("ROK", "Republic of Korea", "South Korea"),
+    "un": ("UN", "U.N.", "United Nations"),
+}
+# Between the two parties of a pair: "Japan and the US", "US-Mexico", "U.S./EU", "ASEAN & China".
+_JOINED = r"\s*(?:-|–|/|&|\band\b)\s*(?:(?i:the)\s+)?"
+
+
+def _parties(issuer: str) -> list[str]:
+    """The parties of a joint issuer, two names joined by a hyphen ("U.S.-Japan"); else []."""
+    parties = [part.strip() for part in re.split(r"\s*-\s*", issuer) if part.strip()]
+    return parties if len(parties) == 2 else []
+
+
+def _squeezed(name: str) -> str:
+    return re.sub(r"[.\s]", "", name.casefold())
+
+
+# Every name of a party in _PARTY_NAMES -> its key there ("united states" -> "us").
+_PARTY_KEYS = {_squeezed(name): key for key, names in _PARTY_NAMES.items() for name in (key, *names)}
+
+
+def _party_key(name: str) -> str:
+    """One key for a party however it is written ("U.S.", "United States" -> "us")."""
+    return _PARTY_KEYS.get(_squeezed(name), _squeezed(name))
+
+
+@lru_cache(maxsize=4096)
+def _pair_pattern(first: str, second: str) -> re.Pattern[str]:
+    def names(party: str) -> str:
+        spelled = _PARTY_NAMES.get(_party_key(party), (party,))
+        return "|".join((f"(?-i:{re.escape(n)})" if n.isupper() or re.fullmatch(r"G\d+", n) else re.escape(n))
+                        for n in sorted(spelled, key=len, reverse=True))
+
+    a, b = names(first), names(second)
+    return re.compile(rf"(?<![\w-])(?:(?:{a}){_JOINED}(?:{b})|(?:{b}){_JOINED}(?:{a}))(?![\w]|-\w)", re.IGNORECASE)
+
+
+def _names_the_pair(question: str, issuer: str) -> bool:
+    """True for a joint issuer of two parties joined by a hyphen ("U.S.-Japan", "ASEAN-China")
+    whose parties the question names together, in either order and by any of their names
+    (_PARTY_NAMES): "What did Japan and the US say about Taiwan?" names "U.S.-Japan" and
+    "Japan-U.S." alike. Parties named apart ("the US … Japan's economy") name no pair."""
+    parties = _parties(issuer)
+    return bool(parties) and _pair_pattern(*parties).search(question) is not None
+
+
+def _named_alone(question: str, issuer: str, joint: set[str]) -> bool:
+    """True if ``issuer`` stands in the question outside each pair it is a party of."""
+    rest = question
+    for pair in joint:
+        rest = _pair_pattern(*_parties(pair)).sub(" ", rest)
+    names = [issuer, *_PARTY_NAMES.get(_party_key(issuer), ())]
+    return any(title_names(rest, name) for name in names)
 
 
 def _un_names(issuer: str) -> list[str]:
@@ -167,4 +237,4 @@ def _years(question: str) -> list[tuple[int, bool]]:
 def _names_a_text(before: str, after: str) -> bool:
     """True if the words around a year or a place (``before`` and ``after`` it) make it a text's
     or a meeting's (_DATING): "the 2022 summit", "the declaration of 2024", "said ... in Bali"."""
-    return bool(_DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before))
+    return bool(_DATING[0].match(after) or any(pattern.search(before) for pattern in _DATING[1:]))

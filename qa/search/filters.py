@@ -170,6 +170,8 @@ def short_names(issuer: str) -> list[str]:
 
 def _distinctive(word: str) -> bool:
     letters = word.strip(".")
+    if "." in letters:  # "U.S.", "U.K.": a country's abbreviation, a party to many joint statements
+        return False
     return len(letters) >= 3 and letters.isupper() or bool(re.fullmatch(r"G\d+", letters))
 
 

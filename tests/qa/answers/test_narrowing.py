@@ -253,3 +253,42 @@ def test_a_seat_of_many_declarations_does_not_narrow() -> None:
     assert implied_filters("What was said in New York about pandemics?", seat) is None
     assert implied_filters("What was said in New York about pandemics?", seat[:len(PLACED) + 10]).describe().startswith(
         "declarations a-res-0, a-res-1")
+
+
+JOINT = [
+    *DECLS, _decl("us-japan-2021", "U.S.-Japan", "2021-04-16"), _decl("japan-us-2022", "Japan-U.S.", "2022-05-23"),
+    _decl("us-eu-2021", "U.S.-EU", "2021-09-29"), _decl("us-mexico-2021", "U.S.-Mexico", "2021-10-08"),
+    _decl("us-rok-2022", "U.S.- ROK", "2022-05-21"), _decl("asean-china-2024", "ASEAN-China", "2024-10-10"),
+    _decl("us-2021", "United States", "2021-01-20"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        # Every party of a joint issuer named, in any order and by any of its names.
+        ("What did Japan and the US say about Taiwan?", "issuer Japan-U.S. or U.S.-Japan"),
+        ("What did the United States and Japan agree on chips?", "issuer Japan-U.S. or U.S.-Japan"),
+        ("What did the European Union and the U.S. agree about steel?", "issuer U.S.-EU"),
+        ("What did South Korea and America say about deterrence?", "issuer U.S.- ROK"),
+        ("What did the US-Mexico dialogue say about fentanyl?", "issuer U.S.-Mexico"),
+        # A year opening the question dates the text.
+        ("In 2021, what did the United States and Mexico agree on security?", "issuer U.S.-Mexico, year 2021"),
+        ("In 2024, what did the G7 say about AI?", "issuer G7, year 2024"),
+        # One party alone names only an issuer of its own.
+        ("What did the United States say about Japan's economy?", "issuer United States"),
+    ],
+)
+def test_a_joint_issuer_is_named_by_all_its_parties(question: str, described: str) -> None:
+    assert implied_filters(question, JOINT).describe() == described
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What did Japan say about its economy?", "How do the Americas and Mexico manage migration?",
+     "What did leaders say about trade between the US and China?",
+     # "U.S." is a party to many joint statements, not a body's short name as "ASEAN" is.
+     "What did the U.S. say about AI?"],
+)
+def test_one_party_or_a_lookalike_names_no_joint_issuer(question: str) -> None:
+    assert implied_filters(question, [d for d in JOINT if d.issuer != "United States"]) is None
