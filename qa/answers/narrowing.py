@@ -138,17 +138,18 @@ def filter_words(filters: Filters) -> frozenset[str]:
 
 
 def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[str]:
-    """The issuers whose name, or a distinctive word of it, the question holds, and the joint
-    issuers whose parties it names together (:func:`_names_the_pair`). A party named only as one
-    of a pair is not also read as an issuer of its own ("the United States and Japan")."""
+    """The joint issuers whose parties the question names together (:func:`_names_the_pair`), and
+    the issuers whose name, or a distinctive word of it, stands in the rest of the question: a
+    party named as one of a pair is not also read as an issuer of its own, nor its word as
+    another's short name ("ASEAN and the US" names "ASEAN-U.S.", not "ASEAN" or "ASEAN-China")."""
     held = issuers(declarations)
-    joint = {issuer for issuer in held if _names_the_pair(question, issuer)}
-    parties = {_party_key(party) for issuer in joint for party in _parties(issuer)}
-    named = set(joint)
+    named = {issuer for issuer in held if _names_the_pair(question, issuer)}
+    rest = question
+    for pair in named:
+        rest = _pair_pattern(*_parties(pair)).sub(" ", rest)
     for issuer in held:
         names = [issuer, *_un_names(issuer), *short_names(issuer)]
-        if any(title_names(question, name) for name in names) and not (
-                _party_key(issuer) in parties and not _named_alone(question, issuer, joint)):
+        if issuer not in named and any(title_names(rest, name) for name in names):
             named.add(issuer)
     return named
 
@@ -203,15 +204,6 @@ def _names_the_pair(question: str, issuer: str) -> bool:
     "Japan-U.S." alike. Parties named apart ("the US … Japan's economy") name no pair."""
     parties = _parties(issuer)
     return bool(parties) and _pair_pattern(*parties).search(question) is not None
-
-
-def _named_alone(question: str, issuer: str, joint: set[str]) -> bool:
-    """True if ``issuer`` stands in the question outside each pair it is a party of."""
-    rest = question
-    for pair in joint:
-        rest = _pair_pattern(*_parties(pair)).sub(" ", rest)
-    names = [issuer, *_PARTY_NAMES.get(_party_key(issuer), ())]
-    return any(title_names(rest, name) for name in names)
 
 
 def _un_names(issuer: str) -> list[str]:

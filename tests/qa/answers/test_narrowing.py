@@ -272,6 +272,10 @@ JOINT = [
         ("What did the European Union and the U.S. agree about steel?", "issuer U.S.-EU"),
         ("What did South Korea and America say about deterrence?", "issuer U.S.- ROK"),
         ("What did the US-Mexico dialogue say about fentanyl?", "issuer U.S.-Mexico"),
+        # A party's word names no other issuer: not "ASEAN", nor "ASEAN-China" by its short name.
+        ("What did ASEAN and the United States say about the Mekong?", "issuer ASEAN-U.S."),
+        ("What did ASEAN say about the Mekong?", "issuer ASEAN or ASEAN-China or ASEAN-U.S."),
+        ("Did ASEAN-US statements and the G7 mention the Mekong?", "issuer ASEAN-U.S. or G7"),
         # A year opening the question dates the text.
         ("In 2021, what did the United States and Mexico agree on security?", "issuer U.S.-Mexico, year 2021"),
         ("In 2024, what did the G7 say about AI?", "issuer G7, year 2024"),
