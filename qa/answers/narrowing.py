@@ -27,7 +27,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from qa.documents import Declaration
-from qa.search.filters import Filters, by_issuer, issuer_key, issuers, short_names, title_names
+from qa.search.filters import (
+    PARTY_NAMES,
+    Filters,
+    by_issuer,
+    issuers,
+    parties,
+    party_key,
+    same_issuer,
+    short_names,
+    title_names,
+)
 from qa.text.tokens import tokenize
 
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
@@ -130,7 +140,7 @@ def filter_words(filters: Filters) -> frozenset[str]:
     Russia did the G20 cite?"), so their names keep counting.
     """
     words: set[str] = set()
-    if len({issuer_key(issuer) for issuer in filters.issuer}) == 1:  # one body, however spelled
+    if len({same_issuer(issuer) for issuer in filters.issuer}) == 1:  # one body or pair, however spelled
         words.update(token for issuer in filters.issuer for token in tokenize(issuer))
     if filters.year_from is not None and filters.year_from == filters.year_to:
         words.update(tokenize(str(filters.year_from)))
@@ -146,7 +156,7 @@ def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[st
     named = {issuer for issuer in held if _names_the_pair(question, issuer)}
     rest = question
     for pair in named:
-        rest = _pair_pattern(*_parties(pair)).sub(" ", rest)
+        rest = _pair_pattern(*parties(pair)).sub(" ", rest)
     for issuer in held:
         names = [issuer, *_un_names(issuer), *short_names(issuer)]
         if issuer not in named and any(title_names(rest, name) for name in names):
@@ -154,42 +164,14 @@ def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[st
     return named
 
 
-#: The other names of a party to a joint issuer, by its name without dots, case-blind: "U.S." is
-#: also "US", "USA" and "the United States" (not "the Americas": a name stands as a whole word).
-_PARTY_NAMES = {
-    "us": ("U.S.", "US", "USA", "U.S.A.", "United States", "America"),
-    "eu": ("EU", "E.U.", "European Union"),
-    "uk": ("UK", "U.K.", "United Kingdom", "Britain"),
-    "rok": ("ROK", "Republic of Korea", "South Korea"),
-    "un": ("UN", "U.N.", "United Nations"),
-}
 # Between the two parties of a pair: "Japan and the US", "US-Mexico", "U.S./EU", "ASEAN & China".
 _JOINED = r"\s*(?:-|–|/|&|\band\b)\s*(?:(?i:the)\s+)?"
-
-
-def _parties(issuer: str) -> list[str]:
-    """The parties of a joint issuer, two names joined by a hyphen ("U.S.-Japan"); else []."""
-    parties = [part.strip() for part in re.split(r"\s*-\s*", issuer) if part.strip()]
-    return parties if len(parties) == 2 else []
-
-
-def _squeezed(name: str) -> str:
-    return re.sub(r"[.\s]", "", name.casefold())
-
-
-# Every name of a party in _PARTY_NAMES -> its key there ("united states" -> "us").
-_PARTY_KEYS = {_squeezed(name): key for key, names in _PARTY_NAMES.items() for name in (key, *names)}
-
-
-def _party_key(name: str) -> str:
-    """One key for a party however it is written ("U.S.", "United States" -> "us")."""
-    return _PARTY_KEYS.get(_squeezed(name), _squeezed(name))
 
 
 @lru_cache(maxsize=4096)
 def _pair_pattern(first: str, second: str) -> re.Pattern[str]:
     def names(party: str) -> str:
-        spelled = _PARTY_NAMES.get(_party_key(party), (party,))
+        spelled = PARTY_NAMES.get(party_key(party), (party,))
         return "|".join((f"(?-i:{re.escape(n)})" if n.isupper() or re.fullmatch(r"G\d+", n) else re.escape(n))
                         for n in sorted(spelled, key=len, reverse=True))
 
@@ -200,10 +182,10 @@ def _pair_pattern(first: str, second: str) -> re.Pattern[str]:
 def _names_the_pair(question: str, issuer: str) -> bool:
     """True for a joint issuer of two parties joined by a hyphen ("U.S.-Japan", "ASEAN-China")
     whose parties the question names together, in either order and by any of their names
-    (_PARTY_NAMES): "What did Japan and the US say about Taiwan?" names "U.S.-Japan" and
+    (qa.search.filters.PARTY_NAMES): "What did Japan and the US say about Taiwan?" names "U.S.-Japan" and
     "Japan-U.S." alike. Parties named apart ("the US … Japan's economy") name no pair."""
-    parties = _parties(issuer)
-    return bool(parties) and _pair_pattern(*parties).search(question) is not None
+    pair = parties(issuer)
+    return bool(pair) and _pair_pattern(*pair).search(question) is not None
 
 
 def _un_names(issuer: str) -> list[str]:

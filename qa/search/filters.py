@@ -113,7 +113,7 @@ class Filters:
                 )
             chosen = [d for d in chosen if d.doc_id in self.doc_ids]
         if self.issuer:
-            _check_values("issuer", self.issuer, issuers(declarations), key=issuer_key)
+            _check_values("issuer", self.issuer, issuers(declarations), key=same_issuer)
             chosen = by_issuer(chosen, self.issuer)
         if self.kind:
             _check_values("kind", self.kind, kinds(declarations), every=KINDS)
@@ -136,9 +136,9 @@ def by_issuer(declarations: Iterable[Declaration], issuers: Iterable[str]) -> li
     ("G7 Leaders’ Statement", a White House page without a catalog entry, is the G7's;
     "ASEAN-U.S. Leaders’ Statement" is not ASEAN's)."""
     names = [i for i in issuers if i.strip()]
-    wanted = {issuer_key(i) for i in names}
+    wanted = {same_issuer(i) for i in names}
     return [d for d in declarations
-            if any(issuer_key(name) in wanted for name in issuer_names(d))
+            if any(same_issuer(name) in wanted for name in issuer_names(d))
             or issuer_unsure(d) and any(title_names(d.title, i) for i in names)]
 
 
@@ -157,7 +157,7 @@ def issuer_names(decl: Declaration) -> tuple[str, ...]:
     spoken = title_speaker(decl.title) if decl.title else None
     if not decl.issuer:
         return (spoken,) if spoken else ()
-    if not spoken or issuer_key(spoken) == issuer_key(decl.issuer) or short_names(decl.issuer):
+    if not spoken or same_issuer(spoken) == same_issuer(decl.issuer) or short_names(decl.issuer):
         return (decl.issuer,)  # "ASEAN" is named as it is, not also as the title's "ASEAN-China"
     return decl.issuer, spoken
 
@@ -229,6 +229,45 @@ def issuer_key(text: str) -> str:
     (a catalog's "UN General Assembly" and a resolution's printed "United Nations General
     Assembly" are the same body)."""
     return _UN.sub("united nations", _key(text))
+
+
+#: The other names of a party to a joint issuer ("U.S.-Japan"), by its name without dots or
+#: spaces, case-blind: "U.S." is also "US", "USA" and "the United States".
+PARTY_NAMES = {
+    "us": ("U.S.", "US", "USA", "U.S.A.", "United States", "America"),
+    "eu": ("EU", "E.U.", "European Union"),
+    "uk": ("UK", "U.K.", "United Kingdom", "Britain"),
+    "rok": ("ROK", "Republic of Korea", "South Korea"),
+    "un": ("UN", "U.N.", "United Nations"),
+}
+
+
+def _squeezed(name: str) -> str:
+    return re.sub(r"[.\s]", "", name.casefold())
+
+
+# Every name of a party in PARTY_NAMES -> its key there ("united states" -> "us").
+_PARTY_KEYS = {_squeezed(name): key for key, names in PARTY_NAMES.items() for name in (key, *names)}
+
+
+def party_key(name: str) -> str:
+    """One key for a party however it is written ("U.S.", "US", "United States" -> "us")."""
+    return _PARTY_KEYS.get(_squeezed(name), _squeezed(name))
+
+
+def parties(issuer: str) -> list[str]:
+    """The two parties of a joint issuer, names joined by a hyphen ("U.S.-Japan", "ASEAN-China",
+    "U.S.- ROK"); [] for any other name."""
+    names = [part.strip() for part in re.split(r"\s*-\s*", issuer) if part.strip()]
+    return names if len(names) == 2 else []
+
+
+def same_issuer(text: str) -> str:
+    """What an issuer is however it is spelled: its :func:`issuer_key`, and for a joint issuer
+    its two parties' keys in order, so "Japan-U.S." and "U.S.-Japan" (or "US-Japan") are one
+    pair, as a filter and a question's narrowing read them."""
+    pair = parties(text)
+    return "-".join(sorted(party_key(party) for party in pair)) if pair else issuer_key(text)
 
 
 def _listed(values: Sequence[str]) -> str:

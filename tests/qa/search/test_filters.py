@@ -100,6 +100,24 @@ def test_un_written_out_or_not_is_one_issuer() -> None:
         assert [d.doc_id for d in Filters(issuer=(asked,)).select(held)] == ["undrip", "a-res"]
 
 
+def test_a_joint_issuer_is_one_pair_in_either_order_and_by_any_of_its_parties_names() -> None:
+    from qa.search.filters import same_issuer
+
+    def decl(doc_id: str, issuer: str) -> Declaration:
+        return Declaration(doc_id, doc_id, "2022-01-01", "", issuer, "", "", (Paragraph(doc_id, "1", "x"),))
+
+    held = [decl("us-japan", "U.S.-Japan"), decl("japan-us", "Japan-U.S."), decl("us-india", "U.S.-India"),
+            decl("us", "United States"), decl("japan", "Japan"), decl("asean-china", "ASEAN-China")]
+    assert same_issuer("Japan-U.S.") == same_issuer("U.S.- Japan") == same_issuer("United States-Japan") == "japan-us"
+    assert same_issuer("UN General Assembly") == "united nations general assembly"
+    for asked in ("U.S.-Japan", "Japan-U.S.", "US-Japan", "japan-united states"):
+        assert [d.doc_id for d in Filters(issuer=(asked,)).select(held)] == ["us-japan", "japan-us"], asked
+    assert [d.doc_id for d in Filters(issuer=("China-ASEAN",)).select(held)] == ["asean-china"]
+    assert [d.doc_id for d in Filters(issuer=("Japan",)).select(held)] == ["japan"]  # a party is not its pairs
+    with pytest.raises(InvalidOptionError, match="No declaration has the issuer 'U.S.-China'"):
+        Filters(issuer=("U.S.-China",)).select(held)
+
+
 def test_a_description_names_the_declarations_kept_by_title_when_given_titles() -> None:
     kept = Filters(doc_ids=("nato-2012", "unknown-id"), year_from=2012, year_to=2012)
     assert kept.describe() == "declarations nato-2012, unknown-id, year 2012"
