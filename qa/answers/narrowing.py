@@ -7,9 +7,9 @@ issuer named, any declaration) spoke. A year alone narrows only when it stands b
 for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
 "What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
 A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together, in either order
-and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials of
-its title's capitalised words ("UNDRIP" for the "United
-Nations Declaration on the Rights of Indigenous Peoples") narrows to that declaration. So does
+and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials
+of its title's capitalised words ("UNDRIP" for the "United Nations Declaration on the Rights of
+Indigenous Peoples") narrows to that declaration. So does
 the place a declaration was adopted at, where the words around it name a text or a meeting held
 there ("the Chicago summit", "the summit in Vientiane", "mentioned in Bali", "the G20 in Bali"),
 not where it is the topic ("the weather in Bali").
@@ -182,8 +182,9 @@ def _pair_pattern(first: str, second: str) -> re.Pattern[str]:
 def _names_the_pair(question: str, issuer: str) -> bool:
     """True for a joint issuer of two parties joined by a hyphen ("U.S.-Japan", "ASEAN-China")
     whose parties the question names together, in either order and by any of their names
-    (qa.search.filters.PARTY_NAMES): "What did Japan and the US say about Taiwan?" names "U.S.-Japan" and
-    "Japan-U.S." alike. Parties named apart ("the US … Japan's economy") name no pair."""
+    (qa.search.filters.PARTY_NAMES): "What did Japan and the US say about Taiwan?" names
+    "U.S.-Japan" and "Japan-U.S." alike. Parties named apart ("the US … Japan's economy") name
+    no pair."""
     pair = parties(issuer)
     return bool(pair) and _pair_pattern(*pair).search(question) is not None
 
