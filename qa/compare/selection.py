@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError
-from qa.search.filters import issuer_key, issuer_names, issuer_unsure
+from qa.search.filters import issuer_key, issuer_names, issuer_unsure, parties, same_issuer
 
 
 def _has_word(haystack: str, word: str) -> bool:
@@ -21,8 +21,11 @@ def _has_word(haystack: str, word: str) -> bool:
 
 def _names(haystack: str, issuer: str) -> bool:
     """Whether ``issuer`` is words of ``haystack``, as written or with "UN" written out on both
-    sides ("UN General Assembly" names "United Nations General Assembly", "UN" still names "UN")."""
-    return _has_word(haystack, issuer) or _has_word(issuer_key(haystack), issuer_key(issuer))
+    sides ("UN General Assembly" names "United Nations General Assembly", "UN" still names "UN"),
+    or the same joint issuer in the other order or spelling ("US-Japan" is "Japan-U.S.":
+    qa.search.filters.same_issuer)."""
+    return (_has_word(haystack, issuer) or _has_word(issuer_key(haystack), issuer_key(issuer))
+            or bool(parties(issuer)) and same_issuer(haystack) == same_issuer(issuer))
 
 
 def issued_by(decl: Declaration, issuer: str) -> bool:

@@ -33,6 +33,14 @@ def test_a_un_body_is_one_issuer_however_it_is_spelled() -> None:
     assert [d.doc_id for d in select(decls, issuer="United Nations")] == ["undrip", "a-res-78-1", "untitled"]
 
 
+def test_a_joint_issuer_is_followed_in_either_order_and_spelling() -> None:
+    decls = [_decl("us-japan-2021", "U.S.-Japan", "2021-04-16"), _decl("japan-us-2022", "Japan-U.S.", "2022-05-23"),
+             _decl("us-india-2021", "U.S.-India", "2021-09-24"), _decl("japan-2023", "Japan", "2023-01-01")]
+    for spelling in ("U.S.-Japan", "Japan-U.S.", "US-Japan", "Japan-United States"):
+        assert [d.doc_id for d in select(decls, issuer=spelling)] == ["us-japan-2021", "japan-us-2022"], spelling
+    assert [d.doc_id for d in select(decls, issuer="Japan")] == ["us-japan-2021", "japan-us-2022", "japan-2023"]  # a word
+
+
 def test_years_leave_out_undated() -> None:
     assert [d.doc_id for d in select(DECLS, year_from=2022)] == ["g20-2022", "2022-05-08-g7-leaders-statement"]
     assert [d.doc_id for d in select(DECLS, year_to=2021)] == ["g7-2021"]
