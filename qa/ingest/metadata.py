@@ -45,6 +45,17 @@ _PLACE_IN_ON = re.compile(r"\bin (?P<place>[A-Z][\w.'’ -]{1,40}?),? on\s*$")
 _PLACE_LINE = re.compile(r"[A-Z][\w.'’-]*(?: [\w.'’-]+)*(?:, [A-Z][\w.'’ -]*)+")
 _PLACE_VERB = re.compile(r"^(?:adopted|done|issued|signed|made|given|held)\s+(?:at|in)\s+", re.IGNORECASE)
 _ISSUED_BY = re.compile(r"\bIssued by (?:the )?(?P<issuer>.+?)(?: in [A-Z].*| on \d.*)?$")
+# A header line that names its field, as records and exported archives write them: "Title: …",
+# "Date: 5 May 2023", "Place: Tokyo", "Issued by: the Harbour Group", "Symbol: HG/2023/1".
+_LABELS = {"title": "title", "date": "date", "date of issue": "date", "date of adoption": "date",
+           "place": "place", "location": "place", "venue": "place", "city": "place",
+           "issuer": "issuer", "issued by": "issuer", "symbol": "symbol", "document symbol": "symbol"}
+_LABELLED = re.compile(rf"^\s*(?P<label>{'|'.join(sorted(_LABELS, key=len, reverse=True))})\s*:\s*(?P<value>\S.*?)\s*$",
+                       re.IGNORECASE)
+# Lines of a press release above its title: "FOR IMMEDIATE RELEASE", "Press Release", "Embargoed until …".
+_RELEASE_LINE = re.compile(r"^\s*(?:for immediate release|(?:press|news|media) release|embargoed\b.*|for release\b.*)\W*$",
+                           re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,27 +93,58 @@ def _iso(match: re.Match[str]) -> str | None:
         return None
 
 
-def header_fields(header: Sequence[str]) -> dict[str, str]:
-    """Title, date, place and issuer that the header lines state outright."""
+def header_fields(header: Sequence[str], *, titled: bool = False) -> dict[str, str]:
+    """Title, date, place and issuer (and a symbol) that the header lines state outright.
+
+    The title is the first line that is not a press release's line ("FOR IMMEDIATE RELEASE"),
+    a date alone ("Friday, May 5, 2023") or a labelled line; a labelled line ("Title: …",
+    "Date: …", "Place: …", "Issued by: …", "Symbol: …") gives its field, over what the other
+    lines suggest. ``titled``: the title is known already (Markdown front matter), so no line is
+    taken for it and a dateline's place is read ("September 29, 2021" / "Pittsburgh, Pennsylvania").
+    """
+    labelled: dict[str, str] = {}
+    for line in header:
+        if match := _LABELLED.match(line):
+            field, value = _LABELS[" ".join(match["label"].lower().split())], match["value"]
+            value = find_date(value) if field == "date" else value.removeprefix("the ").strip()
+            if value and field not in labelled:
+                labelled[field] = value
+    title_at = None if titled else next((i for i, line in enumerate(header) if line.strip() and not _LABELLED.match(line)
+                                         and not _RELEASE_LINE.match(line) and not _date_alone(line)), None)
     out: dict[str, str] = {}
-    if header:
-        out["title"] = header[0].strip()
-    for line in header[1:]:
+    if title_at is not None:
+        out["title"] = header[title_at].strip()
+    for i, line in enumerate(header):
+        if i == title_at or _LABELLED.match(line):
+            continue
         date = find_date(line)
         if date and "date" not in out:
             out["date"] = date
             start = min(m.start() for p in _DATE_PATTERNS for m in [p.search(line)] if m)
             before = line[:start]
             place = _PLACE_IN_ON.search(before) or _PLACE_BEFORE_DATE.match(before)
-            if place and "place" not in out:
+            if place and "place" not in out and not _WEEKDAY.fullmatch(place.group("place").strip()):  # "Friday, 5 May"
                 out["place"] = _PLACE_VERB.sub("", place.group("place")).strip()
         elif not date and "place" not in out and _PLACE_LINE.fullmatch(line.strip()):
             out["place"] = line.strip()
         if (issued := _ISSUED_BY.search(line)) and "issuer" not in out:
             out["issuer"] = issued.group("issuer").strip()
-    return out
+    return {**out, **labelled}
 
 
+def labelled(line: str) -> bool:
+    """True for a header line that names its field ("Issued by: the Harbour Group")."""
+    return _LABELLED.match(line) is not None
+
+
+def _date_alone(line: str) -> bool:
+    """True for a line that is a date and nothing more ("May 5, 2023", "Friday, 5 May 2023")."""
+    if not find_date(line):
+        return False
+    rest = line
+    for pattern in _DATE_PATTERNS:
+        rest = pattern.sub(" ", rest)
+    return not re.search(r"[^\W\d_]", _WEEKDAY.sub(" ", rest))
 def resolve(
     doc_id: str,
     entry: CatalogEntry,

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 
 from qa.documents import Paragraph
 from qa.ingest.layout import Kind, Line, Unit, ends_sentence, item_starts, split_lines, split_units, title_case
+from qa.ingest.metadata import labelled
 
 # A heading is a single line of at most this many words (the longest in the corpus has 12).
 HEADING_MAX_WORDS = 15
@@ -187,7 +188,8 @@ def _split_header(units: list[Unit], text: str) -> tuple[list[str], list[Unit], 
         header.append(" ".join(line.split()))
         index += 1
     section = None
-    if len(header) >= 2 and len(header[-1].split()) <= 3 and not re.search(r"\d", header[-1]):
+    if len(header) >= 2 and len(header[-1].split()) <= 3 and not re.search(r"\d", header[-1]) \
+            and not labelled(header[-1]):  # "Issuer: Harbour Group" is metadata, not a section
         section = header.pop().rstrip(":,").strip()
     return header, units[index:], section
 

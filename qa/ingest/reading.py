@@ -176,7 +176,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     parsed = parse_extracted(extracted, doc_id=doc_id)
     if not parsed.paragraphs:
         raise UnreadableFileError("no paragraphs found in the text; is it a declaration?")
-    header = header_fields(parsed.header)
+    header = header_fields(parsed.header, titled=extracted.own_title)
     # The file's visible title line wins over format metadata (an HTML <title> ends "| Site"),
     # unless the author set the title (Markdown front matter: the first line may be a dateline);
     # for the other fields explicit metadata (<meta name="date">, PDF author) is more precise
@@ -192,7 +192,7 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
         doc_id=doc_id, title=meta.title, date=meta.date, place=meta.place, issuer=meta.issuer,
         source=str(path), sha256=hashlib.sha256(data).hexdigest(),
         paragraphs=tuple(parsed.paragraphs), metadata_origin=meta.origin,
-        notes=(*extracted.notes, *parsed.notes), symbol=extracted.stated.get("symbol", ""),
+        notes=(*extracted.notes, *parsed.notes), symbol=stated.get("symbol", ""),
         url=extracted.stated.get("source_url", ""),
     ), entry)
 

@@ -6,6 +6,7 @@ import pytest
 
 from qa.ingest.catalog import CatalogEntry
 from qa.ingest.metadata import find_date, find_dates, header_fields, resolve
+from qa.ingest.reading import read_declaration
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,41 @@ def test_header_fields_nato():
 def test_header_fields_place_line():
     fields = header_fields(["Chairman’s Statement", "Vientiane, Lao PDR", "10 OCTOBER 2024"])
     assert fields == {"title": "Chairman’s Statement", "place": "Vientiane, Lao PDR", "date": "2024-10-10"}
+
+
+@pytest.mark.parametrize(("header", "fields"), [
+    # Labelled lines, as records and exported archives write them.
+    (["Title: Tokyo Harbour Declaration", "Date: 5 May 2023", "Location: Tokyo", "Issued by: the Harbour Group",
+      "Document symbol: HG/2023/1"],
+     {"title": "Tokyo Harbour Declaration", "date": "2023-05-05", "place": "Tokyo", "issuer": "Harbour Group",
+      "symbol": "HG/2023/1"}),
+    # A press release's lines and a date alone are not the title.
+    (["FOR IMMEDIATE RELEASE", "Friday, May 5, 2023", "Joint Statement of the Harbour Ministers"],
+     {"title": "Joint Statement of the Harbour Ministers", "date": "2023-05-05"}),
+    (["May 5, 2023", "Press Release:", "Harbour Declaration", "Oslo, Norway"],
+     {"title": "Harbour Declaration", "date": "2023-05-05", "place": "Oslo, Norway"}),
+    # A label wins over what the other lines suggest; an unknown label is an ordinary line.
+    (["Joint Statement: Harbours", "Oslo, 4 May 2023", "Place: Bergen"],
+     {"title": "Joint Statement: Harbours", "date": "2023-05-04", "place": "Bergen"}),
+])
+def test_header_fields_labelled_lines_and_what_is_not_a_title(header, fields):
+    assert header_fields(header) == fields
+
+
+def test_header_fields_with_the_title_known_read_the_dateline():
+    # A Markdown statement titled by its front matter opens with its dateline.
+    header = ["September 29, 2021", "Pittsburgh, Pennsylvania", "Section 1. Pittsburgh Statement"]
+    assert header_fields(header, titled=True) == {"date": "2021-09-29", "place": "Pittsburgh, Pennsylvania"}
+
+
+def test_a_labelled_last_header_line_is_no_section(tmp_path):
+    path = tmp_path / "harbour.txt"
+    path.write_text("Title: Tokyo Harbour Declaration\nDate: 5 May 2023\nPlace: Tokyo\nIssuer: Harbour Group\n\n"
+                    "1. We agree to act on ports.\n", encoding="utf-8")
+    decl = read_declaration(path)
+    assert (decl.title, decl.date, decl.place, decl.issuer, decl.kind) == (
+        "Tokyo Harbour Declaration", "2023-05-05", "Tokyo", "Harbour Group", "declaration")
+    assert decl.paragraphs[0].section is None
 
 
 def test_resolve_precedence():
