@@ -66,3 +66,15 @@ def test_a_question_naming_the_place_of_a_meeting_says_how_it_was_read(run) -> N
     assert {h["doc_id"] for h in answer["hits"]} == {"g20-2022-bali"}
     topic = run("ask", "What's the weather like in Bali in November?", "--json")
     assert json.loads(topic.stdout)["narrowed"] is None  # Bali is the topic here, not a meeting
+
+
+def test_a_question_naming_both_parties_narrows_to_their_joint_statements(run) -> None:
+    result = run("ask", "In 2022, what did the US and ASEAN say about the crisis in Myanmar?", "-k", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Read as: only issuer ASEAN-U.S., year 2022, as the question names it")
+    assert "[1] ASEAN-U.S. Special Summit 2022, Joint Vision Statement" in result.stdout
+    assert "We remain deeply concerned over the crisis in Myanmar." in result.stdout
+    listed = run("list", "--issuer", "US-ASEAN", "--json")  # one pair, in either order and spelling
+    assert listed.returncode == 0, listed.stderr
+    assert [r["doc_id"] for r in json.loads(listed.stdout)] == ["asean-us-2022-phnom-penh-csp",
+                                                                "asean-us-2022-washington-joint-vision"]
