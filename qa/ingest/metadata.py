@@ -106,7 +106,10 @@ def header_fields(header: Sequence[str], *, titled: bool = False) -> dict[str, s
     for line in header:
         if match := _LABELLED.match(line):
             field, value = _LABELS[" ".join(match["label"].lower().split())], match["value"]
-            value = find_date(value) if field == "date" else value.removeprefix("the ").strip()
+            if field == "date":
+                value = find_date(value)
+            elif field == "issuer":  # "Issued by: the Harbour Group", as _ISSUED_BY reads it
+                value = value.removeprefix("the ").strip()
             if value and field not in labelled:
                 labelled[field] = value
     title_at = None if titled else next((i for i, line in enumerate(header) if line.strip() and not _LABELLED.match(line)
@@ -145,6 +148,8 @@ def _date_alone(line: str) -> bool:
     for pattern in _DATE_PATTERNS:
         rest = pattern.sub(" ", rest)
     return not re.search(r"[^\W\d_]", _WEEKDAY.sub(" ", rest))
+
+
 def resolve(
     doc_id: str,
     entry: CatalogEntry,

@@ -59,6 +59,8 @@ def test_header_fields_place_line():
     # A label wins over what the other lines suggest; an unknown label is an ordinary line.
     (["Joint Statement: Harbours", "Oslo, 4 May 2023", "Place: Bergen"],
      {"title": "Joint Statement: Harbours", "date": "2023-05-04", "place": "Bergen"}),
+    (["Title: The Hague Harbour Declaration", "Venue: The Hague"],
+     {"title": "The Hague Harbour Declaration", "place": "The Hague"}),
 ])
 def test_header_fields_labelled_lines_and_what_is_not_a_title(header, fields):
     assert header_fields(header) == fields
