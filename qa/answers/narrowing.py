@@ -9,7 +9,8 @@ for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "sa
 A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together, in either order
 and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials
 of its title's capitalised words ("UNDRIP" for the "United Nations Declaration on the Rights of
-Indigenous Peoples") narrows to that declaration. So does
+Indigenous Peoples") narrows to that declaration, and so does a resolution the question reads by
+its symbol or number ("What does resolution 78/3 say about …"). So does
 the place a declaration was adopted at, where the words around it name a text or a meeting held
 there ("the Chicago summit", "the summit in Vientiane", "mentioned in Bali", "the G20 in Bali"),
 not where it is the topic ("the weather in Bali").
@@ -64,13 +65,16 @@ PLACE_AT_MOST = 10
 
 def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filters | None:
     """The filters a question implies by naming an issuer, a year, a declaration (by its
-    title's initials) or the place of a meeting the library holds, or None."""
+    title's initials, or a resolution by its number as the text asked of) or the place of a
+    meeting the library holds, or None."""
     issuer = _named_issuers(question, declarations)
     pool = by_issuer(declarations, issuer) if issuer else declarations
     named = _named_by_initials(question, declarations)
     if named:  # initials of a declaration of another issuer than the one named do not narrow
         held = {d.doc_id for d in pool}
         named = tuple(doc_id for doc_id in named if doc_id in held)
+    if not named:
+        named = _named_by_symbol(question, pool)
     if not named:  # a place keeps only what it removes: "NATO ... in Chicago" stays "issuer NATO"
         at_place = _named_by_place(question, pool)
         named = at_place if len(at_place) < len(pool) else ()
@@ -101,6 +105,42 @@ def _named_by_initials(question: str, declarations: Sequence[Declaration]) -> tu
     if not asked:
         return ()
     return tuple(d.doc_id for d in declarations if d.title and title_initials(d.title) in asked)
+
+
+# A resolution named by its symbol ("A/RES/78/3") or its number ("resolution 78/3", "resolution
+# 2720 (2023)").
+_RESOLUTION = re.compile(r"(?<![\w/])(?:(?P<symbol>[A-Z]+(?:/[A-Z]+)*/RES/\d[\w/]*)"
+                         r"|[Rr]esolutions?\s+(?P<number>\d+/\d+|\d{3,4}))(?:\s*\(\d{4}\))?(?![\w/])")
+# The words around it that make it the text a question reads, not one it asks about the citing
+# of: "What does resolution 78/3 say …", "In resolution 78/3, …", "According to A/RES/78/3 …";
+# not "Which declarations recall resolution 61/178?" nor the number alone.
+_READ_AFTER = re.compile(r"^\W{0,2}\s*(?:say|says|said|state|states|stated|decide|decides|decided|call|calls|called|urge|urges|"
+                         r"urged|request|requests|requested|ask|asks|asked|mention|mentions|mentioned|commit|commits|"
+                         r"committed|provide|provides|establish|establishes|established|recogni[sz]e|recogni[sz]es)\b",
+                         re.IGNORECASE)
+_READ_BEFORE = re.compile(r"\b(?:in|according to|under|of)\s+(?:the\s+)?(?:UN\s+|UNGA\s+|General Assembly\s+|"
+                          r"Security Council\s+)?$", re.IGNORECASE)
+
+
+def _named_by_symbol(question: str, declarations: Sequence[Declaration]) -> tuple[str, ...]:
+    """The doc_ids of the resolutions the question names by symbol or number (_RESOLUTION) as the
+    text it asks of (_READ_AFTER, _READ_BEFORE): "What does resolution 78/3 say about health?"
+    reads A/RES/78/3, and "What did the General Assembly decide in A/RES/78/3?" too."""
+    asked: set[str] = set()
+    for match in _RESOLUTION.finditer(question):
+        before, after = question[: match.start()], question[match.end():]
+        if _READ_AFTER.match(after) or _READ_BEFORE.search(before):
+            asked.add((match["symbol"] or match["number"]).upper())
+    if not asked:  # most questions: nothing more to read
+        return ()
+    return tuple(d.doc_id for d in declarations if d.symbol and asked & _symbol_names(d.symbol))
+
+
+def _symbol_names(symbol: str) -> set[str]:
+    """How a question may write a resolution's symbol: whole, and its number after "/RES/"
+    ("A/RES/78/3": "78/3"; "S/RES/2720 (2023)": "2720")."""
+    whole = re.sub(r"\s*\(\d{4}\)$", "", symbol.strip()).upper()
+    return {whole, whole.split("/RES/", 1)[1]} if "/RES/" in whole else {whole}
 
 
 def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple[str, ...]:

@@ -296,3 +296,37 @@ def test_a_joint_issuer_is_named_by_all_its_parties(question: str, described: st
 )
 def test_one_party_or_a_lookalike_names_no_joint_issuer(question: str) -> None:
     assert implied_filters(question, [d for d in JOINT if d.issuer != "United States"]) is None
+
+
+def _resolution(doc_id: str, symbol: str, issuer: str = "United Nations General Assembly") -> Declaration:
+    return Declaration(doc_id, doc_id, "2023-10-05", "New York", issuer, "", "", (Paragraph(doc_id, "1", "x"),),
+                       symbol=symbol)
+
+
+RESOLUTIONS = [*DECLS, _resolution("A_RES_78_3", "A/RES/78/3"), _resolution("A_RES_78_30", "A/RES/78/30"),
+               _resolution("S_RES_2720", "S/RES/2720 (2023)", "United Nations Security Council")]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("What does resolution 78/3 say about health?", "declarations A_RES_78_3"),
+        ("In A/RES/78/3, what did the Assembly decide?", "declarations A_RES_78_3"),
+        ("What did UNGA resolution 78/30 say on the Olympic truce?", "declarations A_RES_78_30"),
+        ("What did the Security Council decide in resolution 2720?",
+         "declarations S_RES_2720, issuer United Nations Security Council"),
+    ],
+)
+def test_a_resolution_asked_of_by_its_number_narrows_to_it(question: str, described: str) -> None:
+    assert implied_filters(question, RESOLUTIONS).describe() == described
+
+
+@pytest.mark.parametrize(
+    "question",
+    # Where a resolution is cited, or its number alone, or a number the library does not hold.
+    ["Which declarations recall resolution 78/3?", "resolution 78/3", "What does resolution 78/31 say?",
+     "Did the G7 mention A/RES/78/3?"],
+)
+def test_a_resolution_cited_or_not_held_does_not_narrow_to_it(question: str) -> None:
+    implied = implied_filters(question, RESOLUTIONS)
+    assert implied is None or not implied.doc_ids
