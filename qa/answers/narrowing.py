@@ -33,6 +33,7 @@ from qa.search.filters import (
     Filters,
     by_issuer,
     issuers,
+    keeps_case,
     parties,
     party_key,
     same_issuer,
@@ -212,7 +213,7 @@ _JOINED = r"\s*(?:-|–|/|&|\band\b)\s*(?:(?i:the)\s+)?"
 def _pair_pattern(first: str, second: str) -> re.Pattern[str]:
     def names(party: str) -> str:
         spelled = PARTY_NAMES.get(party_key(party), (party,))
-        return "|".join((f"(?-i:{re.escape(n)})" if n.isupper() or re.fullmatch(r"G\d+", n) else re.escape(n))
+        return "|".join((f"(?-i:{re.escape(n)})" if keeps_case(n) else re.escape(n))
                         for n in sorted(spelled, key=len, reverse=True))
 
     a, b = names(first), names(second)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from qa.ingest.kinds import KINDS, normalise_kind
+
 _BLOCK = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 # Front-matter keys that name the source page, in the order they are preferred.
 URL_KEYS = ("source_url", "url", "canonical_url", "link", "source")
@@ -76,8 +78,6 @@ def _name(value: object) -> str | None:
 
 
 def _kind(value: object) -> str | None:
-    from qa.ingest.kinds import KINDS, normalise_kind
-
     kind = normalise_kind(value) if isinstance(value, str) else ""
     return kind if kind in KINDS else None
 

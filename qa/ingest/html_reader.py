@@ -60,7 +60,10 @@ def extract_html(data: bytes) -> Extracted:
     with _quiet_dammit():
         soup = BeautifulSoup(data, "html.parser")
     _check_depth(soup)
-    stated, hints = _metadata(soup, _META_FIELDS), _metadata(soup, _SITE_FIELDS)
+    metas = _metas(soup)
+    stated, hints = _fields(metas, _META_FIELDS), _fields(metas, _SITE_FIELDS)
+    if "title" not in stated and soup.title and soup.title.string:
+        stated["title"] = " ".join(soup.title.string.split())
     root = soup.find("article") or soup.find("main") or soup.body or soup
     _remove_clutter(root)
     for br in root.find_all("br"):
@@ -103,15 +106,19 @@ def _check_depth(soup: BeautifulSoup, limit: int = MAX_HTML_DEPTH) -> None:
         stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
 
 
-def _metadata(soup: BeautifulSoup, fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """The first <meta> value of each field's names (a date as ISO 8601); the page's <title> as
-    the title when ``fields`` has one and no <meta> gave it."""
+def _metas(soup: BeautifulSoup) -> dict[str, str]:
+    """Each <meta> name (or property), lower-cased, and its first non-empty content."""
     metas: dict[str, str] = {}
     for meta in soup.find_all("meta"):
         key = (meta.get("name") or meta.get("property") or "").strip().lower()
         content = " ".join(str(meta.get("content") or "").split())
         if key and content and key not in metas:
             metas[key] = content
+    return metas
+
+
+def _fields(metas: dict[str, str], fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The first <meta> value of each field's names (a date as ISO 8601)."""
     stated: dict[str, str] = {}
     for name, keys in fields.items():
         value = next((metas[k] for k in keys if k in metas), None)
@@ -119,8 +126,6 @@ def _metadata(soup: BeautifulSoup, fields: dict[str, tuple[str, ...]]) -> dict[s
             value = find_date(value)
         if value:
             stated[name] = value
-    if "title" in fields and "title" not in stated and soup.title and soup.title.string:
-        stated["title"] = " ".join(soup.title.string.split())
     return stated
 
 

@@ -103,22 +103,25 @@ def header_fields(header: Sequence[str], *, titled: bool = False) -> dict[str, s
     taken for it and a dateline's place is read ("September 29, 2021" / "Pittsburgh, Pennsylvania").
     """
     labelled: dict[str, str] = {}
+    plain: list[str] = []  # the lines that name no field
     for line in header:
-        if match := _LABELLED.match(line):
-            field, value = _LABELS[" ".join(match["label"].lower().split())], match["value"]
-            if field == "date":
-                value = find_date(value)
-            elif field == "issuer":  # "Issued by: the Harbour Group", as _ISSUED_BY reads it
-                value = value.removeprefix("the ").strip()
-            if value and field not in labelled:
-                labelled[field] = value
-    title_at = None if titled else next((i for i, line in enumerate(header) if line.strip() and not _LABELLED.match(line)
+        if (match := _LABELLED.match(line)) is None:
+            plain.append(line)
+            continue
+        field, value = _LABELS[" ".join(match["label"].lower().split())], match["value"]
+        if field == "date":
+            value = find_date(value)
+        elif field == "issuer":  # "Issued by: the Harbour Group", as _ISSUED_BY reads it
+            value = value.removeprefix("the ").strip()
+        if value and field not in labelled:
+            labelled[field] = value
+    title_at = None if titled else next((i for i, line in enumerate(plain) if line.strip()
                                          and not _RELEASE_LINE.match(line) and not _date_alone(line)), None)
     out: dict[str, str] = {}
     if title_at is not None:
-        out["title"] = header[title_at].strip()
-    for i, line in enumerate(header):
-        if i == title_at or _LABELLED.match(line):
+        out["title"] = plain[title_at].strip()
+    for i, line in enumerate(plain):
+        if i == title_at:
             continue
         date = find_date(line)
         if date and "date" not in out:

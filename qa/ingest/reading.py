@@ -184,8 +184,8 @@ def read_declaration(path: Path, *, catalog: Catalog | None = None) -> Declarati
     visible = {"title": header["title"]} if "title" in header and not extracted.own_title else {}
     stated = {**header, **extracted.stated, **visible}
     opening = " ".join(p.text for p in parsed.paragraphs[:3])
-    meta = resolve(doc_id, catalog.get(doc_id), stated, guessed=extracted.guessed, opening_text=opening)
     entry = catalog.get(doc_id)
+    meta = resolve(doc_id, entry, stated, guessed=extracted.guessed, opening_text=opening)
     if entry.kind is None and "kind" in extracted.stated:  # the file's own kind (front matter) below the catalog's
         entry = dataclasses.replace(entry, kind=extracted.stated["kind"])
     return classify(Declaration(

@@ -175,6 +175,11 @@ def _distinctive(word: str) -> bool:
     return len(letters) >= 3 and letters.isupper() or bool(re.fullmatch(r"G\d+", letters))
 
 
+def keeps_case(name: str) -> bool:
+    """An acronym or a G-number ("NATO", "US", "G7") is found only in its own case ("us" is a word)."""
+    return name.isupper() or re.fullmatch(r"G\d+", name) is not None
+
+
 @lru_cache(maxsize=8192)  # the same titles are read for every question that names an issuer
 def title_names(text: str, name: str) -> bool:
     """True if ``name`` stands in ``text`` (a title, a question) as a whole word (not inside
@@ -182,7 +187,7 @@ def title_names(text: str, name: str) -> bool:
     name = name.strip()
     if not name:
         return False
-    flags = 0 if name.isupper() or re.fullmatch(r"G\d+", name) else re.IGNORECASE
+    flags = 0 if keeps_case(name) else re.IGNORECASE
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w]|-\w)", text, flags) is not None
 
 
@@ -262,6 +267,7 @@ def parties(issuer: str) -> list[str]:
     return names if len(names) == 2 else []
 
 
+@lru_cache(maxsize=4096)  # a library has a few issuer names, read for every declaration a filter chooses among
 def same_issuer(text: str) -> str:
     """What an issuer is however it is spelled: its :func:`issuer_key`, and for a joint issuer
     its two parties' keys in order, so "Japan-U.S." and "U.S.-Japan" (or "US-Japan") are one
