@@ -188,6 +188,31 @@ def filter_words(filters: Filters) -> frozenset[str]:
     return frozenset(words)
 
 
+#: Index terms (qa.text.tokens) of the words that ask what was said, not about what: "What did
+#: NATO say?" has no topic once "NATO" names the filter.
+_SAYING = frozenset(tokenize("say said tell told mention talk speak spoke write wrote anything"))
+
+
+def topic_of(question: str, words: frozenset[str]) -> str | None:
+    """The question without its words that name the filter (:func:`filter_words`): what it asks
+    about inside the declarations kept. None when no word named the filter, or nothing is left to
+    ask about but what was said ("What did NATO say in 2012?").
+
+    Abstention measures the meaning on it (qa.library.Library.ask): "What did NATO say about
+    Haiti?" is close to every NATO paragraph by "NATO" alone (cosine 0.49 to the Chicago
+    declaration, above the 0.43 that answers), "What did say about Haiti?" is not (0.20).
+
+    Example:
+        >>> topic_of("What did NATO say about Haiti in 2012?", frozenset({"nato", "2012"}))
+        'What did say about Haiti in'
+    """
+    if not words:
+        return None
+    kept = [word for word in question.split() if not (set(tokenize(word)) or {""}) <= words]
+    topic = " ".join(kept)
+    return topic if topic != question and set(tokenize(topic)) - _SAYING else None
+
+
 def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[str]:
     """The joint issuers whose parties the question names together (:func:`_names_the_pair`), and
     the issuers whose name, or a distinctive word of it, stands in the rest of the question: a

@@ -21,6 +21,7 @@ import orjson
 
 from embeddings.protocol import TextEncoder
 from embeddings.vector_index import VectorIndex
+from qa.errors import InvalidOptionError
 from qa.gc_pause import paused_gc
 from qa.search.filter_scans import FilterScans, Narrowed
 from qa.search.fusion import Evidence, Weights, fuse, highlight, second_look, segment_max
@@ -453,6 +454,20 @@ class HybridIndex:
             ValueError: If ``allowed`` is not one bool per row.
         """
         return self._scans.narrowed(allowed)
+
+    def best_cosine(self, text: str, row: int) -> float:
+        """The cosine of ``text`` to one row: the higher of its paragraph's and its best sentence's
+        (as :attr:`Ranked.cosine` is for the question). Embeds ``text``.
+
+        Raises:
+            InvalidOptionError: For a row outside the index.
+        """
+        if not 0 <= row < self.size:
+            raise InvalidOptionError(f"row must lie in 0..{self.size - 1}; got {row}.")
+        q = np.asarray(self.encoder.encode([text])[0], dtype=np.float32)
+        sentences = np.arange(self._first[row], self._first[row + 1])
+        best = float(self._p.paragraph_vectors.scores(q, [row])[0])
+        return max(best, float(self._p.sentence_vectors.scores(q, sentences).max())) if len(sentences) else best
 
     def probe_cosines(self, allowed: np.ndarray | Narrowed | None = None) -> np.ndarray | None:
         """Each off-topic probe's best cosine in this index, or among the rows a filter allows

@@ -35,6 +35,23 @@ def test_off_topic_question_is_not_found_but_offers_passages(library: Library) -
     assert "do not seem to answer" in answer.markdown
 
 
+@pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("What did NATO say about Haiti?", False),  # 0.49 by "NATO" alone, 0.20 by "Haiti"
+        ("What did the G20 say about bitcoin mining?", False),
+        ("Did the 2024 G7 say anything about Cyprus reunification?", False),
+        ("What did NATO say about Georgia in 2012?", True),
+        ("Who hosts APEC after the US?", True),  # the topic holds words of the answer
+        ("What did NATO say in 2012?", True),  # no topic beyond the body and the year
+    ],
+)
+def test_a_narrowed_question_is_answered_only_on_its_topic(library: Library, question: str, found: bool) -> None:
+    answer = library.ask(question, k=1)
+    assert answer.narrowed is not None
+    assert answer.found is found
+
+
 def test_citation_names_declaration_place_date_and_paragraph(library: Library) -> None:
     hit = library.ask("When will the ISAF mission end?").hits[0]
     assert hit.citation.startswith("NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶")

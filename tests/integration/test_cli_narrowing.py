@@ -39,6 +39,14 @@ def test_a_question_naming_an_issuer_and_year_says_how_it_was_read(run) -> None:
     assert json.loads(wide.stdout)["narrowed"] is None
 
 
+def test_a_body_named_with_a_topic_its_texts_never_mention_is_not_an_answer(run) -> None:
+    result = run("ask", "What did NATO say about Haiti?", "-k", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Read as: only issuer NATO, as the question names it")
+    assert "do not seem to answer" in result.stdout
+    assert "[1] NATO, Chicago Summit Declaration" in result.stdout  # the nearest passage, labelled so
+
+
 def test_an_unknown_issuer_or_kind_names_the_values_that_exist(run) -> None:
     result = run("ask", "climate", "--issuer", "G8")
     assert result.returncode == 1 and result.stdout == ""

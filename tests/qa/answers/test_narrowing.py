@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answers.narrowing import filter_words, implied_filters
+from qa.answers.narrowing import filter_words, implied_filters, topic_of
 from qa.documents import Declaration, Paragraph
 from qa.library import Library
 from qa.search.filters import Filters
@@ -330,3 +330,48 @@ def test_a_resolution_asked_of_by_its_number_narrows_to_it(question: str, descri
 def test_a_resolution_cited_or_not_held_does_not_narrow_to_it(question: str) -> None:
     implied = implied_filters(question, RESOLUTIONS)
     assert implied is None or not implied.doc_ids
+
+
+@pytest.mark.parametrize(
+    ("question", "words", "topic"),
+    [
+        ("What did NATO say about Haiti in 2012?", {"nato", "2012"}, "What did say about Haiti in"),
+        ("What did NATO's leaders say?", {"nato"}, "What did leaders say?"),
+        ("What did the US-Japan summit say about chips?", {"us", "japan"}, "What did the summit say about chips?"),
+        ("G7 AI", {"g7"}, "AI"),
+    ],
+)
+def test_the_topic_is_the_question_without_the_words_naming_the_filter(question: str, words: set[str], topic: str) -> None:
+    assert topic_of(question, frozenset(words)) == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("What did NATO say in 2012?", {"nato", "2012"}),  # only what was said is left
+        ("Did NATO mention anything?", {"nato"}),
+        ("NATO", {"nato"}),
+        ("What did NATO say about Haiti?", set()),  # no word named the filter
+        ("What did the allies say about Haiti?", {"nato"}),  # the filter's words are not in the question
+    ],
+)
+def test_a_question_with_no_topic_apart_from_its_filter_has_none(question: str, words: set[str]) -> None:
+    assert topic_of(question, frozenset(words)) is None
+
+
+def test_a_narrowed_answer_must_be_about_the_topic_not_only_the_body_named(fake_encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [
+        {"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
+         "text": "We, the Economic Leaders of APEC, met as APEC. The APEC hosts thank APEC members."},
+        {"doc_id": "apec-2023", "paragraph": "7", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
+         "text": "We recall our commitment to phase out inefficient fossil fuel subsidies."},
+        {"doc_id": "g7-2024", "paragraph": "1", "issuer": "G7", "date": "2024-06-14", "title": "Communiqué",
+         "text": "We support the people of Haiti."},
+    ]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    refused = lib.ask("APEC Haiti", k=1)
+    assert refused.narrowed.describe() == "issuer APEC"
+    assert not refused.found and refused.hits[0].paragraph == "1"  # APEC's nearest, never named Haiti
+    assert lib.ask("APEC", k=1).found  # nothing asked beyond the body: no topic to hold
+    monkeypatch.setattr(Library, "_on_topic", lambda self, *args: True)
+    assert lib.ask("APEC Haiti", k=1).found  # "APEC" alone had brought the paragraph near

@@ -428,3 +428,17 @@ def test_paragraph_bm25_is_that_of_each_text_with_its_fields(index, texts, tiny_
     joined = LexicalIndex.build([f"{t}\n{f}" for t, f in zip(texts, _fields(tiny_passages))])
     for question in ("Georgia NATO 2012 Chicago", "South China Sea navigation Vientiane"):
         np.testing.assert_array_equal(index._p.paragraphs.scores(tokenize(question)), joined.scores(tokenize(question)))
+
+
+def test_best_cosine_is_the_ranked_cosine_of_a_text_to_a_row(index) -> None:
+    hit = index.search("Will Georgia become a member of NATO?", k=1)[0]
+    assert index.best_cosine("Will Georgia become a member of NATO?", hit.row) == pytest.approx(hit.cosine, abs=1e-5)
+    assert index.best_cosine("zebra quantum pancake", hit.row) < hit.cosine
+
+
+@pytest.mark.parametrize("row", [-1, 5])
+def test_best_cosine_of_a_row_outside_the_index_is_an_error(index, row: int) -> None:
+    from qa.errors import InvalidOptionError
+
+    with pytest.raises(InvalidOptionError, match="row must lie in 0..4"):
+        index.best_cosine("Georgia", row)
