@@ -79,6 +79,9 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     if not named:  # a place keeps only what it removes: "NATO ... in Chicago" stays "issuer NATO"
         at_place = _named_by_place(question, pool)
         named = at_place if len(at_place) < len(pool) else ()
+    speakers: tuple[str, ...] = ()
+    if not named and not issuer:
+        speakers, named = _named_speakers(question, pool)
     if named:
         pool = [d for d in pool if d.doc_id in named]
     asked = _years(question)  # most questions name no year: the library's years are not read
@@ -86,7 +89,51 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
     year = next((y for y, dated in asked if y in years and (issuer or named or dated)), None)
     if not issuer and year is None and not named:
         return None
-    return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year, year_to=year)
+    return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year, year_to=year, speakers=speakers)
+
+
+# Who spoke, as the subject of a verb of saying in a question: "What did Biden and Kishida agree
+# on …", "Did President Yoon and Prime Minister Kishida discuss …". Not "Will China sign …": who
+# will act is a topic, as is a text ("What did the Declaration of Independence say …").
+_SAID = (r"(?:say|said|agree|agreed|pledge|pledged|promise|promised|commit|committed|announce|announced|discuss|"
+         r"discussed|declare|declared|state|stated|welcome|welcomed|reaffirm|reaffirmed|affirm|affirmed|express|"
+         r"expressed|talk|talked)")
+_SUBJECT = re.compile(rf"^\W*(?:(?:what|how|when|where|why|which|who|whom)\b[^?]*?\s)?(?:did|do|does|have|has|had)"
+                      rf"\s+(?P<subject>[^?,;:]+?)\s+{_SAID}\b", re.IGNORECASE)
+_A_TEXT = re.compile(rf"\b{_TEXT_WORDS}\b|\b(?:charter|treaty|convention|protocol|agenda)\b", re.IGNORECASE)
+# A name: a capitalised word with a lower-case letter ("Kishida", "Al-Sisi"); not an acronym
+# such as "NATO" or "G7", which name issuers, nor a title or form of address.
+_NAME = re.compile(r"(?<![\w-])[A-Z][\w-]*[a-z][\w-]*")
+_TITLES = frozenset("President Vice Prime Minister Ministers Chancellor Premier King Queen Emperor Crown Prince Princess "
+                    "Sultan Sheikh Emir Amir Secretary General Foreign Federal Leader Leaders State States Government "
+                    "Governments Head Heads His Her Majesty Highness Excellency Mr Mrs Ms Dr The".split())
+#: The paragraphs of a declaration, after its title, that name who speaks in it: a joint
+#: statement opens with "Prime Minister of Japan KISHIDA Fumio welcomed Joseph R. Biden, Jr …".
+OPENING = 3
+
+
+def _named_speakers(question: str, declarations: Sequence[Declaration]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names the question gives as who spoke (the subject of a verb of saying, :data:`_SUBJECT`)
+    and the doc_ids of the declarations whose title or opening (:data:`OPENING` paragraphs) holds
+    every one of them, when that is some of the declarations but not all; else ((), ()).
+
+    A name the question asks about ("What did the G7 say about Putin?") is no speaker, nor an
+    issuer's or a place's ("the ASEAN-China leaders", "the Bali leaders": other narrowing reads
+    those), and one no declaration opens with narrows nothing.
+    """
+    match = _SUBJECT.match(question)
+    if match is None or _A_TEXT.search(match.group("subject")):
+        return (), ()
+    bodies = {word.casefold() for name in [*issuers(declarations), *{d.place for d in declarations if d.place}]
+              for word in (name, *re.split(r"[-,\s/]+", name)) if word}  # "the Bali leaders": a place
+    names = tuple(dict.fromkeys(m.group() for m in _NAME.finditer(match.group("subject")) if m.group() not in _TITLES
+                                and not {m.group().casefold(), *m.group().casefold().split("-")} & bodies))
+    if not names:
+        return (), ()
+    wanted = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE) for name in names]
+    openings = ((d.doc_id, "\n".join([d.title, *(p.text for p in d.paragraphs[:OPENING])])) for d in declarations)
+    kept = tuple(doc_id for doc_id, opening in openings if all(w.search(opening) for w in wanted))
+    return (names, kept) if kept and len(kept) < len(declarations) else ((), ())
 
 
 @lru_cache(maxsize=8192)  # asked once per declaration for each question written with such a word
@@ -185,6 +232,7 @@ def filter_words(filters: Filters) -> frozenset[str]:
         words.update(token for issuer in filters.issuer for token in tokenize(issuer))
     if filters.year_from is not None and filters.year_from == filters.year_to:
         words.update(tokenize(str(filters.year_from)))
+    words.update(tokenize(" ".join(filters.speakers)))  # "Biden", "Kishida": named in most of their paragraphs
     return frozenset(words)
 
 

@@ -25,6 +25,7 @@ from qa.ingest.kinds import KINDS, normalise_kind
 from qa.ingest.metadata_guesses import title_speaker
 
 _LIST_AT_MOST = 12  # values an error lists before "…": enough to see the spelling wanted
+_TITLES_AT_MOST = 3  # declarations a speakers' filter names by title; beyond, it says how many
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Filters:
         year_from: Only declarations of this year or later (undated ones are left out).
         year_to: Only declarations of this year or earlier (undated ones are left out).
         kind: Only declarations of one of these kinds (qa.ingest.kinds.KINDS).
+        speakers: The names a question gave as who spoke ("Biden", "Kishida"), which chose
+            ``doc_ids`` (qa.answers.narrowing); they select nothing themselves, and stop
+            counting in the word matching as an issuer's name does.
     """
 
     doc_ids: tuple[str, ...] = ()
@@ -44,6 +48,7 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     kind: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -77,7 +82,15 @@ class Filters:
         (doc_id to title), each declaration kept is named by its title too: "declarations United
         Nations Declaration on the Rights of Indigenous Peoples (un-2007-undrip)"."""
         parts = []
-        if self.doc_ids:
+        if self.speakers:  # "declarations where Biden and Kishida speak: <title> (<id>)", or how many
+            spoke = f"where {' and '.join(self.speakers)} speak{'s' if len(self.speakers) == 1 else ''}"
+            if len(self.doc_ids) > _TITLES_AT_MOST:
+                parts.append(f"the {len(self.doc_ids)} declarations {spoke}")
+            else:
+                names = titles or {}
+                parts.append(f"declarations {spoke}: " + ", ".join(f"{names[d]} ({d})" if names.get(d) else d
+                                                                for d in self.doc_ids))
+        elif self.doc_ids:
             names = titles or {}
             parts.append("declarations " + ", ".join(f"{names[d]} ({d})" if names.get(d) else d for d in self.doc_ids))
         if self.issuer:

@@ -375,3 +375,90 @@ def test_a_narrowed_answer_must_be_about_the_topic_not_only_the_body_named(fake_
     assert lib.ask("APEC", k=1).found  # nothing asked beyond the body: no topic to hold
     monkeypatch.setattr(Library, "_on_topic", lambda self, *args: True)
     assert lib.ask("APEC Haiti", k=1).found  # "APEC" alone had brought the paragraph near
+
+
+def _opening(doc_id: str, title: str, *paragraphs: str) -> Declaration:
+    return Declaration(doc_id, title, "2022-05-23", "", "", "", "",
+                       tuple(Paragraph(doc_id, str(i), text) for i, text in enumerate(paragraphs, 1)))
+
+
+SPEAKERS = [
+    _opening("japan-us-2022", "Japan-U.S. Joint Leaders’ Statement", "Today, Japan and the United States affirm a partnership.",
+             "Prime Minister of Japan KISHIDA Fumio welcomed Joseph R. Biden, Jr to Japan. President Biden commended "
+             "Prime Minister Kishida’s leadership.", "Semiconductors matter."),
+    _opening("us-rok-2022", "United States-Republic of Korea Leaders’ Joint Statement",
+             "President Yoon Suk Yeol welcomed President Joseph R. Biden, Jr. to Seoul.", "Chips too."),
+    _opening("g7-2022", "G7 Leaders’ Statement", "We, the Leaders of the G7, hold President Putin accountable.", "x", "y",
+             "Prime Minister Kishida, far from the opening, speaks in no G7 text here."),
+    _opening("nato-2012", "Chicago Summit Declaration", "We, the Heads of State and Government of NATO, met in Chicago."),
+    Declaration("g20-2022", "G20 Bali Leaders’ Declaration", "2022-11-16", "Bali", "G20", "", "",
+                (Paragraph("g20-2022", "1", "We, the G20 Leaders, met in Bali."),)),
+    Declaration("asean-china-2024", "Chairman’s Statement of the 27th ASEAN-China Summit", "2024-10-10", "Vientiane", "ASEAN",
+                "", "", (Paragraph("asean-china-2024", "1", "The ASEAN-China Summit was held."),)),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("What did Biden and Kishida agree on semiconductors?", "declarations where Biden and Kishida speak: japan-us-2022"),
+        ("What did President Biden and Prime Minister Kishida say about Taiwan?",  # titles name no one
+         "declarations where Biden and Kishida speak: japan-us-2022"),
+        ("Did Yoon discuss North Korea?", "declarations where Yoon speaks: us-rok-2022"),
+        ("What did Biden say about chips?", "declarations where Biden speaks: japan-us-2022, us-rok-2022"),
+    ],
+)
+def test_names_a_question_gives_as_who_spoke_narrow_to_the_declarations_opening_with_them(question: str, described: str) -> None:
+    implied = implied_filters(question, SPEAKERS)
+    assert implied.describe() == described
+    assert filter_words(implied) == {name.lower() for name in implied.speakers}  # they stop counting in the word matching
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did the G7 say about Putin?",  # the name is the topic, and the issuer narrows (not here: no issuer)
+        "What did Kishida say about the G7?",  # Kishida stands in the G7 text, but not in its opening
+        "Will Biden sign the chips act?",  # who will act is a topic, not who spoke
+        "What did the Chicago Summit Declaration say about Biden?",  # a text as the subject
+        "What did Putin and Kishida agree?",  # no declaration opens with both
+        "What did the leaders agree on semiconductors?",  # no name
+        "Biden Kishida semiconductors",  # no verb of saying to be the subject of
+        "What did the Bali leaders say about disinformation?",  # a place: other narrowing reads it
+        "Did the ASEAN-China leaders talk about AI?",  # an issuer's word
+    ],
+)
+def test_names_that_are_the_topic_or_open_no_declaration_do_not_narrow(question: str) -> None:
+    implied = implied_filters(question, SPEAKERS)
+    assert implied is None or not implied.speakers
+
+
+def test_a_name_every_declaration_opens_with_does_not_narrow() -> None:
+    both = [d for d in SPEAKERS if d.doc_id in {"japan-us-2022", "us-rok-2022"}]
+    assert implied_filters("What did Biden say about chips?", both) is None
+
+
+def test_a_speakers_filter_names_how_many_declarations_beyond_three() -> None:
+    many = Filters(doc_ids=tuple(f"d{i}" for i in range(5)), speakers=("Biden",))
+    assert many.describe() == "the 5 declarations where Biden speaks"
+    assert filter_words(many) == {"biden"}
+    assert Filters(doc_ids=("d1",), speakers=("Biden", "Moon")).describe(titles={"d1": "U.S.-ROK Statement"}) == (
+        "declarations where Biden and Moon speak: U.S.-ROK Statement (d1)")
+
+
+def test_an_answer_narrowed_to_who_spoke_says_so_and_searches_only_there(fake_encoder) -> None:
+    rows = [
+        {"doc_id": "japan-us-2022", "paragraph": "1", "title": "Japan-U.S. Joint Leaders’ Statement", "date": "2022-05-23",
+         "text": "Prime Minister Kishida welcomed President Biden to Tokyo."},
+        {"doc_id": "japan-us-2022", "paragraph": "2", "title": "Japan-U.S. Joint Leaders’ Statement", "date": "2022-05-23",
+         "text": "The two leaders will cooperate on semiconductors."},
+        {"doc_id": "us-rok-2022", "paragraph": "1", "title": "U.S.-ROK Statement", "date": "2022-05-21",
+         "text": "President Yoon welcomed President Biden. They agreed on semiconductors."},
+    ]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    answer = lib.ask("What did Biden and Kishida agree on semiconductors?", k=3)
+    assert answer.narrowed == Filters(doc_ids=("japan-us-2022",), speakers=("Biden", "Kishida"))
+    assert answer.narrowed_text == "declarations where Biden and Kishida speak: Japan-U.S. Joint Leaders’ Statement (japan-us-2022)"
+    assert {h.doc_id for h in answer.hits} == {"japan-us-2022"}
+    assert list(answer.to_dict()["narrowed"]["speakers"]) == ["Biden", "Kishida"]
+    assert lib.ask("What did Biden and Kishida agree on semiconductors?", narrow=False).narrowed is None
