@@ -209,6 +209,17 @@ def issuers(declarations: Iterable[Declaration]) -> list[str]:
     return sorted({name for d in declarations for name in issuer_names(d)}, key=str.casefold)
 
 
+def issuer_menu(declarations: Iterable[Declaration]) -> list[tuple[str, str]]:
+    """The issuers as a menu offers them: (label, value), one entry for each body or pair however
+    many ways it is written ("Japan-U.S. / U.S.-Japan", "UN General Assembly / United Nations
+    General Assembly"), sorted by label; the value is one of its names, which as a filter keeps
+    every spelling (:func:`same_issuer`)."""
+    spelled: dict[str, list[str]] = {}
+    for name in issuers(declarations):
+        spelled.setdefault(same_issuer(name), []).append(name)
+    return sorted(((" / ".join(names), names[0]) for names in spelled.values()), key=lambda entry: entry[0].casefold())
+
+
 def kinds(declarations: Iterable[Declaration]) -> list[str]:
     """Every kind the declarations have, in the order of :data:`KINDS`."""
     held = {d.kind for d in declarations if d.kind}

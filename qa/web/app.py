@@ -19,7 +19,7 @@ from pathlib import Path
 import gradio as gr
 
 from qa.errors import QAError
-from qa.search.filters import issuers, kinds
+from qa.search.filters import issuer_menu, kinds
 from qa.web import catalog_view
 from qa.web.address import server_address
 from qa.web.api import api_routes
@@ -140,7 +140,7 @@ def _ask_tab(chat: Chat):
                     year_from = gr.Dropdown(choices=chat.years, value=years[0], label="From year", elem_id="qa-from")
                     year_to = gr.Dropdown(choices=chat.years, value=years[-1], label="To year", elem_id="qa-to")
                 with gr.Row():
-                    issuer = gr.Dropdown(choices=issuers(chat.declarations), value=[], multiselect=True,
+                    issuer = gr.Dropdown(choices=issuer_menu(chat.declarations), value=[], multiselect=True,
                                          label="Issuers (none chosen: all)", elem_id="qa-issuer")
                     kind = gr.Dropdown(choices=kinds(chat.declarations), value=[], multiselect=True,
                                        label="Kinds (none chosen: all)", elem_id="qa-kind")

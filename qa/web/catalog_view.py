@@ -19,7 +19,7 @@ import gradio as gr
 
 from qa.documents import Declaration
 from qa.errors import QAError
-from qa.search.filters import Filters, issuers, years
+from qa.search.filters import Filters, issuer_menu, years
 
 COLUMNS = ["Title", "Issuer", "Kind", "Date", "Symbol", "Paragraphs", "Id"]
 ALL = "All issuers"
@@ -43,9 +43,10 @@ def catalog_rows(
     return [[d.title, d.issuer, d.kind, d.date, d.symbol, len(d.paragraphs), d.doc_id] for d in ordered]
 
 
-def issuer_choices(declarations: Sequence[Declaration]) -> list[str]:
-    """The issuer menu: "All issuers", then every issuer."""
-    return [ALL, *issuers(declarations)]
+def issuer_choices(declarations: Sequence[Declaration]) -> list[tuple[str, str]]:
+    """The issuer menu, (label, value): "All issuers", then every issuer, a pair or body written
+    several ways once (qa.search.filters.issuer_menu)."""
+    return [(ALL, ALL), *issuer_menu(declarations)]
 
 
 def year_choices(declarations: Sequence[Declaration]) -> list[int]:

@@ -118,6 +118,22 @@ def test_a_joint_issuer_is_one_pair_in_either_order_and_by_any_of_its_parties_na
         Filters(issuer=("U.S.-China",)).select(held)
 
 
+def test_a_menu_offers_a_body_or_pair_written_several_ways_once() -> None:
+    from qa.search.filters import issuer_menu
+
+    def decl(doc_id: str, issuer: str) -> Declaration:
+        return Declaration(doc_id, doc_id, "2022-01-01", "", issuer, "", "", (Paragraph(doc_id, "1", "x"),))
+
+    held = [decl("us-japan", "U.S.-Japan"), decl("japan-us", "Japan-U.S."), decl("ga-1", "UN General Assembly"),
+            decl("ga-2", "United Nations General Assembly"), decl("g7", "G7")]
+    menu = issuer_menu(held)
+    assert menu == [("G7", "G7"), ("Japan-U.S. / U.S.-Japan", "Japan-U.S."),
+                    ("UN General Assembly / United Nations General Assembly", "UN General Assembly")]
+    for label, value in menu:  # each entry's value keeps every spelling its label shows
+        kept = {d.issuer for d in Filters(issuer=(value,)).select(held)}
+        assert kept == set(label.split(" / "))
+
+
 def test_a_description_names_the_declarations_kept_by_title_when_given_titles() -> None:
     kept = Filters(doc_ids=("nato-2012", "unknown-id"), year_from=2012, year_to=2012)
     assert kept.describe() == "declarations nato-2012, unknown-id, year 2012"

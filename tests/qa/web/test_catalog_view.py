@@ -31,6 +31,6 @@ def test_issuer_and_years_narrow_the_table() -> None:
     assert [r[-1] for r in catalog_rows(DECLS, issuer="G7")] == ["g7-2024", "undated"]
     assert [r[-1] for r in catalog_rows(DECLS, issuer=ALL, year_from=2013, year_to=2023)] == ["A_RES_78_1"]
     assert [r[-1] for r in catalog_rows(DECLS, year_from=2024, year_to=2012)] == ["g7-2024", "A_RES_78_1", "nato-2012"]
-    assert issuer_choices(DECLS) == [ALL, "G7", "NATO", "UN General Assembly"]
+    assert issuer_choices(DECLS) == [(ALL, ALL), ("G7", "G7"), ("NATO", "NATO"), ("UN General Assembly", "UN General Assembly")]
     with pytest.raises(InvalidOptionError, match="values are: G7, NATO"):
         catalog_rows(DECLS, issuer="EU")
