@@ -21,6 +21,7 @@ from qa.answers.questions import check_doc_ids, check_k
 from qa.answers.records import Hit, citation, make_hit
 from qa.documents import Declaration, Paragraph
 from qa.index.duplicates import Duplicates
+from qa.ingest.kinds import TITLED_BY_SUBJECT
 from qa.search.abstention import needed_cosine
 from qa.search.filter_scans import Narrowed
 from qa.search.filters import Filters
@@ -59,6 +60,10 @@ class LibraryState:
         # as fusion weighs it; only a number holding a "P" can be a preamble's ("P3", "annex P2")
         preamble = np.array([par.preambular if "P" in par.number else False for _, par in self.rows], dtype=np.float32)
         self.preamble = preamble if preamble.any() else None
+        #: Rows of declarations titled by their subject, not a meeting: resolutions ("Protection of
+        #: migrants"), whose title words get no declaration-match evidence (HybridIndex.search).
+        topical = np.array([decl.kind in TITLED_BY_SUBJECT for decl in self.declarations], dtype=bool)[self._row_doc]
+        self.topical_title = topical if topical.any() else None
         #: Per filter, oldest first: the rows it allows (allowed()) and the cosine answers need among them (min_cosine_for()).
         self.masks: dict[Filters, tuple[Narrowed | None, float]] = {}
         self._row_language: np.ndarray | None = None  # row_languages()', once read
@@ -81,7 +86,7 @@ class LibraryState:
         places = self.places if self.duplicates.repeats or self.duplicates.links else None
         return self.index.search(text, k=k, allowed=self.allowed(filters), text=self.text, preamble=self.preamble,
                                  ignore=filter_words(filters), other_language=self.other_language(text),
-                                 places=places)
+                                 places=places, topical_title=self.topical_title)
 
     def min_cosine_for(self, filters: Filters) -> float:
         """The cosine at which the best passage answers by meaning among the rows a filter allows:

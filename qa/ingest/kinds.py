@@ -22,6 +22,12 @@ from qa.ingest.catalog import CatalogEntry
 
 #: Every kind a document can have, in the order lists and menus show them.
 KINDS = ("declaration", "communiqué", "joint statement", "resolution", "statement")
+#: Kinds titled by their subject rather than by a meeting: a resolution is named for its agenda
+#: item ("Protection of migrants"), a communiqué or joint statement for the summit or leaders
+#: that made it. Measured with the statements too in the whole ../shared library: "Japan-U.S.
+#: Joint Leaders' Statement" names who met, and counting statements so moved an eval/narrowing.jsonl
+#: answer off first place (qa.library_state, README "Quality with distractors").
+TITLED_BY_SUBJECT = frozenset({"resolution"})
 # Title words, tried in order: a "Joint Statement" is a statement, a "Communiqué" never names
 # another kind, and "Declaration" in a joint statement's title ("Joint Declaration") wins over it.
 _TITLE_RULES = (

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -426,3 +427,23 @@ def test_a_library_whose_off_topic_probes_come_close_asks_more_of_the_meaning(ti
     narrowed = closer.ask(question, doc_ids="nato-2012")
     assert narrowed.found and narrowed.hits[0] == answer.hits[0]
     assert closer._state.min_cosine_for(closer._filters("asean-2024", None, None, None, None)) == pytest.approx(0.9)
+
+
+def test_a_resolutions_title_names_its_topic_and_earns_no_declaration_match(fake_encoder) -> None:
+    # The General Assembly titles a resolution by its subject ("Protection of migrants"); a question
+    # on that subject matches the title on every paragraph, which must not lift them over a text that
+    # answers as well or better (held-out line 8 over the whole ../shared library).
+    rows = [
+        {"doc_id": "decl", "paragraph": "1", "title": "Los Angeles Declaration", "date": "2022-06-10",
+         "text": "Xenophobia against migrants must end."},
+        {"doc_id": "decl", "paragraph": "2", "title": "Los Angeles Declaration", "date": "2022-06-10", "text": "We welcome refugees."},
+        {"doc_id": "a-res", "paragraph": "1", "title": "Xenophobia against migrants", "date": "2023-12-19",
+         "text": "Xenophobia against migrants must end now."},
+        {"doc_id": "a-res", "paragraph": "2", "title": "Xenophobia against migrants", "date": "2023-12-19", "text": "Requests a report."},
+    ]
+    plain = Library.from_passages(rows, encoder=fake_encoder)
+    assert [h.doc_id for h in plain.search("xenophobia against migrants", k=2)] == ["a-res", "decl"]  # by its title
+    resolution = Library([dataclasses.replace(d, kind="resolution") if d.doc_id == "a-res" else d
+                          for d in plain.declarations], plain._index)
+    assert resolution._state.topical_title.tolist() == [False, False, True, True]
+    assert [h.doc_id for h in resolution.search("xenophobia against migrants", k=2)] == ["decl", "a-res"]

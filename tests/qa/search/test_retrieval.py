@@ -149,6 +149,10 @@ def test_question_naming_a_declaration_favours_its_paragraphs(index) -> None:
     by_row = dict(zip(ev.rows.tolist(), ev.document.tolist()))
     assert by_row == {0: 0.0, 1: 0.0, 2: 0.0, 3: 1.0, 4: 1.0}
     assert index.evidence("Georgia", k=5).document.tolist() == [0.0] * 5
+    # Rows of a declaration titled by its subject (a resolution) earn none of it.
+    titled = np.array([False, False, False, True, False])
+    ev = index.evidence("What was said in Vientiane?", k=5, topical_title=titled)
+    assert dict(zip(ev.rows.tolist(), ev.document.tolist())) == {0: 0.0, 1: 0.0, 2: 0.0, 3: 0.0, 4: 1.0}
 
 
 def test_without_groups_there_is_no_document_match(texts, tiny_passages, fake_encoder, tmp_path) -> None:
