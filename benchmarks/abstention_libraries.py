@@ -62,7 +62,7 @@ def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
     found = []
     for question in questions:
         text = clean_question(question)
-        filters = implied_filters(text, state.declarations) or Filters.of()
+        filters = implied_filters(text, state.declarations, state.named_people) or Filters.of()
         best = state.rank(text, k=1, filters=filters)[0]
         found.append(Signals(best, state.index.probe_cosines(state.allowed(filters))))
     return found

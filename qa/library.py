@@ -323,7 +323,7 @@ class Library:
         state = self._state  # one version throughout (qa.library_state)
         text = clean_question(question)
         filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
-        implied = implied_filters(text, state.declarations) if narrow and filters.empty else None
+        implied = implied_filters(text, state.declarations, state.named_people) if narrow and filters.empty else None
         searched = implied or filters
         ranked = state.rank(text, k=k, filters=searched)
         need = state.min_cosine_for(searched)

@@ -9,6 +9,7 @@ old index and quote the new one's paragraph at that row.)
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 #: Filters whose allowed rows a version keeps (17 KB each over ../shared's 17k paragraphs).
 MASKS_KEPT = 32
+#: Entity labels of who can speak in a declaration: people, and countries or cities ("What did
+#: Japan and India agree …"); not an organisation's common nouns ("the Member States", "the Commission").
+SPEAKER_LABELS = frozenset({"PERSON", "GPE"})
 
 
 class LibraryState:
@@ -70,6 +74,7 @@ class LibraryState:
         self._languages_read = False
         self._language_masks: dict[str, np.ndarray | None] = {}  # other_language()'s, by the question's language
         self._lock = threading.Lock()  # the web app searches from several threads
+        self._named_people: frozenset[str] | None = None  # named_people(), once read
         self._reuse: ReuseIndex | None = None  # qa.compare.reuse's shingle index, built on the first precedents()
         self._reuse_lock = threading.Lock()  # its build takes seconds: not under the masks' lock
         #: The cosine at which the best passage answers by meaning in this library (qa.search.abstention).
@@ -79,6 +84,21 @@ class LibraryState:
         """The filters asked for, doc_ids checked against this version's declarations."""
         wanted = check_doc_ids(doc_ids, self.by_id)
         return Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
+
+    def named_people(self) -> frozenset[str]:
+        """The words of the people the library's texts name, and the places named in one word (PERSON
+        and GPE entities, case-folded): the names a question can give as who spoke
+        (qa.answers.narrowing.implied_filters). Read once, on the first question that needs them."""
+        if self._named_people is None:
+            words = set()
+            for label, name in self.index.entity_names(SPEAKER_LABELS):
+                if label == "PERSON":  # "Kishida" of "Prime Minister Kishida Fumio"
+                    words.update(re.findall(r"[^\W\d_][\w'’-]*", name))
+                elif " " not in name:  # "India"; not "Member" of "Member States"
+                    words.add(name)
+            with self._lock:
+                self._named_people = frozenset(words)
+        return self._named_people
 
     def rank(self, text: str, *, k: int, filters: Filters) -> list[Ranked]:
         """Rank for an already cleaned question (search and ask clean it once)."""

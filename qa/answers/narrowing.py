@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 
 from qa.documents import Declaration
@@ -64,10 +64,13 @@ _MET_AT = re.compile(
 PLACE_AT_MOST = 10
 
 
-def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filters | None:
+def implied_filters(question: str, declarations: Sequence[Declaration],
+                    people: Callable[[], Collection[str]] | None = None) -> Filters | None:
     """The filters a question implies by naming an issuer, a year, a declaration (by its
-    title's initials, or a resolution by its number as the text asked of) or the place of a
-    meeting the library holds, or None."""
+    title's initials, or a resolution by its number as the text asked of), the place of a
+    meeting the library holds, or, given ``people`` (the case-folded words of the people and
+    countries the library's texts name, asked for only when a question names someone as who
+    spoke), who spoke; or None."""
     issuer = _named_issuers(question, declarations)
     pool = by_issuer(declarations, issuer) if issuer else declarations
     named = _named_by_initials(question, declarations)
@@ -80,8 +83,8 @@ def implied_filters(question: str, declarations: Sequence[Declaration]) -> Filte
         at_place = _named_by_place(question, pool)
         named = at_place if len(at_place) < len(pool) else ()
     speakers: tuple[str, ...] = ()
-    if not named and not issuer:
-        speakers, named = _named_speakers(question, pool)
+    if not named and not issuer and people is not None:
+        speakers, named = _named_speakers(question, pool, people)
     if named:
         pool = [d for d in pool if d.doc_id in named]
     asked = _years(question)  # most questions name no year: the library's years are not read
@@ -112,10 +115,13 @@ _TITLES = frozenset("President Vice Prime Minister Ministers Chancellor Premier 
 OPENING = 3
 
 
-def _named_speakers(question: str, declarations: Sequence[Declaration]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The names the question gives as who spoke (the subject of a verb of saying, :data:`_SUBJECT`)
-    and the doc_ids of the declarations whose title or opening (:data:`OPENING` paragraphs) holds
-    every one of them, when that is some of the declarations but not all; else ((), ()).
+def _named_speakers(question: str, declarations: Sequence[Declaration],
+                    people: Callable[[], Collection[str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names the question gives as who spoke (the subject of a verb of saying, :data:`_SUBJECT`,
+    each a person or country the library names: ``people``) and the doc_ids of the declarations
+    whose title or opening (:data:`OPENING` paragraphs) holds every one of them, when that is some
+    of the declarations but not all; else ((), ()). "The Member States" or "the Commission" name
+    no one ("the 32 declarations where Member speaks" was how it read before people were asked).
 
     A name the question asks about ("What did the G7 say about Putin?") is no speaker, nor an
     issuer's or a place's ("the ASEAN-China leaders", "the Bali leaders": other narrowing reads
@@ -129,6 +135,9 @@ def _named_speakers(question: str, declarations: Sequence[Declaration]) -> tuple
     names = tuple(dict.fromkeys(m.group() for m in _NAME.finditer(match.group("subject")) if m.group() not in _TITLES
                                 and not {m.group().casefold(), *m.group().casefold().split("-")} & bodies))
     if not names:
+        return (), ()
+    known = people()
+    if not all(name.casefold() in known for name in names):
         return (), ()
     wanted = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE) for name in names]
     openings = ((d.doc_id, "\n".join([d.title, *(p.text for p in d.paragraphs[:OPENING])])) for d in declarations)

@@ -462,6 +462,13 @@ class HybridIndex:
         """
         return self._scans.narrowed(allowed)
 
+    def entity_names(self, labels: frozenset[str]) -> frozenset[tuple[str, str]]:
+        """(label, case-folded text) of the sentences' named entities with one of ``labels``
+        ("PERSON", "GPE"): who and which places the library's texts name (where a paragraph holds
+        two whole sentences or more: qa.search.retrieval._tag_where_chosen)."""
+        return frozenset((label, " ".join(name.casefold().split())) for found in self._p.entities
+                         for label, name in found if label in labels)
+
     def best_cosine(self, text: str, row: int) -> float:
         """The cosine of ``text`` to one row: the higher of its paragraph's and its best sentence's
         (as :attr:`Ranked.cosine` is for the question). Embeds ``text``.

@@ -447,3 +447,25 @@ def test_a_resolutions_title_names_its_topic_and_earns_no_declaration_match(fake
                           for d in plain.declarations], plain._index)
     assert resolution._state.topical_title.tolist() == [False, False, True, True]
     assert [h.doc_id for h in resolution.search("xenophobia against migrants", k=2)] == ["decl", "a-res"]
+
+
+def test_who_a_library_names_is_read_once_from_its_people_and_one_word_places(fake_encoder) -> None:
+    from qa.library_state import LibraryState
+    from qa.search.retrieval import HybridIndex
+
+    class Tagger:  # entities by hand, where the paragraph holds two whole sentences (as built)
+        def tag(self, texts):
+            return [[("PERSON", "Prime Minister Kishida Fumio"), ("GPE", "Member States"), ("GPE", "India"),
+                     ("ORG", "the Commission")] for _ in texts]
+
+        def save(self):
+            pass
+
+    rows = [{"doc_id": "d", "paragraph": "1", "text": "Kishida Fumio met leaders of India. The Member States agreed."}]
+    plain = Library.from_passages(rows, encoder=fake_encoder)
+    index = HybridIndex.build([r["text"] for r in rows], fake_encoder, tagger=Tagger())
+    state = LibraryState(plain.declarations, index)
+    people = state.named_people()
+    assert {"kishida", "fumio", "india"} <= people
+    assert not {"member", "states", "commission"} & people  # a word of a place of several, an organisation
+    assert state.named_people() is people

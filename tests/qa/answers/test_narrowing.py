@@ -398,6 +398,11 @@ SPEAKERS = [
 ]
 
 
+def _people() -> frozenset[str]:
+    """The people and places the SPEAKERS library names, as LibraryState.named_people reads them."""
+    return frozenset({"biden", "kishida", "yoon", "putin", "joseph", "japan", "seoul"})
+
+
 @pytest.mark.parametrize(
     ("question", "described"),
     [
@@ -409,7 +414,7 @@ SPEAKERS = [
     ],
 )
 def test_names_a_question_gives_as_who_spoke_narrow_to_the_declarations_opening_with_them(question: str, described: str) -> None:
-    implied = implied_filters(question, SPEAKERS)
+    implied = implied_filters(question, SPEAKERS, _people)
     assert implied.describe() == described
     assert filter_words(implied) == {name.lower() for name in implied.speakers}  # they stop counting in the word matching
 
@@ -429,13 +434,23 @@ def test_names_a_question_gives_as_who_spoke_narrow_to_the_declarations_opening_
     ],
 )
 def test_names_that_are_the_topic_or_open_no_declaration_do_not_narrow(question: str) -> None:
-    implied = implied_filters(question, SPEAKERS)
+    implied = implied_filters(question, SPEAKERS, _people)
     assert implied is None or not implied.speakers
 
 
 def test_a_name_every_declaration_opens_with_does_not_narrow() -> None:
     both = [d for d in SPEAKERS if d.doc_id in {"japan-us-2022", "us-rok-2022"}]
-    assert implied_filters("What did Biden say about chips?", both) is None
+    assert implied_filters("What did Biden say about chips?", both, _people) is None
+
+
+def test_only_people_and_places_the_library_names_are_speakers() -> None:
+    members = [*SPEAKERS, _opening("un-2023", "Resolution", "The Member States met in New York.")]
+    # "Member" opens a declaration, but the library names no one so: a common noun, not a speaker
+    assert implied_filters("What did the Member States agree on chips?", members, _people) is None
+    assert implied_filters("What did Biden and Kishida agree on chips?", SPEAKERS) is None  # no people given: not read
+    asked = []
+    implied_filters("What did the leaders agree on chips?", SPEAKERS, lambda: asked.append(1) or _people())
+    assert asked == []  # read only when the question names someone as who spoke
 
 
 def test_a_speakers_filter_names_how_many_declarations_beyond_three() -> None:
@@ -446,14 +461,15 @@ def test_a_speakers_filter_names_how_many_declarations_beyond_three() -> None:
         "declarations where Biden and Moon speak: U.S.-ROK Statement (d1)")
 
 
+@pytest.mark.real_entities  # who the library names is read from spaCy's PERSON and GPE entities
 def test_an_answer_narrowed_to_who_spoke_says_so_and_searches_only_there(fake_encoder) -> None:
     rows = [
         {"doc_id": "japan-us-2022", "paragraph": "1", "title": "Japan-U.S. Joint Leaders’ Statement", "date": "2022-05-23",
-         "text": "Prime Minister Kishida welcomed President Biden to Tokyo."},
+         "text": "Prime Minister Fumio Kishida welcomed President Joe Biden to Tokyo. They met at the palace."},
         {"doc_id": "japan-us-2022", "paragraph": "2", "title": "Japan-U.S. Joint Leaders’ Statement", "date": "2022-05-23",
          "text": "The two leaders will cooperate on semiconductors."},
         {"doc_id": "us-rok-2022", "paragraph": "1", "title": "U.S.-ROK Statement", "date": "2022-05-21",
-         "text": "President Yoon welcomed President Biden. They agreed on semiconductors."},
+         "text": "President Yoon Suk Yeol welcomed President Joe Biden to Seoul. They agreed on semiconductors."},
     ]
     lib = Library.from_passages(rows, encoder=fake_encoder)
     answer = lib.ask("What did Biden and Kishida agree on semiconductors?", k=3)
