@@ -145,11 +145,10 @@ def _replace_topic(previous: str, topic: str, scope: Collection[str]) -> str:
     """Put ``topic`` where the previous question's topic stood, keeping its scope."""
     if _only_scope(topic, scope):  # "in 2024", "And the G20?": who, where or when changes
         return _replace_scope(previous, topic, scope)
-    about = re.search(
-        rf"\babout\s+(?P<old>.+?)(?P<tail>(?:\s+(?:{_SCOPE_PREPOSITIONS})\s+[\w'’-]+)*\s*[?.!]*)$",
-        previous,
-        re.IGNORECASE,
-    )
+    # "say about X", else "agree on X": the topic follows ("Biden and Kishida", before the verb, spoke)
+    about = next(filter(None, (re.search(
+        rf"\b(?:{lead})\s+(?P<old>.+?)(?P<tail>(?:\s+(?:{_SCOPE_PREPOSITIONS})\s+[\w'’-]+)*\s*[?.!]*)$",
+        previous, re.IGNORECASE) for lead in ("about|regarding|concerning", "on"))), None)
     if about and _tail_is_scope(about.group("tail"), scope):
         return previous[: about.start("old")] + topic + about.group("tail")
     names = [

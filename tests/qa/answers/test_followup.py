@@ -18,6 +18,10 @@ GEORGIA = "What did NATO say about Georgia in 2012?"
         ("How about in 2024?", GEORGIA, "What did NATO say about Georgia in 2024?"),
         ("What about Russia?", "What did the G7 say about climate finance?", "What did the G7 say about Russia?"),
         ("What about Russia?", "Will Georgia join NATO?", "Will Russia join NATO?"),
+        # The topic after "on": the leaders named before the verb spoke, they are not it.
+        ("What about Taiwan?", "What did Biden and Kishida agree on semiconductors?",
+         "What did Biden and Kishida agree on Taiwan?"),
+        ("And climate?", "What did the G7 say on AI in 2024?", "What did the G7 say on climate in 2024?"),
         # No "about" and only an acronym to replace: a named topic keeps only the scope, a
         # generic one takes the previous content words along.
         ("What about Ukraine?", "When will the ISAF mission end?", "Ukraine"),
