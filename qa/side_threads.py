@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable
@@ -121,4 +122,15 @@ def _forget() -> None:
     _idle = threading.Condition(_lock)
 
 
+def _inherit_without_finalizing() -> None:
+    """A forked child never collects what it inherited: everything alive at the fork moves to the
+    collector's permanent generation (``gc.freeze``). Garbage the parent had not yet collected
+    may hold native state of the parent's threads: an OpenVINO compiled model left in a cycle,
+    whose destructor waits on a condition variable of threads the child does not have, hung a
+    worker of tests/integration/test_pdf_archive.py for good in a CI run when the child's
+    collector reached it. What the child makes itself is collected as usual."""
+    gc.freeze()
+
+
 os.register_at_fork(after_in_child=_forget)
+os.register_at_fork(after_in_child=_inherit_without_finalizing)

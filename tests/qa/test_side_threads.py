@@ -54,3 +54,39 @@ def test_idle_side_threads_leave_forking_safe_and_busy_ones_do_not() -> None:
         print(safe, time.perf_counter() - started < 1.0); gate.set(); other.join(); busy.result()
     """)
     assert out.splitlines() == ["True", "True True fork", "False forkserver", "True", "False", "False True"]
+
+
+def test_a_forked_child_never_finalizes_what_it_inherited(tmp_path) -> None:
+    # A cycle the parent has not collected yet: its finalizer belongs to the parent, whose threads
+    # and native state the child lacks (an OpenVINO compiled model's destructor hung a child so).
+    script = textwrap.dedent(f"""
+        import gc, os
+        import qa.side_threads
+
+        class Cycle:
+            def __del__(self):
+                with open({str(tmp_path / "finalized")!r}, "a") as out:
+                    out.write(str(os.getpid()) + "\\n")
+
+        gc.disable()
+        cycle = Cycle()
+        cycle.me = cycle
+        del cycle
+        pid = os.fork()
+        if pid == 0:
+            gc.collect()
+            made = Cycle()  # what the child makes itself is still collected
+            made.me = made
+            del made
+            gc.collect()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        gc.collect()
+        print(pid)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    child = done.stdout.strip()
+    finalized = (tmp_path / "finalized").read_text().split()
+    assert finalized.count(child) == 1  # the child's own cycle only
+    assert len(finalized) == 2  # and the inherited one, in the parent
