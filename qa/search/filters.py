@@ -82,17 +82,14 @@ class Filters:
         (doc_id to title), each declaration kept is named by its title too: "declarations United
         Nations Declaration on the Rights of Indigenous Peoples (un-2007-undrip)"."""
         parts = []
+        names = titles or {}
+        listed = ", ".join(f"{names[d]} ({d})" if names.get(d) else d for d in self.doc_ids)
         if self.speakers:  # "declarations where Biden and Kishida speak: <title> (<id>)", or how many
             spoke = f"where {' and '.join(self.speakers)} speak{'s' if len(self.speakers) == 1 else ''}"
-            if len(self.doc_ids) > _TITLES_AT_MOST:
-                parts.append(f"the {len(self.doc_ids)} declarations {spoke}")
-            else:
-                names = titles or {}
-                parts.append(f"declarations {spoke}: " + ", ".join(f"{names[d]} ({d})" if names.get(d) else d
-                                                                for d in self.doc_ids))
+            many = len(self.doc_ids) > _TITLES_AT_MOST
+            parts.append(f"the {len(self.doc_ids)} declarations {spoke}" if many else f"declarations {spoke}: {listed}")
         elif self.doc_ids:
-            names = titles or {}
-            parts.append("declarations " + ", ".join(f"{names[d]} ({d})" if names.get(d) else d for d in self.doc_ids))
+            parts.append(f"declarations {listed}")
         if self.issuer:
             parts.append("issuer " + " or ".join(self.issuer))
         if self.year_from is not None and self.year_from == self.year_to:
