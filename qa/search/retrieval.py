@@ -45,13 +45,21 @@ _PROBE_NEIGHBOURS = "probe_neighbours.npz"  # each off-topic probe's nearest par
 _BM25 = {"paragraphs": "bm25_paragraphs", "sentences": "bm25_sentences", "documents": "bm25_documents",
          "phrases": "bm25_phrases"}
 
-#: Paragraph and sentence vectors from which a search hands its word matching, sentence scan and
-#: sentence cosines to the side threads (qa.side_threads) instead of doing them in turn. Each
-#: hand-over costs a thread switch, so a small library does better alone: 711 + 2,218 vectors
+#: Paragraph and sentence vectors from which a search hands its word matching to a side thread
+#: (qa.side_threads) while the question is embedded, instead of doing it in turn. Each hand-over
+#: costs a thread switch, so a small library does better alone: 711 + 2,218 vectors
 #: (../shared/declarations) searched in 7.71 ms with the side threads and 7.21 ms without, 2,092 +
 #: 14,896 (with the White House statements) 7.94 and 7.87 ms, and 16,962 + 30,903 (the whole
 #: ../shared library) gained 0.15-0.4 ms with them (one interleaved run each).
 SIDE_WORK_FROM = 20_000
+#: Sentence vectors from which the sentence scan and the candidates' sentence cosines, the work
+#: after the embedding, also go to a side thread, beside the paragraph scan and the rest of the
+#: evidence. Waking an idle thread here cost 0.1-0.6 ms (two float16 scans of 20,000 vectors:
+#: 1.07 ms in turn, 1.15 ms side by side; of 80,000: 5.0 and 3.1 ms), and over the whole ../shared
+#: library (30,763 sentences: each scan about 0.27 ms, the cosines 0.39 ms) searches were 0.1-0.3
+#: ms faster with both done in turn, with every filter (seventeenth session, one interleaved run).
+#: From about 150,000 sentences a scan takes over a millisecond, which pays for the switch.
+SCANS_BESIDE_FROM = 150_000
 T = TypeVar("T")
 
 
@@ -99,11 +107,13 @@ class HybridIndex:
         counts = np.bincount(parts.spans[:, 0], minlength=parts.paragraph_vectors.count)
         self._first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._side = parts.paragraph_vectors.count + parts.sentence_vectors.count >= SIDE_WORK_FROM
+        self._scans_beside = parts.sentence_vectors.count >= SCANS_BESIDE_FROM
         self._scans = FilterScans(parts.paragraph_vectors, parts.sentence_vectors, parts.spans)
 
-    def _start(self, work: Callable[[], T]) -> Future[T]:
-        """``work`` on a side thread in a library large enough to gain by it (SIDE_WORK_FROM), else here."""
-        return start(work, background=self._side)
+    def _start(self, work: Callable[[], T], *, scan: bool = False) -> Future[T]:
+        """``work`` on a side thread in a library large enough to gain by it (SIDE_WORK_FROM; for a
+        ``scan`` of the sentences, SCANS_BESIDE_FROM), else here."""
+        return start(work, background=self._scans_beside if scan else self._side)
 
     @property
     def size(self) -> int:
@@ -331,7 +341,7 @@ class HybridIndex:
         cand = self._candidates(q, words.lexical, rows, allowed, count, narrowed)
         sentences = _ranges(self._first[cand], self._first[cand + 1])
         counts = self._first[cand + 1] - self._first[cand]
-        sentence_cos = self._start(lambda: self._p.sentence_vectors.scores(q, sentences))
+        sentence_cos = self._start(lambda: self._p.sentence_vectors.scores(q, sentences), scan=True)
         terms, idf = self._p.sentences.terms_held(tokens, sentences)
         return Evidence(  # the sentence cosines last: this thread's own work is done by then
             rows=cand,
@@ -445,7 +455,8 @@ class HybridIndex:
             by_paragraph = by_sentence = None
         sentences = self._start(
             lambda: (by_sentence.search(q, count) if by_sentence is not None
-                     else self._p.sentence_vectors.search(q, count, allowed=sentence_allowed))[1]
+                     else self._p.sentence_vectors.search(q, count, allowed=sentence_allowed))[1],
+            scan=True,
         )
         if by_paragraph is not None:
             _, dense = by_paragraph.search(q, count)

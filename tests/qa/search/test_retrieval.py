@@ -319,18 +319,22 @@ def test_a_preambular_paragraph_ranks_below_the_same_words_in_an_operative_one(f
 
 @pytest.fixture(params=[True, False], ids=["side threads", "one thread"])
 def either(request, index, monkeypatch) -> HybridIndex:
-    """The tiny index searched with the side threads (as a library of SIDE_WORK_FROM vectors is) and without."""
+    """The tiny index searched with the side threads (as a library of SCANS_BESIDE_FROM sentences is:
+    its word matching, sentence scan and sentence cosines) and without."""
     monkeypatch.setattr(index, "_side", request.param)
+    monkeypatch.setattr(index, "_scans_beside", request.param)
     return index
 
 
 def test_a_small_index_works_alone_and_ranks_as_with_side_threads(index, monkeypatch) -> None:
     from qa.search.retrieval import SIDE_WORK_FROM
 
-    assert index.size < SIDE_WORK_FROM and not index._side
+    assert index.size < SIDE_WORK_FROM and not index._side and not index._scans_beside
     questions = ["Will Georgia become a member of NATO?", "Russia", "What was said in Vientiane?"]
     alone = [index.search(q, k=3) for q in questions]
     monkeypatch.setattr(index, "_side", True)
+    assert [index.search(q, k=3) for q in questions] == alone
+    monkeypatch.setattr(index, "_scans_beside", True)
     assert [index.search(q, k=3) for q in questions] == alone
 
 
@@ -371,7 +375,8 @@ def test_a_forked_child_searches_with_threads_of_its_own(index, monkeypatch) -> 
     work no thread takes and wait forever (the pool is forgotten at fork)."""
     import multiprocessing
 
-    monkeypatch.setattr(index, "_side", True)  # as in a library of SIDE_WORK_FROM vectors
+    monkeypatch.setattr(index, "_side", True)  # as in a library of SCANS_BESIDE_FROM sentences
+    monkeypatch.setattr(index, "_scans_beside", True)
 
     want = [h.row for h in index.search("Russia", k=3)]  # the parent's pool exists now
     context = multiprocessing.get_context("fork")
