@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date as _date
 
@@ -134,6 +135,18 @@ def human_date(iso: str) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
+#: A word of a title or an issuer's name, punctuation and spacing aside ("U.S.- Japan": u, s, japan).
+_WORD = re.compile(r"[^\W_]+")
+
+
+def names_issuer(title: str, issuer: str) -> bool:
+    """Whether ``title`` names ``issuer`` word for word, whatever the spacing and punctuation
+    between the words: "U.S.- Japan Joint Leaders' Statement" names "U.S.-Japan", but
+    "Universal Declaration …" does not name "UN" (a word, not the start of one)."""
+    want, words = _WORD.findall(issuer.casefold()), _WORD.findall(title.casefold())
+    return bool(want) and any(words[i : i + len(want)] == want for i in range(len(words) - len(want) + 1))
+
+
 def citation(declaration: Declaration, paragraph: Paragraph) -> str:
     """Issuer, symbol, title, place, date, paragraph: the parts known, comma-separated.
 
@@ -141,7 +154,7 @@ def citation(declaration: Declaration, paragraph: Paragraph) -> str:
     29 September 2023, annex ¶12".
     """
     issuer = declaration.issuer
-    if issuer and issuer.lower() in declaration.title.lower():
+    if issuer and names_issuer(declaration.title, issuer):
         issuer = ""  # "G20, G20 Bali Leaders' Declaration" says G20 twice
     parts = [issuer, declaration.symbol, declaration.title, declaration.place, human_date(declaration.date),
              paragraph.label]

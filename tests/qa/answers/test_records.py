@@ -37,6 +37,17 @@ def test_citation_does_not_repeat_an_issuer_named_in_the_title() -> None:
     )
 
 
+def test_an_issuer_counts_as_named_word_for_word_whatever_the_punctuation() -> None:
+    pair = Declaration(doc_id="us-japan", title="U.S.- Japan Joint Leaders’ Statement", date="2021-04-16",
+                       place="", issuer="U.S.-Japan", source="", sha256="", paragraphs=())
+    assert citation(pair, Paragraph(doc_id="us-japan", number="1", text="x")) == (
+        "U.S.- Japan Joint Leaders’ Statement, 16 April 2021, ¶1"
+    )
+    un = Declaration(doc_id="udhr", title="Universal Declaration of Human Rights", date="1948-12-10",
+                     place="Paris", issuer="UN", source="", sha256="", paragraphs=())
+    assert citation(un, Paragraph(doc_id="udhr", number="1", text="x")).startswith("UN, Universal Declaration")
+
+
 def test_human_date_leaves_unknown_dates_alone() -> None:
     assert human_date("2012-05-20") == "20 May 2012"
     assert human_date("") == ""
