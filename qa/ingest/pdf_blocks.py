@@ -39,6 +39,8 @@ _CLOSING = frozenset(",.;:!?)]}”’")
 _MARKER = re.compile(r"(?:\d{1,3}[.,)]|\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)|[•▪◦●–-])(?=\s)")
 _CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
 _HYPHENS = "-\xad\x02"
+#: Words after a suspended hyphen ("low- and middle-income", "medium- to long-term").
+_SUSPENDED = frozenset({"and", "or", "to", "nor"})
 
 
 @dataclass
@@ -157,6 +159,8 @@ def _append(block: Block, line: TextLine, vocabulary: set[str]) -> None:
             block.text = word.text
         elif index == 0 and block.text[-1] in _HYPHENS and block.text[-2:-1].isalpha():
             block.text = _mend(block.text, word.text, vocabulary)
+        elif index and _spaced_hyphen(block.text, word.text, last=index == len(line.words) - 1):
+            block.text += word.text  # "Secretary -General", "non- governmental", "capacity -" ending a line
         elif index and word.text[0] in _CLOSING and word.x0 - line.words[index - 1].x1 < TOUCHING * line.size:
             block.text += word.text  # "Americas¹, …": a comma split off by the marker's change of type
         else:
@@ -164,8 +168,29 @@ def _append(block: Block, line: TextLine, vocabulary: set[str]) -> None:
     block.lines += 1
 
 
+def _spaced_hyphen(text: str, word: str, *, last: bool) -> bool:
+    """Whether a space the PDF leaves inside a compound should go: before a hyphen ("-General"
+    after "Secretary", or a hyphen alone ending a line, "capacity -" above "building"), or after
+    one ("governmental" after "non-", but not "and" after "low-": a suspended hyphen).
+
+    Some General Assembly PDFs space the hyphen of a compound off one of its words (in the 328
+    resolutions of ../shared: 63 such as "case -by" and "Secretary -General", 140 "capacity -
+    building" across lines, 10 such as "non- governmental" and "well- being"); pdftotext reads
+    them so too. A hyphen alone inside a line may be a dash, and one after a number a range:
+    those stay as they are.
+    """
+    if text[-1:] == "-" and text[-2:-1].isalpha():
+        return word[:1].isalpha() and word.split(maxsplit=1)[0].rstrip(",;:").lower() not in _SUSPENDED
+    if not text[-1:].isalpha() or word[:1] != "-":
+        return False
+    return word[1:2].isalpha() if len(word) > 1 else last
+
+
 def _mend(text: str, word: str, vocabulary: set[str]) -> str:
-    """Join a word broken at a line end: without the hyphen only if that makes a word."""
+    """Join a word broken at a line end: without the hyphen only if that makes a word, and with
+    a space after it before "and", "or", "to" or "nor" ("low- and middle-income countries")."""
+    if text[-1] == "-" and word.split(maxsplit=1)[0].rstrip(",;:").lower() in _SUSPENDED:
+        return text + " " + word
     head = re.search(r"[A-Za-z]+.$", text)
     stem = head.group(0)[:-1] if head else ""
     tail = re.match(r"[A-Za-z]+", word)

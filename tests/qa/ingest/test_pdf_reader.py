@@ -137,6 +137,20 @@ def test_line_end_hyphens_are_mended_only_into_words(tmp_path):
     assert decl.paragraphs[0].text == "We support the sustainable development of all regions and a high-level meeting on it."
 
 
+def test_a_hyphen_spaced_off_its_compound_is_joined_but_a_suspended_one_keeps_its_space(tmp_path):
+    # As some General Assembly PDFs print them: "Secretary -General", "capacity -" ending a line,
+    # "non- governmental"; "low- and middle-income" and "short-" above "and long-term" are suspended.
+    page = Page()
+    page.text(LEFT, 700, "1. We request the Secretary -General to support capacity -")
+    page.text(LEFT, 688, "building with non- governmental partners in low- and middle-income and short-")
+    page.text(LEFT, 676, "and long-term plans, from 2015 - 2030, and the following - in full.")
+    decl = _read(tmp_path, [page])
+    assert decl.paragraphs[0].text == (
+        "We request the Secretary-General to support capacity-building with non-governmental partners in low- and "
+        "middle-income and short- and long-term plans, from 2015 - 2030, and the following - in full."
+    )
+
+
 def test_a_pdf_without_a_text_layer_is_skipped_as_scanned():
     page = Page()
     page.rectangle(LEFT, 300, 300, 400)  # a "scanned" page: an image-like shape, no text
