@@ -49,11 +49,16 @@ class Signals:
 
     best: Ranked
     probes: np.ndarray | None
+    #: The question's topic alone against the best hit, where Library.ask checks it (a filter's
+    #: words in the question, and none of the topic's words in the passage); else None.
+    topic_cosine: float | None = None
 
     def answered(self, quantile: float | None) -> bool:
-        """Answered with the probes at ``quantile`` (None: the calibrated cosine alone)."""
+        """Answered with the probes at ``quantile`` (None: the calibrated cosine alone), the topic
+        held to the same cosine as Library.ask holds it."""
         needed = MIN_COSINE if quantile is None else needed_cosine(self.probes, quantile=quantile)
-        return is_answered(self.best, min_cosine=needed)
+        on_topic = self.topic_cosine is None or self.topic_cosine >= needed
+        return is_answered(self.best, min_cosine=needed) and on_topic
 
 
 def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
@@ -64,7 +69,8 @@ def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
         text = clean_question(question)
         filters = implied_filters(text, state.declarations, state.named_people) or Filters.of()
         best = state.rank(text, k=1, filters=filters)[0]
-        found.append(Signals(best, state.index.probe_cosines(state.allowed(filters))))
+        topic = lib._topic_cosine(text, filters, best)  # noqa: SLF001 - as Library.ask checks the topic
+        found.append(Signals(best, state.index.probe_cosines(state.allowed(filters)), topic))
     return found
 
 

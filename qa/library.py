@@ -339,8 +339,15 @@ class Library:
         bring every paragraph near: "What did NATO say about Haiti?" reached 0.49 on a NATO
         paragraph that never names Haiti, "What did say about Haiti" 0.20. Over eval/'s narrowed
         answerable questions this refuses none more (docs/abstention.md)."""
+        cosine = self._topic_cosine(text, searched, best)
+        return cosine is None or cosine >= need
+
+    def _topic_cosine(self, text: str, searched: Filters, best: Ranked) -> float | None:
+        """The cosine of the question's topic alone to the best passage, which :meth:`_on_topic`
+        holds to the cosine answers need; None where no cosine is needed (no filter word in the
+        question, or the passage holds a word of its topic)."""
         topic = topic_of(text, filter_words(searched))
-        return topic is None or best.coverage > 0 or self._state.index.best_cosine(topic, best.row) >= need
+        return None if topic is None or best.coverage > 0 else self._state.index.best_cosine(topic, best.row)
 
     def declaration(self, doc_id: str) -> Declaration:
         """The declaration with this id. Raises UnknownDocumentError."""
