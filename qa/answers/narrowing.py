@@ -6,6 +6,8 @@ also keeps the "ASEAN-U.S." statements), a year one in which that issuer (or, wi
 issuer named, any declaration) spoke. A year alone narrows only when it stands beside a word
 for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
 "What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
+A span of years narrows alike ("Between 2021 and 2022, what did …", "since 2023", "before
+2020"), where it keeps some of the library's years and leaves out others.
 A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together, in either order
 and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials
 of its title's capitalised words ("UNDRIP" for the "United Nations Declaration on the Rights of
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.documents import Declaration
@@ -45,7 +48,7 @@ from qa.text.tokens import tokenize
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
 # A year that dates the text rather than the topic: "the 2022 summit", "in its 2024 communiqué",
 # "say in 2024", "statements of 2021", "In 2021, what did …".
-_TEXT_WORDS = r"(?:summit|declaration|communiqu[eé]|statement|statements|resolution|resolutions|meeting|session)"
+_TEXT_WORDS = r"(?:summits?|declarations?|communiqu[eé]s?|statements?|resolutions?|meetings?|sessions?)"
 _DATING = (
     re.compile(rf"^\s*(?:\w+\s+)?{_TEXT_WORDS}\b", re.IGNORECASE),  # after the year
     re.compile(r"^\s*(?:in|during)\s+$", re.IGNORECASE),  # a question that opens with it: "In 2021, what did …"
@@ -87,12 +90,73 @@ def implied_filters(question: str, declarations: Sequence[Declaration],
         speakers, named = _named_speakers(question, pool, people)
     if named:
         pool = [d for d in pool if d.doc_id in named]
-    asked = _years(question)  # most questions name no year: the library's years are not read
-    years = {d.year for d in pool if d.year is not None} if asked else set()
-    year = next((y for y, dated in asked if y in years and (issuer or named or dated)), None)
-    if not issuer and year is None and not named:
+    span = _year_span(question)
+    asked = [] if span else _years(question)  # most questions name no year: the library's years are not read
+    years = {d.year for d in pool if d.year is not None} if asked or span else set()
+    year_from = year_to = next((y for y, dated in asked if y in years and (issuer or named or dated)), None)
+    # A span narrows where it keeps some of the years and leaves out others: one that leaves out
+    # nothing says nothing ("APEC's plan for food security up to 2030" is the plan's span).
+    held = [span.holds(y) for y in years] if span else []
+    if span and (issuer or named or span.dated) and any(held) and not all(held):
+        year_from, year_to = span.first, span.last
+    if not issuer and year_from is None and year_to is None and not named:
         return None
-    return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year, year_to=year, speakers=speakers)
+    return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year_from, year_to=year_to, speakers=speakers)
+
+
+@dataclass(frozen=True)
+class _YearSpan:
+    """Years a question bounds ("between 2021 and 2022", "since 2023", "before 2020"): the first
+    and last (None: open), and whether the words around the span date a text (as for one year)."""
+
+    first: int | None
+    last: int | None
+    dated: bool
+
+    def holds(self, year: int) -> bool:
+        return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
+
+
+_Y = r"(1[6-9]\d\d|20\d\d)"
+# Two years bounding a span: "between 2021 and 2022", "from 2021 to 2022", "2021-2022", "2021 to 2022".
+_SPAN = re.compile(rf"\b(?:between\s+{_Y}\s+and\s+{_Y}|from\s+{_Y}\s+(?:to|until|till|through)\s+{_Y}|"
+                   rf"{_Y}\s*(?:-|–|—|to)\s*{_Y})(?!\d)", re.IGNORECASE)
+# One year bounding a span on one side, and the first or last year it leaves in.
+_OPEN_SPAN = (
+    (re.compile(rf"\b(?:since|from|as of)\s+{_Y}(?!\d)|(?<!\d){_Y}\s+(?:onwards?|and later|or later)\b", re.IGNORECASE),
+     lambda year: (year, None)),
+    (re.compile(rf"\bafter\s+{_Y}(?!\d)", re.IGNORECASE), lambda year: (year + 1, None)),
+    (re.compile(rf"\bbefore\s+{_Y}(?!\d)", re.IGNORECASE), lambda year: (None, year - 1)),
+    (re.compile(rf"\b(?:until|till|through|up to)\s+{_Y}(?!\d)|(?<!\d){_Y}\s+(?:and|or) earlier\b", re.IGNORECASE),
+     lambda year: (None, year)),
+)
+# Words before a span that make it a text's dates: a verb of saying or a word for a text in the
+# same clause ("statements since 2022", "What has the G7 said since 2021 …"), but not once the
+# topic has begun ("say about Afghanistan after 2014": the years may be the topic's).
+_SAID_BEFORE = re.compile(rf"\b(?:say|said|says|stated|declared|agreed|adopted|{_TEXT_WORDS})\b"
+                          r"(?:(?!\b(?:about|on|regarding|concerning)\b)[^.?!,;]){0,40}$", re.IGNORECASE)
+
+
+def _year_span(question: str) -> _YearSpan | None:
+    """The span of years the question bounds, or None. A span dates the texts searched where it
+    opens the question ("Since 2023, what did …"), follows a verb of saying or a word for a text, or
+    precedes one; otherwise (like a year) only beside a filter the question names: "What did
+    NATO say about Afghanistan after 2014?" may be asking about the years after 2014."""
+    found = _SPAN.search(question)
+    if found:
+        low, high = (int(y) for y in found.groups() if y is not None)
+        first, last = min(low, high), max(low, high)
+    else:
+        for pattern, bounds in _OPEN_SPAN:
+            found = pattern.search(question)
+            if found:
+                first, last = bounds(int(next(y for y in found.groups() if y is not None)))
+                break
+        else:
+            return None
+    before, after = question[: found.start()], question[found.end():]
+    dated = not before.strip() or bool(_SAID_BEFORE.search(before)) or _names_a_text(before, after)
+    return _YearSpan(first, last, dated)
 
 
 # Who spoke, as the subject of a verb of saying in a question: "What did Biden and Kishida agree

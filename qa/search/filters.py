@@ -94,6 +94,8 @@ class Filters:
             parts.append("issuer " + " or ".join(self.issuer))
         if self.year_from is not None and self.year_from == self.year_to:
             parts.append(f"year {self.year_from}")
+        elif self.year_from is not None and self.year_to is not None:
+            parts.append(f"years {self.year_from}-{self.year_to}")
         else:
             if self.year_from is not None:
                 parts.append(f"from {self.year_from}")

@@ -36,6 +36,45 @@ def test_what_narrows(question: str, described: str) -> None:
     assert implied_filters(question, DECLS).describe() == described
 
 
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("Between 2021 and 2022, what did the G7 say about AI?", "issuer G7, years 2021-2022"),
+        ("What did the G7 say from 2021 to 2022 about AI?", "issuer G7, years 2021-2022"),
+        ("What did the G7 say from 2021 to 2024 about AI?", "issuer G7"),  # every G7 year: the span says nothing
+        ("What did the summits of 2021-2022 say about food?", "years 2021-2022"),  # no issuer: the span dates texts
+        ("Since 2023, what did the G7 say about China?", "issuer G7, from 2023"),
+        ("What has the G7 said since 2022 about Russia?", "issuer G7, from 2022"),
+        ("What did the G7 say about Russia after 2021?", "issuer G7, from 2022"),  # an issuer: as one year would
+        ("Before 2020, what was said about Afghanistan?", "to 2019"),
+        ("What did NATO say about the mission after 2014?", "issuer NATO"),  # NATO spoke in 2012 only
+    ],
+)
+def test_a_span_of_years_narrows_to_the_years_it_bounds(question: str, described: str) -> None:
+    assert implied_filters(question, DECLS).describe() == described
+
+
+def test_a_question_bounding_years_is_answered_from_those_years_only(fake_encoder) -> None:
+    rows = [{"doc_id": f"g7-{year}", "paragraph": "1", "issuer": "G7", "date": f"{year}-06-14", "title": "Communiqué",
+             "text": f"We will phase out inefficient fossil fuel subsidies by {year + 5}."} for year in range(2015, 2025)]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    answer = lib.ask("Since 2022, what did the G7 say about fossil fuel subsidies?", k=5)
+    assert answer.narrowed.describe() == "issuer G7, from 2022"
+    assert sorted(h.doc_id for h in answer.hits) == ["g7-2022", "g7-2023", "g7-2024"]
+    wide = lib.ask("Since 2022, what did the G7 say about fossil fuel subsidies?", k=5, narrow=False)
+    assert len(wide.hits) == 5 and wide.narrowed is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What happens to food prices after 2022?",  # the span is the topic's: no issuer, nothing dates a text
+     "What did the leaders say about emissions from 2015 to 2010?",  # after "about": the topic's years
+     "Between 2030 and 2040, what will the climate be?"],
+)
+def test_a_span_that_dates_no_text_the_library_holds_does_not_narrow(question: str) -> None:
+    assert implied_filters(question, DECLS) is None
+
+
 def test_an_issuer_a_title_names_narrows_beside_the_one_its_header_states() -> None:
     issued = Declaration("nato-chicago-2012", "NATO declaration from Chicago: Press Release", "2012-05-20", "Chicago",
                          "Heads of State and Government participating in the meeting of the North Atlantic Council",
