@@ -67,7 +67,7 @@ def signals(lib: Library, questions: Sequence[str]) -> list[Signals]:
     found = []
     for question in questions:
         text = clean_question(question)
-        filters = implied_filters(text, state.declarations, state.named_people) or Filters.of()
+        filters = implied_filters(text, state.declarations, state.named_people, state.issuer_aliases) or Filters.of()
         best = state.rank(text, k=1, filters=filters)[0]
         topic = lib._topic_cosine(text, filters, best)  # noqa: SLF001 - as Library.ask checks the topic
         found.append(Signals(best, state.index.probe_cosines(state.allowed(filters)), topic))

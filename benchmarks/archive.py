@@ -329,9 +329,9 @@ def section_eval(index: Path, folders: list[Path], decl_folder: Path, decl_index
               f"authors' gold ({(r[1].recall[1] - r[0].recall[1]) * 100:+.1f} points), {r[2].recall[1]:.3f} with "
               f"the archive's pooled judgments ({(r[2].recall[1] - r[0].recall[1]) * 100:+.1f} points; first hits "
               f"from the archive never judged: {unjudged}); MRR {r[0].mrr:.3f} / {r[1].mrr:.3f} / {r[2].mrr:.3f}")
-        people = whole._state.named_people  # noqa: SLF001 (as Library.ask narrows)
-        narrowed = {q.line for q in questions
-                    if q.gold and implied_filters(clean_question(q.question), whole.declarations, people)}
+        state = whole._state  # noqa: SLF001 (as Library.ask narrows)
+        narrowed = {q.line for q in questions if q.gold and implied_filters(
+            clean_question(q.question), whole.declarations, state.named_people, state.issuer_aliases)}
         for label, keep in (("name an issuer or year (narrowed)", True), ("name neither", False)):
             part = [i for i, q in enumerate(questions) if q.gold and (q.line in narrowed) == keep]
             a, w = (evaluate([outcomes[i] for i in part]).ranking.recall[1] for outcomes in (by_alone, pooled))

@@ -68,7 +68,7 @@ def ask_narrowed(lib, question: str, answerable: bool | None) -> Asked | None:
 
     state = lib._state  # noqa: SLF001 (the benchmark looks inside)
     text = clean_question(question)
-    implied = implied_filters(text, state.declarations, state.named_people)
+    implied = implied_filters(text, state.declarations, state.named_people, state.issuer_aliases)
     if implied is None or not filter_words(implied):
         return None
     if answerable is None:

@@ -323,7 +323,9 @@ class Library:
         state = self._state  # one version throughout (qa.library_state)
         text = clean_question(question)
         filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
-        implied = implied_filters(text, state.declarations, state.named_people) if narrow and filters.empty else None
+        implied = None
+        if narrow and filters.empty:
+            implied = implied_filters(text, state.declarations, state.named_people, state.issuer_aliases)
         searched = implied or filters
         ranked = state.rank(text, k=k, filters=searched)
         need = state.min_cosine_for(searched)
@@ -346,7 +348,7 @@ class Library:
         """The cosine of the question's topic alone to the best passage, which :meth:`_on_topic`
         holds to the cosine answers need; None where no cosine is needed (no filter word in the
         question, or the passage holds a word of its topic)."""
-        topic = topic_of(text, filter_words(searched))
+        topic = topic_of(text, filter_words(searched, asked=text, aliases=self._state.issuer_aliases))
         return None if topic is None or best.coverage > 0 else self._state.index.best_cosine(topic, best.row)
 
     def declaration(self, doc_id: str) -> Declaration:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.answers.duplicates import merge_hits
-from qa.answers.narrowing import filter_words
+from qa.answers.narrowing import filter_words, issuer_aliases
 from qa.answers.questions import check_doc_ids, check_k
 from qa.answers.records import Hit, citation, make_hit
 from qa.documents import Declaration, Paragraph
@@ -75,6 +75,7 @@ class LibraryState:
         self._language_masks: dict[str, np.ndarray | None] = {}  # other_language()'s, by the question's language
         self._lock = threading.Lock()  # the web app searches from several threads
         self._named_people: frozenset[str] | None = None  # named_people(), once read
+        self._issuer_aliases: dict[str, tuple[str, ...]] | None = None  # issuer_aliases(), once read
         self._reuse: ReuseIndex | None = None  # qa.compare.reuse's shingle index, built on the first precedents()
         self._reuse_lock = threading.Lock()  # its build takes seconds: not under the masks' lock
         #: The cosine at which the best passage answers by meaning in this library (qa.search.abstention).
@@ -100,12 +101,22 @@ class LibraryState:
                 self._named_people = frozenset(words)
         return self._named_people
 
+    def issuer_aliases(self) -> dict[str, tuple[str, ...]]:
+        """The long names the library's texts define for its issuers ("Group of Seven" for "G7":
+        qa.answers.narrowing.issuer_aliases), read once, on the first question."""
+        if self._issuer_aliases is None:
+            found = issuer_aliases(self.declarations)
+            with self._lock:
+                self._issuer_aliases = found
+        return self._issuer_aliases
+
     def rank(self, text: str, *, k: int, filters: Filters) -> list[Ranked]:
         """Rank for an already cleaned question (search and ask clean it once)."""
         k = check_k(k)
         places = self.places if self.duplicates.repeats or self.duplicates.links else None
+        ignore = filter_words(filters, asked=text, aliases=self.issuer_aliases)
         return self.index.search(text, k=k, allowed=self.allowed(filters), text=self.text, preamble=self.preamble,
-                                 ignore=filter_words(filters), other_language=self.other_language(text),
+                                 ignore=ignore, other_language=self.other_language(text),
                                  places=places, topical_title=self.topical_title)
 
     def min_cosine_for(self, filters: Filters) -> float:

@@ -26,7 +26,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,13 +68,15 @@ PLACE_AT_MOST = 10
 
 
 def implied_filters(question: str, declarations: Sequence[Declaration],
-                    people: Callable[[], Collection[str]] | None = None) -> Filters | None:
+                    people: Callable[[], Collection[str]] | None = None,
+                    aliases: Callable[[], Mapping[str, Sequence[str]]] | None = None) -> Filters | None:
     """The filters a question implies by naming an issuer, a year, a declaration (by its
     title's initials, or a resolution by its number as the text asked of), the place of a
     meeting the library holds, or, given ``people`` (the case-folded words of the people and
     countries the library's texts name, asked for only when a question names someone as who
-    spoke), who spoke; or None."""
-    issuer = _named_issuers(question, declarations)
+    spoke), who spoke; or None. ``aliases`` gives the long names the library's texts define
+    for its issuers (:func:`issuer_aliases`: "Group of Seven" for "G7")."""
+    issuer = _named_issuers(question, declarations, aliases() if aliases is not None else {})
     pool = by_issuer(declarations, issuer) if issuer else declarations
     named = _named_by_initials(question, declarations)
     if named:  # initials of a declaration of another issuer than the one named do not narrow
@@ -289,7 +291,8 @@ def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple
     return tuple(d.doc_id for d in declarations if d.doc_id in named) if named else ()
 
 
-def filter_words(filters: Filters) -> frozenset[str]:
+def filter_words(filters: Filters, *, asked: str = "",
+                 aliases: Callable[[], Mapping[str, Sequence[str]]] | None = None) -> frozenset[str]:
     """The index terms (qa.text.tokens) that name what ``filters`` keep: its issuer's name when it
     keeps one issuer, and its year when it keeps one year. Inside the declarations kept they say
     nothing about which paragraph answers, so the ranking's word matching leaves them out (the
@@ -298,11 +301,18 @@ def filter_words(filters: Filters) -> frozenset[str]:
     San Francisco") above the one on fossil fuel subsidies until "apec" stopped counting.
 
     A question naming two issuers may be about one of them ("Which UN General Assembly vote on
-    Russia did the G20 cite?"), so their names keep counting.
+    Russia did the G20 cite?"), so their names keep counting. Given the question (``asked``) and
+    ``aliases`` (:func:`issuer_aliases`), a long name that the question gives for what the kept
+    issuers share ("the Group of Seven" for the G7; "the Association of Southeast Asian Nations"
+    for "ASEAN" and "ASEAN-U.S.") stops counting too.
     """
     words: set[str] = set()
     if len({same_issuer(issuer) for issuer in filters.issuer}) == 1:  # one body or pair, however spelled
         words.update(token for issuer in filters.issuer for token in tokenize(issuer))
+    if aliases is not None and asked and filters.issuer:  # a long name the question gave them all
+        shared = set.intersection(*({issuer, *short_names(issuer)} for issuer in filters.issuer))
+        words.update(token for alias in _defined(aliases(), sorted(shared)) if title_names(asked, alias)
+                     for token in tokenize(alias))
     if filters.year_from is not None and filters.year_from == filters.year_to:
         words.update(tokenize(str(filters.year_from)))
     words.update(tokenize(" ".join(filters.speakers)))  # "Biden", "Kishida": named in most of their paragraphs
@@ -334,21 +344,87 @@ def topic_of(question: str, words: frozenset[str]) -> str | None:
     return topic if topic != question and set(tokenize(topic)) - _SAYING else None
 
 
-def _named_issuers(question: str, declarations: Sequence[Declaration]) -> set[str]:
+def _named_issuers(question: str, declarations: Sequence[Declaration],
+                   aliases: Mapping[str, Sequence[str]] | None = None) -> set[str]:
     """The joint issuers whose parties the question names together (:func:`_names_the_pair`), and
     the issuers whose name, or a distinctive word of it, stands in the rest of the question: a
     party named as one of a pair is not also read as an issuer of its own, nor its word as
-    another's short name ("ASEAN and the US" names "ASEAN-U.S.", not "ASEAN" or "ASEAN-China")."""
+    another's short name ("ASEAN and the US" names "ASEAN-U.S.", not "ASEAN" or "ASEAN-China").
+    A G-number may be written with a hyphen ("G-7"), a body of three words or more by its
+    initials ("UNGA"), and an acronym by the long name the library's texts define for it
+    (``aliases``: "the Group of Seven (G7)")."""
     held = issuers(declarations)
     named = {issuer for issuer in held if _names_the_pair(question, issuer)}
-    rest = question
+    rest = _G_NUMBER.sub(r"\1\2", question)
     for pair in named:
         rest = _pair_pattern(*parties(pair)).sub(" ", rest)
     for issuer in held:
-        names = [issuer, *_un_names(issuer), *short_names(issuer)]
+        short = short_names(issuer)
+        names = [issuer, *_un_names(issuer), *short, *_initials(issuer), *_defined(aliases, [issuer, *short])]
         if issuer not in named and any(title_names(rest, name) for name in names):
             named.add(issuer)
-    return named
+    bodies = {same_issuer(issuer) for issuer in named}  # "UNGA" names the "UN General Assembly" too
+    return named | {issuer for issuer in held if same_issuer(issuer) in bodies}
+
+
+_G_NUMBER = re.compile(r"(?<![\w-])(G)-(\d{1,2})(?![\w-])")
+_SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in"})
+
+
+def _defined(aliases: Mapping[str, Sequence[str]] | None, names: Sequence[str]) -> list[str]:
+    """The long names ``aliases`` gives any of ``names`` (an issuer and its short names: "ASEAN"'s
+    "Association of Southeast Asian Nations" names "ASEAN-U.S." as "ASEAN" does)."""
+    return [alias for name in dict.fromkeys(names) for alias in (aliases or {}).get(name, ())]
+
+
+def _initials(issuer: str) -> list[str]:
+    """An issuer of three capitalised words or more by their initials ("United Nations General
+    Assembly": "UNGA"), as a question may write it; [] for a shorter name."""
+    words = [w for w in re.split(r"[\s-]+", issuer) if w and w not in _SMALL_WORDS]
+    if len(words) < 3 or not all(w[0].isupper() and not w[1:].isupper() for w in words):
+        return []  # not "UGA" for "UN General Assembly": an acronym inside is not spelled by its initial
+    return ["".join(w[0] for w in words)]
+
+
+# "the Group of Seven (G7)", "Asia-Pacific Economic Cooperation (APEC)": capitalised words (and
+# the small words between them) before an acronym in brackets.
+_DEFINED = re.compile(r"((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|of|the|and|for|on|in)){0,7})\s+\(([A-Z][A-Za-z0-9]{1,9})\)")
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty".split())
+
+
+def issuer_aliases(declarations: Sequence[Declaration]) -> dict[str, tuple[str, ...]]:
+    """For each issuer that is an acronym or a G-number standing alone ("G7", "APEC"), the long
+    names the declarations' own texts define for it: "We the Leaders of the Group of Seven (G7)"
+    gives "Group of Seven", "Asia-Pacific Economic Cooperation (APEC)" itself. A long name is the
+    longest run of the words before the brackets that opens with the acronym's first letter and
+    whose capitalised words' initials (number words aside) come in the acronym's order; so
+    "Leaders of the …" is left out. Over the 424 declarations of ../shared: about 0.06 s."""
+    wanted = {issuer for issuer in issuers(declarations) if short_names(issuer) == [issuer]}
+    found: dict[str, set[str]] = {}
+    for declaration in declarations:
+        for paragraph in declaration.paragraphs:
+            if "(" not in paragraph.text:
+                continue
+            for match in _DEFINED.finditer(paragraph.text):
+                if match.group(2) in wanted:
+                    name = _long_name(match.group(1).split(), match.group(2))
+                    if name:
+                        found.setdefault(match.group(2), set()).add(name)
+    return {issuer: tuple(sorted(names)) for issuer, names in found.items()}
+
+
+def _long_name(words: list[str], acronym: str) -> str | None:
+    letters = [c for c in acronym if c.isalpha()]
+    for start in range(len(words)):
+        run = words[start:]
+        if not run[0][:1] == letters[0]:
+            continue
+        initials = [part[0] for word in run if word[0].isupper() and word.lower() not in _NUMBER_WORDS
+                    for part in word.split("-") if part]
+        remaining = iter(letters)
+        if all(any(c == initial for c in remaining) for initial in initials):
+            return " ".join(run)
+    return None
 
 
 # Between the two parties of a pair: "Japan and the US", "US-Mexico", "U.S./EU", "ASEAN & China".

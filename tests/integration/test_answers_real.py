@@ -52,6 +52,28 @@ def test_a_narrowed_question_is_answered_only_on_its_topic(library: Library, que
     assert answer.found is found
 
 
+@pytest.mark.parametrize(
+    ("question", "read_as", "doc_id", "paragraph"),
+    [
+        # "the Leaders of the Group of Seven (G7)" in the Apulia communiqué defines the long name.
+        ("What did the Group of Seven say about vaccines?", "issuer G7", None, None),
+        ("What did the Association of Southeast Asian Nations say about the South China Sea?",
+         "issuer ASEAN or ASEAN-U.S.", "asean-china-summit-2024", "43"),
+    ],
+)
+def test_an_issuer_named_by_the_long_name_its_texts_define_narrows(
+    library: Library, question: str, read_as: str, doc_id: str | None, paragraph: str | None
+) -> None:
+    answer = library.ask(question, k=1)
+    assert answer.narrowed.describe() == read_as
+    assert answer.found
+    top = answer.hits[0]
+    if doc_id is None:
+        assert top.doc_id.startswith("g7-")
+    else:
+        assert (top.doc_id, top.paragraph) == (doc_id, paragraph)
+
+
 def test_citation_names_declaration_place_date_and_paragraph(library: Library) -> None:
     hit = library.ask("When will the ISAF mission end?").hits[0]
     assert hit.citation.startswith("NATO, Chicago Summit Declaration, Chicago, 20 May 2012, ¶")

@@ -174,7 +174,7 @@ def test_words_that_named_the_filter_no_longer_pull_the_ranking(fake_encoder, mo
     assert [(h.doc_id, h.paragraph) for h in answer.hits] == [("apec-2023", "7"), ("apec-2023", "1")]
     assert lib.search(question, k=2, issuer="APEC") == answer.hits  # the same filter given by hand reads alike
     # Had "apec" kept counting, the paragraph that says APEC five times would come first.
-    monkeypatch.setattr(qa.library_state, "filter_words", lambda filters: frozenset())
+    monkeypatch.setattr(qa.library_state, "filter_words", lambda filters, **_: frozenset())
     assert lib.ask(question, k=2).hits[0].paragraph == "1"
 
 
@@ -351,7 +351,8 @@ RESOLUTIONS = [*DECLS, _resolution("A_RES_78_3", "A/RES/78/3"), _resolution("A_R
     [
         ("What does resolution 78/3 say about health?", "declarations A_RES_78_3"),
         ("In A/RES/78/3, what did the Assembly decide?", "declarations A_RES_78_3"),
-        ("What did UNGA resolution 78/30 say on the Olympic truce?", "declarations A_RES_78_30"),
+        ("What did UNGA resolution 78/30 say on the Olympic truce?",  # "UNGA": the body's initials
+         "declarations A_RES_78_30, issuer United Nations General Assembly"),
         ("What did the Security Council decide in resolution 2720?",
          "declarations S_RES_2720, issuer United Nations Security Council"),
     ],
@@ -517,3 +518,61 @@ def test_an_answer_narrowed_to_who_spoke_says_so_and_searches_only_there(fake_en
     assert {h.doc_id for h in answer.hits} == {"japan-us-2022"}
     assert list(answer.to_dict()["narrowed"]["speakers"]) == ["Biden", "Kishida"]
     assert lib.ask("What did Biden and Kishida agree on semiconductors?", narrow=False).narrowed is None
+
+
+def _said(doc_id: str, issuer: str, date: str, *texts: str) -> Declaration:
+    return Declaration(doc_id, doc_id, date, "", issuer, "", "",
+                       tuple(Paragraph(doc_id, str(n), text) for n, text in enumerate(texts, start=1)))
+
+
+ALIASED = [
+    _said("g7-2022", "G7", "2022-05-08", "Today we, the Leaders of the Group of Seven (G7), stand with Ukraine."),
+    _said("apec-2023", "APEC", "2023-11-17", "We, the Asia-Pacific Economic Cooperation (APEC) Leaders, met."),
+    _said("asean-us-2022", "ASEAN-U.S.", "2022-05-13",
+          "WE, the Member States of the Association of Southeast Asian Nations (ASEAN) and the United States, met."),
+    _said("asean-2024", "ASEAN", "2024-10-10", "The Chair of ASEAN (NATO) spoke."),  # brackets naming another body
+    _said("nato-2012", "NATO", "2012-05-20", "We met in Chicago."),
+    _said("a-res-78-1", "United Nations General Assembly", "2023-12-19", "Recalling its resolutions,"),
+    _said("undrip", "UN General Assembly", "2007-09-13", "Indigenous peoples have the right to self-determination."),
+]
+
+
+def test_the_long_names_the_texts_define_for_an_acronym_issuer() -> None:
+    from qa.answers.narrowing import issuer_aliases
+
+    # The longest run before the brackets that opens with the acronym's letter and spells it in
+    # order: not "Leaders of the …", not "Member States of the …"; "Chair of ASEAN" spells no "NATO".
+    assert issuer_aliases(ALIASED) == {"G7": ("Group of Seven",), "APEC": ("Asia-Pacific Economic Cooperation",),
+                                       "ASEAN": ("Association of Southeast Asian Nations",)}
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("What did the Group of Seven say about Ukraine?", "issuer G7"),
+        ("What did the G-7 say about Ukraine?", "issuer G7"),
+        ("What did Asia-Pacific Economic Cooperation leaders agree?", "issuer APEC"),
+        ("What did the Association of Southeast Asian Nations say?", "issuer ASEAN or ASEAN-U.S."),  # as "ASEAN" does
+        ("What did the UNGA say about indigenous peoples?",  # the body's initials, both its spellings
+         "issuer UN General Assembly or United Nations General Assembly"),
+    ],
+)
+def test_an_issuer_is_named_by_the_long_name_its_texts_define_or_its_initials(question: str, described: str) -> None:
+    from qa.answers.narrowing import issuer_aliases
+
+    assert implied_filters(question, ALIASED, aliases=lambda: issuer_aliases(ALIASED)).describe() == described
+
+
+def test_a_long_name_the_question_gives_stops_counting_in_the_word_matching() -> None:
+    aliases = {"G7": ("Group of Seven",), "ASEAN": ("Association of Southeast Asian Nations",)}
+    g7 = Filters(issuer=("G7",))
+    asked = "What did the Group of Seven say about working groups?"
+    assert filter_words(g7, asked=asked, aliases=lambda: aliases) == {"g7", "group", "seven"}
+    assert filter_words(g7, asked="What did the G7 say about working groups?", aliases=lambda: aliases) == {"g7"}
+    # Two bodies named: the long name may be the topic ("What did the G7 say about ASEAN?").
+    both = Filters(issuer=("ASEAN", "G7"))
+    assert filter_words(both, asked="What did the G7 say about the Association of Southeast Asian Nations?",
+                        aliases=lambda: aliases) == set()
+    pair = Filters(issuer=("ASEAN", "ASEAN-U.S."))  # one name, shared: "ASEAN" keeps counting, its long name not
+    assert filter_words(pair, asked="What did the Association of Southeast Asian Nations say?",
+                        aliases=lambda: aliases) == {"associ", "southeast", "asian", "nation"}
