@@ -358,10 +358,11 @@ def _named_issuers(question: str, declarations: Sequence[Declaration],
     rest = _G_NUMBER.sub(r"\1\2", question)
     for pair in named:
         rest = _pair_pattern(*parties(pair)).sub(" ", rest)
+    spelled = _spelled_out(rest)
     for issuer in held:
         short = short_names(issuer)
         names = [issuer, *_un_names(issuer), *short, *_initials(issuer), *_defined(aliases, [issuer, *short])]
-        if issuer not in named and any(title_names(rest, name) for name in names):
+        if issuer not in named and (any(title_names(rest, name) for name in names) or spelled.intersection(short)):
             named.add(issuer)
     bodies = {same_issuer(issuer) for issuer in named}  # "UNGA" names the "UN General Assembly" too
     return named | {issuer for issuer in held if same_issuer(issuer) in bodies}
@@ -375,6 +376,24 @@ def _defined(aliases: Mapping[str, Sequence[str]] | None, names: Sequence[str]) 
     """The long names ``aliases`` gives any of ``names`` (an issuer and its short names: "ASEAN"'s
     "Association of Southeast Asian Nations" names "ASEAN-U.S." as "ASEAN" does)."""
     return [alias for name in dict.fromkeys(names) for alias in (aliases or {}).get(name, ())]
+
+
+# Capitalised words in a row, small words allowed between them: "North Atlantic Treaty Organization".
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|the|and|for|on|in)\s+)*[A-Z][\w'’-]*)+")
+
+
+def _spelled_out(question: str) -> set[str]:
+    """The initials of every run of two or more capitalised words in the question (small words and
+    hyphens aside: "Asia-Pacific Economic Cooperation" spells "APEC", "North Atlantic Treaty
+    Organization" "NATO"), each run's sub-runs too ("Did North Atlantic …")."""
+    spelled = set()
+    for run in _CAPITALISED_RUN.finditer(question):
+        parts = [[piece[0] for piece in word.split("-") if piece[:1].isupper()]
+                 for word in run.group().split() if word not in _SMALL_WORDS]
+        for start in range(len(parts)):
+            for end in range(start + 2, len(parts) + 1):
+                spelled.add("".join(letter for part in parts[start:end] for letter in part))
+    return spelled
 
 
 def _initials(issuer: str) -> list[str]:

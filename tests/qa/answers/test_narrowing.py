@@ -551,6 +551,7 @@ def test_the_long_names_the_texts_define_for_an_acronym_issuer() -> None:
     [
         ("What did the Group of Seven say about Ukraine?", "issuer G7"),
         ("What did the G-7 say about Ukraine?", "issuer G7"),
+        ("Did the North Atlantic Treaty Organization say anything about Georgia?", "issuer NATO"),  # spelled out
         ("What did Asia-Pacific Economic Cooperation leaders agree?", "issuer APEC"),
         ("What did the Association of Southeast Asian Nations say?", "issuer ASEAN or ASEAN-U.S."),  # as "ASEAN" does
         ("What did the UNGA say about indigenous peoples?",  # the body's initials, both its spellings
