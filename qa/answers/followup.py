@@ -38,11 +38,16 @@ _STOPWORDS = _QUESTION_WORDS | _ANAPHORA | frozenset(
     says tell me us we our you your i my regarding concerning""".split()
 )
 # Prepositions after which a year or a named place/issuer scopes a question ("in 2012").
-_SCOPE_PREPOSITIONS = "in|at|during|since|from|before|after|by|until|of"
+_SCOPE_PREPOSITIONS = "in|at|during|since|from|before|after|by|until|till|through|between|of"
 # Replies that are not questions at all: never read as a new topic.
 _CHATTER = frozenset("thanks thank ok okay yes no hello hi hey great cool fine sure".split())
 _WORD = re.compile(r"[\w'’-]+")
 _YEAR = re.compile(r"^(1[5-9]|20)\d\d$")
+# When a question is asked of: a year or a span of years, with the preposition before it ("in 2012",
+# "since 2023", "between 2021 and 2022", "2021-2022").
+_Y = r"(?:1[5-9]|20)\d\d"
+_WHEN = re.compile(rf"(?:\b(?P<prep>in|during|since|from|after|before|until|till|through|up to|as of)\s+)?"
+                   rf"(?P<years>\bbetween\s+{_Y}\s+and\s+{_Y}\b|\b{_Y}(?:\s*(?:-|–|to)\s*{_Y})?\b)", re.IGNORECASE)
 #: A question with this many content words or fewer, and no question word, is a fragment
 #: ("Russia?", "climate finance") and is read as "what about ...".
 FRAGMENT_WORDS = 3
@@ -192,13 +197,19 @@ def _replace_scope(previous: str, phrase: str, scope: Collection[str]) -> str:
     climate finance?". What the previous question lacks is added at its end.
     """
     text, missing = previous, []
-    new_year = re.search(r"\b(?:1[5-9]|20)\d\d\b", phrase)
-    if new_year:
-        old_year = re.search(r"\b(?:1[5-9]|20)\d\d\b", text)
-        if old_year:
-            text = text[: old_year.start()] + new_year.group() + text[old_year.end() :]
-        else:
-            missing.append(f"in {new_year.group()}")
+    new_when = _WHEN.search(phrase)
+    if new_when:
+        old_when = _WHEN.search(text)
+        bare = new_when.group("prep") is None and not new_when.group("years").lower().startswith("between")
+        if old_when is None:
+            missing.append(f"in {new_when.group('years')}" if bare else new_when.group())
+        elif bare:  # "2021?" after "… in 2024": the year, its preposition kept
+            text = text[: old_when.start("years")] + new_when.group("years") + text[old_when.end("years") :]
+        elif old_when.group("prep") is not None:  # "since 2023?" after "… in 2024": the whole span
+            text = text[: old_when.start()] + new_when.group() + text[old_when.end() :]
+        else:  # "since 2023?" after "the 2024 summit": the span at the end, the year out
+            text = re.sub(r"\s{2,}", " ", text[: old_when.start()] + text[old_when.end() :])
+            missing.append(new_when.group())
     names, who = [w for w in _words(phrase) if _is_scope(w, scope) and not _YEAR.match(w)], ""
     if names:
         after = bool(re.match(rf"(?:{_SCOPE_PREPOSITIONS})\s", phrase, re.IGNORECASE))

@@ -33,6 +33,13 @@ GEORGIA = "What did NATO say about Georgia in 2012?"
         ("What about 2024?", "What did the G7 say about climate change in 2021?", "What did the G7 say about climate change in 2024?"),
         ("And in 2024?", "What did the G7 say about climate finance?", "What did the G7 say about climate finance in 2024?"),
         ("What about in Vientiane?", "What did ASEAN say about Myanmar in Chicago?", "What did ASEAN say about Myanmar in Vientiane?"),
+        # A span of years takes the year's place with its own words, which narrow as a span.
+        ("What about since 2020?", "What did the G7 say about climate change in 2021?",
+         "What did the G7 say about climate change since 2020?"),
+        ("And before 2020?", GEORGIA, "What did NATO say about Georgia before 2020?"),
+        ("What about between 2021 and 2022?", "What did the G7 say about climate finance?",
+         "What did the G7 say about climate finance between 2021 and 2022?"),
+        ("And since 2021?", "What did the 2024 summit say about AI?", "What did the summit say about AI since 2021?"),
         ("What about NATO?", "What was agreed about the South China Sea?", "What was agreed about the South China Sea? (NATO)"),
         ("When will it end?", "When will the ISAF mission end?", "When will it end? (ISAF mission end)"),
         ("What did they say about Russia?", GEORGIA, "What did they say about Russia? (NATO 2012)"),
