@@ -125,7 +125,8 @@ _SPAN = re.compile(rf"\b(?:between\s+{_Y}\s+and\s+{_Y}|from\s+{_Y}\s+(?:to|until
                    rf"{_Y}\s*(?:-|–|—|to)\s*{_Y})(?!\d)", re.IGNORECASE)
 # One year bounding a span on one side, and the first or last year it leaves in.
 _OPEN_SPAN = (
-    (re.compile(rf"\b(?:since|from|as of)\s+{_Y}(?!\d)|(?<!\d){_Y}\s+(?:onwards?|and later|or later)\b", re.IGNORECASE),
+    # Not "from 2022" alone: "the declarations from 2022" are that year's (one year, _DATING).
+    (re.compile(rf"\b(?:since|as of)\s+{_Y}(?!\d)|(?<!\d){_Y}\s+(?:onwards?|and later|or later)\b", re.IGNORECASE),
      lambda year: (year, None)),
     (re.compile(rf"\bafter\s+{_Y}(?!\d)", re.IGNORECASE), lambda year: (year + 1, None)),
     (re.compile(rf"\bbefore\s+{_Y}(?!\d)", re.IGNORECASE), lambda year: (None, year - 1)),

@@ -47,6 +47,8 @@ def test_what_narrows(question: str, described: str) -> None:
         ("What has the G7 said since 2022 about Russia?", "issuer G7, from 2022"),
         ("What did the G7 say about Russia after 2021?", "issuer G7, from 2022"),  # an issuer: as one year would
         ("Before 2020, what was said about Afghanistan?", "to 2019"),
+        ("Which declarations from 2022 mention food security?", "year 2022"),  # "from" alone: that year's
+        ("What did the G7 say from 2022 onwards about Russia?", "issuer G7, from 2022"),
         ("What did NATO say about the mission after 2014?", "issuer NATO"),  # NATO spoke in 2012 only
     ],
 )
