@@ -76,7 +76,9 @@ def implied_filters(question: str, declarations: Sequence[Declaration],
     countries the library's texts name, asked for only when a question names someone as who
     spoke), who spoke; or None. ``aliases`` gives the long names the library's texts define
     for its issuers (:func:`issuer_aliases`: "Group of Seven" for "G7")."""
-    issuer = _named_issuers(question, declarations, aliases() if aliases is not None else {})
+    # A long name is two capitalised words or more: most questions hold none, and never read the texts for them.
+    long_names = aliases() if aliases is not None and _CAPITALISED_RUN.search(question) else {}
+    issuer = _named_issuers(question, declarations, long_names)
     pool = by_issuer(declarations, issuer) if issuer else declarations
     named = _named_by_initials(question, declarations)
     if named:  # initials of a declaration of another issuer than the one named do not narrow
@@ -310,7 +312,7 @@ def filter_words(filters: Filters, *, asked: str = "",
     words: set[str] = set()
     if len({same_issuer(issuer) for issuer in filters.issuer}) == 1:  # one body or pair, however spelled
         words.update(token for issuer in filters.issuer for token in tokenize(issuer))
-    if aliases is not None and asked and filters.issuer:  # a long name the question gave them all
+    if aliases is not None and filters.issuer and _CAPITALISED_RUN.search(asked):  # a long name the question gave them all
         shared = set.intersection(*({issuer, *short_names(issuer)} for issuer in filters.issuer))
         words.update(token for alias in _defined(aliases(), sorted(shared)) if title_names(asked, alias)
                      for token in tokenize(alias))
@@ -435,7 +437,7 @@ def issuer_aliases(declarations: Sequence[Declaration]) -> dict[str, tuple[str, 
 
 def _long_name(words: list[str], acronym: str) -> str | None:
     letters = [c for c in acronym if c.isalpha()]
-    for start in range(len(words)):
+    for start in range(len(words) - 1):  # two words at least: one word is a name of its own
         run = words[start:]
         if not run[0][:1] == letters[0]:
             continue

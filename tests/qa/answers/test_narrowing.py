@@ -579,3 +579,13 @@ def test_a_long_name_the_question_gives_stops_counting_in_the_word_matching() ->
     pair = Filters(issuer=("ASEAN", "ASEAN-U.S."))  # one name, shared: "ASEAN" keeps counting, its long name not
     assert filter_words(pair, asked="What did the Association of Southeast Asian Nations say?",
                         aliases=lambda: aliases) == {"associ", "southeast", "asian", "nation"}
+
+
+def test_a_question_without_two_capitalised_words_in_a_row_never_reads_the_long_names() -> None:
+    def unread() -> dict[str, tuple[str, ...]]:
+        raise AssertionError("the texts were read for long names")
+
+    # Reading them scans every paragraph (0.04 s over ../shared): most questions name no long name.
+    assert implied_filters("What did NATO say about Georgia in 2012?", ALIASED, aliases=unread).describe() == \
+        "issuer NATO, year 2012"
+    assert filter_words(Filters(issuer=("NATO",)), asked="What did NATO say about Georgia?", aliases=unread) == {"nato"}
