@@ -82,8 +82,7 @@ class Filters:
         (doc_id to title), each declaration kept is named by its title too: "declarations United
         Nations Declaration on the Rights of Indigenous Peoples (un-2007-undrip)"."""
         parts = []
-        names = titles or {}
-        listed = ", ".join(f"{names[d]} ({d})" if names.get(d) else d for d in self.doc_ids)
+        listed = _listed_by_title(self.doc_ids, titles or {})
         if self.speakers:  # "declarations where Biden and Kishida speak: <title> (<id>)", or how many
             spoke = f"where {' and '.join(self.speakers)} speak{'s' if len(self.speakers) == 1 else ''}"
             many = len(self.doc_ids) > _TITLES_AT_MOST
@@ -297,6 +296,17 @@ def same_issuer(text: str) -> str:
     pair, as a filter and a question's narrowing read them."""
     pair = parties(text)
     return "-".join(sorted(party_key(party) for party in pair)) if pair else issuer_key(text)
+
+
+def _listed_by_title(doc_ids: Sequence[str], titles: Mapping[str, str]) -> str:
+    """The declarations named by their titles, a title shared by several (one text from two
+    sources: "G20 Bali Leaders' Declaration") once, with each id: "Title (id1, id2), other-id"."""
+    grouped: dict[str, list[str]] = {}
+    for doc_id in doc_ids:
+        title = titles.get(doc_id)
+        key = " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split()) if title else f"\0{doc_id}"
+        grouped.setdefault(key, []).append(doc_id)
+    return ", ".join(f"{titles[ids[0]]} ({', '.join(ids)})" if titles.get(ids[0]) else ids[0] for ids in grouped.values())
 
 
 def _listed(values: Sequence[str]) -> str:

@@ -141,6 +141,15 @@ def test_a_description_names_the_declarations_kept_by_title_when_given_titles() 
         "declarations Chicago Summit Declaration (nato-2012), unknown-id, year 2012")
 
 
+def test_one_title_kept_from_two_sources_is_named_once_with_both_ids() -> None:
+    # ../shared holds the G20 Bali declaration twice (its own text and the White House's page).
+    kept = Filters(doc_ids=("wh-bali", "g20-bali", "nato-2012"))
+    titles = {"wh-bali": "G20 Bali Leaders’ Declaration", "g20-bali": "G20 Bali Leaders' Declaration",
+              "nato-2012": "Chicago Summit Declaration"}
+    assert kept.describe(titles=titles) == (
+        "declarations G20 Bali Leaders’ Declaration (wh-bali, g20-bali), Chicago Summit Declaration (nato-2012)")
+
+
 def _untitled(doc_id: str, title: str, date: str) -> Declaration:
     return Declaration(doc_id, title, date, "", "", "", "", (Paragraph(doc_id, "1", "x"),))
 
