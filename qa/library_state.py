@@ -103,7 +103,8 @@ class LibraryState:
 
     def issuer_aliases(self) -> dict[str, tuple[str, ...]]:
         """The long names the library's texts define for its issuers ("Group of Seven" for "G7":
-        qa.answers.narrowing.issuer_aliases), read once, on the first question."""
+        qa.answers.narrowing.issuer_aliases), read once, on the first question that holds two
+        capitalised words in a row (a long name could stand there)."""
         if self._issuer_aliases is None:
             found = issuer_aliases(self.declarations)
             with self._lock:

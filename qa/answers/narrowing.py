@@ -420,7 +420,7 @@ def issuer_aliases(declarations: Sequence[Declaration]) -> dict[str, tuple[str, 
     gives "Group of Seven", "Asia-Pacific Economic Cooperation (APEC)" itself. A long name is the
     longest run of the words before the brackets that opens with the acronym's first letter and
     whose capitalised words' initials (number words aside) come in the acronym's order; so
-    "Leaders of the …" is left out. Over the 424 declarations of ../shared: about 0.06 s."""
+    "Leaders of the …" is left out. Over the 424 declarations of ../shared: 0.04-0.06 s."""
     wanted = {issuer for issuer in issuers(declarations) if short_names(issuer) == [issuer]}
     found: dict[str, set[str]] = {}
     for declaration in declarations:
@@ -439,7 +439,7 @@ def _long_name(words: list[str], acronym: str) -> str | None:
     letters = [c for c in acronym if c.isalpha()]
     for start in range(len(words) - 1):  # two words at least: one word is a name of its own
         run = words[start:]
-        if not run[0][:1] == letters[0]:
+        if run[0][:1] != letters[0]:
             continue
         initials = [part[0] for word in run if word[0].isupper() and word.lower() not in _NUMBER_WORDS
                     for part in word.split("-") if part]
