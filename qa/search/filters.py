@@ -9,7 +9,7 @@ Example:
     >>> [d.doc_id for d in f.select(declarations)]
     ['g7-2024-apulia']
     >>> f.describe()
-    'issuer G7, from 2024'
+    'issuer G7, years from 2024'
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ class Filters:
         return self == Filters()
 
     def describe(self, titles: Mapping[str, str] | None = None) -> str:
-        """The filter in words: "issuer G7, from 2024 to 2024, kind communiqué"; with ``titles``
+        """The filter in words: "issuer G7, years 2021-2024, kind communiqué" ("year 2024", "years
+        from 2024", "years up to 2024"); with ``titles``
         (doc_id to title), each declaration kept is named by its title too: "declarations United
         Nations Declaration on the Rights of Indigenous Peoples (un-2007-undrip)"."""
         parts = []
@@ -95,11 +96,10 @@ class Filters:
             parts.append(f"year {self.year_from}")
         elif self.year_from is not None and self.year_to is not None:
             parts.append(f"years {self.year_from}-{self.year_to}")
-        else:
-            if self.year_from is not None:
-                parts.append(f"from {self.year_from}")
-            if self.year_to is not None:
-                parts.append(f"to {self.year_to}")
+        elif self.year_from is not None:
+            parts.append(f"years from {self.year_from}")
+        elif self.year_to is not None:
+            parts.append(f"years up to {self.year_to}")
         if self.kind:
             parts.append("kind " + " or ".join(self.kind))
         return ", ".join(parts)

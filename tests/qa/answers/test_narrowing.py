@@ -43,12 +43,12 @@ def test_what_narrows(question: str, described: str) -> None:
         ("What did the G7 say from 2021 to 2022 about AI?", "issuer G7, years 2021-2022"),
         ("What did the G7 say from 2021 to 2024 about AI?", "issuer G7"),  # every G7 year: the span says nothing
         ("What did the summits of 2021-2022 say about food?", "years 2021-2022"),  # no issuer: the span dates texts
-        ("Since 2023, what did the G7 say about China?", "issuer G7, from 2023"),
-        ("What has the G7 said since 2022 about Russia?", "issuer G7, from 2022"),
-        ("What did the G7 say about Russia after 2021?", "issuer G7, from 2022"),  # an issuer: as one year would
-        ("Before 2020, what was said about Afghanistan?", "to 2019"),
+        ("Since 2023, what did the G7 say about China?", "issuer G7, years from 2023"),
+        ("What has the G7 said since 2022 about Russia?", "issuer G7, years from 2022"),
+        ("What did the G7 say about Russia after 2021?", "issuer G7, years from 2022"),  # an issuer: as one year would
+        ("Before 2020, what was said about Afghanistan?", "years up to 2019"),
         ("Which declarations from 2022 mention food security?", "year 2022"),  # "from" alone: that year's
-        ("What did the G7 say from 2022 onwards about Russia?", "issuer G7, from 2022"),
+        ("What did the G7 say from 2022 onwards about Russia?", "issuer G7, years from 2022"),
         ("What did NATO say about the mission after 2014?", "issuer NATO"),  # NATO spoke in 2012 only
     ],
 )
@@ -61,7 +61,7 @@ def test_a_question_bounding_years_is_answered_from_those_years_only(fake_encode
              "text": f"We will phase out inefficient fossil fuel subsidies by {year + 5}."} for year in range(2015, 2025)]
     lib = Library.from_passages(rows, encoder=fake_encoder)
     answer = lib.ask("Since 2022, what did the G7 say about fossil fuel subsidies?", k=5)
-    assert answer.narrowed.describe() == "issuer G7, from 2022"
+    assert answer.narrowed.describe() == "issuer G7, years from 2022"
     assert sorted(h.doc_id for h in answer.hits) == ["g7-2022", "g7-2023", "g7-2024"]
     wide = lib.ask("Since 2022, what did the G7 say about fossil fuel subsidies?", k=5, narrow=False)
     assert len(wide.hits) == 5 and wide.narrowed is None

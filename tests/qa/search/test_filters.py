@@ -47,7 +47,7 @@ def test_unknown_values_name_those_that_exist() -> None:
         Filters.of(kind="treaty").select(DECLS)
     with pytest.raises(UnknownDocumentError, match="nato-2013"):
         Filters.of(doc_ids="nato-2013").select(DECLS)
-    with pytest.raises(InvalidOptionError, match="No declaration matches issuer NATO, from 2020"):
+    with pytest.raises(InvalidOptionError, match="No declaration matches issuer NATO, years from 2020"):
         Filters.of(issuer="NATO", year_from=2020).select(DECLS)
     with pytest.raises(InvalidOptionError, match="year_from 2024 is after year_to 2012"):
         Filters.of(year_from=2024, year_to=2012)
