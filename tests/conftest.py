@@ -97,6 +97,29 @@ def tiny_passages() -> list[dict[str, str]]:
     return [dict(p) for p in TINY_PASSAGES]
 
 
+# APEC's opening, which names APEC again and again, and its paragraph on fossil fuel subsidies: a
+# question narrowed to APEC must not be pulled to the first by "APEC" alone.
+APEC_PASSAGES = [
+    {"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
+     "text": "We, the Economic Leaders of APEC, met as APEC. The APEC hosts thank APEC members."},
+    {"doc_id": "apec-2023", "paragraph": "7", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
+     "text": "We recall our commitment to phase out inefficient fossil fuel subsidies."},
+]
+
+
+@pytest.fixture
+def apec_passages() -> list[dict[str, str]]:
+    """:data:`APEC_PASSAGES`, fresh for each test."""
+    return [dict(p) for p in APEC_PASSAGES]
+
+
+@pytest.fixture
+def apec_and_haiti_passages(apec_passages) -> list[dict[str, str]]:
+    """APEC's two paragraphs and a G7 one on Haiti, a topic no APEC paragraph names."""
+    return [*apec_passages, {"doc_id": "g7-2024", "paragraph": "1", "issuer": "G7", "date": "2024-06-14",
+                             "title": "Communiqué", "text": "We support the people of Haiti."}]
+
+
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?: [A-Z][a-z]+)*")

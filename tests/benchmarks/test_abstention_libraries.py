@@ -30,18 +30,10 @@ def test_a_library_is_named_folders_and_index() -> None:
         parse_library("whole:/tmp/ix")
 
 
-def test_a_narrowed_question_off_its_topic_is_refused_as_the_library_refuses_it(fake_encoder) -> None:
+def test_a_narrowed_question_off_its_topic_is_refused_as_the_library_refuses_it(fake_encoder, apec_and_haiti_passages) -> None:
     """Library.ask also holds a narrowed question's topic to the cosine answers need: the
     benchmark's lines count it so ("APEC Haiti" reaches APEC's paragraphs by "APEC" alone)."""
-    rows = [
-        {"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
-         "text": "We, the Economic Leaders of APEC, met as APEC. The APEC hosts thank APEC members."},
-        {"doc_id": "apec-2023", "paragraph": "7", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
-         "text": "We recall our commitment to phase out inefficient fossil fuel subsidies."},
-        {"doc_id": "g7-2024", "paragraph": "1", "issuer": "G7", "date": "2024-06-14", "title": "Communiqué",
-         "text": "We support the people of Haiti."},
-    ]
-    lib = Library.from_passages(rows, encoder=fake_encoder)
+    lib = Library.from_passages(apec_and_haiti_passages, encoder=fake_encoder)
     assert not lib.ask("APEC Haiti").found and lib.ask("APEC").found
     lines = run([("tiny", lambda: lib)], ["APEC Haiti"], {"mine.jsonl": ["APEC"]})
     shipped = next(line for line in lines if "(shipped)" in line)

@@ -158,14 +158,13 @@ def test_the_words_that_name_a_filter(filters: Filters, words: set[str]) -> None
     assert filter_words(filters) == words
 
 
-def test_words_that_named_the_filter_no_longer_pull_the_ranking(fake_encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_words_that_named_the_filter_no_longer_pull_the_ranking(
+    fake_encoder, apec_passages, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import qa.library_state
 
     rows = [
-        {"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
-         "text": "We, the Economic Leaders of APEC, met as APEC. The APEC hosts thank APEC members."},
-        {"doc_id": "apec-2023", "paragraph": "7", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
-         "text": "We recall our commitment to phase out inefficient fossil fuel subsidies."},
+        *apec_passages,
         *({"doc_id": f"g7-{year}", "paragraph": "1", "issuer": "G7", "date": f"{year}-06-14", "title": "Communiqué",
            "text": f"We will phase out inefficient fossil fuel subsidies by {year + 5}."} for year in range(2015, 2025)),
     ]
@@ -401,16 +400,10 @@ def test_a_question_with_no_topic_apart_from_its_filter_has_none(question: str, 
     assert topic_of(question, frozenset(words)) is None
 
 
-def test_a_narrowed_answer_must_be_about_the_topic_not_only_the_body_named(fake_encoder, monkeypatch: pytest.MonkeyPatch) -> None:
-    rows = [
-        {"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
-         "text": "We, the Economic Leaders of APEC, met as APEC. The APEC hosts thank APEC members."},
-        {"doc_id": "apec-2023", "paragraph": "7", "issuer": "APEC", "date": "2023-11-17", "title": "Golden Gate Declaration",
-         "text": "We recall our commitment to phase out inefficient fossil fuel subsidies."},
-        {"doc_id": "g7-2024", "paragraph": "1", "issuer": "G7", "date": "2024-06-14", "title": "Communiqué",
-         "text": "We support the people of Haiti."},
-    ]
-    lib = Library.from_passages(rows, encoder=fake_encoder)
+def test_a_narrowed_answer_must_be_about_the_topic_not_only_the_body_named(
+    fake_encoder, apec_and_haiti_passages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = Library.from_passages(apec_and_haiti_passages, encoder=fake_encoder)
     refused = lib.ask("APEC Haiti", k=1)
     assert refused.narrowed.describe() == "issuer APEC"
     assert not refused.found and refused.hits[0].paragraph == "1"  # APEC's nearest, never named Haiti
