@@ -42,10 +42,10 @@ _SCOPE_PREPOSITIONS = "in|at|during|since|from|before|after|by|until|till|throug
 # Replies that are not questions at all: never read as a new topic.
 _CHATTER = frozenset("thanks thank ok okay yes no hello hi hey great cool fine sure".split())
 _WORD = re.compile(r"[\w'’-]+")
-_YEAR = re.compile(r"^(1[5-9]|20)\d\d$")
+_Y = r"(?:1[5-9]|20)\d\d"
+_YEAR = re.compile(rf"^{_Y}$")
 # When a question is asked of: a year or a span of years, with the preposition before it ("in 2012",
 # "since 2023", "between 2021 and 2022", "2021-2022").
-_Y = r"(?:1[5-9]|20)\d\d"
 _WHEN = re.compile(rf"(?:\b(?P<prep>in|during|since|from|after|before|until|till|through|up to|as of)\s+)?"
                    rf"(?P<years>\bbetween\s+{_Y}\s+and\s+{_Y}\b|\b{_Y}(?:\s*(?:-|–|to)\s*{_Y})?\b)", re.IGNORECASE)
 #: A question with this many content words or fewer, and no question word, is a fragment

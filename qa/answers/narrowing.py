@@ -45,16 +45,19 @@ from qa.search.filters import (
 )
 from qa.text.tokens import tokenize
 
-_YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+#: A year a question can name, as a group (one pattern for a year alone and for spans of years).
+_Y = r"(1[6-9]\d\d|20\d\d)"
+_YEAR = re.compile(rf"(?<!\d){_Y}(?!\d)")
 # A year that dates the text rather than the topic: "the 2022 summit", "in its 2024 communiqué",
 # "say in 2024", "statements of 2021", "In 2021, what did …".
 _TEXT_WORDS = r"(?:summits?|declarations?|communiqu[eé]s?|statements?|resolutions?|meetings?|sessions?)"
+# Verbs of saying, after which a year or a span dates what was said ("said in 2024", "said since 2021").
+_SAID = r"(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)"
 _DATING = (
     re.compile(rf"^\s*(?:\w+\s+)?{_TEXT_WORDS}\b", re.IGNORECASE),  # after the year
     re.compile(r"^\s*(?:in|during)\s+$", re.IGNORECASE),  # a question that opens with it: "In 2021, what did …"
     re.compile(rf"\b{_TEXT_WORDS}\s+(?:of|from|in)\s+$", re.IGNORECASE),  # before the year
-    re.compile(r"\b(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)\b[^.?!]{0,40}\b(?:in|at)\s+$",
-               re.IGNORECASE),
+    re.compile(rf"\b{_SAID}\b[^.?!]{{0,40}}\b(?:in|at)\s+$", re.IGNORECASE),
 )
 # Before a place, words for who met there: "the G20 in Bali", "G7 leaders in Apulia", "met in";
 # and "mentioned in Bali" beside the verbs of _DATING.
@@ -121,7 +124,6 @@ class _YearSpan:
         return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
 
 
-_Y = r"(1[6-9]\d\d|20\d\d)"
 # Two years bounding a span: "between 2021 and 2022", "from 2021 to 2022", "2021-2022", "2021 to 2022".
 _SPAN = re.compile(rf"\b(?:between\s+{_Y}\s+and\s+{_Y}|from\s+{_Y}\s+(?:to|until|till|through)\s+{_Y}|"
                    rf"{_Y}\s*(?:-|–|—|to)\s*{_Y})(?!\d)", re.IGNORECASE)
@@ -138,7 +140,7 @@ _OPEN_SPAN = (
 # Words before a span that make it a text's dates: a verb of saying or a word for a text in the
 # same clause ("statements since 2022", "What has the G7 said since 2021 …"), but not once the
 # topic has begun ("say about Afghanistan after 2014": the years may be the topic's).
-_SAID_BEFORE = re.compile(rf"\b(?:say|said|says|stated|declared|agreed|adopted|{_TEXT_WORDS})\b"
+_SAID_BEFORE = re.compile(rf"\b(?:{_SAID}|{_TEXT_WORDS})\b"
                           r"(?:(?!\b(?:about|on|regarding|concerning)\b)[^.?!,;]){0,40}$", re.IGNORECASE)
 
 
