@@ -49,6 +49,8 @@ _NOTES_HEADING = re.compile(r"(?i:foot ?notes|end ?notes|notes)[ \t]*:?")
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
 TITLE_CASE_SHARE = 0.8
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+# A section's label: a Roman numeral or a capital letter, then "." or ")" ("II. ", "B) ").
+_SECTION_LABEL = re.compile(r"(?:[IVXL]{1,6}|[A-Z])[.)]\s+\S")
 # What ends a line: the breaks str.splitlines() knows (CR LF, CR, LF, VT, FF, FS/GS/RS, NEL,
 # U+2028, U+2029). A text saved with old Mac line ends or pasted from Word uses the rarer ones;
 # one of them between two words is a line break like any other, never nothing.
@@ -142,6 +144,15 @@ def filled_width(lines: list[Line], width: int | None) -> int | None:
 def ends_sentence(text: str) -> bool:
     """True if ``text`` ends with sentence-final punctuation (closing quotes allowed)."""
     return bool(_SENTENCE_END.search(text))
+
+
+def section_question(text: str) -> bool:
+    """True if ``text`` is a section's label and a question: a heading, though it ends a sentence.
+
+    "II. What do small island developing States want?" heads part II of A/RES/78/317, the
+    Antigua and Barbuda Agenda; unlabelled, a question may be a paragraph of its own.
+    """
+    return bool(_SECTION_LABEL.match(text)) and text.rstrip().endswith("?")
 
 
 def _starts_item(line: Line, in_notes: bool) -> tuple[Kind, str, int] | None:

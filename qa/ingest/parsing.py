@@ -36,7 +36,17 @@ import re
 from dataclasses import dataclass, field, replace
 
 from qa.documents import Paragraph
-from qa.ingest.layout import Kind, Line, Unit, ends_sentence, item_starts, split_lines, split_units, title_case
+from qa.ingest.layout import (
+    Kind,
+    Line,
+    Unit,
+    ends_sentence,
+    item_starts,
+    section_question,
+    split_lines,
+    split_units,
+    title_case,
+)
 from qa.ingest.metadata import labelled
 
 # A heading is a single line of at most this many words (the longest in the corpus has 12).
@@ -116,7 +126,7 @@ def is_heading(unit: Unit, text: str) -> bool:
         return words <= HEADING_MAX_WORDS and title_case(line) and not ends_sentence(line) and not line.endswith(",")
     if line.endswith((":", ",")):
         return words <= LEAD_IN_MAX_WORDS
-    return words <= HEADING_MAX_WORDS and not ends_sentence(line)
+    return words <= HEADING_MAX_WORDS and (not ends_sentence(line) or section_question(line))
 
 
 def _short_line(line: Line) -> bool:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.documents import Paragraph
+from qa.ingest.layout import section_question
 from qa.ingest.parsing import letters
 from qa.ingest.pdf_blocks import Block
 from qa.ingest.pdf_furniture import Footnote
@@ -78,11 +79,13 @@ def build_paragraphs(blocks: list[Block], footnotes: list[Footnote], *, body_siz
 
 
 def is_heading(block: Block, body_size: float) -> bool:
-    """A heading: larger type (up to four lines), or one short line that ends no clause."""
+    """A heading: larger type (up to four lines), or one short line that ends no clause or is a
+    section's label put as a question ("II. What do small island developing States want?")."""
     if block.size > body_size + 0.5 and block.lines <= 4:
         return True
     words = block.text.split()
-    return block.lines == 1 and len(words) <= HEADING_MAX_WORDS and not _CLAUSE_END.search(block.text) \
+    return block.lines == 1 and len(words) <= HEADING_MAX_WORDS \
+        and (not _CLAUSE_END.search(block.text) or section_question(block.text)) \
         and not _NUMBER.match(block.text) and not _ITEM.match(block.text)
 
 

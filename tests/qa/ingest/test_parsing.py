@@ -242,6 +242,15 @@ def test_heading_becomes_section():
     assert [(p.number, p.section) for p in paragraphs] == [("1", "HEALTH"), ("2", "Trade and Jobs")]
 
 
+def test_a_labelled_heading_put_as_a_question_is_a_heading_but_an_unlabelled_question_a_paragraph():
+    text = "Title\n\n1. We act.\n\nII. What do small island developing States want?\n\n2. We trade.\n\nWhat now?\n\n3. Peace."
+    paragraphs = parse_paragraphs(text, doc_id="x")
+    assert [(p.number, p.text, p.section) for p in paragraphs] == [
+        ("1", "We act.", None), ("2", "We trade.", "II. What do small island developing States want?"),
+        ("2-a", "What now?", "II. What do small island developing States want?"),
+        ("3", "Peace.", "II. What do small island developing States want?")]
+
+
 def test_empty_text_gives_no_paragraphs():
     assert parse_paragraphs("", doc_id="x") == []
     assert parse_paragraphs("\n\n  \n", doc_id="x") == []

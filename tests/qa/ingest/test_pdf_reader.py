@@ -115,6 +115,19 @@ def test_un_resolution_metadata_and_an_annex_numbering_from_one(tmp_path):
     assert "Jane Clerk" not in decl.issuer  # the PDF's Author field is never the issuer
 
 
+def test_a_labelled_section_heading_put_as_a_question_heads_a_section_and_is_no_paragraph(tmp_path):
+    # A/RES/78/317: "II. What do small island developing States want?" had been quoted as ¶16-a.
+    body = ["16. We met in St. John's to agree on a new agenda for small island developing States.",
+            "II. What do small island developing States want?", "A. Build resilient economies",
+            "17. Enhancing inter-island connectivity remains key.", "What do we owe the next generation?",
+            "18. We agree on the plan."]
+    decl = _read(tmp_path, flow(body))
+    assert [(p.number, p.section) for p in decl.paragraphs] == [
+        ("16", None), ("17", "A. Build resilient economies"), ("17-a", "A. Build resilient economies"),
+        ("18", "A. Build resilient economies")]
+    assert decl.paragraphs[2].text == "What do we owe the next generation?"  # unlabelled: a paragraph
+
+
 def test_sub_items_and_a_typo_separator_that_continues_the_sequence(tmp_path):
     body = ["10. We decide the following:", "(a) To meet every year;", "(b) To report every second year;",
             "11, We are determined to act together on all of these points without delay.",
