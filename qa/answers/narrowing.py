@@ -203,8 +203,10 @@ def _named_speakers(question: str, declarations: Sequence[Declaration],
         return (), ()
     bodies = {word.casefold() for name in [*issuers(declarations), *{d.place for d in declarations if d.place}]
               for word in (name, *re.split(r"[-,\s/]+", name)) if word}  # "the Bali leaders": a place
-    names = tuple(dict.fromkeys(m.group() for m in _NAME.finditer(match.group("subject")) if m.group() not in _TITLES
-                                and not {m.group().casefold(), *m.group().casefold().split("-")} & bodies))
+    subject = match.group("subject")
+    found = [m for m in _NAME.finditer(subject) if m.group() not in _TITLES
+             and not {m.group().casefold(), *m.group().casefold().split("-")} & bodies]
+    names = tuple(dict.fromkeys(m.group() for m in found))
     if not names:
         return (), ()
     known = people()
@@ -213,7 +215,20 @@ def _named_speakers(question: str, declarations: Sequence[Declaration],
     wanted = [re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE) for name in names]
     openings = ((d.doc_id, "\n".join([d.title, *(p.text for p in d.paragraphs[:OPENING])])) for d in declarations)
     kept = tuple(doc_id for doc_id, opening in openings if all(w.search(opening) for w in wanted))
-    return (names, kept) if kept and len(kept) < len(declarations) else ((), ())
+    return (_people_named(subject, found), kept) if kept and len(kept) < len(declarations) else ((), ())
+
+
+def _people_named(subject: str, found: list[re.Match[str]]) -> tuple[str, ...]:
+    """The names found, those written next to each other joined as one person's: "Kamala Harris"
+    is one speaker, "Biden and Kishida" two. (Each word is matched on its own: an opening may
+    write "KISHIDA Fumio" or "Joseph R. Biden".)"""
+    people: list[list[str]] = []
+    for previous, name in zip([None, *found], found):
+        if previous is not None and not subject[previous.end() : name.start()].strip():
+            people[-1].append(name.group())
+        else:
+            people.append([name.group()])
+    return tuple(dict.fromkeys(" ".join(words) for words in people))
 
 
 @lru_cache(maxsize=8192)  # asked once per declaration for each question written with such a word
