@@ -7,7 +7,8 @@ issuer named, any declaration) spoke. A year alone narrows only when it stands b
 for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
 "What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
 A span of years narrows alike ("Between 2021 and 2022, what did …", "since 2023", "before
-2020"), where it keeps some of the library's years and leaves out others.
+2020"), where it keeps some of the library's years and leaves out others. "The latest G7 summit"
+or "what did NATO most recently say" narrows to the last year the issuer named spoke in.
 A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together, in either order
 and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials
 of its title's capitalised words ("UNDRIP" for the "United Nations Declaration on the Rights of
@@ -59,6 +60,12 @@ _DATING = (
     re.compile(rf"\b{_TEXT_WORDS}\s+(?:of|from|in)\s+$", re.IGNORECASE),  # before the year
     re.compile(rf"\b{_SAID}\b[^.?!]{{0,40}}\b(?:in|at)\s+$", re.IGNORECASE),
 )
+# The latest texts of an issuer or of the declarations named: "the latest G7 summit", "NATO's most
+# recent communiqué", "the last ASEAN statement", "the latest from the G7", "What did the G7 most
+# recently say"; not "the G7 on the latest AI models" nor "last year" (a year before today's).
+_LATEST = re.compile(rf"\b(?:(?P<which>latest|most\s+recent|newest|last)\s+(?:[\w.’'-]+\s+){{0,2}}?{_TEXT_WORDS}\b|"
+                     r"(?P<latest_from>latest|most\s+recent)\s+(?:from|by|of)\b|(?P<recently>most\s+recently)\b)",
+                     re.IGNORECASE)
 # Before a place, words for who met there: "the G20 in Bali", "G7 leaders in Apulia", "met in";
 # and "mentioned in Bali" beside the verbs of _DATING.
 _MET_AT = re.compile(
@@ -99,13 +106,16 @@ def implied_filters(question: str, declarations: Sequence[Declaration],
         pool = [d for d in pool if d.doc_id in named]
     span = _year_span(question)
     asked = [] if span else _years(question)  # most questions name no year: the library's years are not read
-    years = {d.year for d in pool if d.year is not None} if asked or span else set()
+    latest = not asked and not span and bool(issuer or named) and bool(_LATEST.search(question))
+    years = {d.year for d in pool if d.year is not None} if asked or span or latest else set()
     year_from = year_to = next((y for y, dated in asked if y in years and (issuer or named or dated)), None)
     # A span narrows where it keeps some of the years and leaves out others: one that leaves out
     # nothing says nothing ("APEC's plan for food security up to 2030" is the plan's span).
     held = [span.holds(y) for y in years] if span else []
     if span and (issuer or named or span.dated) and any(held) and not all(held):
         year_from, year_to = span.first, span.last
+    if latest and len(years) > 1:  # the latest year the issuer (or the declarations named) spoke in
+        year_from = year_to = max(years)
     if not issuer and year_from is None and year_to is None and not named:
         return None
     return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year_from, year_to=year_to, speakers=speakers)
@@ -324,7 +334,8 @@ def filter_words(filters: Filters, *, asked: str = "",
     Russia did the G20 cite?"), so their names keep counting. Given the question (``asked``) and
     ``aliases`` (:func:`issuer_aliases`), a long name that the question gives for what the kept
     issuers share ("the Group of Seven" for the G7; "the Association of Southeast Asian Nations"
-    for "ASEAN" and "ASEAN-U.S.") stops counting too.
+    for "ASEAN" and "ASEAN-U.S.") stops counting too, and so do "latest" or "most recent" where
+    they chose the year (:data:`_LATEST`).
     """
     words: set[str] = set()
     if len({same_issuer(issuer) for issuer in filters.issuer}) == 1:  # one body or pair, however spelled
@@ -335,6 +346,8 @@ def filter_words(filters: Filters, *, asked: str = "",
                      for token in tokenize(alias))
     if filters.year_from is not None and filters.year_from == filters.year_to:
         words.update(tokenize(str(filters.year_from)))
+        for latest in _LATEST.finditer(asked):  # "the latest G7 summit": its year, as "the 2024 G7 summit"
+            words.update(tokenize(next(word for word in latest.groups() if word)))
     words.update(tokenize(" ".join(filters.speakers)))  # "Biden", "Kishida": named in most of their paragraphs
     return frozenset(words)
 

@@ -56,6 +56,33 @@ def test_a_span_of_years_narrows_to_the_years_it_bounds(question: str, described
     assert implied_filters(question, DECLS).describe() == described
 
 
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("What did the latest G7 summit say about China?", "issuer G7, year 2024"),
+        ("What did the G7's most recent communiqué say about China?", "issuer G7, year 2024"),
+        ("What did the last G7 statement say about Russia?", "issuer G7, year 2024"),
+        ("What's the latest from the G7 on AI?", "issuer G7, year 2024"),
+        ("What did the G7 most recently say about China?", "issuer G7, year 2024"),
+        ("What did the G7 say about the latest AI models?", "issuer G7"),  # the topic's latest
+        ("What did the G7 say last year about China?", "issuer G7"),  # a year before today's: not the library's
+        ("What did the G7 say about China in its latest statement of 2021?", "issuer G7, year 2021"),  # a year given
+        ("What did the latest NATO summit say?", "issuer NATO"),  # one year: nothing to leave out
+        ("What did the latest summit say about food?", None),  # no issuer: the whole library's latest is no text
+    ],
+)
+def test_the_latest_texts_of_an_issuer_narrow_to_the_last_year_it_spoke_in(question: str, described: str | None) -> None:
+    implied = implied_filters(question, DECLS)
+    assert (implied.describe() if implied else None) == described
+
+
+def test_the_words_that_chose_the_latest_year_stop_counting_as_the_year_does() -> None:
+    question = "What did the most recent G7 summit say about China?"
+    implied = implied_filters(question, DECLS)
+    assert filter_words(implied, asked=question) == {"g7", "2024", "recent"}
+    assert topic_of(question, filter_words(implied, asked=question)) == "What did the most summit say about China?"
+
+
 def test_a_question_bounding_years_is_answered_from_those_years_only(fake_encoder) -> None:
     rows = [{"doc_id": f"g7-{year}", "paragraph": "1", "issuer": "G7", "date": f"{year}-06-14", "title": "Communiqué",
              "text": f"We will phase out inefficient fossil fuel subsidies by {year + 5}."} for year in range(2015, 2025)]
