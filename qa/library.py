@@ -348,8 +348,9 @@ class Library:
         """The cosine of the question's topic alone to the best passage, which :meth:`_on_topic`
         holds to the cosine answers need; None where no cosine is needed (no filter word in the
         question, or the passage holds a word of its topic)."""
-        topic = topic_of(text, filter_words(searched, asked=text, aliases=self._state.issuer_aliases))
-        return None if topic is None or best.coverage > 0 else self._state.index.best_cosine(topic, best.row)
+        state = self._state
+        topic = topic_of(text, filter_words(searched, asked=text, aliases=state.issuer_aliases, titles=state.titles(searched)))
+        return None if topic is None or best.coverage > 0 else state.index.best_cosine(topic, best.row)
 
     def declaration(self, doc_id: str) -> Declaration:
         """The declaration with this id. Raises UnknownDocumentError."""

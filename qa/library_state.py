@@ -115,10 +115,14 @@ class LibraryState:
         """Rank for an already cleaned question (search and ask clean it once)."""
         k = check_k(k)
         places = self.places if self.duplicates.repeats or self.duplicates.links else None
-        ignore = filter_words(filters, asked=text, aliases=self.issuer_aliases)
+        ignore = filter_words(filters, asked=text, aliases=self.issuer_aliases, titles=self.titles(filters))
         return self.index.search(text, k=k, allowed=self.allowed(filters), text=self.text, preamble=self.preamble,
                                  ignore=ignore, other_language=self.other_language(text),
                                  places=places, topical_title=self.topical_title)
+
+    def titles(self, filters: Filters) -> dict[str, str]:
+        """The titles of the declarations a filter keeps by id (qa.answers.narrowing.filter_words)."""
+        return {doc_id: self.by_id[doc_id].title for doc_id in filters.doc_ids if doc_id in self.by_id}
 
     def min_cosine_for(self, filters: Filters) -> float:
         """The cosine at which the best passage answers by meaning among the rows a filter allows:

@@ -13,7 +13,8 @@ A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together
 and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials
 of its title's capitalised words ("UNDRIP" for the "United Nations Declaration on the Rights of
 Indigenous Peoples") narrows to that declaration, and so does a resolution the question reads by
-its symbol or number ("What does resolution 78/3 say about …"). So does
+its symbol or number ("What does resolution 78/3 say about …"), or by its title or the part of
+it naming the text ("What did the Golden Gate Declaration say about …"). So does
 the place a declaration was adopted at, where the words around it name a text or a meeting held
 there ("the Chicago summit", "the summit in Vientiane", "mentioned in Bali", "the G20 in Bali"),
 not where it is the topic ("the weather in Bali").
@@ -96,6 +97,8 @@ def implied_filters(question: str, declarations: Sequence[Declaration],
         named = tuple(doc_id for doc_id in named if doc_id in held)
     if not named:
         named = _named_by_symbol(question, pool)
+    if not named:
+        named = _named_by_title(question, pool)
     if not named:  # a place keeps only what it removes: "NATO ... in Chicago" stays "issuer NATO"
         at_place = _named_by_place(question, pool)
         named = at_place if len(at_place) < len(pool) else ()
@@ -296,6 +299,72 @@ def _symbol_names(symbol: str) -> set[str]:
     return {whole, whole.split("/RES/", 1)[1]} if "/RES/" in whole else {whole}
 
 
+# Nouns naming a kind of text, one of which a title named in a question holds ("Golden Gate Declaration").
+_TEXT_NOUNS = frozenset("declaration agenda statement communique communiqué charter compact programme program plan "
+                        "framework pact principles vision accord agreement strategy".split())
+# Words of a title that name no text in particular: a phrase of them alone ("Joint Leaders' Statement") names none.
+_GENERIC = _TEXT_NOUNS | frozenset("the of on and for in a an to joint leaders leader political summit meeting high level "
+                                   "final special s".split())
+# A title that cites another text names that text after a preposition ("Implementation of the
+# Declaration on …", "Follow-up to the Durban Declaration …"): not as its own name.
+_CITING = frozenset("of to on for in under with towards toward".split())
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _named_by_title(question: str, declarations: Sequence[Declaration]) -> tuple[str, ...]:
+    """The doc_ids of the declarations the question names by their title, or the part of it that
+    names the text ("the Golden Gate Declaration" of the "2023 APEC Leaders' Golden Gate
+    Declaration", "the Antigua and Barbuda Agenda"), as the text it asks of (_READ_AFTER,
+    _READ_BEFORE), in any case and punctuation.
+
+    The words matched run together in the question and the title, hold a noun for a text
+    (:data:`_TEXT_NOUNS`) and a word of their own (:data:`_GENERIC`), and do not follow a
+    preposition in the title ("… anniversary of the Universal Declaration of Human Rights" cites
+    it). The longest such run wins; it narrows when it keeps at most PLACE_AT_MOST declarations.
+    """
+    words = _words_at(question)
+    if not any(word in _TEXT_NOUNS for word, _, _ in words):  # most questions: nothing more to read
+        return ()
+    best, named = 0, []
+    for d in declarations:
+        length = len(_title_run(question, words, d.title))
+        if length > best:
+            best, named = length, [d.doc_id]
+        elif length and length == best:
+            named.append(d.doc_id)
+    return tuple(named) if named and len(named) <= PLACE_AT_MOST else ()
+
+
+def _words_at(text: str) -> list[tuple[str, int, int]]:
+    """Each word of ``text``, case-folded, with where it starts and ends."""
+    return [(m.group().casefold(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _title_run(question: str, words: list[tuple[str, int, int]], title: str | None) -> list[str]:
+    """The longest run of the question's words (``words``: :func:`_words_at`) that names the
+    title's text as :func:`_named_by_title` asks; [] if none."""
+    named = [w.casefold() for w in _WORD.findall(title or "")]
+    if not _TEXT_NOUNS.intersection(named):
+        return []
+    asked = [word for word, _, _ in words]
+    best: list[str] = []
+    for start in range(len(named)):
+        if start and named[start - 1] in _CITING or start > 1 and named[start - 1] == "the" and named[start - 2] in _CITING:
+            continue
+        for at in range(len(asked)):
+            if start and at and named[start - 1] == asked[at - 1]:
+                continue  # inside a longer run, which decides ("the Universal Declaration" cited)
+            length = 0
+            while start + length < len(named) and at + length < len(asked) and named[start + length] == asked[at + length]:
+                length += 1
+            run = asked[at : at + length]
+            if length > len(best) and _TEXT_NOUNS.intersection(run) and not set(run) <= _GENERIC:
+                before, after = question[: words[at][1]], question[words[at + length - 1][2]:]
+                if _READ_AFTER.match(after) or _READ_BEFORE.search(before):
+                    best = run
+    return best
+
+
 def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple[str, ...]:
     """The doc_ids of the declarations adopted at a place (its catalog place, or that place's
     first part: "Washington" for "Washington, D.C.") that the question names, in any case, as
@@ -322,7 +391,8 @@ def _named_by_place(question: str, declarations: Sequence[Declaration]) -> tuple
 
 
 def filter_words(filters: Filters, *, asked: str = "",
-                 aliases: Callable[[], Mapping[str, Sequence[str]]] | None = None) -> frozenset[str]:
+                 aliases: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+                 titles: Mapping[str, str] | None = None) -> frozenset[str]:
     """The index terms (qa.text.tokens) that name what ``filters`` keep: its issuer's name when it
     keeps one issuer, and its year when it keeps one year. Inside the declarations kept they say
     nothing about which paragraph answers, so the ranking's word matching leaves them out (the
@@ -335,7 +405,9 @@ def filter_words(filters: Filters, *, asked: str = "",
     ``aliases`` (:func:`issuer_aliases`), a long name that the question gives for what the kept
     issuers share ("the Group of Seven" for the G7; "the Association of Southeast Asian Nations"
     for "ASEAN" and "ASEAN-U.S.") stops counting too, and so do "latest" or "most recent" where
-    they chose the year (:data:`_LATEST`).
+    they chose the year (:data:`_LATEST`). Given the kept declarations' ``titles`` (doc_id to
+    title), the words naming one of them ("the Golden Gate Declaration": :func:`_named_by_title`)
+    stop counting too: inside it, its title's paragraph alone holds them.
     """
     words: set[str] = set()
     if len({same_issuer(issuer) for issuer in filters.issuer}) == 1:  # one body or pair, however spelled
@@ -349,6 +421,10 @@ def filter_words(filters: Filters, *, asked: str = "",
         for latest in _LATEST.finditer(asked):  # "the latest G7 summit": its year, as "the 2024 G7 summit"
             words.update(tokenize(next(word for word in latest.groups() if word)))
     words.update(tokenize(" ".join(filters.speakers)))  # "Biden", "Kishida": named in most of their paragraphs
+    if titles and filters.doc_ids and asked:
+        at = _words_at(asked)
+        words.update(token for doc_id in filters.doc_ids if doc_id in titles
+                     for token in tokenize(" ".join(_title_run(asked, at, titles[doc_id]))))
     return frozenset(words)
 
 

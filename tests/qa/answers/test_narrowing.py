@@ -83,6 +83,70 @@ def test_the_words_that_chose_the_latest_year_stop_counting_as_the_year_does() -
     assert topic_of(question, filter_words(implied, asked=question)) == "What did the most summit say about China?"
 
 
+def _titled(doc_id: str, title: str, issuer: str = "") -> Declaration:
+    return Declaration(doc_id, title, "2023-11-16", "", issuer, "", "", (Paragraph(doc_id, "1", "x"),))
+
+
+BY_TITLE = [
+    _titled("apec-2023", "2023 APEC Leaders’ Golden Gate Declaration", "APEC"),
+    _titled("A_RES_78_317", "78/317. The Antigua and Barbuda Agenda for Small Island Developing States: A Renewed "
+            "Declaration for Resilient Prosperity"),
+    _titled("A_RES_78_194", "78/194. Commemoration of the seventy-fifth anniversary of the Universal Declaration of Human Rights"),
+    _titled("undrip", "United Nations Declaration on the Rights of Indigenous Peoples"),
+    _titled("quad-2022", "Quad Joint Leaders’ Statement", "Quad"),
+    _titled("quad-2021", "Joint Statement from Quad Leaders", "Quad"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("What did the Golden Gate Declaration say about food security?", "declarations apec-2023"),
+        ("What does the antigua and barbuda agenda say about debt?", "declarations A_RES_78_317"),  # any case
+        ("What does the UN Declaration on the Rights of Indigenous Peoples say about land?", "declarations undrip"),
+        ("In the Quad Joint Leaders' Statement, what was said about climate?", "declarations quad-2022, issuer Quad"),
+        ("According to the Golden Gate Declaration, who leads on trade?", "declarations apec-2023"),
+    ],
+)
+def test_a_declaration_named_by_its_title_as_the_text_asked_of_narrows_to_it(question: str, described: str) -> None:
+    assert implied_filters(question, BY_TITLE).describe() == described
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the Universal Declaration of Human Rights say about torture?",  # a title cites it, after "of the"
+        "Which statements recall the Golden Gate Declaration?",  # the text cited, not the text asked of
+        "What did the joint statement say about climate?",  # words any joint statement's title may hold
+        "What did the leaders' declaration say about trade?",
+        "What did the Golden Gate say about food?",  # no word for a text: a place, read elsewhere
+    ],
+)
+def test_a_title_cited_or_words_any_title_holds_do_not_narrow(question: str) -> None:
+    implied = implied_filters(question, BY_TITLE)
+    assert implied is None or not implied.doc_ids
+
+
+def test_the_words_naming_a_title_stop_counting_inside_it() -> None:
+    question = "What did the Golden Gate Declaration say about food security?"
+    implied = implied_filters(question, BY_TITLE)
+    titles = {d.doc_id: d.title for d in BY_TITLE}
+    assert filter_words(implied, asked=question, titles=titles) == {"golden", "gate", "declar"} | filter_words(implied)
+
+
+def test_a_question_naming_a_title_is_answered_inside_it_by_its_topic_not_by_the_title_s_words(fake_encoder) -> None:
+    title = "2023 APEC Leaders’ Golden Gate Declaration"
+    rows = [{"doc_id": "apec-2023", "paragraph": str(n), "issuer": "APEC", "date": "2023-11-16", "title": title, "text": text}
+            for n, text in enumerate(["This Golden Gate Declaration exemplifies the Golden Gate spirit of our year.",
+                                      "We reaffirm that food security matters to every economy."], 1)]
+    rows.append({"doc_id": "g20-2022", "paragraph": "1", "issuer": "G20", "date": "2022-11-16", "title": "Bali Declaration",
+                 "text": "Food security matters to us all."})
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    answer = lib.ask("What did the Golden Gate Declaration say about food security?", k=2)
+    assert answer.narrowed_text.startswith("declarations 2023 APEC Leaders’ Golden Gate Declaration (apec-2023)")
+    assert [(h.doc_id, h.paragraph) for h in answer.hits] == [("apec-2023", "2"), ("apec-2023", "1")]
+
+
 def test_a_question_bounding_years_is_answered_from_those_years_only(fake_encoder) -> None:
     rows = [{"doc_id": f"g7-{year}", "paragraph": "1", "issuer": "G7", "date": f"{year}-06-14", "title": "Communiqué",
              "text": f"We will phase out inefficient fossil fuel subsidies by {year + 5}."} for year in range(2015, 2025)]
