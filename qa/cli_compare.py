@@ -10,6 +10,7 @@ import json
 import shutil
 import textwrap
 
+from qa.compare.track import SILENT_RUN
 from qa.compare.wording_diff import WordingDiff
 from qa.errors import InvalidOptionError
 
@@ -39,28 +40,41 @@ def marked(old: str, new: str, diff: WordingDiff) -> str:
 
 def cmd_track(args: argparse.Namespace, library) -> int:
     timeline = library.track(args.topic, issuer=args.issuer, doc_ids=args.doc or None, year_from=args.year_from,
-                             year_to=args.year_to, k_per_doc=args.k_per_doc)
+                             year_to=args.year_to, k_per_doc=args.k_per_doc, narrow=not args.no_narrow)
     if args.json:
         from qa.compare.as_json import track_dict
 
         print(json.dumps(track_dict(timeline), ensure_ascii=False, indent=2))
         return 0
+    if timeline.narrowed_as:
+        print(f"Read as: only {timeline.narrowed_as}, as the topic names it (--no-narrow follows every declaration).\n")
     previous_text = None
-    for entry in timeline.entries:
-        print(f"{entry.date or 'undated'}  {entry.title} ({entry.doc_id})")
-        if entry.silent:
-            print("    silent: this declaration does not address the topic\n")
+    for run in timeline.runs():
+        if len(run) >= SILENT_RUN:
+            first, last = run[0].date or "undated", run[-1].date or "undated"
+            print(f"{first} to {last}  silent: {len(run)} declarations do not address the topic "
+                  f"({', '.join(e.doc_id for e in run)})\n")
             continue
-        best = entry.best
-        print(f"    {best.citation}")
-        if entry.diff is None:
-            print(_block(best.text))
-        else:
-            print(f"    changes from the previous quote ({entry.diff.similarity:.0%} of the words in common):")
-            print(_block(marked(previous_text, best.text, entry.diff)))
-        previous_text = best.text
-        print()
+        for entry in run:
+            previous_text = _print_entry(entry, previous_text)
     return 0
+
+
+def _print_entry(entry, previous_text: str | None) -> str | None:
+    """Print one timeline entry; the quote the next one is compared with."""
+    print(f"{entry.date or 'undated'}  {entry.title} ({entry.doc_id})")
+    if entry.silent:
+        print("    silent: this declaration does not address the topic\n")
+        return previous_text
+    best = entry.best
+    print(f"    {best.citation}")
+    if entry.diff is None:
+        print(_block(best.text))
+    else:
+        print(f"    changes from the previous quote ({entry.diff.similarity:.0%} of the words in common):")
+        print(_block(marked(previous_text, best.text, entry.diff)))
+    print()
+    return best.text
 
 
 def cmd_precedents(args: argparse.Namespace, library) -> int:
@@ -122,6 +136,8 @@ def add_commands(sub, k_type, library_of) -> None:
     track.add_argument("--to", dest="year_to", type=int, default=None, metavar="YEAR")
     track.add_argument("--k-per-doc", type=int, choices=range(1, 6), default=1, metavar="1..5")
     track.add_argument("--json", action="store_true")
+    track.add_argument("--no-narrow", action="store_true",
+                       help="follow every declaration, even when the topic names an issuer or years")
     track.set_defaults(func=run(cmd_track))
 
     prec = sub.add_parser("precedents", help="where else a text's wording was used, oldest first")

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from embeddings.protocol import TextEncoder
-from qa.answers.narrowing import filter_words, implied_filters, topic_of
+from qa.answers.narrowing import topic_of
 from qa.answers.questions import check_doc_ids, clean_question
 from qa.answers.records import Answer, Hit
 from qa.documents import Declaration, Paragraph
@@ -325,10 +326,30 @@ class Library:
         filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
         implied = None
         if narrow and filters.empty:
-            implied = implied_filters(text, state.declarations, state.named_people, state.issuer_aliases)
-        searched = implied or filters
+            implied = state.implied(text)
+        return self._answer(state, text, implied or filters, k=k, implied=implied)
+
+    def ask_within(self, question: str, doc_id: str, *, among: Filters, k: int = 3) -> Answer:
+        """Answer a question from one declaration, which answers it only as the declarations
+        ``among`` would (their off-topic bar, qa.search.off_topic): a timeline's entry
+        (:meth:`track`) holds its quote to the bar of every declaration followed, as one search
+        over them would, not to one declaration's own lower bar, which let a paragraph on the
+        climate answer "Georgia" in 16 of 424 statements. ``among``'s issuer and years name
+        what the question names, and their words stop counting in the word matching.
+
+        Raises:
+            UnknownDocumentError: For a doc_id that names no declaration.
+        """
+        state = self._state
+        text = clean_question(question)
+        searched = dataclasses.replace(among, doc_ids=(self.declaration(doc_id).doc_id,), speakers=())
+        return self._answer(state, text, searched, k=k, held_to=among)
+
+    def _answer(self, state: LibraryState, text: str, searched: Filters, *, k: int, implied: Filters | None = None,
+                held_to: Filters | None = None) -> Answer:
+        """The answer from the declarations ``searched`` keeps, held to the bar of ``held_to``'s (or its own)."""
         ranked = state.rank(text, k=k, filters=searched)
-        need = state.min_cosine_for(searched)
+        need = state.min_cosine_for(searched if held_to is None else held_to)
         found = bool(ranked) and is_answered(ranked[0], min_cosine=need) and self._on_topic(text, searched, ranked[0], need)
         said = None if implied is None else implied.describe(titles={d: state.by_id[d].title for d in implied.doc_ids})
         return Answer(question=text, found=found, hits=state.hits(ranked, k), narrowed=implied, narrowed_as=said)
@@ -349,7 +370,7 @@ class Library:
         holds to the cosine answers need; None where no cosine is needed (no filter word in the
         question, or the passage holds a word of its topic)."""
         state = self._state
-        topic = topic_of(text, filter_words(searched, asked=text, aliases=state.issuer_aliases, titles=state.titles(searched)))
+        topic = topic_of(text, state.filter_words(searched, text))
         return None if topic is None or best.coverage > 0 else state.index.best_cosine(topic, best.row)
 
     def declaration(self, doc_id: str) -> Declaration:
@@ -377,13 +398,21 @@ class Library:
     # ----- comparing wordings (qa.compare) -------------------------------------------------
 
     def track(self, topic: str, *, issuer: str | None = None, doc_ids: Iterable[str] | str | None = None,
-              year_from: int | None = None, year_to: int | None = None, k_per_doc: int = 1) -> Track:
+              year_from: int | None = None, year_to: int | None = None, k_per_doc: int = 1,
+              narrow: bool = True) -> Track:
         """A topic through the years: each declaration's best paragraph on it (or silent), in
-        date order, each compared word by word with the one before. See :mod:`qa.compare.track`."""
+        date order, each compared word by word with the one before. A topic naming an issuer or
+        years ("What did the G7 say about Russia?") follows those declarations only, as :meth:`ask`
+        narrows, unless ``narrow`` is False or a filter is given. See :mod:`qa.compare.track`."""
         from qa.compare.track import track
 
         return track(self, topic, issuer=issuer, doc_ids=doc_ids, year_from=year_from, year_to=year_to,
-                     k_per_doc=k_per_doc)
+                     k_per_doc=k_per_doc, narrow=narrow)
+
+    def implied_filters(self, question: str) -> Filters | None:
+        """How :meth:`ask` would narrow this question by itself (the issuer, years, declarations
+        or speakers it names), or None; ``.describe()`` says it in words."""
+        return self._state.implied(clean_question(question))
 
     def precedents(self, text: str, *, k: int = 10, before: object = None,
                    exclude: tuple[str, str] | None = None) -> list[Precedent]:

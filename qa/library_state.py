@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.answers.duplicates import merge_hits
-from qa.answers.narrowing import filter_words, issuer_aliases
+from qa.answers.narrowing import filter_words, implied_filters, issuer_aliases
 from qa.answers.questions import check_doc_ids, check_k
 from qa.answers.records import Hit, citation, make_hit
 from qa.documents import Declaration, Paragraph
@@ -115,14 +115,19 @@ class LibraryState:
         """Rank for an already cleaned question (search and ask clean it once)."""
         k = check_k(k)
         places = self.places if self.duplicates.repeats or self.duplicates.links else None
-        ignore = filter_words(filters, asked=text, aliases=self.issuer_aliases, titles=self.titles(filters))
+        ignore = self.filter_words(filters, text)
         return self.index.search(text, k=k, allowed=self.allowed(filters), text=self.text, preamble=self.preamble,
                                  ignore=ignore, other_language=self.other_language(text),
                                  places=places, topical_title=self.topical_title)
 
-    def titles(self, filters: Filters) -> dict[str, str]:
-        """The titles of the declarations a filter keeps by id (qa.answers.narrowing.filter_words)."""
-        return {doc_id: self.by_id[doc_id].title for doc_id in filters.doc_ids if doc_id in self.by_id}
+    def implied(self, text: str) -> Filters | None:
+        """The filters a cleaned question implies (qa.answers.narrowing.implied_filters), or None."""
+        return implied_filters(text, self.declarations, self.named_people, self.issuer_aliases)
+
+    def filter_words(self, filters: Filters, text: str) -> frozenset[str]:
+        """The words of a cleaned question that name what ``filters`` keep (qa.answers.narrowing.filter_words)."""
+        titles = {doc_id: self.by_id[doc_id].title for doc_id in filters.doc_ids if doc_id in self.by_id}
+        return filter_words(filters, asked=text, aliases=self.issuer_aliases, titles=titles)
 
     def min_cosine_for(self, filters: Filters) -> float:
         """The cosine at which the best passage answers by meaning among the rows a filter allows:

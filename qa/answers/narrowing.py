@@ -430,7 +430,7 @@ def filter_words(filters: Filters, *, asked: str = "",
 
 #: Index terms (qa.text.tokens) of the words that ask what was said, not about what: "What did
 #: NATO say?" has no topic once "NATO" names the filter.
-_SAYING = frozenset(tokenize("say said tell told mention talk speak spoke write wrote anything"))
+SAYING = frozenset(tokenize("say said tell told mention talk speak spoke write wrote anything"))
 
 
 def topic_of(question: str, words: frozenset[str]) -> str | None:
@@ -450,7 +450,7 @@ def topic_of(question: str, words: frozenset[str]) -> str | None:
         return None
     kept = [word for word in question.split() if not (set(tokenize(word)) or {""}) <= words]
     topic = " ".join(kept)
-    return topic if topic != question and set(tokenize(topic)) - _SAYING else None
+    return topic if topic != question and set(tokenize(topic)) - SAYING else None
 
 
 def _named_issuers(question: str, declarations: Sequence[Declaration],

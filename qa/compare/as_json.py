@@ -25,7 +25,8 @@ def track_dict(timeline: Track) -> dict:
             "silent": entry.silent, "hits": [hit.to_dict() for hit in entry.hits],
             "previous": list(entry.previous) if entry.previous else None, "diff": diff_dict(entry.diff),
         })
-    return {"topic": timeline.topic, "entries": entries}
+    narrowed = None if timeline.narrowed is None else asdict(timeline.narrowed)
+    return {"topic": timeline.topic, "narrowed": narrowed, "narrowed_as": timeline.narrowed_as, "entries": entries}
 
 
 def precedent_dict(precedent: Precedent) -> dict:

@@ -12,16 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qa.answers.narrowing import SAYING, filter_words
 from qa.answers.questions import check_k, clean_question
 from qa.answers.records import Hit
 from qa.compare.selection import select
 from qa.compare.wording_diff import WordingDiff, compare
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError
+from qa.search.filters import Filters
 from qa.search.lexical import tokenize
 
 #: Paragraphs kept per declaration at most (k_per_doc).
 MAX_PER_DOC = 5
+#: Silent declarations in a row that the CLI and the web page fold into one line (Track.runs).
+SILENT_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -55,25 +59,49 @@ class TrackEntry:
 
 @dataclass(frozen=True)
 class Track:
-    """A topic through the years: one entry per declaration considered, oldest first."""
+    """A topic through the years: one entry per declaration considered, oldest first.
+
+    Attributes:
+        topic: The topic as asked.
+        entries: One per declaration followed.
+        narrowed: The filters the topic implied by itself ("What did the G7 say about Russia?":
+            issuer G7), when no filter was given; None when it implied none.
+        narrowed_as: ``narrowed`` in words, declarations named by their titles.
+    """
 
     topic: str
     entries: tuple[TrackEntry, ...]
+    narrowed: Filters | None = None
+    narrowed_as: str | None = None
 
     @property
     def addressed(self) -> list[TrackEntry]:
         return [e for e in self.entries if not e.silent]
 
+    def runs(self) -> list[list[TrackEntry]]:
+        """The entries in order, each run of silent ones together, each that speaks alone: a view
+        folds a run of SILENT_RUN or more into one line (an archive holds hundreds of declarations
+        that never name a topic)."""
+        runs: list[list[TrackEntry]] = []
+        for entry in self.entries:
+            if entry.silent and runs and runs[-1][-1].silent:
+                runs[-1].append(entry)
+            else:
+                runs.append([entry])
+        return runs
 
-def names_topic(topic: str, text: str) -> bool:
-    """True when ``text`` holds every word of the topic (stemmed, stop words aside).
+
+def names_topic(topic: str, text: str, ignore: frozenset[str] = frozenset()) -> bool:
+    """True when ``text`` holds every word of the topic (stemmed, stop words aside), but those in
+    ``ignore``: the words naming a filter and asking what was said ("What did the G7 say about
+    Russia?" asks for "russia").
 
     The abstention rule decides first; this second reading exists because its rarity condition
     is tuned for questions over the whole corpus: a topic word common in the library ("China",
     in 40 of the 711 bundled paragraphs) fails it even in a paragraph about China. A topic is
     named on purpose, so a paragraph naming all of it addresses it.
     """
-    wanted = set(tokenize(topic))
+    wanted = set(tokenize(topic)) - ignore
     return bool(wanted) and wanted <= set(tokenize(text))
 
 
@@ -90,8 +118,10 @@ def track(
     year_from: int | None = None,
     year_to: int | None = None,
     k_per_doc: int = 1,
+    narrow: bool = True,
 ) -> Track:
-    """The timeline of ``topic`` over the library's declarations that pass the filters.
+    """The timeline of ``topic`` over the library's declarations that pass the filters; with no
+    filter given and ``narrow``, over those the topic names by itself (``Library.implied_filters``).
 
     Raises:
         InvalidQuestionError: For an empty or over-long topic.
@@ -105,15 +135,25 @@ def track(
     ids = [doc_ids] if isinstance(doc_ids, str) else doc_ids
     if ids is not None:
         ids = [library.declaration(i).doc_id for i in ids]  # unknown ids raise here
-    chosen = select(library.declarations, issuer=issuer, doc_ids=ids, year_from=year_from, year_to=year_to)
+    given = issuer is not None or ids is not None or year_from is not None or year_to is not None
+    implied = library.implied_filters(topic) if narrow and not given else None
+    if implied is not None:
+        chosen = implied.select(library.declarations)
+    else:
+        chosen = select(library.declarations, issuer=issuer, doc_ids=ids, year_from=year_from, year_to=year_to)
     if not chosen:
         raise InvalidOptionError(
             f"No declaration passes the filters (issuer={issuer!r}, years {year_from}..{year_to}); widen them."
         )
+    # Each declaration is asked on its own, held to the bar of all those followed (Library.ask_within),
+    # with the issuer and years the topic named, whose words stop counting there as in a narrowed
+    # answer (qa.answers.narrowing.filter_words).
+    among = implied or Filters(doc_ids=tuple(d.doc_id for d in chosen) if len(chosen) < len(library.declarations) else ())
+    ignore = SAYING | (filter_words(implied, asked=topic) if implied is not None else frozenset())
     entries, last = [], None
     for decl in sorted(chosen, key=_order):
-        answer = library.ask(topic, k=k, doc_ids=[decl.doc_id])
-        if not (answer.found or names_topic(topic, answer.hits[0].text)):
+        answer = library.ask_within(topic, decl.doc_id, among=among, k=k)
+        if not (answer.found or names_topic(topic, answer.hits[0].text, ignore)):
             entries.append(TrackEntry(decl.doc_id, decl.title, decl.date, decl.issuer, silent=True))
             continue
         best = answer.hits[0]
@@ -123,4 +163,5 @@ def track(
             diff=None if last is None else compare(last.text, best.text),
         ))
         last = best
-    return Track(topic, tuple(entries))
+    said = None if implied is None else implied.describe(titles={d: library.declaration(d).title for d in implied.doc_ids})
+    return Track(topic, tuple(entries), implied, said)

@@ -108,12 +108,13 @@ def build_api(library, *, unavailable: str | None = None) -> FastAPI:
 
     @api.get("/track", responses=ERRORS, summary="A topic through the years, changes as offsets into both quotes")
     def track(topic: Annotated[str, Query(min_length=1, max_length=2000)], issuer: Issuer = None, doc_id: DocIds = None,
-              year_from: Year = None, year_to: Year = None, k_per_doc: Annotated[int, Query(ge=1, le=5)] = 1) -> dict:
+              year_from: Year = None, year_to: Year = None, k_per_doc: Annotated[int, Query(ge=1, le=5)] = 1,
+              narrow: bool = True) -> dict:
         from qa.compare.as_json import track_dict
 
         with slots:
             timeline = lib().track(topic, issuer=issuer, doc_ids=doc_id, year_from=year_from, year_to=year_to,
-                                   k_per_doc=k_per_doc)
+                                   k_per_doc=k_per_doc, narrow=narrow)
         return track_dict(timeline)
 
     @api.get("/precedents", responses=ERRORS, summary="Passages reusing a text's wording, oldest first")

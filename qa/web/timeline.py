@@ -7,7 +7,7 @@ entry's quote had in their place struck through (<del>) and the new ones underli
 from __future__ import annotations
 
 from qa.compare.reuse import Precedent
-from qa.compare.track import Track, TrackEntry
+from qa.compare.track import SILENT_RUN, Track, TrackEntry
 from qa.web.chat import anchor_id, escape
 from qa.web.links import paragraph_actions
 
@@ -62,12 +62,26 @@ def _entry(entry: TrackEntry) -> str:
     )
 
 
+def _silent_run(run: list[TrackEntry]) -> str:
+    """Several silent declarations in a row, as one entry whose list unfolds."""
+    first, last = run[0].date or "undated", run[-1].date or "undated"
+    when = first if first == last else f"{first} to {last}"
+    titles = "".join(f"<li>{escape(e.date or 'undated')} · {escape(e.title)}</li>" for e in run)
+    return (f'<li class="qa-entry qa-silent"><div class="qa-when">{escape(when)}</div><div class="qa-what">'
+            f"<details><summary>{escape(f'{len(run)} declarations are silent on this topic')}</summary>"
+            f'<ul class="qa-silent-list">{titles}</ul></details></div></li>')
+
+
 def render_track(timeline: Track) -> str:
-    """The timeline, oldest first; silent declarations listed as silent."""
+    """The timeline, oldest first; silent declarations listed as silent, three or more in a row
+    folded into one entry; how the topic narrowed the declarations followed, if it did."""
     said = len(timeline.addressed)
     summary = f"{said} of {len(timeline.entries)} declarations address “{timeline.topic}”."
+    if timeline.narrowed_as:
+        summary += f" Read as: only {timeline.narrowed_as}, as the topic names it."
     legend = 'Words <ins>added</ins> and <del>removed</del> since the quote before.'
-    rows = "".join(_entry(e) for e in timeline.entries)
+    rows = "".join(_silent_run(run) if len(run) >= SILENT_RUN else "".join(_entry(e) for e in run)
+                   for run in timeline.runs())
     return f'<div class="qa-track"><p>{escape(summary)} {legend}</p><ol class="qa-timeline">{rows}</ol></div>'
 
 

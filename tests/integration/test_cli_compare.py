@@ -48,6 +48,20 @@ def test_track_prints_marked_changes(run) -> None:
     assert "{+" in result.stdout and "[-" in result.stdout
 
 
+def test_a_topic_naming_an_issuer_follows_it_and_silent_runs_fold_into_one_line(run) -> None:
+    named = run("track", "What did the G7 say about China?")
+    assert named.returncode == 0, named.stderr
+    assert named.stdout.startswith("Read as: only issuer G7, as the topic names it (--no-narrow follows every declaration).")
+    assert "Carbis Bay" in named.stdout and "Apulia" in named.stdout and "Chicago" not in named.stdout
+    every = run("track", "Georgia", "--no-narrow")
+    assert every.returncode == 0, every.stderr
+    assert "Chicago Summit Declaration" in every.stdout and "Read as" not in every.stdout
+    folded = [line for line in every.stdout.splitlines() if "declarations do not address the topic" in line]
+    assert folded, every.stdout  # ten of the eleven declarations are silent on Georgia: in runs, not one by one
+    data = json.loads(run("track", "Georgia", "--json").stdout)
+    assert len(data["entries"]) == 11 and data["narrowed"] is None  # the JSON keeps every entry
+
+
 def test_precedents_of_a_paragraph_and_of_a_pasted_text(library, run) -> None:
     par = library.declaration("g7-2021-carbis-bay").paragraphs[10]
     pasted = run("precedents", par.text[:300], "--json")

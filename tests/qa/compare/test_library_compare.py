@@ -59,6 +59,29 @@ def test_track_filters(lib: Library) -> None:
         lib.track("Xinjiang", k_per_doc=6)
 
 
+def test_a_topic_naming_an_issuer_or_years_follows_those_declarations_as_ask_narrows(lib: Library) -> None:
+    timeline = lib.track("What did the G7 say about Xinjiang?")
+    assert [e.doc_id for e in timeline.entries] == ["g7-2021", "g7-2022", "g7-2023", "g7-2024"]
+    assert timeline.narrowed_as == "issuer G7" and timeline.narrowed.issuer == ("G7",)
+    assert [e.silent for e in timeline.entries] == [False, False, True, False]  # "g7" and "say" are not the topic
+    wide = lib.track("What did the G7 say about Xinjiang?", narrow=False)
+    assert "g20-2022" in [e.doc_id for e in wide.entries] and wide.narrowed is None
+    given = lib.track("What did the G7 say about Xinjiang?", year_from=2022)  # a filter given: no narrowing
+    assert [e.doc_id for e in given.entries] == ["g7-2022", "g20-2022", "g7-2023", "g7-2024"] and given.narrowed is None
+    assert lib.track("Xinjiang").narrowed is None
+
+
+def test_one_declaration_answers_only_as_the_declarations_among_would(lib: Library) -> None:
+    from qa.search.filters import Filters
+
+    alone = lib.ask("fisheries subsidies and oceans", doc_ids="g7-2023")
+    within = lib.ask_within("fisheries subsidies and oceans", "g7-2023", among=Filters(issuer=("G7",)))
+    assert [h.paragraph for h in within.hits] == [h.paragraph for h in alone.hits]
+    assert within.found == alone.found
+    with pytest.raises(UnknownDocumentError):
+        lib.ask_within("oceans", "nope", among=Filters())
+
+
 def test_precedents_finds_the_reused_paragraph_and_its_edit(lib: Library) -> None:
     found = lib.precedents(CHINA_2022, exclude=("g7-2022", "2"))
     assert [(p.doc_id, p.paragraph) for p in found] == [("g7-2021", "1"), ("g20-2022", "1")]

@@ -65,6 +65,10 @@ def test_track_and_precedents(url: str) -> None:
     assert [e["doc_id"] for e in timeline["entries"]] == ["g7-2021", "g7-2024"]
     change = timeline["entries"][1]["diff"]["changes"][0]
     assert "Tibet" in change["new_text"] and change["kind"] == "added" and change["old_text"] == ""
+    named = get(url, "/api/track", topic="What did the G7 say about Xinjiang?").json()  # narrows as /ask would
+    assert named["narrowed_as"] == "issuer G7" and [e["doc_id"] for e in named["entries"]] == ["g7-2021", "g7-2024"]
+    wide = get(url, "/api/track", topic="What did the G7 say about Xinjiang?", narrow="false").json()
+    assert wide["narrowed"] is None and len(wide["entries"]) > 2
     found = get(url, "/api/precedents", doc_id="g7-2024", paragraph="12").json()["precedents"]
     assert [(p["doc_id"], p["paragraph"]) for p in found] == [("g7-2021", "49")]
     assert get(url, "/api/precedents", text=REUSED, before="2022").json()["precedents"][0]["reused"] == 1.0

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from html import unescape
+
 from qa.answers.records import Hit
 from qa.compare.reuse import ReuseIndex
 from qa.compare.track import Track, TrackEntry
@@ -27,6 +29,24 @@ def test_the_timeline_marks_changes_and_lists_silent_declarations() -> None:
     assert "<ins>illegal</ins>" in html and "<del>2022</del><ins>2024</ins>" in html
     assert "<in 2024>" not in html  # quotes are escaped
     assert html.count('class="qa-entry') == 3 and "qa-where-link" in html
+
+
+def test_three_silent_declarations_in_a_row_fold_into_one_entry_listing_them_and_the_reading_is_said() -> None:
+    from qa.search.filters import Filters
+
+    silent = tuple(TrackEntry(f"s{i}", f"Statement {i}", f"2022-0{i}-01", "G7", True) for i in range(1, 4))
+    timeline = Track("Ukraine", (
+        TrackEntry("a", "A", "2021-01-01", "G7", False, (_hit("a", OLD),)), *silent,
+        TrackEntry("b", "B", "2023-01-01", "G7", True),
+        TrackEntry("c", "C", "2024-01-01", "G7", False, (_hit("c", NEW),), ("a", "3"), compare(OLD, NEW)),
+    ), Filters(issuer=("G7",)), "issuer G7")
+    html = unescape(render_track(timeline))
+    assert html.count('class="qa-entry') == 3  # a, the four silent ones folded, c
+    assert "4 declarations are silent on this topic" in html and "2022-01-01 to 2023-01-01" in html
+    assert all(f"Statement {i}" in html for i in range(1, 4)) and "· B</li>" in html  # the list unfolds
+    assert "Read as: only issuer G7, as the topic names it." in html
+    two = Track("Ukraine", (TrackEntry("a", "A", "2021-01-01", "G7", False, (_hit("a", OLD),)), *silent[:2]))
+    assert render_track(two).count("Silent on this topic.") == 2  # two in a row stay as they are
 
 
 def test_precedents_mark_the_reused_words_and_the_edits() -> None:
