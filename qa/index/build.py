@@ -24,6 +24,7 @@ from qa.index.store import FORMAT_VERSION, IndexStore, Manifest, sha256_file
 from qa.ingest.reading import CorpusReading, SkippedFile, reader_version
 from qa.search.retrieval import HybridIndex
 from qa.side_threads import in_background
+from qa.text.sentences import rules_version
 
 # Notices go to logging; the CLI (qa.cli) decides how a person sees them.
 log = logging.getLogger(__name__)
@@ -130,6 +131,8 @@ def _try_load(store: IndexStore, encoder: TextEncoder, wanted: str) -> tuple[Hyb
             return None, "corpus changed"
         if manifest.format != FORMAT_VERSION:
             return None, "index format changed"
+        if manifest.splitter != rules_version():
+            return None, "sentence splitting changed"
         query = _query_encoder(store, encoder)
         _warm(query)
         store.verify(folder, manifest)
@@ -247,6 +250,7 @@ def _build(
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             sources=sources,
             reader=reader_version(),
+            splitter=rules_version(),
         )
         store.commit(folder, manifest)
     except OSError as exc:

@@ -69,6 +69,7 @@ class Manifest:
     # corpus file path -> its size, mtime_ns, sha256, doc_id or skip reason (qa.index.freshness)
     sources: dict[str, dict[str, object]] = field(default_factory=dict)
     reader: str = ""  # qa.ingest.reading.reader_version() of the code that parsed the sources
+    splitter: str = ""  # qa.text.sentences.rules_version() of the code that cut the sentences
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)

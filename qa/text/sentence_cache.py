@@ -39,7 +39,7 @@ def splitter_version() -> str:
     """A short hash of what decides the spans: qa/text/sentences.py and the pysbd version."""
     from importlib import metadata  # a build's alone (package_version in qa.index.build)
 
-    digest = hashlib.sha256(Path(sentences.__file__).read_bytes())
+    digest = hashlib.sha256(sentences.rules_version().encode())
     digest.update(metadata.version("pysbd").encode())
     return digest.hexdigest()[:16]
 

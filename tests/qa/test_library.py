@@ -251,6 +251,18 @@ def test_an_index_of_an_older_format_is_rebuilt(corpus: Path, tmp_path: Path, fa
     assert lib.report.built and lib.report.reason == "index format changed"
 
 
+def test_an_index_whose_sentences_were_cut_by_other_rules_is_rebuilt(corpus: Path, tmp_path: Path, fake_encoder,
+                                                                    monkeypatch) -> None:
+    import qa.index.build
+
+    index = tmp_path / "index"
+    Library.open(corpus, index, encoder=fake_encoder)
+    monkeypatch.setattr(qa.index.build, "rules_version", lambda: "other rules")
+    lib = Library.open(corpus, index, encoder=fake_encoder)
+    assert lib.report.built and lib.report.reason == "sentence splitting changed"
+    assert not Library.open(corpus, index, encoder=fake_encoder).report.built
+
+
 def test_every_hit_gets_the_second_look_at_its_two_best_sentences(fake_encoder) -> None:
     from qa.search.fusion import second_look
 

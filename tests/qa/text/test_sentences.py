@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.text.sentences import _MAY_BREAK, pysbd_spans, sentence_extents, sentence_spans
+from qa.text.sentences import _MAY_BREAK, _join_scraps, pysbd_spans, sentence_extents, sentence_spans
 
 
 def _sentences(text: str) -> list[str]:
@@ -64,16 +64,30 @@ def test_a_hard_wrapped_sentence_is_one_extent_for_each_of_its_lines() -> None:
     text = ("He is at this time transporting large armies of foreign mercenaries\n      to compleat the works of "
             "death, desolation and tyranny,\n      already begun. He has constrained our fellow Citizens.")
     whole = text[: text.index("begun.") + len("begun.")]
-    assert len(sentence_spans(text)) == 4  # pysbd breaks at every line break
-    assert _extents(text) == [whole, whole, whole, "He has constrained our fellow Citizens."]
+    assert len(pysbd_spans(text)) == 4  # pysbd breaks at every line break
+    assert len(sentence_spans(text)) == 3  # "already begun." is a scrap: it joins the line before
+    assert _extents(text) == [whole, whole, "He has constrained our fellow Citizens."]
+
+
+def test_a_scrap_of_a_hard_wrapped_sentence_joins_its_neighbour_but_a_short_sentence_stays() -> None:
+    # A White House statement: "States." alone came within 0.52 in meaning of the question "China".
+    text = ("They discussed how\nthey can work together at the Climate Leaders’ Summit hosted by the United\n"
+            "States.  Done.  The leaders\nacknowledged the benefits of addressing short-lived pollutants.")
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "They discussed how\nthey can work together at the Climate Leaders’ Summit hosted by the United\nStates.",
+        "Done.",
+        "The leaders\nacknowledged the benefits of addressing short-lived pollutants.",
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Breathing pure O\n2 can be toxic. It is rare.", ["Breathing pure O\n2 can be toxic."] * 2 + ["It is rare."]),
-        ("We will:\ni) work together;\nii) build, and\niii) agree.",
-         ["We will:", "i) work together;", "ii) build, and\niii) agree.", "ii) build, and\niii) agree."]),
+        ("Breathing pure oxygen at\nhigh pressure can be toxic. It is rare.",
+         ["Breathing pure oxygen at\nhigh pressure can be toxic."] * 2 + ["It is rare."]),
+        ("We will:\ni) work together closely;\nii) build on it, and\niii) agree on more.",
+         ["We will:", "i) work together closely;", "ii) build on it, and\niii) agree on more.",
+          "ii) build on it, and\niii) agree on more."]),
         ("\u201cWe hold these truths.\u201d\nThen more", ["\u201cWe hold these truths.\u201d", "Then more"]),
         ("No final stop", ["No final stop"]),
         ("We met in Chicago. Georgia will join NATO.", ["We met in Chicago.", "Georgia will join NATO."]),
@@ -120,7 +134,7 @@ def test_a_text_pysbd_cannot_break_is_one_sentence_as_pysbd_says(text: str) -> N
 )
 def test_a_text_pysbd_may_break_is_asked(text: str) -> None:
     assert _MAY_BREAK.search(text)
-    assert sentence_spans(text) == pysbd_spans(text)
+    assert sentence_spans(text) == _join_scraps(text, pysbd_spans(text))
 
 
 def test_pysbd_breaks_where_the_marks_say_it_may() -> None:
