@@ -39,7 +39,8 @@ from qa.search.retrieval import Ranked
 
 QUESTION_FILES = ("declarations.jsonl", "heldout.jsonl")
 CALIBRATION_FILES = ("calibration.jsonl", "people_calibration.jsonl")
-QUANTILES = (0.8, PROBE_QUANTILE, 0.875, 0.9, 0.925)
+#: The probe quantiles each library is shown at (the shipped one, PROBE_QUANTILE, among them).
+QUANTILES = tuple(sorted({0.8, 0.85, 0.875, 0.9, 0.925, 0.95, 0.975, PROBE_QUANTILE}))
 
 
 @dataclass(frozen=True)

@@ -50,14 +50,15 @@ MIN_RARITY = 0.60
 #: libraries of ../shared (the 11 declarations; with the 88 White House statements; with the 328
 #: General Assembly resolutions; all three) with 500 SQuAD questions as off-topic ones and eval/'s
 #: answerable questions, asked as Library.ask asks them (benchmarks/abstention_libraries.py,
-#: docs/abstention.md): 0.9 is the highest share that refuses at most 5 % of eval/declarations.jsonl's
-#: and eval/heldout.jsonl's answerable questions in every library (it refuses 5 of the 100 held-out
-#: ones in the whole library); 0.85, two steps below, answers every eval file as the calibrated
-#: cosine alone does, but for one or two of the 65 people's calibration questions. With it the whole
-#: library refuses 80.8 % of the SQuAD questions instead of 68.8 %, the statements' library 77.4 %
-#: instead of 68.0 %; the 11 declarations, and those with the resolutions, keep MIN_COSINE (their
-#: probes' 0.85 is 0.30 and 0.37).
-PROBE_QUANTILE = 0.85
+#: docs/abstention.md): the highest share that refuses at most 5 % of eval/declarations.jsonl's and
+#: eval/heldout.jsonl's answerable questions in every library is shipped two steps below. Chosen
+#: again once scraps of hard-wrapped sentences stopped standing alone (eighteenth session): 0.925
+#: is that highest (0.95 refuses 6 of the 100 held-out questions in the statements' library), so
+#: 0.875 (it had been 0.9 and 0.85 while scraps such as "States." lifted the probes' cosines). With
+#: it the whole library refuses 73.0 % of the SQuAD questions (69.2 % at MIN_COSINE alone), the
+#: statements' library 74.6 % (72.2 %); the 11 declarations, and those with the resolutions, keep
+#: MIN_COSINE.
+PROBE_QUANTILE = 0.875
 
 
 def needed_cosine(probe_cosines: np.ndarray | None, *, floor: float = MIN_COSINE, quantile: float = PROBE_QUANTILE) -> float:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.abstention_libraries import parse_library, run
+from benchmarks.abstention_libraries import QUANTILES, parse_library, run
 from qa.library import Library
 
 
@@ -21,7 +21,7 @@ def test_each_rule_line_counts_what_the_library_refuses_and_answers(tiny_passage
     refused = sum(not lib.ask(q).found for q in off_topic) / len(off_topic)
     answered = sum(lib.ask(q).found for q in answerable["mine.jsonl"]) / 2
     assert f"off-topic refused {refused:.3f}" in shipped and f"mine {answered:.3f}" in shipped
-    assert len(lines) == 1 + 1 + 5  # the calibrated cosine, then five probe quantiles
+    assert len(lines) == 1 + 1 + len(QUANTILES)  # the calibrated cosine, then each probe quantile
 
 
 def test_a_library_is_named_folders_and_index() -> None:

@@ -78,16 +78,19 @@ def test_a_scrap_of_a_hard_wrapped_sentence_joins_its_neighbour_but_a_short_sent
         "Done.",
         "The leaders\nacknowledged the benefits of addressing short-lived pollutants.",
     ]
+    wrapped = "to combat this crisis.  The United States and\nJapan are committed to taking decisive climate action by 2030."
+    assert [wrapped[s:e] for s, e in sentence_spans(wrapped)][1] == (  # "The United States and" came near "Russia"
+        "The United States and\nJapan are committed to taking decisive climate action by 2030.")
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Breathing pure oxygen at\nhigh pressure can be toxic. It is rare.",
-         ["Breathing pure oxygen at\nhigh pressure can be toxic."] * 2 + ["It is rare."]),
-        ("We will:\ni) work together closely;\nii) build on it, and\niii) agree on more.",
-         ["We will:", "i) work together closely;", "ii) build on it, and\niii) agree on more.",
-          "ii) build on it, and\niii) agree on more."]),
+        ("Breathing pure oxygen at very high\npressure can be toxic to divers. It is rare.",
+         ["Breathing pure oxygen at very high\npressure can be toxic to divers."] * 2 + ["It is rare."]),
+        ("We will:\ni) work together closely;\nii) build on what we have, and\niii) agree on more of it.",
+         ["We will:", "i) work together closely;", "ii) build on what we have, and\niii) agree on more of it.",
+          "ii) build on what we have, and\niii) agree on more of it."]),
         ("\u201cWe hold these truths.\u201d\nThen more", ["\u201cWe hold these truths.\u201d", "Then more"]),
         ("No final stop", ["No final stop"]),
         ("We met in Chicago. Georgia will join NATO.", ["We met in Chicago.", "Georgia will join NATO."]),
