@@ -323,16 +323,26 @@ def _named_by_title(question: str, declarations: Sequence[Declaration]) -> tuple
     it). The longest such run wins; it narrows when it keeps at most PLACE_AT_MOST declarations.
     """
     words = _words_at(question)
-    if not any(word in _TEXT_NOUNS for word, _, _ in words):  # most questions: nothing more to read
+    asked = {word for word, _, _ in words}
+    nouns, own = asked & _TEXT_NOUNS, asked - _GENERIC
+    if not nouns or not own:  # most questions: nothing more to read
         return ()
     best, named = 0, []
     for d in declarations:
+        held = set(_title_words(d.title or ""))
+        if not (nouns & held and own & held):  # a run naming it holds both: most titles are passed over
+            continue
         length = len(_title_run(question, words, d.title))
         if length > best:
             best, named = length, [d.doc_id]
         elif length and length == best:
             named.append(d.doc_id)
     return tuple(named) if named and len(named) <= PLACE_AT_MOST else ()
+
+
+@lru_cache(maxsize=8192)  # a title's words, read once for every question holding a noun for a text
+def _title_words(title: str) -> tuple[str, ...]:
+    return tuple(w.casefold() for w in _WORD.findall(title))
 
 
 def _words_at(text: str) -> list[tuple[str, int, int]]:
@@ -343,7 +353,7 @@ def _words_at(text: str) -> list[tuple[str, int, int]]:
 def _title_run(question: str, words: list[tuple[str, int, int]], title: str | None) -> list[str]:
     """The longest run of the question's words (``words``: :func:`_words_at`) that names the
     title's text as :func:`_named_by_title` asks; [] if none."""
-    named = [w.casefold() for w in _WORD.findall(title or "")]
+    named = _title_words(title or "")
     if not _TEXT_NOUNS.intersection(named):
         return []
     asked = [word for word, _, _ in words]
