@@ -305,9 +305,11 @@ _TEXT_NOUNS = frozenset("declaration agenda statement communique communiqué cha
 # Words of a title that name no text in particular: a phrase of them alone ("Joint Leaders' Statement") names none.
 _GENERIC = _TEXT_NOUNS | frozenset("the of on and for in a an to joint leaders leader political summit meeting high level "
                                    "final special s".split())
-# A title that cites another text names that text after a preposition ("Implementation of the
-# Declaration on …", "Follow-up to the Durban Declaration …"): not as its own name.
-_CITING = frozenset("of to on for in under with towards toward".split())
+# A title that cites another text names that text after a preposition or a verb of carrying it
+# out ("Implementation of the Declaration on …", "Follow-up to the Durban Declaration …",
+# "Eradicating rural poverty to implement the 2030 Agenda …"): not as its own name.
+_CITING = frozenset("of to on for in under with towards toward through beyond by implement implementing "
+                    "implements achieve achieving realize realizing realise realising advance advancing".split())
 _WORD = re.compile(r"[^\W_]+")
 
 

@@ -93,6 +93,7 @@ BY_TITLE = [
             "Declaration for Resilient Prosperity"),
     _titled("A_RES_78_194", "78/194. Commemoration of the seventy-fifth anniversary of the Universal Declaration of Human Rights"),
     _titled("undrip", "United Nations Declaration on the Rights of Indigenous Peoples"),
+    _titled("A_RES_78_165", "78/165. Eradicating rural poverty to implement the 2030 Agenda for Sustainable Development"),
     _titled("quad-2022", "Quad Joint Leaders’ Statement", "Quad"),
     _titled("quad-2021", "Joint Statement from Quad Leaders", "Quad"),
 ]
@@ -116,6 +117,7 @@ def test_a_declaration_named_by_its_title_as_the_text_asked_of_narrows_to_it(que
     "question",
     [
         "What does the Universal Declaration of Human Rights say about torture?",  # a title cites it, after "of the"
+        "What does the 2030 Agenda say about poverty?",  # a title cites it, after "to implement the"
         "Which statements recall the Golden Gate Declaration?",  # the text cited, not the text asked of
         "What did the joint statement say about climate?",  # words any joint statement's title may hold
         "What did the leaders' declaration say about trade?",
