@@ -299,7 +299,7 @@ class Library:
         """
         state = self._state  # one version throughout (qa.library_state)
         filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
-        return state.hits(state.rank(clean_question(query), k=k, filters=filters), k)
+        return state.hits(state.rank(clean_question(query), k=k, filters=filters), k, filters)
 
     def ask(
         self,
@@ -352,7 +352,7 @@ class Library:
         need = state.min_cosine_for(searched if held_to is None else held_to)
         found = bool(ranked) and is_answered(ranked[0], min_cosine=need) and self._on_topic(text, searched, ranked[0], need)
         said = None if implied is None else implied.describe(titles={d: state.by_id[d].title for d in implied.doc_ids})
-        return Answer(question=text, found=found, hits=state.hits(ranked, k), narrowed=implied, narrowed_as=said)
+        return Answer(question=text, found=found, hits=state.hits(ranked, k, searched), narrowed=implied, narrowed_as=said)
 
     def _on_topic(self, text: str, searched: Filters, best: Ranked, need: float) -> bool:
         """Whether the best passage of a filtered search is about what the question asks, not only

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.answers.duplicates import merge_hits
+from qa.answers.duplicates import fuller_copy, merge_hits
 from qa.answers.narrowing import filter_words, implied_filters, issuer_aliases
 from qa.answers.questions import check_doc_ids, check_k
 from qa.answers.records import Hit, citation, make_hit
@@ -202,9 +202,23 @@ class LibraryState:
     def text(self, row: int) -> str:
         return self.rows[row][1].text
 
-    def hits(self, ranked: Iterable[Ranked], k: int) -> list[Hit]:
-        """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``."""
-        return merge_hits([self.hit(r) for r in ranked], self.duplicates, cite=self.cite)[:k]
+    def hits(self, ranked: Iterable[Ranked], k: int, filters: Filters | None = None) -> list[Hit]:
+        """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``; a twin's
+        copy with a fuller citation is quoted where ``filters`` keep it."""
+        kept: list[set[str]] = []  # the doc_ids the filter keeps, read on the first twin met
+
+        def allowed(doc_id: str) -> bool:
+            if filters is None or filters.empty:
+                return True
+            if not kept:
+                kept.append({d.doc_id for d in filters.select(self.declarations)})
+            return doc_id in kept[0]
+
+        def copy(hit: Hit) -> Hit:
+            return fuller_copy(hit, self.duplicates, self.by_id, allowed)
+
+        return merge_hits([self.hit(r) for r in ranked], self.duplicates, cite=self.cite,
+                          copy=copy if self.duplicates.twins else None)[:k]
 
     def hit(self, ranked: Ranked) -> Hit:
         decl, par = self.rows[ranked.row]

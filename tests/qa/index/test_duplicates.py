@@ -113,3 +113,31 @@ def test_the_g20_bali_twins_link_paragraph_to_paragraph() -> None:
     for number in ("10", "20", "28"):
         assert set(dupes.others(txt.doc_id, number)) == {(md.doc_id, number)}
     assert not any(p.number.startswith(("10-", "20-", "28-")) for p in md.paragraphs)
+
+
+def test_the_twin_copy_with_the_fuller_citation_is_quoted_with_the_highlight_on_the_same_words(fake_encoder) -> None:
+    texts = [f"Paragraph {i} of the declaration says something distinctive about topic number {i}. "
+             f"It adds a second sentence on subject {i}." for i in range(8)]
+    wrapped = [t.replace("distinctive about", "distinctive\nabout").replace(". It", ".\nIt") for t in texts]
+    rows = ([{**row, "place": "Bali", "issuer": "G20"} for row in _rows("g20-2022", "G20 Bali Leaders' Declaration", texts)]
+            + [{**row, "issuer": "G20"} for row in _rows("wh-2022-11-16", "G20 Bali Leaders' Declaration", wrapped)])
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    assert lib.duplicates.twins["wh-2022-11-16"] == ("g20-2022",)
+    for hit in lib.search("subject 5 second sentence", k=2) + lib.ask("subject 5 second sentence", k=2).hits:
+        assert hit.doc_id == "g20-2022" and "Bali" in hit.citation  # the copy with its place, whichever ranked first
+        assert hit.also and "wh-2022-11-16" not in hit.citation
+    best = lib.search("subject 5 second sentence", k=1)[0]
+    assert best.text[slice(*best.highlight)] == "It adds a second sentence on subject 5."
+    only = lib.search("subject 5 second sentence", k=1, doc_ids="wh-2022-11-16")[0]
+    assert only.doc_id == "wh-2022-11-16"  # a filter keeping the other copy alone keeps it
+
+
+def test_the_same_words_span_maps_a_highlight_across_wrapping_case_and_escapes() -> None:
+    from qa.answers.duplicates import same_words_span
+
+    text = "We met. We agreed on the plan, in 2021. We left."
+    other = "WE MET.\nWe agreed on\n    the plan, in 2021\\.  We left."
+    start = text.index("We agreed")
+    s, e = same_words_span(text, (start, text.index("We left") - 1), other)
+    assert other[s:e] == "We agreed on\n    the plan, in 2021\\."
+    assert same_words_span(text, (0, 7), "Other words entirely, and more of them than before.") == (0, 51)

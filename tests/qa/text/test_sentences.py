@@ -69,6 +69,17 @@ def test_a_hard_wrapped_sentence_is_one_extent_for_each_of_its_lines() -> None:
     assert _extents(text) == [whole, whole, "He has constrained our fellow Citizens."]
 
 
+def test_a_full_stop_before_a_line_going_on_in_lower_case_ends_no_sentence() -> None:
+    # pysbd breaks after "U.S." at a line end: the highlight had shown "and EU exporters alike, ..." alone.
+    text = ("We will make sure that export controls are transparent and equitable for U.S.\n"
+            "and EU exporters alike, in every sector and every year. We agree.")
+    assert len(pysbd_spans(text)) == 3
+    whole = text[: text.index("year.") + len("year.")]
+    assert _extents(text) == [whole] * (len(sentence_spans(text)) - 1) + ["We agree."]
+    items = "We will:\ni) work together closely;\nii) build on what we have."  # a list item goes on as before
+    assert _extents(items) == ["We will:", "i) work together closely;", "ii) build on what we have."]
+
+
 def test_a_scrap_of_a_hard_wrapped_sentence_joins_its_neighbour_but_a_short_sentence_stays() -> None:
     # A White House statement: "States." alone came within 0.52 in meaning of the question "China".
     text = ("They discussed how\nthey can work together at the Climate Leaders’ Summit hosted by the United\n"
