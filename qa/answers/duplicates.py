@@ -10,14 +10,11 @@ first cited as ``also`` (:func:`fuller_copy`).
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping
 
 from qa.answers.records import Hit, make_hit
 from qa.documents import Declaration
-from qa.index.duplicates import Duplicates
-
-_WORD = re.compile(r"\w+")  # as qa.index.duplicates reads a paragraph's words
+from qa.index.duplicates import Duplicates, word_spans
 
 
 def merge_hits(hits: list[Hit], duplicates: Duplicates, *, cite: Callable[[str, str], str],
@@ -77,8 +74,7 @@ def same_words_span(text: str, span: tuple[int, int], other: str) -> tuple[int, 
     """The span of ``other`` holding the words ``span`` holds in ``text``, the two texts having
     the same words (qa.index.duplicates.paragraph_key: case, punctuation and wrapping aside); a
     mark right after the last word ("exporters.") comes with it."""
-    words = [m.span() for m in _WORD.finditer(text.casefold().replace("\\", " "))]
-    theirs = [m.span() for m in _WORD.finditer(other.casefold().replace("\\", " "))]
+    words, theirs = word_spans(text), word_spans(other)
     inside = [i for i, (s, e) in enumerate(words) if s >= span[0] and e <= span[1]]
     if not inside or len(theirs) != len(words):
         return 0, len(other)

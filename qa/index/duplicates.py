@@ -45,6 +45,12 @@ _TWIN_AT_LEAST = 2
 _WORDS = re.compile(r"\w+")
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of a paragraph's words stands in it, as its key reads them (:func:`paragraph_key`):
+    two texts with one key have as many, in the same order."""
+    return [m.span() for m in _WORDS.finditer(text.casefold().replace("\\", " "))]
+
+
 def _normalised(text: str) -> str:
     """A paragraph's words, lower-cased, one space apart (punctuation, Markdown escapes and line wrapping gone)."""
     return " ".join(_WORDS.findall(text.casefold().replace("\\", " ")))
