@@ -99,13 +99,19 @@ def sentence_extents(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     into the next. Retrieval keeps the pieces (a line matched on its own ranks better:
     joining them cost the declarations 2 of 215 first hits); the highlight shows the sentence.
     """
-    extents: list[tuple[int, int]] = []
-    first = 0
-    for i, (_, end) in enumerate(spans):
-        if i + 1 == len(spans) or _ends_at(text, spans[i], spans[i + 1]):
-            extents += [(spans[first][0], end)] * (i + 1 - first)
-            first = i + 1
-    return extents
+    return [(group[0][0], group[-1][1]) for group in _sentences(text, spans) for _ in group]
+
+
+def _sentences(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The spans in order, cut into the sentences they make up (:func:`_ends_at`)."""
+    groups: list[list[tuple[int, int]]] = []
+    group: list[tuple[int, int]] = []  # the pieces of the sentence under way
+    for i, span in enumerate(spans):
+        group.append(span)
+        if i + 1 == len(spans) or _ends_at(text, span, spans[i + 1]):
+            groups.append(group)
+            group = []
+    return groups
 
 
 #: A piece of a sentence cut by line breaks with fewer words than this joins the piece beside it:
@@ -122,14 +128,7 @@ def _join_scraps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     question by chance: "States." came within 0.52 in meaning of "China" in a White House
     statement on the climate, "The United States and" within 0.57 of "Russia", above the cosine
     answers need over the whole ../shared library. A sentence short on its own stays as it is."""
-    out: list[tuple[int, int]] = []
-    group: list[tuple[int, int]] = []  # the pieces of the sentence under way
-    for i, span in enumerate(spans):
-        group.append(span)
-        if i + 1 == len(spans) or _ends_at(text, span, spans[i + 1]):
-            out += _joined(text, group)
-            group = []
-    return out
+    return [piece for group in _sentences(text, spans) for piece in _joined(text, group)]
 
 
 def _joined(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -147,7 +146,7 @@ def _joined(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 #: A piece that opens with a word in lower case (not a list item's "ii)") continues the sentence
 #: before it when that one ends in a full stop, an abbreviation's: pysbd breaks after "U.S." in
-#: "… equitable for U.S.\\nand EU exporters." (14 times in the White House statements), which had
+#: "… equitable for U.S. (line end) and EU exporters." (14 times in the White House statements), which had
 #: highlighted "and EU exporters." alone.
 _CONTINUES = re.compile(r"[a-z]{2,}(?![\w)])")
 
