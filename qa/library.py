@@ -409,6 +409,12 @@ class Library:
         return track(self, topic, issuer=issuer, doc_ids=doc_ids, year_from=year_from, year_to=year_to,
                      k_per_doc=k_per_doc, narrow=narrow)
 
+    def words_naming(self, filters: Filters, question: str) -> frozenset[str]:
+        """The index terms of a question that name what ``filters`` keep (an issuer and its long
+        name, one year, a declaration's title, speakers): inside those declarations they tell no
+        paragraph apart, so the word matching leaves them out (qa.answers.narrowing.filter_words)."""
+        return self._state.filter_words(filters, clean_question(question))
+
     def implied_filters(self, question: str) -> Filters | None:
         """How :meth:`ask` would narrow this question by itself (the issuer, years, declarations
         or speakers it names), or None; ``.describe()`` says it in words."""

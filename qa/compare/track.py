@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qa.answers.narrowing import SAYING, filter_words
+from qa.answers.narrowing import SAYING
 from qa.answers.questions import check_k, clean_question
 from qa.answers.records import Hit
 from qa.compare.selection import select
@@ -149,7 +149,7 @@ def track(
     # with the issuer and years the topic named, whose words stop counting there as in a narrowed
     # answer (qa.answers.narrowing.filter_words).
     among = implied or Filters(doc_ids=tuple(d.doc_id for d in chosen) if len(chosen) < len(library.declarations) else ())
-    ignore = SAYING | (filter_words(implied, asked=topic) if implied is not None else frozenset())
+    ignore = SAYING | (library.words_naming(implied, topic) if implied is not None else frozenset())
     entries, last = [], None
     for decl in sorted(chosen, key=_order):
         answer = library.ask_within(topic, decl.doc_id, among=among, k=k)

@@ -71,6 +71,20 @@ def test_a_topic_naming_an_issuer_or_years_follows_those_declarations_as_ask_nar
     assert lib.track("Xinjiang").narrowed is None
 
 
+def test_the_words_naming_a_filter_are_the_library_s_own_long_names_and_titles_included(fake_encoder) -> None:
+    from qa.search.filters import Filters
+
+    rows = [{"doc_id": "apec-2023", "paragraph": "1", "issuer": "APEC", "date": "2023-11-17",
+             "title": "2023 APEC Leaders' Golden Gate Declaration", "text": "We reaffirm that food security matters."},
+            {"doc_id": "g20-2022", "paragraph": "1", "issuer": "G20", "date": "2022-11-16",
+             "title": "G20 Bali Leaders' Declaration", "text": "Food security matters to us all."}]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    question = "What did the Golden Gate Declaration say about food security?"
+    named = lib.implied_filters(question)
+    assert named == Filters(doc_ids=("apec-2023",))
+    assert lib.words_naming(named, question) == {"golden", "gate", "declar"}  # what a track leaves out of its topic
+
+
 def test_one_declaration_answers_only_as_the_declarations_among_would(lib: Library) -> None:
     from qa.search.filters import Filters
 
