@@ -97,11 +97,9 @@ def implied_filters(question: str, declarations: Sequence[Declaration],
         named = tuple(doc_id for doc_id in named if doc_id in held)
     if not named:
         named = _named_by_symbol(question, pool)
-    if not named:
-        named = _named_by_title(question, pool)
-    if not named:  # a place keeps only what it removes: "NATO ... in Chicago" stays "issuer NATO"
-        at_place = _named_by_place(question, pool)
-        named = at_place if len(at_place) < len(pool) else ()
+    if not named:  # a title or a place keeps only what it removes: "NATO ... in Chicago" stays "issuer NATO"
+        named = next((kept for by_name in (_named_by_title, _named_by_place)
+                      if (kept := by_name(question, pool)) and len(kept) < len(pool)), ())
     speakers: tuple[str, ...] = ()
     if not named and not issuer and people is not None:
         speakers, named = _named_speakers(question, pool, people)
