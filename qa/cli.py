@@ -225,6 +225,17 @@ def _count(text: str) -> int:
     return _whole_number(text, low=0)
 
 
+def _year_or_month(text: str) -> str:
+    """A year ("2022") or a month ("2022-03"), as the library's filters take it."""
+    from qa.search.filters import Filters
+
+    try:
+        Filters.of(year_from=text)
+    except InvalidOptionError:
+        raise argparse.ArgumentTypeError(f"must be a year such as 2024 or a month such as 2024-03, got {text!r}") from None
+    return text.strip()
+
+
 def _k(text: str) -> int:
     from qa.answers.questions import MAX_K
 
@@ -242,8 +253,10 @@ def _port(text: str) -> int:
 
 def _add_narrowing(command: argparse.ArgumentParser) -> None:
     command.add_argument("--issuer", action="append", metavar="NAME", help="only this issuer (repeatable)")
-    command.add_argument("--from", dest="year_from", type=_count, metavar="YEAR", help="only from this year")
-    command.add_argument("--to", dest="year_to", type=_count, metavar="YEAR", help="only up to this year")
+    command.add_argument("--from", dest="year_from", type=_year_or_month, metavar="YEAR",
+                         help="only from this year, or this month (2022-03)")
+    command.add_argument("--to", dest="year_to", type=_year_or_month, metavar="YEAR",
+                         help="only up to this year, or this month (2022-03)")
     command.add_argument("--kind", action="append", metavar="KIND",
                          help="only this kind: declaration, communiqué, joint statement, resolution, statement")
 

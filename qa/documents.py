@@ -110,3 +110,9 @@ class Declaration:
     def year(self) -> int | None:
         """The year of issue, if the date is known."""
         return int(self.date[:4]) if self.date[:4].isdigit() else None
+
+    @property
+    def month(self) -> int | None:
+        """The month of issue (1-12), if the date gives it."""
+        month = self.date[5:7]
+        return int(month) if len(self.date) >= 7 and self.date[4] == "-" and month.isdigit() else None

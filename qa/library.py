@@ -282,14 +282,15 @@ class Library:
         k: int = 10,
         doc_ids: Iterable[str] | str | None = None,
         issuer: Iterable[str] | str | None = None,
-        year_from: int | None = None,
-        year_to: int | None = None,
+        year_from: int | str | None = None,
+        year_to: int | str | None = None,
         kind: Iterable[str] | str | None = None,
     ) -> list[Hit]:
         """Rank paragraphs for a query, best first (no abstention).
 
         The filters (qa.search.filters: these declarations, by this issuer, from/to these
-        years, of this kind) choose declarations before ranking: k hits come back when k exist.
+        years or months, "2022-03", of this kind) choose declarations before ranking: k hits
+        come back when k exist.
 
         Raises:
             InvalidQuestionError: For an empty, non-text or over-long query.
@@ -308,8 +309,8 @@ class Library:
         k: int = 3,
         doc_ids: Iterable[str] | str | None = None,
         issuer: Iterable[str] | str | None = None,
-        year_from: int | None = None,
-        year_to: int | None = None,
+        year_from: int | str | None = None,
+        year_to: int | str | None = None,
         kind: Iterable[str] | str | None = None,
         narrow: bool = True,
     ) -> Answer:

@@ -18,6 +18,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from qa.answers.narrowing import MONTH_NUMBERS
+
 # Openings that mark a question as a variation on the previous one ("what about X?").
 _LEADS = re.compile(
     r"^(?:and\s+|but\s+|so\s+)?(?:(?:what|how)\s+(?:about|of)|same\s+(?:for|about|with)"
@@ -44,10 +46,13 @@ _CHATTER = frozenset("thanks thank ok okay yes no hello hi hey great cool fine s
 _WORD = re.compile(r"[\w'’-]+")
 _Y = r"(?:1[5-9]|20)\d\d"
 _YEAR = re.compile(rf"^{_Y}$")
+# A month's name, and a year perhaps after it: "2012", "May 2012", "Sept. 2021".
+_MONTH = r"(?<!\w)(?:" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\b\.?"
+_MY = rf"(?:{_MONTH}\s+)?{_Y}"
 # When a question is asked of: a year or a span of years, with the preposition before it ("in 2012",
-# "since 2023", "between 2021 and 2022", "2021-2022").
+# "since 2023", "between 2021 and 2022", "2021-2022"), a month perhaps before each ("in May 2012").
 _WHEN = re.compile(rf"(?:\b(?P<prep>in|during|since|from|after|before|until|till|through|up to|as of)\s+)?"
-                   rf"(?P<years>\bbetween\s+{_Y}\s+and\s+{_Y}\b|\b{_Y}(?:\s*(?:-|–|to)\s*{_Y})?\b)", re.IGNORECASE)
+                   rf"(?P<years>\bbetween\s+{_MY}\s+and\s+{_MY}\b|\b{_MY}(?:\s*(?:-|–|to)\s*{_MY})?\b)", re.IGNORECASE)
 #: A question with this many content words or fewer, and no question word, is a fragment
 #: ("Russia?", "climate finance") and is read as "what about ...".
 FRAGMENT_WORDS = 3
@@ -142,8 +147,17 @@ def _new_topic(question: str) -> str | None:
 
 
 def _is_scope(word: str, scope: Collection[str]) -> bool:
-    """A year, or a word of an issuer's or place's name ("NATO's" too)."""
-    return bool(_YEAR.match(word)) or re.sub(r"['’]s$", "", word.lower()) in scope
+    """A year or a month, or a word of an issuer's or place's name ("NATO's" too)."""
+    return _is_when(word) or re.sub(r"['’]s$", "", word.lower()) in scope
+
+
+def _is_when(word: str) -> bool:
+    """A year ("2012") or a month's name ("May", "Sept.")."""
+    return bool(_YEAR.match(word)) or _is_month(word)
+
+
+def _is_month(word: str) -> bool:
+    return word.lower().rstrip(".") in MONTH_NUMBERS
 
 
 def _replace_topic(previous: str, topic: str, scope: Collection[str]) -> str:
@@ -152,7 +166,7 @@ def _replace_topic(previous: str, topic: str, scope: Collection[str]) -> str:
         return _replace_scope(previous, topic, scope)
     # "say about X", else "agree on X": the topic follows ("Biden and Kishida", before the verb, spoke)
     about = next(filter(None, (re.search(
-        rf"\b(?:{lead})\s+(?P<old>.+?)(?P<tail>(?:\s+(?:{_SCOPE_PREPOSITIONS})\s+[\w'’-]+)*\s*[?.!]*)$",
+        rf"\b(?:{lead})\s+(?P<old>.+?)(?P<tail>(?:\s+(?:{_SCOPE_PREPOSITIONS})\s+(?:{_MONTH}\s+)?[\w'’-]+)*\s*[?.!]*)$",
         previous, re.IGNORECASE) for lead in ("about|regarding|concerning", "on"))), None)
     if about and _tail_is_scope(about.group("tail"), scope):
         return previous[: about.start("old")] + topic + about.group("tail")
@@ -186,6 +200,8 @@ def _is_acronym(word: str, scope: Collection[str]) -> bool:
 def _only_scope(topic: str, scope: Collection[str]) -> bool:
     """True when every content word of ``topic`` names a year, an issuer or a place."""
     words = [w for w in _words(topic) if w.lower() not in _STOPWORDS and not re.fullmatch(_SCOPE_PREPOSITIONS, w, re.IGNORECASE)]
+    if any(_is_month(w) for w in words) and not any(_YEAR.match(w) for w in words):
+        return False  # "What about March?": a month without its year is a topic ("the March on Rome")
     return bool(words) and all(_is_scope(w, scope) for w in words)
 
 
@@ -210,7 +226,7 @@ def _replace_scope(previous: str, phrase: str, scope: Collection[str]) -> str:
         else:  # "since 2023?" after "the 2024 summit": the span at the end, the year out
             text = re.sub(r"\s{2,}", " ", text[: old_when.start()] + text[old_when.end() :])
             missing.append(new_when.group())
-    names, who = [w for w in _words(phrase) if _is_scope(w, scope) and not _YEAR.match(w)], ""
+    names, who = [w for w in _words(phrase) if _is_scope(w, scope) and not _is_when(w)], ""
     if names:
         after = bool(re.match(rf"(?:{_SCOPE_PREPOSITIONS})\s", phrase, re.IGNORECASE))
         run = _scope_run(text, scope, after_preposition=after)
@@ -231,9 +247,9 @@ def _scope_run(text: str, scope: Collection[str], *, after_preposition: bool) ->
     words = list(_WORD.finditer(text))
     i = 0
     while i < len(words):
-        if _is_scope(words[i].group(), scope) and not _YEAR.match(words[i].group()):
+        if _is_scope(words[i].group(), scope) and not _is_when(words[i].group()):
             j = i
-            while j + 1 < len(words) and _is_scope(words[j + 1].group(), scope) and not _YEAR.match(words[j + 1].group()):
+            while j + 1 < len(words) and _is_scope(words[j + 1].group(), scope) and not _is_when(words[j + 1].group()):
                 j += 1
             preceded = i > 0 and re.fullmatch(_SCOPE_PREPOSITIONS, words[i - 1].group(), re.IGNORECASE) is not None
             if preceded == after_preposition:

@@ -7,7 +7,9 @@ issuer named, any declaration) spoke. A year alone narrows only when it stands b
 for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "say/said in":
 "What did NATO say about the mission ending in 2014?" keeps 2014 as the question's topic.
 A span of years narrows alike ("Between 2021 and 2022, what did …", "since 2023", "before
-2020"), where it keeps some of the library's years and leaves out others. "The latest G7 summit"
+2020"), where it keeps some of the library's years and leaves out others. A month before a
+year ("in January 2022", "the 15 March 2022 statement", "since March 2022", "between January and
+March 2022") narrows to it where the declarations kept hold one of that month; else to the year. "The latest G7 summit"
 or "what did NATO most recently say" narrows to the last year the issuer named spoke in.
 A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together, in either order
 and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials
@@ -50,6 +52,19 @@ from qa.text.tokens import tokenize
 #: A year a question can name, as a group (one pattern for a year alone and for spans of years).
 _Y = r"(1[6-9]\d\d|20\d\d)"
 _YEAR = re.compile(rf"(?<!\d){_Y}(?!\d)")
+#: A month's name, written out or cut short ("Sept.", "Jan"), case-folded, and its number.
+MONTH_NUMBERS = _MONTHS = {name: number for number, names in enumerate((
+    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
+    "september sept sep", "october oct", "november nov", "december dec"), 1) for name in names.split()}
+_MONTH = r"(?<!\w)(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
+# ... and a day beside it: "15 March", "March 15,".
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_MONTH_DAY = rf"(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}\s+(?:{_DAY},?\s+)?"
+# The month (and day) right before a year: "January ", "15 March ", "March 15, ", "the 3rd of June ".
+_MONTH_BEFORE = re.compile(rf"(?:{_DAY}\s+(?:of\s+)?)?(?P<month>{_MONTH})\s+(?:{_DAY},?\s+)?$", re.IGNORECASE)
+# Two months of one year: "between January and March 2022", "from May to July 2021", "January-March 2022".
+_MONTH_SPAN = re.compile(rf"(?:\b(?:between|from)\s+(?P<first>{_MONTH})\s+(?:and|to|until|till|through)\s+|"
+                         rf"(?P<first_>{_MONTH})\s*[-–—]\s*)(?P<last>{_MONTH})\s+{_Y}(?!\d)", re.IGNORECASE)
 # A year that dates the text rather than the topic: "the 2022 summit", "in its 2024 communiqué",
 # "say in 2024", "statements of 2021", "In 2021, what did …".
 _TEXT_WORDS = r"(?:summits?|declarations?|communiqu[eé]s?|statements?|resolutions?|meetings?|sessions?)"
@@ -108,46 +123,78 @@ def implied_filters(question: str, declarations: Sequence[Declaration],
     span = _year_span(question)
     asked = [] if span else _years(question)  # most questions name no year: the library's years are not read
     latest = not asked and not span and bool(issuer or named) and bool(_LATEST.search(question))
-    years = {d.year for d in pool if d.year is not None} if asked or span or latest else set()
-    year_from = year_to = next((y for y, dated in asked if y in years and (issuer or named or dated)), None)
-    # A span narrows where it keeps some of the years and leaves out others: one that leaves out
+    dates = {(d.year, d.month) for d in pool if d.year is not None} if asked or span or latest else set()
+    years = {year for year, _ in dates}
+    month_from = month_to = None
+    picked = next(((y, m) for y, m, dated in asked if y in years and (issuer or named or dated)), None)
+    year_from = year_to = None if picked is None else picked[0]
+    if picked is not None and picked in dates:  # a month narrows where a declaration kept is of it
+        month_from = month_to = picked[1]
+    # A span narrows where it keeps some of the dates and leaves out others: one that leaves out
     # nothing says nothing ("APEC's plan for food security up to 2030" is the plan's span).
-    held = [span.holds(y) for y in years] if span else []
+    held = [span.holds(year, month) for year, month in dates] if span else []
     if span and (issuer or named or span.dated) and any(held) and not all(held):
-        year_from, year_to = span.first, span.last
+        year_from, month_from, year_to, month_to = span.first, span.first_month, span.last, span.last_month
     if latest and len(years) > 1:  # the latest year the issuer (or the declarations named) spoke in
         year_from = year_to = max(years)
     if not issuer and year_from is None and year_to is None and not named:
         return None
-    return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year_from, year_to=year_to, speakers=speakers)
+    return Filters(doc_ids=named, issuer=tuple(sorted(issuer)), year_from=year_from, year_to=year_to, speakers=speakers,
+                   month_from=month_from, month_to=month_to)
 
 
 @dataclass(frozen=True)
 class _YearSpan:
-    """Years a question bounds ("between 2021 and 2022", "since 2023", "before 2020"): the first
-    and last (None: open), and whether the words around the span date a text (as for one year)."""
+    """Dates a question bounds ("between 2021 and 2022", "since March 2023", "before 2020"): the
+    first and last year (None: open) and month (None: the whole year), and whether the words
+    around the span date a text (as for one year)."""
 
     first: int | None
     last: int | None
     dated: bool
+    first_month: int | None = None
+    last_month: int | None = None
 
-    def holds(self, year: int) -> bool:
-        return (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
+    def holds(self, year: int, month: int | None = None) -> bool:
+        """True if a declaration of this year (and month, when known) is inside the span."""
+        return ((self.first is None or (year, month or 12) >= (self.first, self.first_month or 1))
+                and (self.last is None or (year, month or 1) <= (self.last, self.last_month or 12)))
 
 
-# Two years bounding a span: "between 2021 and 2022", "from 2021 to 2022", "2021-2022", "2021 to 2022".
-_SPAN = re.compile(rf"\b(?:between\s+{_Y}\s+and\s+{_Y}|from\s+{_Y}\s+(?:to|until|till|through)\s+{_Y}|"
-                   rf"{_Y}\s*(?:-|–|—|to)\s*{_Y})(?!\d)", re.IGNORECASE)
-# One year bounding a span on one side, and the first or last year it leaves in.
+# Two years bounding a span, each perhaps after a month: "between 2021 and 2022", "from March 2021
+# to June 2022", "2021-2022", "2021 to 2022".
+_SPAN = re.compile(rf"\b(?:between\s+(?:{_MONTH_DAY})?{_Y}\s+and\s+(?:{_MONTH_DAY})?{_Y}|"
+                   rf"from\s+(?:{_MONTH_DAY})?{_Y}\s+(?:to|until|till|through)\s+(?:{_MONTH_DAY})?{_Y}|"
+                   rf"(?:{_MONTH_DAY})?{_Y}\s*(?:-|–|—|to)\s*(?:{_MONTH_DAY})?{_Y})(?!\d)", re.IGNORECASE)
+# One date bounding a span on one side, and the first or last (year, month) it leaves in; a month
+# may stand before the year ("since March 2022", "after June 2021": from July).
 _OPEN_SPAN = (
     # Not "from 2022" alone: "the declarations from 2022" are that year's (one year, _DATING).
-    (re.compile(rf"\b(?:since|as of)\s+{_Y}(?!\d)|(?<!\d){_Y}\s+(?:onwards?|and later|or later)\b", re.IGNORECASE),
-     lambda year: (year, None)),
-    (re.compile(rf"\bafter\s+{_Y}(?!\d)", re.IGNORECASE), lambda year: (year + 1, None)),
-    (re.compile(rf"\bbefore\s+{_Y}(?!\d)", re.IGNORECASE), lambda year: (None, year - 1)),
-    (re.compile(rf"\b(?:until|till|through|up to)\s+{_Y}(?!\d)|(?<!\d){_Y}\s+(?:and|or) earlier\b", re.IGNORECASE),
-     lambda year: (None, year)),
+    (re.compile(rf"\b(?:since|as of)\s+(?:{_MONTH_DAY})?{_Y}(?!\d)|(?<!\d){_Y}\s+(?:onwards?|and later|or later)\b",
+                re.IGNORECASE),
+     lambda year, month: ((year, month), (None, None))),
+    (re.compile(rf"\bafter\s+(?:{_MONTH_DAY})?{_Y}(?!\d)", re.IGNORECASE),
+     lambda year, month: ((year + 1, None) if month is None else _next_month(year, month), (None, None))),
+    (re.compile(rf"\bbefore\s+(?:{_MONTH_DAY})?{_Y}(?!\d)", re.IGNORECASE),
+     lambda year, month: ((None, None), (year - 1, None) if month is None else _previous_month(year, month))),
+    (re.compile(rf"\b(?:until|till|through|up to)\s+(?:{_MONTH_DAY})?{_Y}(?!\d)|(?<!\d){_Y}\s+(?:and|or) earlier\b",
+                re.IGNORECASE),
+     lambda year, month: ((None, None), (year, month))),
 )
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def _month_before(question: str, start: int, end: int) -> int | None:
+    """The month named right before a year at ``end`` (and after ``start``), or None."""
+    found = _MONTH_BEFORE.search(question, start, end)
+    return None if found is None else _MONTHS[found.group("month").rstrip(".").casefold()]
 # Words before a span that make it a text's dates: a verb of saying or a word for a text in the
 # same clause ("statements since 2022", "What has the G7 said since 2021 …"), but not once the
 # topic has begun ("say about Afghanistan after 2014": the years may be the topic's).
@@ -160,21 +207,31 @@ def _year_span(question: str) -> _YearSpan | None:
     opens the question ("Since 2023, what did …"), follows a verb of saying or a word for a text, or
     precedes one; otherwise (like a year) only beside a filter the question names: "What did
     NATO say about Afghanistan after 2014?" may be asking about the years after 2014."""
-    found = _SPAN.search(question)
-    if found:
-        low, high = (int(y) for y in found.groups() if y is not None)
-        first, last = min(low, high), max(low, high)
+    months = _MONTH_SPAN.search(question)
+    found = months or _SPAN.search(question)
+    if months:  # "between January and March 2022": both months of the one year
+        year = int(months.group(months.lastindex))
+        first, first_month = year, _MONTHS[(months.group("first") or months.group("first_")).rstrip(".").casefold()]
+        last, last_month = year, _MONTHS[months.group("last").rstrip(".").casefold()]
+    elif found:
+        points = sorted((int(found.group(g)), _month_before(question, found.start(), found.start(g)))
+                        for g in range(1, (found.lastindex or 0) + 1) if found.group(g) is not None)
+        (first, first_month), (last, last_month) = points[0], points[-1]
     else:
         for pattern, bounds in _OPEN_SPAN:
             found = pattern.search(question)
             if found:
-                first, last = bounds(int(next(y for y in found.groups() if y is not None)))
+                group = next(g for g in range(1, (found.lastindex or 0) + 1) if found.group(g) is not None)
+                (first, first_month), (last, last_month) = bounds(
+                    int(found.group(group)), _month_before(question, found.start(), found.start(group)))
                 break
         else:
             return None
+    if first is not None and last is not None and (first, first_month or 1) > (last, last_month or 12):
+        return None  # "between March and January 2022": no date is inside
     before, after = question[: found.start()], question[found.end():]
     dated = not before.strip() or bool(_SAID_BEFORE.search(before)) or _names_a_text(before, after)
-    return _YearSpan(first, last, dated)
+    return _YearSpan(first, last, dated, first_month, last_month)
 
 
 # Who spoke, as the subject of a verb of saying in a question: "What did Biden and Kishida agree
@@ -428,6 +485,8 @@ def filter_words(filters: Filters, *, asked: str = "",
                      for token in tokenize(alias))
     if filters.year_from is not None and filters.year_from == filters.year_to:
         words.update(tokenize(str(filters.year_from)))
+        if filters.month_from is not None and filters.month_from == filters.month_to:  # "March", "Mar."
+            words.update(tokenize(" ".join(name for name, number in _MONTHS.items() if number == filters.month_from)))
         for latest in _LATEST.finditer(asked):  # "the latest G7 summit": its year, as "the 2024 G7 summit"
             words.update(tokenize(next(word for word in latest.groups() if word)))
     words.update(tokenize(" ".join(filters.speakers)))  # "Biden", "Kishida": named in most of their paragraphs
@@ -600,13 +659,16 @@ def _un_names(issuer: str) -> list[str]:
     return [f"United Nations {body}", f"UN {body}", body]
 
 
-def _years(question: str) -> list[tuple[int, bool]]:
-    """Each year in the question, and whether the words around it date a text."""
+def _years(question: str) -> list[tuple[int, int | None, bool]]:
+    """Each year in the question, the month named before it (or None), and whether the words
+    around them date a text ("statements of January 2022": the month stands between)."""
     found = []
     for match in _YEAR.finditer(question):
-        before, after = question[: match.start()], question[match.end():]
+        month = _MONTH_BEFORE.search(question, 0, match.start())
+        before, after = question[: match.start() if month is None else month.start()], question[match.end():]
         dated = _names_a_text(before, after)
-        found.append((int(match.group()), dated))
+        found.append((int(match.group()), None if month is None else _MONTHS[month.group("month").rstrip(".").casefold()],
+                      dated))
     return found
 
 

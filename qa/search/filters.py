@@ -41,6 +41,9 @@ class Filters:
         speakers: The names a question gave as who spoke ("Biden", "Kishida"), which chose
             ``doc_ids`` (qa.answers.narrowing); they select nothing themselves, and stop
             counting in the word matching as an issuer's name does.
+        month_from: With ``year_from``, only from this month (1-12) of that year on ("since
+            March 2022"); a declaration dated by its year alone passes on its year.
+        month_to: With ``year_to``, only up to this month of that year.
     """
 
     doc_ids: tuple[str, ...] = ()
@@ -49,6 +52,13 @@ class Filters:
     year_to: int | None = None
     kind: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
+    month_from: int | None = None
+    month_to: int | None = None
+
+    def __post_init__(self) -> None:
+        for month, year, name in ((self.month_from, self.year_from, "month_from"), (self.month_to, self.year_to, "month_to")):
+            if month is not None and (year is None or not 1 <= month <= 12):
+                raise InvalidOptionError(f"{name} must be a month from 1 to 12 with a year beside it; got {month!r}.")
 
     @classmethod
     def of(
@@ -61,17 +71,19 @@ class Filters:
         kind: Iterable[str] | str | None = None,
     ) -> Filters:
         """Filters from the library's keyword arguments (a string or several for each list).
+        ``year_from`` and ``year_to`` are a year (2024, "2024") or a month of one ("2024-03").
 
         Raises:
-            InvalidOptionError: For a value of the wrong type or a year range that is backwards.
+            InvalidOptionError: For a value of the wrong type or a date range that is backwards.
         """
-        year_from, year_to = _year(year_from, "year_from"), _year(year_to, "year_to")
-        if year_from is not None and year_to is not None and year_from > year_to:
+        (year_from, month_from), (year_to, month_to) = _bound(year_from, "year_from"), _bound(year_to, "year_to")
+        if year_from is not None and year_to is not None and (year_from, month_from or 1) > (year_to, month_to or 12):
             raise InvalidOptionError(
-                f"year_from {year_from} is after year_to {year_to}: swap them, or leave one out."
+                f"year_from {_when(year_from, month_from)} is after year_to {_when(year_to, month_to)}: "
+                "swap them, or leave one out."
             )
         return cls(_names(doc_ids, "doc_ids"), _names(issuer, "issuer"), year_from, year_to,
-                   tuple(normalise_kind(k) for k in _names(kind, "kind")))
+                   tuple(normalise_kind(k) for k in _names(kind, "kind")), month_from=month_from, month_to=month_to)
 
     @property
     def empty(self) -> bool:
@@ -92,7 +104,9 @@ class Filters:
             parts.append(f"declarations {listed}")
         if self.issuer:
             parts.append("issuer " + " or ".join(self.issuer))
-        if self.year_from is not None and self.year_from == self.year_to:
+        if self.month_from is not None or self.month_to is not None:
+            parts.append(self._months())
+        elif self.year_from is not None and self.year_from == self.year_to:
             parts.append(f"year {self.year_from}")
         elif self.year_from is not None and self.year_to is not None:
             parts.append(f"years {self.year_from}-{self.year_to}")
@@ -103,6 +117,18 @@ class Filters:
         if self.kind:
             parts.append("kind " + " or ".join(self.kind))
         return ", ".join(parts)
+
+    def _months(self) -> str:
+        """The dates in words when a month bounds them: "January 2022", "January-March 2022",
+        "March 2021 to 2022", "from March 2022", "up to June 2021"."""
+        low, high = _when(self.year_from, self.month_from), _when(self.year_to, self.month_to)
+        if self.year_from is not None and self.year_from == self.year_to and self.month_from and self.month_to:
+            if self.month_from == self.month_to:
+                return low
+            return f"{MONTHS[self.month_from - 1]}-{MONTHS[self.month_to - 1]} {self.year_to}"
+        if self.year_from is not None and self.year_to is not None:
+            return f"{low} to {high}"
+        return f"from {low}" if self.year_from is not None else f"up to {high}"
 
     def select(self, declarations: Sequence[Declaration]) -> list[Declaration]:
         """The declarations the filter allows, in their order.
@@ -129,10 +155,12 @@ class Filters:
         if self.kind:
             _check_values("kind", self.kind, kinds(declarations), every=KINDS)
             chosen = [d for d in chosen if d.kind in self.kind]
-        if self.year_from is not None:
-            chosen = [d for d in chosen if d.year is not None and d.year >= self.year_from]
+        if self.year_from is not None:  # (year, month); a declaration dated by its year alone passes on its year
+            low = (self.year_from, self.month_from or 1)
+            chosen = [d for d in chosen if d.year is not None and (d.year, d.month or 12) >= low]
         if self.year_to is not None:
-            chosen = [d for d in chosen if d.year is not None and d.year <= self.year_to]
+            high = (self.year_to, self.month_to or 12)
+            chosen = [d for d in chosen if d.year is not None and (d.year, d.month or 1) <= high]
         if not chosen:
             raise InvalidOptionError(
                 f"No declaration matches {self.describe()}: widen the year range or choose more "
@@ -332,11 +360,24 @@ def _names(value: Iterable[str] | str | None, name: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in items if v.strip())
 
 
-def _year(value: object, name: str) -> int | None:
+#: The months, as dates in words name them (Filters.describe).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
+
+
+def _bound(value: object, name: str) -> tuple[int | None, int | None]:
+    """A date bound as (year, month or None): 2024, "2024" or "2024-03"."""
     if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
-        raise InvalidOptionError(f"{name} must be a year such as 2024, got {value!r}.")
-    return value
+        return None, None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None
+    found = _YEAR_MONTH.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None or found.group(2) is not None and not 1 <= int(found.group(2)) <= 12:
+        raise InvalidOptionError(f"{name} must be a year such as 2024 or a month such as 2024-03, got {value!r}.")
+    return int(found.group(1)), None if found.group(2) is None else int(found.group(2))
+
+
+def _when(year: int | None, month: int | None) -> str:
+    """"March 2022", or "2022" without a month."""
+    return f"{year}" if month is None else f"{MONTHS[month - 1]} {year}"

@@ -66,6 +66,18 @@ def test_list_filters_and_prints_json_with_kind_and_symbol(run) -> None:
     assert text.stdout.splitlines()[0].startswith("apec-2023-san-francisco-golden-gate")
 
 
+def test_a_month_narrows_list_and_ask_and_a_bad_month_is_a_clear_error(run) -> None:
+    listed = run("list", "--from", "2022-11", "--to", "2022-11", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [r["doc_id"] for r in json.loads(listed.stdout)] == ["asean-us-2022-phnom-penh-csp", "g20-2022-bali"]
+    asked = run("ask", "What did the November 2022 statements say about the Pandemic Fund?", "--json")
+    answer = json.loads(asked.stdout)
+    assert answer["narrowed"]["as"] == "November 2022" and answer["narrowed"]["month_from"] == 11
+    assert {h["doc_id"] for h in answer["hits"]} <= {"asean-us-2022-phnom-penh-csp", "g20-2022-bali"}
+    bad = run("list", "--from", "2022-13")
+    assert bad.returncode == 2 and "argument --from: must be a year such as 2024 or a month such as 2024-03" in bad.stderr
+
+
 def test_a_question_naming_the_place_of_a_meeting_says_how_it_was_read(run) -> None:
     result = run("ask", "What did the leaders in Bali say about the Pandemic Fund?", "--json")
     assert result.returncode == 0, result.stderr

@@ -40,6 +40,15 @@ GEORGIA = "What did NATO say about Georgia in 2012?"
         ("What about between 2021 and 2022?", "What did the G7 say about climate finance?",
          "What did the G7 say about climate finance between 2021 and 2022?"),
         ("And since 2021?", "What did the 2024 summit say about AI?", "What did the summit say about AI since 2021?"),
+        # A month goes with its year, in or out, and the topic's place is found after it.
+        ("What about March 2022?", "What did the G7 say about Russia in May 2022?",
+         "What did the G7 say about Russia in March 2022?"),
+        ("And in 2021?", "What did the G7 say about Russia in May 2022?", "What did the G7 say about Russia in 2021?"),
+        ("What about since March 2022?", "What did the G7 say about Russia?", "What did the G7 say about Russia since March 2022?"),
+        ("What about Ukraine?", "What did NATO say about Georgia in May 2012?", "What did NATO say about Ukraine in May 2012?"),
+        ("What about March?", GEORGIA, "What did NATO say about March in 2012?"),  # no year: a month is a topic
+        ("What did they say about Russia?", "What did NATO say about Georgia in May 2012?",
+         "What did they say about Russia? (NATO May 2012)"),
         ("What about NATO?", "What was agreed about the South China Sea?", "What was agreed about the South China Sea? (NATO)"),
         ("When will it end?", "When will the ISAF mission end?", "When will it end? (ISAF mission end)"),
         ("What did they say about Russia?", GEORGIA, "What did they say about Russia? (NATO 2012)"),

@@ -6,6 +6,7 @@ import pytest
 
 from qa.answers.narrowing import filter_words, implied_filters, topic_of
 from qa.documents import Declaration, Paragraph
+from qa.errors import InvalidOptionError
 from qa.library import Library
 from qa.search.filters import Filters
 
@@ -158,6 +159,63 @@ def test_a_question_bounding_years_is_answered_from_those_years_only(fake_encode
     assert sorted(h.doc_id for h in answer.hits) == ["g7-2022", "g7-2023", "g7-2024"]
     wide = lib.ask("Since 2022, what did the G7 say about fossil fuel subsidies?", k=5, narrow=False)
     assert len(wide.hits) == 5 and wide.narrowed is None
+
+
+MONTHLY = [
+    _decl("us-eu-2022-01", "U.S.-EU", "2022-01-28"), _decl("us-eu-2022-03", "U.S.-EU", "2022-03-25"),
+    _decl("us-eu-2022-06", "U.S.-EU", "2022-06-27"), _decl("g7-2022-05", "G7", "2022-05-08"),
+    _decl("g7-2022-12", "G7", "2022-12-12"), _decl("us-il-2021-12", "", "2021-12-22"), _decl("undated-2022", "G7", "2022"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("In January 2022, what did the United States say about Ukraine?", "January 2022"),  # opens the question
+        ("What did the statements of March 2022 say about energy?", "March 2022"),  # month between text and year
+        ("What did the March 2022 statement say about LNG?", "March 2022"),
+        ("What did the 25 March 2022 statement say about LNG?", "March 2022"),  # a day: its month
+        ("What did the statement of March 25, 2022 say about LNG?", "March 2022"),
+        ("What did the U.S. and the EU say about LNG in Jan. 2022?", "issuer U.S.-EU, January 2022"),
+        ("What did the G7 say about Russia in may 2022?", "issuer G7, May 2022"),  # any case
+        ("What did the G7 say about Russia in March 2022?", "issuer G7, year 2022"),  # no G7 text that month: the year
+        ("Since March 2022, what did the U.S. and the EU say?", "issuer U.S.-EU, from March 2022"),
+        ("What did the G7 say after May 2022 about Russia?", "issuer G7, from June 2022"),
+        ("What did the U.S. and the EU say before March 2022?", "issuer U.S.-EU, up to February 2022"),
+        ("Between January and March 2022, what statements mentioned Ukraine?", "January-March 2022"),
+        ("What did the statements from December 2021 to January 2022 say?", "December 2021 to January 2022"),
+        ("Which statements of January-March 2022 mention Ukraine?", "January-March 2022"),
+    ],
+)
+def test_a_month_before_a_year_narrows_to_that_month_where_the_library_holds_one(question: str, described: str) -> None:
+    assert implied_filters(question, MONTHLY).describe() == described
+
+
+def test_a_month_narrowed_keeps_the_declarations_of_that_month_and_those_dated_by_the_year_alone() -> None:
+    implied = implied_filters("What did the G7 say about Russia in May 2022?", MONTHLY)
+    assert [d.doc_id for d in implied.select(MONTHLY)] == ["g7-2022-05", "undated-2022"]
+    since = implied_filters("Since March 2022, what did the U.S. and the EU say?", MONTHLY)
+    assert [d.doc_id for d in since.select(MONTHLY)] == ["us-eu-2022-03", "us-eu-2022-06"]
+
+
+def test_the_month_that_narrowed_stops_counting_as_its_year_does() -> None:
+    assert filter_words(implied_filters("What did the G7 say about Russia in May 2022?", MONTHLY)) == {"g7", "2022", "may"}
+    assert filter_words(implied_filters("What did the March 2022 statements say?", MONTHLY)) == {"2022", "march", "mar"}
+    assert filter_words(implied_filters("Since March 2022, what did the G7 say?", MONTHLY)) == {"g7"}  # no one month
+
+
+def test_a_question_naming_a_month_is_answered_from_that_month_and_a_filter_takes_a_month_too(fake_encoder) -> None:
+    rows = [{"doc_id": f"us-eu-2022-{month:02}", "paragraph": "1", "issuer": "U.S.-EU", "date": f"2022-{month:02}-15",
+             "title": "Joint Statement", "text": f"We will raise exports of liquefied natural gas by {month} cargoes."}
+            for month in (1, 3, 6)]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    answer = lib.ask("In March 2022, what did the U.S. and the EU say about liquefied natural gas?", k=3)
+    assert answer.narrowed_text == "issuer U.S.-EU, March 2022"
+    assert [h.doc_id for h in answer.hits] == ["us-eu-2022-03"]
+    searched = lib.search("liquefied natural gas", k=3, year_from="2022-02", year_to="2022-06")
+    assert sorted(h.doc_id for h in searched) == ["us-eu-2022-03", "us-eu-2022-06"]
+    with pytest.raises(InvalidOptionError, match="No declaration matches February 2022"):
+        lib.search("liquefied natural gas", year_from="2022-02", year_to="2022-02")
 
 
 @pytest.mark.parametrize(

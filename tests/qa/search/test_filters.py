@@ -40,6 +40,38 @@ def test_each_filter_and_their_combination() -> None:
     assert _ids(Filters()) == [d.doc_id for d in DECLS]
 
 
+def test_a_bound_may_be_a_month_and_a_declaration_dated_by_its_year_alone_passes_on_its_year() -> None:
+    dated = [_decl("a-2022-01", "US", "2022-01-28", "statement"), _decl("b-2022-03", "US", "2022-03-25", "statement"),
+             _decl("c-2022", "US", "2022", "statement"), _decl("d-2023-02", "US", "2023-02-01", "statement")]
+    ids = lambda f: [d.doc_id for d in f.select(dated)]  # noqa: E731
+    assert ids(Filters.of(year_from="2022-03", year_to="2022-03")) == ["b-2022-03", "c-2022"]
+    assert ids(Filters.of(year_from="2022-02")) == ["b-2022-03", "c-2022", "d-2023-02"]
+    assert ids(Filters.of(year_to="2022-02")) == ["a-2022-01", "c-2022"]
+    assert ids(Filters.of(year_from="2022-02", year_to=2022)) == ["b-2022-03", "c-2022"]
+    assert Filters.of(year_from="2022-03", year_to="2022-03").describe() == "March 2022"
+    assert Filters.of(year_from="2022-01", year_to="2022-3").describe() == "January-March 2022"
+    assert Filters.of(year_from="2021-12", year_to="2022-01").describe() == "December 2021 to January 2022"
+    assert Filters.of(year_from="2022-03").describe() == "from March 2022"
+    assert Filters.of(year_to="2021-06", issuer="G7").describe() == "issuer G7, up to June 2021"
+    assert Filters.of(year_from=" 2022 ") == Filters(year_from=2022)  # a year as text is still a year
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"year_from": "2022-13"}, "year_from must be a year such as 2024 or a month such as 2024-03, got '2022-13'"),
+        ({"year_to": "March 2022"}, "year_to must be a year such as 2024 or a month such as 2024-03"),
+        ({"year_from": "2022-05", "year_to": "2022-03"}, "year_from May 2022 is after year_to March 2022: swap them"),
+        ({"year_from": "2022-05", "year_to": 2021}, "year_from May 2022 is after year_to 2021"),
+    ],
+)
+def test_a_month_bound_that_is_no_month_or_backwards_is_a_clear_error(given: dict, message: str) -> None:
+    with pytest.raises(InvalidOptionError, match=message):
+        Filters.of(**given)
+    with pytest.raises(InvalidOptionError, match="month_from must be a month from 1 to 12 with a year beside it"):
+        Filters(month_from=3)
+
+
 def test_unknown_values_name_those_that_exist() -> None:
     with pytest.raises(InvalidOptionError, match=r"issuer 'G8'.*: G7, NATO, UN General Assembly\."):
         Filters.of(issuer="G8").select(DECLS)
