@@ -371,7 +371,7 @@ class Library:
         holds to the cosine answers need; None where no cosine is needed (no filter word in the
         question, or the passage holds a word of its topic)."""
         state = self._state
-        topic = topic_of(text, state.filter_words(searched, text))
+        topic = topic_of(text, state.unsaid_words(searched, text))
         return None if topic is None or best.coverage > 0 else state.index.best_cosine(topic, best.row)
 
     def declaration(self, doc_id: str) -> Declaration:

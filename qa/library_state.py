@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.answers.duplicates import fuller_copy, merge_hits
-from qa.answers.narrowing import filter_words, implied_filters, issuer_aliases
+from qa.answers.narrowing import filter_words, implied_filters, issuer_aliases, unsaid_words
 from qa.answers.questions import check_doc_ids, check_k
 from qa.answers.records import Hit, citation, make_hit
 from qa.documents import Declaration, Paragraph
@@ -115,7 +115,7 @@ class LibraryState:
         """Rank for an already cleaned question (search and ask clean it once)."""
         k = check_k(k)
         places = self.places if self.duplicates.repeats or self.duplicates.links else None
-        ignore = self.filter_words(filters, text)
+        ignore = self.unsaid_words(filters, text)
         return self.index.search(text, k=k, allowed=self.allowed(filters), text=self.text, preamble=self.preamble,
                                  ignore=ignore, other_language=self.other_language(text),
                                  places=places, topical_title=self.topical_title)
@@ -123,6 +123,11 @@ class LibraryState:
     def implied(self, text: str) -> Filters | None:
         """The filters a cleaned question implies (qa.answers.narrowing.implied_filters), or None."""
         return implied_filters(text, self.declarations, self.named_people, self.issuer_aliases)
+
+    def unsaid_words(self, filters: Filters, text: str) -> frozenset[str]:
+        """The words of a cleaned question that inside ``filters`` tell no paragraph apart
+        (qa.answers.narrowing.unsaid_words): the word matching and the topic leave them out."""
+        return unsaid_words(filters, self.filter_words(filters, text))
 
     def filter_words(self, filters: Filters, text: str) -> frozenset[str]:
         """The words of a cleaned question that name what ``filters`` keep (qa.answers.narrowing.filter_words)."""

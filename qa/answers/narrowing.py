@@ -500,6 +500,20 @@ def filter_words(filters: Filters, *, asked: str = "",
 #: Index terms (qa.text.tokens) of the words that ask what was said, not about what: "What did
 #: NATO say?" has no topic once "NATO" names the filter.
 SAYING = frozenset(tokenize("say said tell told mention talk speak spoke write wrote anything"))
+#: Index terms of the words for who speaks and what they adopted ("the G7 leaders", "the 2024
+#: summit", "NATO's communiqué"). Inside the declarations a filter keeps, every text is theirs,
+#: so these words tell no paragraph apart (:func:`unsaid_words`): "What did the G7 leaders say
+#: about Haiti?" quoted the paragraph opening "We, the Leaders of the Group of Seven (G7)" as an
+#: answer, though no G7 text names Haiti.
+SPEAKING = frozenset(tokenize("leaders ministers summit communiqué communique declaration statement"))
+
+
+def unsaid_words(filters: Filters, named: frozenset[str]) -> frozenset[str]:
+    """The index terms a search inside ``filters`` leaves out of its word matching and of the
+    question's topic: ``named`` (:func:`filter_words`), and under any filter the words for who
+    speaks and what they adopted (:data:`SPEAKING`). Outside a filter those may be the topic
+    ("Which guest leaders came to Cornwall?")."""
+    return named if filters.empty else named | SPEAKING
 
 
 def topic_of(question: str, words: frozenset[str]) -> str | None:

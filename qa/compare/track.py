@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qa.answers.narrowing import SAYING
+from qa.answers.narrowing import SAYING, SPEAKING
 from qa.answers.questions import check_k, clean_question
 from qa.answers.records import Hit
 from qa.compare.selection import select
@@ -93,8 +93,8 @@ class Track:
 
 def names_topic(topic: str, text: str, ignore: frozenset[str] = frozenset()) -> bool:
     """True when ``text`` holds every word of the topic (stemmed, stop words aside), but those in
-    ``ignore``: the words naming a filter and asking what was said ("What did the G7 say about
-    Russia?" asks for "russia").
+    ``ignore``: the words naming a filter, asking what was said, and naming who said it ("What did
+    the G7 leaders say about Russia?" asks for "russia").
 
     The abstention rule decides first; this second reading exists because its rarity condition
     is tuned for questions over the whole corpus: a topic word common in the library ("China",
@@ -149,7 +149,7 @@ def track(
     # with the issuer and years the topic named, whose words stop counting there as in a narrowed
     # answer (qa.answers.narrowing.filter_words).
     among = implied or Filters(doc_ids=tuple(d.doc_id for d in chosen) if len(chosen) < len(library.declarations) else ())
-    ignore = SAYING | (library.words_naming(implied, topic) if implied is not None else frozenset())
+    ignore = SAYING | SPEAKING | (library.words_naming(implied, topic) if implied is not None else frozenset())
     entries, last = [], None
     for decl in sorted(chosen, key=_order):
         answer = library.ask_within(topic, decl.doc_id, among=among, k=k)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answers.narrowing import filter_words, implied_filters, topic_of
+from qa.answers.narrowing import SPEAKING, filter_words, implied_filters, topic_of, unsaid_words
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError
 from qa.library import Library
@@ -561,6 +561,19 @@ def test_a_narrowed_answer_must_be_about_the_topic_not_only_the_body_named(
     assert lib.ask("APEC", k=1).found  # nothing asked beyond the body: no topic to hold
     monkeypatch.setattr(Library, "_on_topic", lambda self, *args: True)
     assert lib.ask("APEC Haiti", k=1).found  # "APEC" alone had brought the paragraph near
+
+
+def test_the_words_for_who_speaks_are_no_topic_inside_a_filter(
+    fake_encoder, apec_and_haiti_passages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = Library.from_passages(apec_and_haiti_passages, encoder=fake_encoder)
+    refused = lib.ask("APEC leaders Haiti", k=1)  # "Leaders" in APEC's opening is not Haiti
+    assert refused.narrowed.describe() == "issuer APEC" and not refused.found
+    assert lib.ask("APEC leaders fossil fuel subsidies", k=1).hits[0].paragraph == "7"
+    assert unsaid_words(Filters(issuer=("APEC",)), frozenset({"apec"})) == {"apec"} | SPEAKING
+    assert unsaid_words(Filters(), frozenset()) == frozenset()  # unfiltered, "guest leaders" may be the topic
+    monkeypatch.setattr("qa.library_state.unsaid_words", lambda filters, named: named)
+    assert lib.ask("APEC leaders Haiti", k=1).found  # the word "leaders" alone had held it on topic
 
 
 def _opening(doc_id: str, title: str, *paragraphs: str) -> Declaration:
