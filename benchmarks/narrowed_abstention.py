@@ -81,7 +81,8 @@ def ask_narrowed(lib, question: str, answerable: bool | None) -> Asked | None:
     if implied is None or not (filter_words(implied) - _SPEAKING):  # as before the speakers' words stopped counting
         return None
     if answerable is None:
-        topic = set(tokenize(topic_of(text, filter_words(implied)) or ""))
+        # The topic without the words for who speaks too: "leaders" is in every G7 text, not a topic.
+        topic = set(tokenize(topic_of(text, filter_words(implied) | _SPEAKING) or ""))
         kept = implied.select(state.declarations)
         if any(topic & set(tokenize(p.text)) for d in kept for p in d.paragraphs):
             return None

@@ -505,7 +505,7 @@ SAYING = frozenset(tokenize("say said tell told mention talk speak spoke write w
 #: so these words tell no paragraph apart (:func:`unsaid_words`): "What did the G7 leaders say
 #: about Haiti?" quoted the paragraph opening "We, the Leaders of the Group of Seven (G7)" as an
 #: answer, though no G7 text names Haiti.
-SPEAKING = frozenset(tokenize("leaders ministers summit communiqué communique declaration statement"))
+SPEAKING = frozenset(tokenize("leaders heads ministers summit communiqué communique declaration statement resolution"))
 
 
 def unsaid_words(filters: Filters, named: frozenset[str]) -> frozenset[str]:
