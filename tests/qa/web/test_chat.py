@@ -239,6 +239,19 @@ def test_follow_up_uses_the_previous_turn_and_shows_how_it_was_read(chat: Chat) 
     assert second.query == second.answer.read_as
 
 
+def test_a_month_narrows_and_a_follow_up_moves_it(fake_encoder) -> None:
+    rows = [{"doc_id": f"us-eu-2022-{month:02}", "paragraph": "1", "issuer": "", "date": f"2022-{month:02}-25",
+             "title": "Joint Statement on Energy Security", "text": f"We will ship {cargoes} cargoes of liquefied natural gas."}
+            for month, cargoes in ((1, "ten"), (3, "fifteen"))]
+    monthly = Chat(Library.from_passages(rows, encoder=fake_encoder))
+    first = monthly.reply("In January 2022, what did the statements say about liquefied natural gas?")
+    assert [h.doc_id for h in first.answer.hits] == ["us-eu-2022-01"]
+    assert "Read as: only January 2022, as the question names it" in _visible(first.html)
+    second = monthly.reply("What about March 2022?", previous=first.query)
+    assert second.answer.read_as == "In March 2022, what did the statements say about liquefied natural gas?"
+    assert [h.doc_id for h in second.answer.hits] == ["us-eu-2022-03"]
+
+
 def test_an_error_keeps_the_previous_turn_for_follow_ups(chat: Chat) -> None:
     assert chat.reply("", previous="Georgia NATO").query == "Georgia NATO"
 
