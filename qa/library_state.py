@@ -59,8 +59,9 @@ class LibraryState:
         #: Each row's declaration as its position in ``declarations``: a filter's row mask is then
         #: one lookup per row, not a string comparison (which cost ~20 ms per search at 17k rows).
         self._position = {decl.doc_id: i for i, decl in enumerate(self.declarations)}
-        self._row_doc = np.repeat(np.arange(len(self.declarations), dtype=np.int64),
-                                  [len(decl.paragraphs) for decl in self.declarations])
+        lengths = [len(decl.paragraphs) for decl in self.declarations]
+        self._row_doc = np.repeat(np.arange(len(self.declarations), dtype=np.int64), lengths)
+        self._first_row = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if lengths else np.zeros(0, np.int64)
         # as fusion weighs it; only a number holding a "P" can be a preamble's ("P3", "annex P2")
         preamble = np.array([par.preambular if "P" in par.number else False for _, par in self.rows], dtype=np.float32)
         self.preamble = preamble if preamble.any() else None
@@ -210,14 +211,11 @@ class LibraryState:
     def hits(self, ranked: Iterable[Ranked], k: int, filters: Filters | None = None) -> list[Hit]:
         """Hits with repeated words shown once (qa.answers.duplicates), at most ``k``; a twin's
         copy with a fuller citation is quoted where ``filters`` keep it."""
-        kept: list[set[str]] = []  # the doc_ids the filter keeps, read on the first twin met
-
-        def allowed(doc_id: str) -> bool:
-            if filters is None or filters.empty:
+        def allowed(doc_id: str) -> bool:  # from the filter's rows kept for its searches (:meth:`allowed`)
+            narrowed = None if filters is None else self.allowed(filters)
+            if narrowed is None:
                 return True
-            if not kept:
-                kept.append({d.doc_id for d in filters.select(self.declarations)})
-            return doc_id in kept[0]
+            return bool(self.by_id[doc_id].paragraphs) and bool(narrowed.rows[self._first_row[self._position[doc_id]]])
 
         def copy(hit: Hit) -> Hit:
             return fuller_copy(hit, self.duplicates, self.by_id, allowed)

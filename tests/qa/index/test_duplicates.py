@@ -130,6 +130,8 @@ def test_the_twin_copy_with_the_fuller_citation_is_quoted_with_the_highlight_on_
     assert best.text[slice(*best.highlight)] == "It adds a second sentence on subject 5."
     only = lib.search("subject 5 second sentence", k=1, doc_ids="wh-2022-11-16")[0]
     assert only.doc_id == "wh-2022-11-16"  # a filter keeping the other copy alone keeps it
+    both = lib.search("subject 5 second sentence", k=1, issuer="G20")[0]
+    assert both.doc_id == "g20-2022"  # a filter keeping both quotes the fuller copy
 
 
 def test_the_same_words_span_maps_a_highlight_across_wrapping_case_and_escapes() -> None:
