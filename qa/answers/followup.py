@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from qa.answers.narrowing import MONTH_NUMBERS
+from qa.answers.narrowing import MONTH, MONTH_NUMBERS
 
 # Openings that mark a question as a variation on the previous one ("what about X?").
 _LEADS = re.compile(
@@ -46,9 +46,8 @@ _CHATTER = frozenset("thanks thank ok okay yes no hello hi hey great cool fine s
 _WORD = re.compile(r"[\w'’-]+")
 _Y = r"(?:1[5-9]|20)\d\d"
 _YEAR = re.compile(rf"^{_Y}$")
-# A month's name, and a year perhaps after it: "2012", "May 2012", "Sept. 2021".
-_MONTH = r"(?<!\w)(?:" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\b\.?"
-_MY = rf"(?:{_MONTH}\s+)?{_Y}"
+# A year, perhaps after its month: "2012", "May 2012", "Sept. 2021".
+_MY = rf"(?:{MONTH}\s+)?{_Y}"
 # When a question is asked of: a year or a span of years, with the preposition before it ("in 2012",
 # "since 2023", "between 2021 and 2022", "2021-2022"), a month perhaps before each ("in May 2012").
 _WHEN = re.compile(rf"(?:\b(?P<prep>in|during|since|from|after|before|until|till|through|up to|as of)\s+)?"
@@ -166,7 +165,7 @@ def _replace_topic(previous: str, topic: str, scope: Collection[str]) -> str:
         return _replace_scope(previous, topic, scope)
     # "say about X", else "agree on X": the topic follows ("Biden and Kishida", before the verb, spoke)
     about = next(filter(None, (re.search(
-        rf"\b(?:{lead})\s+(?P<old>.+?)(?P<tail>(?:\s+(?:{_SCOPE_PREPOSITIONS})\s+(?:{_MONTH}\s+)?[\w'’-]+)*\s*[?.!]*)$",
+        rf"\b(?:{lead})\s+(?P<old>.+?)(?P<tail>(?:\s+(?:{_SCOPE_PREPOSITIONS})\s+(?:{MONTH}\s+)?[\w'’-]+)*\s*[?.!]*)$",
         previous, re.IGNORECASE) for lead in ("about|regarding|concerning", "on"))), None)
     if about and _tail_is_scope(about.group("tail"), scope):
         return previous[: about.start("old")] + topic + about.group("tail")

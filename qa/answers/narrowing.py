@@ -9,8 +9,9 @@ for a meeting or a text ("the 2022 summit", "the 2024 communiqué") or after "sa
 A span of years narrows alike ("Between 2021 and 2022, what did …", "since 2023", "before
 2020"), where it keeps some of the library's years and leaves out others. A month before a
 year ("in January 2022", "the 15 March 2022 statement", "since March 2022", "between January and
-March 2022") narrows to it where the declarations kept hold one of that month; else to the year. "The latest G7 summit"
-or "what did NATO most recently say" narrows to the last year the issuer named spoke in.
+March 2022") narrows to it where the declarations kept hold one of that month; else to the year.
+"The latest G7 summit" or "what did NATO most recently say" narrows to the last year the issuer
+named spoke in.
 A joint issuer ("U.S.-Japan", "ASEAN-U.S.") is named by its two parties together, in either order
 and by any of their names ("Japan and the US", "ASEAN-US"). A declaration named by the initials
 of its title's capitalised words ("UNDRIP" for the "United Nations Declaration on the Rights of
@@ -56,7 +57,8 @@ _YEAR = re.compile(rf"(?<!\d){_Y}(?!\d)")
 MONTH_NUMBERS = _MONTHS = {name: number for number, names in enumerate((
     "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
     "september sept sep", "october oct", "november nov", "december dec"), 1) for name in names.split()}
-_MONTH = r"(?<!\w)(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
+#: A month's name as a pattern (any case with re.IGNORECASE), its full stop included ("Sept.").
+MONTH = _MONTH = r"(?<!\w)(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
 # ... and a day beside it: "15 March", "March 15,".
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _MONTH_DAY = rf"(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}\s+(?:{_DAY},?\s+)?"
@@ -64,7 +66,8 @@ _MONTH_DAY = rf"(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}\s+(?:{_DAY},?\s+)?"
 _MONTH_BEFORE = re.compile(rf"(?:{_DAY}\s+(?:of\s+)?)?(?P<month>{_MONTH})\s+(?:{_DAY},?\s+)?$", re.IGNORECASE)
 # Two months of one year: "between January and March 2022", "from May to July 2021", "January-March 2022".
 _MONTH_SPAN = re.compile(rf"(?:\b(?:between|from)\s+(?P<first>{_MONTH})\s+(?:and|to|until|till|through)\s+|"
-                         rf"(?P<first_>{_MONTH})\s*[-–—]\s*)(?P<last>{_MONTH})\s+{_Y}(?!\d)", re.IGNORECASE)
+                         rf"(?P<first_>{_MONTH})\s*[-–—]\s*)(?P<last>{_MONTH})\s+(?P<year>1[6-9]\d\d|20\d\d)(?!\d)",
+                         re.IGNORECASE)
 # A year that dates the text rather than the topic: "the 2022 summit", "in its 2024 communiqué",
 # "say in 2024", "statements of 2021", "In 2021, what did …".
 _TEXT_WORDS = r"(?:summits?|declarations?|communiqu[eé]s?|statements?|resolutions?|meetings?|sessions?)"
@@ -194,7 +197,14 @@ def _previous_month(year: int, month: int) -> tuple[int, int]:
 def _month_before(question: str, start: int, end: int) -> int | None:
     """The month named right before a year at ``end`` (and after ``start``), or None."""
     found = _MONTH_BEFORE.search(question, start, end)
-    return None if found is None else _MONTHS[found.group("month").rstrip(".").casefold()]
+    return None if found is None else _month_number(found.group("month"))
+
+
+def _month_number(name: str) -> int:
+    """1-12 for a month's name as written ("Sept.", "march")."""
+    return _MONTHS[name.rstrip(".").casefold()]
+
+
 # Words before a span that make it a text's dates: a verb of saying or a word for a text in the
 # same clause ("statements since 2022", "What has the G7 said since 2021 …"), but not once the
 # topic has begun ("say about Afghanistan after 2014": the years may be the topic's).
@@ -210,9 +220,9 @@ def _year_span(question: str) -> _YearSpan | None:
     months = _MONTH_SPAN.search(question)
     found = months or _SPAN.search(question)
     if months:  # "between January and March 2022": both months of the one year
-        year = int(months.group(months.lastindex))
-        first, first_month = year, _MONTHS[(months.group("first") or months.group("first_")).rstrip(".").casefold()]
-        last, last_month = year, _MONTHS[months.group("last").rstrip(".").casefold()]
+        first = last = int(months.group("year"))
+        first_month = _month_number(months.group("first") or months.group("first_"))
+        last_month = _month_number(months.group("last"))
     elif found:
         points = sorted((int(found.group(g)), _month_before(question, found.start(), found.start(g)))
                         for g in range(1, (found.lastindex or 0) + 1) if found.group(g) is not None)
@@ -681,8 +691,7 @@ def _years(question: str) -> list[tuple[int, int | None, bool]]:
         month = _MONTH_BEFORE.search(question, 0, match.start())
         before, after = question[: match.start() if month is None else month.start()], question[match.end():]
         dated = _names_a_text(before, after)
-        found.append((int(match.group()), None if month is None else _MONTHS[month.group("month").rstrip(".").casefold()],
-                      dated))
+        found.append((int(match.group()), None if month is None else _month_number(month.group("month")), dated))
     return found
 
 
