@@ -16,7 +16,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from qa.answers.render import NEAREST, NOT_ANSWERED, hit_text
+from qa.answers.render import NEAREST, hit_text, not_answered
 from qa.errors import DocumentExistsError, InvalidOptionError, QAError, UsageError
 from qa.ingest.catalog import CATALOG_ENV
 
@@ -49,7 +49,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"Read as: only {answer.narrowed_text}, as the question names it "
               "(--no-narrow searches every declaration).\n")
     if not answer.found:
-        print(f"{NOT_ANSWERED} {NEAREST}\n")
+        print(f"{not_answered(answer)} {NEAREST}\n")
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for number, hit in enumerate(answer.hits, start=1):
         _print_hit(number, hit, color=color, found=answer.found)

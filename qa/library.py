@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from embeddings.protocol import TextEncoder
-from qa.answers.narrowing import topic_of
+from qa.answers.narrowing import topic_of, unheld_years
 from qa.answers.questions import check_doc_ids, clean_question
 from qa.answers.records import Answer, Hit
 from qa.documents import Declaration, Paragraph
@@ -351,9 +351,26 @@ class Library:
         """The answer from the declarations ``searched`` keeps, held to the bar of ``held_to``'s (or its own)."""
         ranked = state.rank(text, k=k, filters=searched)
         need = state.min_cosine_for(searched if held_to is None else held_to)
-        found = bool(ranked) and is_answered(ranked[0], min_cosine=need) and self._on_topic(text, searched, ranked[0], need)
+        missing = None if implied is None else self._missing(text, implied)
+        found = (missing is None and bool(ranked) and is_answered(ranked[0], min_cosine=need)
+                 and self._on_topic(text, searched, ranked[0], need))
         said = None if implied is None else implied.describe(titles={d: state.by_id[d].title for d in implied.doc_ids})
-        return Answer(question=text, found=found, hits=state.hits(ranked, k, searched), narrowed=implied, narrowed_as=said)
+        return Answer(question=text, found=found, hits=state.hits(ranked, k, searched), narrowed=implied, narrowed_as=said,
+                      missing=missing)
+
+    def _missing(self, text: str, implied: Filters) -> str | None:
+        """The text a narrowed question asks of that the library lacks, in words ("no NATO text of
+        2023"), or None. A question naming an issuer (or declarations) and dating the text it asks
+        of by a year none of them is of ("What did NATO leaders agree at the 2023 Vilnius
+        summit …?" of a library holding NATO's 2012 declaration) is not answered from another
+        year's text: the quote would be cited as what was agreed in 2023."""
+        if not (implied.issuer or implied.doc_ids) or implied.year_from is not None or implied.year_to is not None:
+            return None
+        years = unheld_years(text, lambda: implied.select(self._state.declarations))
+        if not years:
+            return None
+        who = " or ".join(implied.issuer) if implied.issuer else "such"
+        return f"no {who} text of {' or '.join(map(str, years))}"
 
     def _on_topic(self, text: str, searched: Filters, best: Ranked, need: float) -> bool:
         """Whether the best passage of a filtered search is about what the question asks, not only

@@ -74,7 +74,8 @@ _TEXT_WORDS = r"(?:summits?|declarations?|communiqu[eé]s?|statements?|resolutio
 # Verbs of saying, after which a year or a span dates what was said ("said in 2024", "said since 2021").
 _SAID = r"(?:say|said|says|state|stated|declare|declared|agree|agreed|adopt|adopted)"
 _DATING = (
-    re.compile(rf"^\s*(?:\w+\s+)?{_TEXT_WORDS}\b", re.IGNORECASE),  # after the year
+    # after the year, with a word or two names between: "the 2022 summit", "the 2022 NATO Madrid summit"
+    re.compile(rf"^\s*(?:(?-i:[A-Z0-9][\w'’-]*)\s+(?:(?-i:[A-Z0-9][\w'’-]*)\s+)?|\w+\s+)?{_TEXT_WORDS}\b", re.IGNORECASE),
     re.compile(r"^\s*(?:in|during)\s+$", re.IGNORECASE),  # a question that opens with it: "In 2021, what did …"
     re.compile(rf"\b{_TEXT_WORDS}\s+(?:of|from|in)\s+$", re.IGNORECASE),  # before the year
     re.compile(rf"\b{_SAID}\b[^.?!]{{0,40}}\b(?:in|at)\s+$", re.IGNORECASE),
@@ -681,6 +682,29 @@ def _un_names(issuer: str) -> list[str]:
         return []
     body = match.group(1)
     return [f"United Nations {body}", f"UN {body}", body]
+
+
+# Words right before a year that surely make it a text's, not the topic's: a verb of saying
+# right before ("say in 2024"), or a word for a text or meeting with no topic begun between
+# ("the summit in New Delhi in 2023"; not "say about the mission ending in 2014").
+_SURELY_DATING = re.compile(rf"(?:\b{_SAID}\s+|\b{_TEXT_WORDS}\b(?:(?!\b(?:about|on|regarding|concerning)\b)[^.?!,;]){{0,40}}?\s)"
+                            r"(?:in|at|of)\s+$", re.IGNORECASE)
+
+
+def unheld_years(question: str, kept: Callable[[], Sequence[Declaration]]) -> list[int]:
+    """The years the question surely dates a text by ("the 2023 Vilnius summit", "say in 2023",
+    "In 2023, what did …") of which none of the declarations ``kept`` is: the text asked of is
+    not in the library. ``kept`` is read only when the question dates a text by a year."""
+    dated = set()
+    for match in _YEAR.finditer(question):
+        month = _MONTH_BEFORE.search(question, 0, match.start())
+        before, after = question[: match.start() if month is None else month.start()], question[match.end():]
+        if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before) or _SURELY_DATING.search(before):
+            dated.add(int(match.group()))
+    if not dated:
+        return []
+    held = {d.year for d in kept()}
+    return sorted(year for year in dated if year not in held)
 
 
 def _years(question: str) -> list[tuple[int, int | None, bool]]:

@@ -93,6 +93,8 @@ class Answer:
             (a follow-up combined with the previous turn).
         narrowed: The filters the question itself implied ("What did the G7 say in 2024?"
             searches issuer G7, year 2024), when it narrowed the search (qa.answers.narrowing).
+        missing: The text the question asks of that the library does not hold ("no NATO text
+            of 2023" for "What did the 2023 NATO summit say …?"); ``found`` is then False.
     """
 
     question: str
@@ -102,6 +104,7 @@ class Answer:
     narrowed: Filters | None = None
     #: ``narrowed`` in words, the declarations it keeps named by their titles (Library.ask).
     narrowed_as: str | None = None
+    missing: str | None = None
 
     @property
     def narrowed_text(self) -> str:
@@ -116,12 +119,13 @@ class Answer:
         return render_markdown(self)
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready data: question, found, read_as, narrowed, hits."""
+        """JSON-ready data: question, found, read_as, narrowed, missing, hits."""
         return {
             "question": self.question,
             "found": self.found,
             "read_as": self.read_as,
             "narrowed": None if self.narrowed is None else {**asdict(self.narrowed), "as": self.narrowed_text},
+            "missing": self.missing,
             "hits": [hit.to_dict() for hit in self.hits],
         }
 

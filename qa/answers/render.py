@@ -105,6 +105,13 @@ def _markdown_quote(hit: Hit, *, mark: bool) -> str:
     return "\n".join([quoted, *([">"] if notes else []), *notes, *warnings])
 
 
+def not_answered(answer: Answer) -> str:
+    """The verdict of a refusal: which text the question asks of the library lacks, when one
+    (``Answer.missing``: "The library holds no NATO text of 2023, which the question asks of."),
+    else that the declarations do not seem to answer."""
+    return f"The library holds {answer.missing}, which the question asks of." if answer.missing else NOT_ANSWERED
+
+
 def render_markdown(answer: Answer) -> str:
     """An answer as markdown: the verdict first when it is a refusal, then each quote, cited."""
     lines: list[str] = []
@@ -114,7 +121,7 @@ def render_markdown(answer: Answer) -> str:
         lines.append(NOTHING_MATCHES)
         return "\n".join(lines)
     if not answer.found:
-        lines.append(f"{NOT_ANSWERED} {NEAREST}\n")
+        lines.append(f"{escape_markdown(not_answered(answer))} {NEAREST}\n")
     for number, hit in enumerate(answer.hits, start=1):
         lines.append(_markdown_quote(hit, mark=answer.found))
         lines.append(f"\n\\[{number}\\] {escape_markdown(hit.citation)}\n")
@@ -159,6 +166,6 @@ def render_text(answer: Answer, *, color: bool, width: int = 96) -> str:
     """An answer for a terminal: the verdict when it is a refusal, then every hit (see :func:`hit_text`)."""
     if not answer.hits:
         return NOTHING_MATCHES + "\n"
-    out = [] if answer.found else [f"{NOT_ANSWERED} {NEAREST}\n"]
+    out = [] if answer.found else [f"{not_answered(answer)} {NEAREST}\n"]
     out += [hit_text(n, hit, found=answer.found, color=color, width=width) for n, hit in enumerate(answer.hits, start=1)]
     return "\n".join(out)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from qa.answers.followup import read_question, scope_words
 from qa.answers.questions import check_doc_ids, clean_question
 from qa.answers.records import Answer, Hit, human_date
-from qa.answers.render import BREAKS_OFF, NEAREST, NOT_ANSWERED, NOTHING_MATCHES, quote_parts, reflow
+from qa.answers.render import BREAKS_OFF, NEAREST, NOTHING_MATCHES, not_answered, quote_parts, reflow
 from qa.documents import Declaration, Paragraph
 from qa.errors import QAError
 from qa.search.filters import Filters as SearchFilters
@@ -101,7 +101,7 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     parts = ['<div class="qa-answer qa-refusal">' if refusal else '<div class="qa-answer">']
     if refusal:  # first, so nobody (and no screen reader) meets a quote before the verdict
         parts.append(
-            f'<p class="qa-notfound"><strong>{escape(NOT_ANSWERED)}</strong><br>{escape(NEAREST)}</p>'
+            f'<p class="qa-notfound"><strong>{escape(not_answered(answer))}</strong><br>{escape(NEAREST)}</p>'
         )
     if answer.read_as:
         parts.append(f'<p class="qa-read-as"><em>Read as: {escape(answer.read_as)}</em></p>')

@@ -78,6 +78,13 @@ def test_a_month_narrows_list_and_ask_and_a_bad_month_is_a_clear_error(run) -> N
     assert bad.returncode == 2 and "argument --from: must be a year such as 2024 or a month such as 2024-03" in bad.stderr
 
 
+def test_a_question_asking_of_a_text_the_library_lacks_says_which(run) -> None:
+    result = run("ask", "What did NATO leaders agree at the 2023 Vilnius summit about defence spending?", "-k", "1")
+    assert result.returncode == 0, result.stderr
+    assert "The library holds no NATO text of 2023, which the question asks of. Nearest passages" in result.stdout
+    assert "[1] NATO, Chicago Summit Declaration" in result.stdout
+
+
 def test_a_question_naming_the_place_of_a_meeting_says_how_it_was_read(run) -> None:
     result = run("ask", "What did the leaders in Bali say about the Pandemic Fund?", "--json")
     assert result.returncode == 0, result.stderr

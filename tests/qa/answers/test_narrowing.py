@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answers.narrowing import SPEAKING, filter_words, implied_filters, topic_of, unsaid_words
+from qa.answers.narrowing import SPEAKING, filter_words, implied_filters, topic_of, unheld_years, unsaid_words
 from qa.documents import Declaration, Paragraph
 from qa.errors import InvalidOptionError
 from qa.library import Library
@@ -216,6 +216,38 @@ def test_a_question_naming_a_month_is_answered_from_that_month_and_a_filter_take
     assert sorted(h.doc_id for h in searched) == ["us-eu-2022-03", "us-eu-2022-06"]
     with pytest.raises(InvalidOptionError, match="No declaration matches February 2022"):
         lib.search("liquefied natural gas", year_from="2022-02", year_to="2022-02")
+
+
+@pytest.mark.parametrize(
+    ("question", "unheld"),
+    [
+        ("What did NATO leaders agree at the 2023 Vilnius summit about defence spending?", [2023]),
+        ("What did the 2022 NATO Madrid summit say about China?", [2022]),  # two names between year and text
+        ("What did NATO say in 2024 about Ukraine?", [2024]),
+        ("What did NATO say about Georgia in 2012?", []),  # held
+        ("What did NATO say about the mission ending in 2014?", []),  # 2014 is the topic's, not a text's
+        ("What was agreed at the NATO summit in Vilnius in 2023?", [2023]),
+        ("In 2023, what did NATO say about Sweden?", [2023]),
+        ("What did the statements of 2023 say?", [2023]),
+    ],
+)
+def test_the_years_a_question_dates_its_text_by_that_no_declaration_kept_is_of(question: str, unheld: list[int]) -> None:
+    nato = [d for d in DECLS if d.issuer == "NATO"]
+    assert unheld_years(question, lambda: nato) == unheld
+
+
+def test_a_question_asking_of_a_text_the_library_lacks_is_not_answered_and_says_which(fake_encoder) -> None:
+    rows = [{"doc_id": "nato-2012", "paragraph": "1", "issuer": "NATO", "date": "2012-05-20", "title": "Chicago Summit Declaration",
+             "text": "Allies will spend more on defence and share the burden of defence spending."}]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    answer = lib.ask("What did NATO leaders agree at the 2023 Vilnius summit about defence spending?", k=1)
+    assert not answer.found and answer.missing == "no NATO text of 2023"
+    assert answer.hits[0].doc_id == "nato-2012"  # the nearest passage, shown for reference
+    assert answer.to_dict()["missing"] == "no NATO text of 2023"
+    assert "The library holds no NATO text of 2023" in answer.markdown
+    held = lib.ask("What did NATO leaders agree at the 2012 Chicago summit about defence spending?", k=1)
+    assert held.missing is None and held.narrowed_text == "issuer NATO, year 2012"
+    assert lib.ask("What did NATO say about defence spending in 2023?", k=1, narrow=False).missing is None
 
 
 @pytest.mark.parametrize(
