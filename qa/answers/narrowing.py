@@ -695,12 +695,9 @@ def unheld_years(question: str, kept: Callable[[], Sequence[Declaration]]) -> li
     """The years the question surely dates a text by ("the 2023 Vilnius summit", "say in 2023",
     "In 2023, what did …") of which none of the declarations ``kept`` is: the text asked of is
     not in the library. ``kept`` is read only when the question dates a text by a year."""
-    dated = set()
-    for match in _YEAR.finditer(question):
-        month = _MONTH_BEFORE.search(question, 0, match.start())
-        before, after = question[: match.start() if month is None else month.start()], question[match.end():]
-        if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before) or _SURELY_DATING.search(before):
-            dated.add(int(match.group()))
+    dated = {year for year, _, before, after in _year_contexts(question)
+             if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before)
+             or _SURELY_DATING.search(before)}
     if not dated:
         return []
     held = {d.year for d in kept()}
@@ -710,12 +707,17 @@ def unheld_years(question: str, kept: Callable[[], Sequence[Declaration]]) -> li
 def _years(question: str) -> list[tuple[int, int | None, bool]]:
     """Each year in the question, the month named before it (or None), and whether the words
     around them date a text ("statements of January 2022": the month stands between)."""
+    return [(year, month, _names_a_text(before, after)) for year, month, before, after in _year_contexts(question)]
+
+
+def _year_contexts(question: str) -> list[tuple[int, int | None, str, str]]:
+    """Each year in the question, the month named before it (or None), and the words before the
+    two (the month and its day left out) and after them."""
     found = []
     for match in _YEAR.finditer(question):
         month = _MONTH_BEFORE.search(question, 0, match.start())
         before, after = question[: match.start() if month is None else month.start()], question[match.end():]
-        dated = _names_a_text(before, after)
-        found.append((int(match.group()), None if month is None else _month_number(month.group("month")), dated))
+        found.append((int(match.group()), None if month is None else _month_number(month.group("month")), before, after))
     return found
 
 
