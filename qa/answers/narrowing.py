@@ -691,13 +691,18 @@ _SURELY_DATING = re.compile(rf"(?:\b{_SAID}\s+|\b{_TEXT_WORDS}\b(?:(?!\b(?:about
                             r"(?:in|at|of)\s+$", re.IGNORECASE)
 
 
+# Words that begin a question's topic: a text dated after them may be the one the topic cites
+# ("What did the G7 say about the 2023 G20 summit?"), not the one asked of.
+_TOPIC_BEGUN = re.compile(r"\b(?:about|on|regarding|concerning)\b", re.IGNORECASE)
+
+
 def unheld_years(question: str, kept: Callable[[], Sequence[Declaration]]) -> list[int]:
     """The years the question surely dates a text by ("the 2023 Vilnius summit", "say in 2023",
     "In 2023, what did …") of which none of the declarations ``kept`` is: the text asked of is
     not in the library. ``kept`` is read only when the question dates a text by a year."""
     dated = {year for year, _, before, after in _year_contexts(question)
-             if _DATING[0].match(after) or _DATING[1].search(before) or _DATING[2].search(before)
-             or _SURELY_DATING.search(before)}
+             if _DATING[0].match(after) and not _TOPIC_BEGUN.search(before) or _DATING[1].search(before)
+             or _DATING[2].search(before) or _SURELY_DATING.search(before)}
     if not dated:
         return []
     held = {d.year for d in kept()}

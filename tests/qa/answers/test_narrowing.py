@@ -229,6 +229,7 @@ def test_a_question_naming_a_month_is_answered_from_that_month_and_a_filter_take
         ("What was agreed at the NATO summit in Vilnius in 2023?", [2023]),
         ("In 2023, what did NATO say about Sweden?", [2023]),
         ("What did the statements of 2023 say?", [2023]),
+        ("What did NATO say about the 2023 Vilnius summit?", []),  # a text the topic cites, not the one asked of
     ],
 )
 def test_the_years_a_question_dates_its_text_by_that_no_declaration_kept_is_of(question: str, unheld: list[int]) -> None:
