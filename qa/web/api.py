@@ -25,6 +25,7 @@ from starlette.routing import Mount
 
 from qa.compare.selection import select
 from qa.errors import InvalidOptionError, QAError, UnknownDocumentError
+from qa.search.filters import Filters
 
 log = logging.getLogger("qa.web.api")
 
@@ -48,6 +49,7 @@ ERRORS = {code: {"model": Error} for code in (400, 404, 413, 414, 422, 503)}
 DocIds = Annotated[list[str] | None, Query(description="only these declarations (repeatable)")]
 Issuer = Annotated[str | None, Query(max_length=100, description="only declarations by this issuer, e.g. G7")]
 Year = Annotated[int | None, Query(ge=1000, le=9999)]
+Since = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{1,2})?$", description="a year (2022) or a month (2022-03)")]
 
 
 class _SizeLimit:
@@ -85,24 +87,28 @@ def build_api(library, *, unavailable: str | None = None) -> FastAPI:
         return library
 
     def scope(doc_ids, issuer, year_from, year_to) -> list[str] | None:
-        """doc_ids narrowed by issuer and years (until Library.search takes those filters)."""
+        """doc_ids narrowed by issuer (as ``qa track --issuer`` reads one) and by dates, a year or a
+        month ("2022-03") as the library's filters read them (qa.search.filters)."""
         if issuer is None and year_from is None and year_to is None:
             return doc_ids or None
-        chosen = select(lib().declarations, issuer=issuer, doc_ids=doc_ids, year_from=year_from, year_to=year_to)
+        chosen = select(lib().declarations, issuer=issuer, doc_ids=doc_ids)
+        if chosen and (year_from is not None or year_to is not None):
+            dated = {d.doc_id for d in Filters.of(year_from=year_from, year_to=year_to).select(lib().declarations)}
+            chosen = [d for d in chosen if d.doc_id in dated]  # a backwards range raised above
         if not chosen:
-            raise InvalidOptionError(f"No declaration passes the filters (issuer={issuer!r}, years {year_from}..{year_to}).")
+            raise InvalidOptionError(f"No declaration passes the filters (issuer={issuer!r}, dates {year_from}..{year_to}).")
         return [d.doc_id for d in chosen]
 
     @api.get("/search", responses=ERRORS, summary="Rank paragraphs for a query (no abstention)")
     def search(q: Annotated[str, Query(min_length=1, max_length=2000)], k: Annotated[int, Query(ge=1, le=100)] = 10,
-               doc_id: DocIds = None, issuer: Issuer = None, year_from: Year = None, year_to: Year = None) -> dict:
+               doc_id: DocIds = None, issuer: Issuer = None, year_from: Since = None, year_to: Since = None) -> dict:
         with slots:
             hits = lib().search(q, k=k, doc_ids=scope(doc_id, issuer, year_from, year_to))
         return {"query": q, "hits": [h.to_dict() for h in hits]}
 
     @api.get("/ask", responses=ERRORS, summary="Answer a question with cited paragraphs, or say the declarations are silent")
     def ask(q: Annotated[str, Query(min_length=1, max_length=2000)], k: Annotated[int, Query(ge=1, le=100)] = 3,
-            doc_id: DocIds = None, issuer: Issuer = None, year_from: Year = None, year_to: Year = None) -> dict:
+            doc_id: DocIds = None, issuer: Issuer = None, year_from: Since = None, year_to: Since = None) -> dict:
         with slots:
             return lib().ask(q, k=k, doc_ids=scope(doc_id, issuer, year_from, year_to)).to_dict()
 

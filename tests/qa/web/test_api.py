@@ -58,6 +58,12 @@ def test_ask_and_search(url: str) -> None:
     assert answer["found"] is True and answer["hits"][0]["paragraph"] == "29"
     hits = get(url, "/api/search", q="Georgia", k=2, issuer="NATO").json()["hits"]
     assert {h["doc_id"] for h in hits} == {"nato-2012"}
+    in_may = get(url, "/api/search", q="Georgia", k=2, year_from="2012-05", year_to="2012-05").json()["hits"]
+    assert {h["doc_id"] for h in in_may} == {"nato-2012"}  # a month, as the library's filters take it
+    june = get(url, "/api/search", q="Georgia", year_from="2012-06", year_to="2012-06")
+    assert june.status_code == 400 and "No declaration matches June 2012" in june.json()["error"]
+    bad = get(url, "/api/ask", q="Georgia", year_from="2012-13")
+    assert bad.status_code == 400 and "a month such as 2024-03" in bad.json()["error"]
 
 
 def test_track_and_precedents(url: str) -> None:
