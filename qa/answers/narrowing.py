@@ -64,6 +64,9 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _MONTH_DAY = rf"(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}\s+(?:{_DAY},?\s+)?"
 # The month (and day) right before a year: "January ", "15 March ", "March 15, ", "the 3rd of June ".
 _MONTH_BEFORE = re.compile(rf"(?:{_DAY}\s+(?:of\s+)?)?(?P<month>{_MONTH})\s+(?:{_DAY},?\s+)?$", re.IGNORECASE)
+# The most characters a month and its day take before a year ("the 30th of September "): a month
+# is looked for that far back only, not from the question's start for every year.
+_MONTH_REACH = 32
 # Two months of one year: "between January and March 2022", "from May to July 2021", "January-March 2022".
 _MONTH_SPAN = re.compile(rf"(?:\b(?:between|from)\s+(?P<first>{_MONTH})\s+(?:and|to|until|till|through)\s+|"
                          rf"(?P<first_>{_MONTH})\s*[-–—]\s*)(?P<last>{_MONTH})\s+(?P<year>1[6-9]\d\d|20\d\d)(?!\d)",
@@ -197,7 +200,7 @@ def _previous_month(year: int, month: int) -> tuple[int, int]:
 
 def _month_before(question: str, start: int, end: int) -> int | None:
     """The month named right before a year at ``end`` (and after ``start``), or None."""
-    found = _MONTH_BEFORE.search(question, start, end)
+    found = _MONTH_BEFORE.search(question, max(start, end - _MONTH_REACH), end)
     return None if found is None else _month_number(found.group("month"))
 
 
@@ -719,8 +722,8 @@ def _year_contexts(question: str) -> list[tuple[int, int | None, str, str]]:
     """Each year in the question, the month named before it (or None), and the words before the
     two (the month and its day left out) and after them."""
     found = []
-    for match in _YEAR.finditer(question):
-        month = _MONTH_BEFORE.search(question, 0, match.start())
+    for match in _YEAR.finditer(question):  # a month and its day stand within _MONTH_REACH before the year
+        month = _MONTH_BEFORE.search(question, max(0, match.start() - _MONTH_REACH), match.start())
         before, after = question[: match.start() if month is None else month.start()], question[match.end():]
         found.append((int(match.group()), None if month is None else _month_number(month.group("month")), before, after))
     return found
