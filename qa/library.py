@@ -354,7 +354,7 @@ class Library:
         missing = None if implied is None else self._missing(text, implied)
         found = (missing is None and bool(ranked) and is_answered(ranked[0], min_cosine=need)
                  and self._on_topic(text, searched, ranked[0], need))
-        said = None if implied is None else implied.describe(titles={d: state.by_id[d].title for d in implied.doc_ids})
+        said = None if implied is None else state.describe(implied)
         return Answer(question=text, found=found, hits=state.hits(ranked, k, searched), narrowed=implied, narrowed_as=said,
                       missing=missing)
 
@@ -432,6 +432,11 @@ class Library:
         name, one year, a declaration's title, speakers): inside those declarations they tell no
         paragraph apart, so the word matching leaves them out (qa.answers.narrowing.filter_words)."""
         return self._state.filter_words(filters, clean_question(question))
+
+    def describe_filters(self, filters: Filters) -> str:
+        """``filters`` in words, as an answer's ``narrowed_as`` says them: "issuer G7, year 2024",
+        a declaration kept by id named by its title."""
+        return self._state.describe(filters)
 
     def implied_filters(self, question: str) -> Filters | None:
         """How :meth:`ask` would narrow this question by itself (the issuer, years, declarations

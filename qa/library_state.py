@@ -125,6 +125,10 @@ class LibraryState:
         """The filters a cleaned question implies (qa.answers.narrowing.implied_filters), or None."""
         return implied_filters(text, self.declarations, self.named_people, self.issuer_aliases)
 
+    def describe(self, filters: Filters) -> str:
+        """``filters`` in words, each declaration it keeps by id named by its title (Filters.describe)."""
+        return filters.describe(titles={d: self.by_id[d].title for d in filters.doc_ids if d in self.by_id})
+
     def unsaid_words(self, filters: Filters, text: str) -> frozenset[str]:
         """The words of a cleaned question that inside ``filters`` tell no paragraph apart
         (qa.answers.narrowing.unsaid_words): the word matching and the topic leave them out."""

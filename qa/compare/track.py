@@ -163,5 +163,5 @@ def track(
             diff=None if last is None else compare(last.text, best.text),
         ))
         last = best
-    said = None if implied is None else implied.describe(titles={d: library.declaration(d).title for d in implied.doc_ids})
+    said = None if implied is None else library.describe_filters(implied)
     return Track(topic, tuple(entries), implied, said)
