@@ -703,9 +703,7 @@ def unheld_years(question: str, kept: Callable[[], Sequence[Declaration]]) -> li
     """The years the question surely dates a text by ("the 2023 Vilnius summit", "say in 2023",
     "In 2023, what did …") of which none of the declarations ``kept`` is: the text asked of is
     not in the library. ``kept`` is read only when the question dates a text by a year."""
-    dated = {year for year, _, before, after in _year_contexts(question)
-             if _DATING[0].match(after) and not _TOPIC_BEGUN.search(before) or _DATING[1].search(before)
-             or _DATING[2].search(before) or _SURELY_DATING.search(before)}
+    dated = {year for year, _, before, after in _year_contexts(question) if _names_a_text(before, after, surely=True)}
     if not dated:
         return []
     held = {d.year for d in kept()}
@@ -729,7 +727,13 @@ def _year_contexts(question: str) -> list[tuple[int, int | None, str, str]]:
     return found
 
 
-def _names_a_text(before: str, after: str) -> bool:
+def _names_a_text(before: str, after: str, *, surely: bool = False) -> bool:
     """True if the words around a year or a place (``before`` and ``after`` it) make it a text's
-    or a meeting's (_DATING): "the 2022 summit", "the declaration of 2024", "said ... in Bali"."""
+    or a meeting's (_DATING): "the 2022 summit", "the declaration of 2024", "said ... in Bali".
+    ``surely`` reads only what cannot be the topic's (:func:`unheld_years`): not "said about the
+    mission ending in 2014" (_SURELY_DATING instead of _DATING's last pattern), nor a text dated
+    once the topic has begun ("about the 2023 G20 summit")."""
+    if surely:
+        return bool(_DATING[0].match(after) and not _TOPIC_BEGUN.search(before)
+                    or any(pattern.search(before) for pattern in (*_DATING[1:3], _SURELY_DATING)))
     return bool(_DATING[0].match(after) or any(pattern.search(before) for pattern in _DATING[1:]))
