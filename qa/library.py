@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from embeddings.protocol import TextEncoder
-from qa.answers.narrowing import topic_of, unheld_years
+from qa.answers.absent_bodies import unheld_bodies
+from qa.answers.narrowing import topic_of, unheld_symbols, unheld_years
 from qa.answers.questions import check_doc_ids, clean_question
 from qa.answers.records import Answer, Hit
 from qa.documents import Declaration, Paragraph
@@ -325,10 +326,11 @@ class Library:
         state = self._state  # one version throughout (qa.library_state)
         text = clean_question(question)
         filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
-        implied = None
+        implied = missing = None
         if narrow and filters.empty:
             implied = state.implied(text)
-        return self._answer(state, text, implied or filters, k=k, implied=implied)
+            missing = self._missing(state, text, implied)
+        return self._answer(state, text, implied or filters, k=k, implied=implied, missing=missing)
 
     def ask_within(self, question: str, doc_id: str, *, among: Filters, k: int = 3) -> Answer:
         """Answer a question from one declaration, which answers it only as the declarations
@@ -347,26 +349,38 @@ class Library:
         return self._answer(state, text, searched, k=k, held_to=among)
 
     def _answer(self, state: LibraryState, text: str, searched: Filters, *, k: int, implied: Filters | None = None,
-                held_to: Filters | None = None) -> Answer:
-        """The answer from the declarations ``searched`` keeps, held to the bar of ``held_to``'s (or its own)."""
+                held_to: Filters | None = None, missing: str | None = None) -> Answer:
+        """The answer from the declarations ``searched`` keeps, held to the bar of ``held_to``'s (or
+        its own); none when the question asks of a text the library lacks (``missing``)."""
         ranked = state.rank(text, k=k, filters=searched)
         need = state.min_cosine_for(searched if held_to is None else held_to)
-        missing = None if implied is None else self._missing(text, implied)
         found = (missing is None and bool(ranked) and is_answered(ranked[0], min_cosine=need)
                  and self._on_topic(text, searched, ranked[0], need))
         said = None if implied is None else state.describe(implied)
         return Answer(question=text, found=found, hits=state.hits(ranked, k, searched), narrowed=implied, narrowed_as=said,
                       missing=missing)
 
-    def _missing(self, text: str, implied: Filters) -> str | None:
-        """The text a narrowed question asks of that the library lacks, in words ("no NATO text of
-        2023"), or None. A question naming an issuer (or declarations) and dating the text it asks
-        of by a year none of them is of ("What did NATO leaders agree at the 2023 Vilnius
-        summit …?" of a library holding NATO's 2012 declaration) is not answered from another
-        year's text: the quote would be cited as what was agreed in 2023."""
-        if not (implied.issuer or implied.doc_ids) or implied.year_from is not None or implied.year_to is not None:
+    def _missing(self, state: LibraryState, text: str, implied: Filters | None) -> str | None:
+        """The text the question asks of that the library lacks, in words, or None:
+        - a resolution read by its symbol or number that no declaration is ("no resolution 78/999");
+        - a body asked the words of that no declaration is of, when no issuer narrowed the
+          question (qa.answers.absent_bodies: "no text of the African Union");
+        - a year a narrowed question surely dates its text by, none of the issuer's (or the named
+          declarations') texts being of it ("What did NATO leaders agree at the 2023 Vilnius
+          summit …?" of a library holding NATO's 2012 declaration): the quote would be cited as
+          what was agreed in 2023 ("no NATO text of 2023").
+        """
+        symbols = unheld_symbols(text, state.declarations)
+        if symbols:
+            return f"no resolution {' or '.join(symbols)}"
+        if implied is None or not (implied.issuer or implied.doc_ids):
+            bodies = unheld_bodies(text, state.declarations, state.issuer_aliases)
+            if bodies:
+                return f"no text of {' or '.join(bodies)}"
+        if implied is None or not (implied.issuer or implied.doc_ids) or implied.year_from is not None \
+                or implied.year_to is not None:
             return None
-        years = unheld_years(text, lambda: implied.select(self._state.declarations))
+        years = unheld_years(text, lambda: implied.select(state.declarations))
         if not years:
             return None
         who = " or ".join(implied.issuer) if implied.issuer else "such"

@@ -351,14 +351,32 @@ def _named_by_symbol(question: str, declarations: Sequence[Declaration]) -> tupl
     """The doc_ids of the resolutions the question names by symbol or number (_RESOLUTION) as the
     text it asks of (_READ_AFTER, _READ_BEFORE): "What does resolution 78/3 say about health?"
     reads A/RES/78/3, and "What did the General Assembly decide in A/RES/78/3?" too."""
-    asked: set[str] = set()
-    for match in _RESOLUTION.finditer(question):
-        before, after = question[: match.start()], question[match.end():]
-        if _READ_AFTER.match(after) or _READ_BEFORE.search(before):
-            asked.add((match["symbol"] or match["number"]).upper())
+    asked = {symbol.upper() for symbol in _asked_symbols(question)}
     if not asked:  # most questions: nothing more to read
         return ()
     return tuple(d.doc_id for d in declarations if d.symbol and asked & _symbol_names(d.symbol))
+
+
+def unheld_symbols(question: str, declarations: Sequence[Declaration]) -> list[str]:
+    """The resolutions the question reads by symbol or number (as :func:`_named_by_symbol` does)
+    that no declaration is: "What does resolution 78/999 say about peace?" asks of a text the
+    library lacks, and is not answered from another resolution that cites one."""
+    asked = _asked_symbols(question)
+    if not asked:
+        return []
+    held = {name for d in declarations if d.symbol for name in _symbol_names(d.symbol)}
+    return [symbol for symbol in asked if symbol.upper() not in held]
+
+
+def _asked_symbols(question: str) -> list[str]:
+    """The symbols or numbers of the resolutions the question reads (_RESOLUTION, _READ_AFTER,
+    _READ_BEFORE), as it writes them, each once."""
+    asked: dict[str, None] = {}
+    for match in _RESOLUTION.finditer(question):
+        before, after = question[: match.start()], question[match.end():]
+        if _READ_AFTER.match(after) or _READ_BEFORE.search(before):
+            asked[match["symbol"] or match["number"]] = None
+    return list(asked)
 
 
 def _symbol_names(symbol: str) -> set[str]:
@@ -564,7 +582,7 @@ def _named_issuers(question: str, declarations: Sequence[Declaration],
     rest = _G_NUMBER.sub(r"\1\2", question)
     for pair in named:
         rest = _pair_pattern(*parties(pair)).sub(" ", rest)
-    spelled = _spelled_out(rest)
+    spelled = spelled_out(rest)
     for issuer in held:
         short = short_names(issuer)
         names = [issuer, *_un_names(issuer), *short, *_initials(issuer), *_defined(aliases, [issuer, *short])]
@@ -588,7 +606,7 @@ def _defined(aliases: Mapping[str, Sequence[str]] | None, names: Sequence[str]) 
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|the|and|for|on|in)\s+)*[A-Z][\w'’-]*)+")
 
 
-def _spelled_out(question: str) -> set[str]:
+def spelled_out(question: str) -> set[str]:
     """The initials of every run of two or more capitalised words in the question (small words and
     hyphens aside: "Asia-Pacific Economic Cooperation" spells "APEC", "North Atlantic Treaty
     Organization" "NATO"), each run's sub-runs too ("Did North Atlantic …")."""

@@ -1,0 +1,81 @@
+"""Questions asking of a text the library lacks: a body it holds no text of, a resolution it does
+not hold (qa.answers.absent_bodies, qa.answers.narrowing.unheld_symbols; ``Answer.missing``).
+
+"What did the African Union say about Sudan?" was answered from a General Assembly resolution
+that mentions the Sudan, as if it were the African Union's words. For each library this asks:
+
+- a grid of bodies no declaration of ../shared is of, on topics the library's texts discuss
+  (unanswerable as asked): how many were answered before (``narrow=False`` reads no body) and
+  how many now;
+- a grid of the bodies the library holds, on the same topics, and every question of eval/
+  (answerable ones and not): how many the rule refuses (it should refuse none of the answerable),
+  with each refusal printed.
+
+    QA_CATALOG=eval/shared-declarations.catalog.toml HF_HUB_OFFLINE=1 \\
+        .venv/bin/python -m benchmarks.absent_texts --index <index of ../shared/declarations> \\
+        [--whole-index <index of the whole ../shared library>]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from benchmarks.common import add_data_options, archive_library, declarations_dir
+from benchmarks.narrowed_abstention import questions
+
+ABSENT = ("the African Union", "ECOWAS", "the OSCE", "the Arab League", "the Organization of American States",
+          "the Security Council", "the UN Security Council", "BRICS", "Mercosur", "the European Council")
+HELD = ("NATO", "the G7", "the G20", "ASEAN", "APEC", "the General Assembly", "the United States")
+#: Held in the whole library only (U.S.-EU statements), not among the 11 declarations.
+HELD_WHOLE = ("the EU", "the European Union")
+TOPICS = ("Ukraine", "climate change", "food security", "Haiti", "the Sudan", "vaccines")
+VERBS = ("What did {} say about {}?", "What has {} decided on {}?", "What have {} agreed on {}?")
+
+
+def report(name: str, lib, held_bodies: tuple[str, ...]) -> None:
+    print(f"{name}: {len(lib.declarations)} declarations")
+    grid = [(who, verb.format(who, what)) for who in ABSENT for what in TOPICS for verb in VERBS]
+    before = sum(lib.ask(q, k=1, narrow=False).found for _, q in grid)
+    answers = [lib.ask(q, k=1) for _, q in grid]
+    print(f"  absent bodies x topics ({len(grid)}): answered {before} -> {sum(a.found for a in answers)}; "
+          f"said missing {sum(a.missing is not None for a in answers)}")
+    # A body some declaration may be of (an issuer-less joint statement's opening names it), or no body's name.
+    unread = dict.fromkeys(who for (who, _), answer in zip(grid, answers) if answer.missing is None)
+    if unread:
+        print(f"      not read as missing: {', '.join(unread)}")
+    held = [verb.format(who, what) for who in held_bodies for what in TOPICS for verb in VERBS]
+    _refusals(lib, "held bodies x topics", [(q, None) for q in held])
+    for file, asked in questions().items():
+        if "x" not in file:
+            _refusals(lib, file, asked)
+
+
+def _refusals(lib, label: str, asked: list[tuple[str, bool | None]]) -> None:
+    said = [(q, answerable, lib.ask(q, k=1).missing) for q, answerable in asked]
+    missing = [(q, answerable, m) for q, answerable, m in said if m is not None]
+    print(f"  {label:<26} {len(asked):>3} questions: said missing {len(missing)} "
+          f"(answerable {sum(1 for _, a, _ in missing if a)})")
+    for question, answerable, what in missing:
+        print(f"      {'answerable' if answerable else 'unanswerable' if answerable is False else 'held'}: "
+              f"{question} -> {what}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", type=Path, required=True, help="index of ../shared/declarations")
+    parser.add_argument("--whole-index", type=Path, help="index of the whole ../shared library (built if stale)")
+    add_data_options(parser)
+    args = parser.parse_args(argv)
+
+    from qa.library import Library
+
+    report("the 11 declarations", Library.open(declarations_dir(args), args.index), HELD)
+    if args.whole_index is not None:
+        report("the whole library", Library.open(archive_library(args), args.whole_index), HELD + HELD_WHOLE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
