@@ -7,6 +7,9 @@ that mentions the Sudan, as if it were the African Union's words. For each libra
 - a grid of bodies no declaration of ../shared is of, on topics the library's texts discuss
   (unanswerable as asked): how many were answered before (``narrow=False`` reads no body) and
   how many now;
+- the bodies the library holds asked of years no declaration is of, the year ending the question
+  ("What did NATO say about Russia in 2023?"): how many are said missing; and of years to come,
+  a target's ("… about coal in 2035?"): none should be;
 - a grid of the bodies the library holds, on the same topics, and every question of eval/
   (answerable ones and not): how many the rule refuses (it should refuse none of the answerable),
   with each refusal printed.
@@ -32,6 +35,10 @@ HELD = ("NATO", "the G7", "the G20", "ASEAN", "APEC", "the General Assembly", "t
 HELD_WHOLE = ("the EU", "the European Union")
 TOPICS = ("Ukraine", "climate change", "food security", "Haiti", "the Sudan", "vaccines")
 VERBS = ("What did {} say about {}?", "What has {} decided on {}?", "What have {} agreed on {}?")
+#: A year ending the question dates what was said (twentieth session): "What did NATO say about
+#: Russia in 2023?" of a library whose NATO texts are of 2012. A year to come is a target's.
+YEAR_ASKED = ("What did {} say about {} in {}?", "What did {} say about {} in March {}?")
+TARGET_YEARS = (2030, 2035, 2050)
 
 
 def report(name: str, lib, held_bodies: tuple[str, ...]) -> None:
@@ -45,6 +52,16 @@ def report(name: str, lib, held_bodies: tuple[str, ...]) -> None:
     unread = dict.fromkeys(who for (who, _), answer in zip(grid, answers) if answer.missing is None)
     if unread:
         print(f"      not read as missing: {', '.join(unread)}")
+    years = {d.year for d in lib.declarations if d.year}
+    unheld = [year for year in range(2012, 2026) if year not in years][:3]
+    dated = [form.format(who, what, year) for who in held_bodies[:4] for what in TOPICS[:3] for year in unheld
+             for form in YEAR_ASKED]
+    said = [lib.ask(q, k=1).missing for q in dated]
+    print(f"  held bodies x topics x years no text is of ({', '.join(map(str, unheld))}; {len(dated)}): "
+          f"said missing {sum(m is not None for m in said)}")
+    targets = [YEAR_ASKED[0].format(who, what, year) for who in held_bodies[:4] for what in TOPICS[:3]
+               for year in TARGET_YEARS]
+    _refusals(lib, "... x years to come", [(q, None) for q in targets])
     held = [verb.format(who, what) for who in held_bodies for what in TOPICS for verb in VERBS]
     _refusals(lib, "held bodies x topics", [(q, None) for q in held])
     for file, asked in questions().items():

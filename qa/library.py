@@ -365,6 +365,8 @@ class Library:
         - a resolution read by its symbol or number that no declaration is ("no resolution 78/999");
         - a body asked the words of that no declaration is of, when no issuer narrowed the
           question (qa.answers.absent_bodies: "no text of the African Union");
+        - a year the question surely dates its text by that no declaration is of ("What did the
+          leaders say about Ukraine in 2019?": "no text of 2019");
         - a year a narrowed question surely dates its text by, none of the issuer's (or the named
           declarations') texts being of it ("What did NATO leaders agree at the 2023 Vilnius
           summit …?" of a library holding NATO's 2012 declaration): the quote would be cited as
@@ -373,18 +375,19 @@ class Library:
         symbols = unheld_symbols(text, state.declarations)
         if symbols:
             return f"no resolution {' or '.join(symbols)}"
-        if implied is None or not (implied.issuer or implied.doc_ids):
+        named = implied is not None and bool(implied.issuer or implied.doc_ids)
+        if not named:
             bodies = unheld_bodies(text, state.declarations, state.issuer_aliases)
             if bodies:
                 return f"no text of {' or '.join(bodies)}"
-        if implied is None or not (implied.issuer or implied.doc_ids) or implied.year_from is not None \
-                or implied.year_to is not None:
-            return None
-        years = unheld_years(text, lambda: implied.select(state.declarations))
+        if implied is not None and (implied.year_from is not None or implied.year_to is not None):
+            return None  # a year the library holds narrowed it
+        years = unheld_years(text, lambda: implied.select(state.declarations) if named else state.declarations,
+                             said=not named)
         if not years:
             return None
-        who = " or ".join(implied.issuer) if implied.issuer else "such"
-        return f"no {who} text of {' or '.join(map(str, years))}"
+        who = ("" if not named else " or ".join(implied.issuer) + " " if implied.issuer else "such ")
+        return f"no {who}text of {' or '.join(map(str, years))}"
 
     def _on_topic(self, text: str, searched: Filters, best: Ranked, need: float) -> bool:
         """Whether the best passage of a filtered search is about what the question asks, not only

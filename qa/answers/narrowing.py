@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from qa.documents import Declaration
@@ -251,11 +252,11 @@ def _year_span(question: str) -> _YearSpan | None:
 # Who spoke, as the subject of a verb of saying in a question: "What did Biden and Kishida agree
 # on …", "Did President Yoon and Prime Minister Kishida discuss …". Not "Will China sign …": who
 # will act is a topic, as is a text ("What did the Declaration of Independence say …").
-_SAID = (r"(?:say|said|agree|agreed|pledge|pledged|promise|promised|commit|committed|announce|announced|discuss|"
-         r"discussed|declare|declared|state|stated|welcome|welcomed|reaffirm|reaffirmed|affirm|affirmed|express|"
-         r"expressed|talk|talked)")
+_SPOKE = (r"(?:say|said|agree|agreed|pledge|pledged|promise|promised|commit|committed|announce|announced|discuss|"
+          r"discussed|declare|declared|state|stated|welcome|welcomed|reaffirm|reaffirmed|affirm|affirmed|express|"
+          r"expressed|talk|talked)")
 _SUBJECT = re.compile(rf"^\W*(?:(?:what|how|when|where|why|which|who|whom)\b[^?]*?\s)?(?:did|do|does|have|has|had)"
-                      rf"\s+(?P<subject>[^?,;:]+?)\s+{_SAID}\b", re.IGNORECASE)
+                      rf"\s+(?P<subject>[^?,;:]+?)\s+{_SPOKE}\b", re.IGNORECASE)
 _A_TEXT = re.compile(rf"\b{_TEXT_WORDS}\b|\b(?:charter|treaty|convention|protocol|agenda)\b", re.IGNORECASE)
 # A name: a capitalised word with a lower-case letter ("Kishida", "Al-Sisi"); not an acronym
 # such as "NATO" or "G7", which name issuers, nor a title or form of address.
@@ -708,24 +709,56 @@ def _un_names(issuer: str) -> list[str]:
 # Words right before a year that surely make it a text's, not the topic's: a verb of saying
 # right before ("say in 2024"), or a word for a text or meeting with no topic begun between
 # ("the summit in New Delhi in 2023"; not "say about the mission ending in 2014").
-_SURELY_DATING = re.compile(rf"(?:\b{_SAID}\s+|\b{_TEXT_WORDS}\b(?:(?!\b(?:about|on|regarding|concerning)\b)[^.?!,;]){{0,40}}?\s)"
+_SURELY_DATING = re.compile(rf"(?:\b{_SPOKE}\s+|"
+                            rf"\b{_TEXT_WORDS}\b(?:(?!\b(?:about|on|regarding|concerning)\b)[^.?!,;]){{0,40}}?\s)"
                             r"(?:in|at|of)\s+$", re.IGNORECASE)
 
 
 # Words that begin a question's topic: a text dated after them may be the one the topic cites
 # ("What did the G7 say about the 2023 G20 summit?"), not the one asked of.
 _TOPIC_BEGUN = re.compile(r"\b(?:about|on|regarding|concerning)\b", re.IGNORECASE)
+# A year that ends the question ("What did NATO say about Russia in 2023?") dates what was said,
+# as a year written before the topic does ("… say in 2023 about Russia"), unless the word before
+# "in" is an event's ("the mission ending in 2014", "the summit held in 2023"), whose year it is
+# (:func:`_ends_dated`).
+_LAST = re.compile(r"^\W*$")
+_SAID_IN = re.compile(rf"\b{_SPOKE}\s+(?:in|during)\s+$", re.IGNORECASE)
+# The participles that date an event ("ending in 2014"); not any word in -ing ("defence spending
+# in 2023" is a topic said about in 2023).
+_EVENT_IN = re.compile(r"\b(?:end|ended|ending|ends|start|started|starting|starts|begin|began|begun|beginning|held|"
+                       r"hosted|signed|adopted|scheduled|planned|launched|expire|expired|expiring|due|elected|"
+                       r"concluded|concluding|established|founded|created|introduced|passed|enacted|opened|opening|"
+                       r"closed|closing|completed|finished|finishing|happened|happening|occurred|occurring|place|set|"
+                       r"expected|reached|convened|organi[sz]ed|took|taken|made|built|won|lost|fought|born|died|"
+                       r"killed|achieved|met|meeting|summit|elections?|vote|votes|voted)\s+(?:in|during)\s+$",
+                       re.IGNORECASE)
 
 
-def unheld_years(question: str, kept: Callable[[], Sequence[Declaration]]) -> list[int]:
+def unheld_years(question: str, kept: Callable[[], Sequence[Declaration]], *, said: bool = False) -> list[int]:
     """The years the question surely dates a text by ("the 2023 Vilnius summit", "say in 2023",
-    "In 2023, what did …") of which none of the declarations ``kept`` is: the text asked of is
-    not in the library. ``kept`` is read only when the question dates a text by a year."""
-    dated = {year for year, _, before, after in _year_contexts(question) if _names_a_text(before, after, surely=True)}
+    "In 2023, what did …", and a year up to this one ending it: "say about Russia in 2023?") of
+    which none of the declarations ``kept`` is: the text asked of is not in the library. ``kept``
+    is read only when the question dates a text by a year.
+
+    ``said``: only a year dating what was said ("say in 2019 …", "… say about Ukraine in 2019?"),
+    for a question that names no issuer: without one, a text it names is likelier its topic ("Why
+    was the vote on the declaration put off in 2006?", "the UN-NATO declaration of 2008")."""
+    this_year = date.today().year
+    dated = {year for year, _, before, after in _year_contexts(question)
+             if (_SAID_IN.search(before) if said else _names_a_text(before, after, surely=True))
+             or year <= this_year and _ends_dated(before, after)}
     if not dated:
         return []
     held = {d.year for d in kept()}
     return sorted(year for year in dated if year not in held)
+
+
+def _ends_dated(before: str, after: str) -> bool:
+    """True for a year ending the question after a verb of saying and "in" (_LAST, _DATING's last
+    pattern), not after an event's word (_EVENT_IN): "What did NATO say about Russia in 2023?".
+    A year to come ("What did the G7 say about coal in 2035?") is a target's, never a text's:
+    :func:`unheld_years` asks this of this year's and earlier ones."""
+    return bool(_LAST.match(after) and _DATING[3].search(before) and not _EVENT_IN.search(before))
 
 
 def _years(question: str) -> list[tuple[int, int | None, bool]]:

@@ -230,11 +230,31 @@ def test_a_question_naming_a_month_is_answered_from_that_month_and_a_filter_take
         ("In 2023, what did NATO say about Sweden?", [2023]),
         ("What did the statements of 2023 say?", [2023]),
         ("What did NATO say about the 2023 Vilnius summit?", []),  # a text the topic cites, not the one asked of
+        ("What did NATO say about Russia in 2023?", [2023]),  # a year ending the question dates what was said
+        ("What did NATO say about Russia in March 2023?", [2023]),
+        ("What did NATO say about the elections held in 2023?", []),  # an event's year
+        ("What did NATO say about Afghan elections in 2014?", []),
+        ("What did NATO say about defence spending in 2023?", [2023]),  # a noun in -ing is no event
+        ("What did NATO say about coal in 2035?", []),  # a year to come: a target's, never a text's
     ],
 )
 def test_the_years_a_question_dates_its_text_by_that_no_declaration_kept_is_of(question: str, unheld: list[int]) -> None:
     nato = [d for d in DECLS if d.issuer == "NATO"]
     assert unheld_years(question, lambda: nato) == unheld
+
+
+@pytest.mark.parametrize(
+    ("question", "unheld"),
+    [
+        ("What did the leaders say about Ukraine in 2019?", [2019]),
+        ("What did the leaders say in 2019 about Ukraine?", [2019]),
+        ("Why was the vote on the indigenous rights declaration put off in 2006?", []),  # the topic's text
+        ("UN-NATO declaration of 2008", []),
+        ("What did the 2019 summit say?", []),  # a text's year, which without an issuer may be the topic
+    ],
+)
+def test_without_an_issuer_only_a_year_dating_what_was_said_is_read(question: str, unheld: list[int]) -> None:
+    assert unheld_years(question, lambda: DECLS, said=True) == unheld
 
 
 def test_a_question_asking_of_a_text_the_library_lacks_is_not_answered_and_says_which(fake_encoder) -> None:
@@ -249,6 +269,8 @@ def test_a_question_asking_of_a_text_the_library_lacks_is_not_answered_and_says_
     held = lib.ask("What did NATO leaders agree at the 2012 Chicago summit about defence spending?", k=1)
     assert held.missing is None and held.narrowed_text == "issuer NATO, year 2012"
     assert lib.ask("What did NATO say about defence spending in 2023?", k=1, narrow=False).missing is None
+    assert lib.ask("What did NATO say about defence spending in 2023?", k=1).missing == "no NATO text of 2023"
+    assert lib.ask("What did the Allies say about defence spending in 2019?", k=1).missing == "no text of 2019"
 
 
 @pytest.mark.parametrize(
