@@ -83,14 +83,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"Answers by meaning from cosine {lib.answer_cosine:.3f}"
           + (" (this library's off-topic probes come closer than the calibrated one)." if lib.answer_cosine > MIN_COSINE
              else " (the calibrated one)."))
-    _print_skipped(lib, file=sys.stdout)
+    _print_skipped(lib)
     return EXIT_OK
 
 
-def _print_skipped(lib, *, file) -> None:
-    """One line per corpus file that was not read, with the reason."""
+def _print_skipped(lib) -> None:
+    """One line per corpus file that was not read, with the reason, on stderr: stdout holds what
+    was asked for alone (``qa list | cut …``, JSON)."""
     for skipped in lib.report.skipped if lib.report else ():
-        print(f"Skipped {skipped.path}: {skipped.reason}", file=file)
+        print(f"Skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
 
 
 def _flags(decl) -> str:
@@ -113,12 +114,12 @@ def cmd_list(args: argparse.Namespace) -> int:
                  "issuer": d.issuer, "kind": d.kind, "symbol": d.symbol, "paragraphs": len(d.paragraphs),
                  "metadata_origin": d.metadata_origin, "notes": list(d.notes)} for d in chosen]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        _print_skipped(lib, file=sys.stderr)  # stdout stays one JSON document
+        _print_skipped(lib)
         return EXIT_OK
     width = max(len(d.doc_id) for d in chosen)
     for d in chosen:
         print(f"{d.doc_id:<{width}}  {d.date or '????-??-??':<10}  {len(d.paragraphs):>4} ¶  {d.title}{_flags(d)}")
-    _print_skipped(lib, file=sys.stdout)
+    _print_skipped(lib)
     return EXIT_OK
 
 
@@ -131,7 +132,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     for decl in added:
         print(f"Added {decl.doc_id}: {len(decl.paragraphs)} paragraphs, {decl.title} ({decl.date or 'no date'})")
     print(f"Index refreshed: {lib.report.embedded} texts embedded, {lib.report.seconds:.1f} s.")
-    _print_skipped(lib, file=sys.stderr)
+    _print_skipped(lib)
     return EXIT_OK
 
 
@@ -360,6 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # "qa list | head" stopped reading: nothing is wrong, and nothing more is said
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+        return EXIT_OK
     except QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from qa.documents import Declaration
 from qa.errors import InvalidOptionError
-from qa.search.filters import issuer_key, issuer_names, issuer_unsure, parties, same_issuer
+from qa.search.filters import issuer_key, issuer_names, issuer_unsure, issuers_listed, parties, same_issuer
 
 
 def _has_word(haystack: str, word: str) -> bool:
@@ -55,12 +55,14 @@ def select(
     A year filter leaves out undated declarations.
 
     Raises:
-        InvalidOptionError: For a year range that is empty (from after to), or a non-text issuer.
+        InvalidOptionError: For a year range that is empty (from after to), a non-text issuer, or
+            an issuer no declaration is by (naming the library's issuers).
     """
     if issuer is not None and (not isinstance(issuer, str) or not issuer.strip()):
         raise InvalidOptionError(f"issuer must be a name such as 'G7', not {issuer!r}.")
     if year_from is not None and year_to is not None and year_from > year_to:
         raise InvalidOptionError(f"year_from {year_from} is after year_to {year_to}; swap them.")
+    declarations = list(declarations)
     wanted = None if doc_ids is None else set(doc_ids)
     chosen = []
     for decl in declarations:
@@ -73,4 +75,7 @@ def select(
         if year_from is not None and decl.year < year_from or year_to is not None and decl.year > year_to:
             continue
         chosen.append(decl)
+    if not chosen and issuer is not None and not any(issued_by(decl, issuer.strip()) for decl in declarations):
+        raise InvalidOptionError(f"No declaration is by the issuer {issuer.strip()!r}. The library's issuers are: "
+                                 f"{issuers_listed(declarations)}.")
     return chosen

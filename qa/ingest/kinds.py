@@ -64,9 +64,10 @@ def kind_of(title: str, *, symbol: str = "", given: str | None = None) -> str:
 
 
 def normalise_kind(value: str) -> str:
-    """A kind as :data:`KINDS` spells it ("Communique" -> "communiqué"); unknown words unchanged, lower-cased."""
+    """A kind as :data:`KINDS` spells it ("Communique" -> "communiqué", "joint statements" ->
+    "joint statement"); unknown words unchanged, lower-cased."""
     text = " ".join(str(value).casefold().replace("communique", "communiqué").split())
-    return text
+    return text[:-1] if text.endswith("s") and text[:-1] in KINDS else text
 
 
 def symbol_from_stem(stem: str) -> str:

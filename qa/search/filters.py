@@ -24,7 +24,10 @@ from qa.errors import InvalidOptionError, UnknownDocumentError
 from qa.ingest.kinds import KINDS, normalise_kind
 from qa.ingest.metadata_guesses import title_speaker
 
-_LIST_AT_MOST = 12  # values an error lists before "…": enough to see the spelling wanted
+_LIST_AT_MOST = 12  # ids an error lists before "…": enough to see the spelling wanted
+#: Issuers and kinds an error lists before "…": a library has few, and a user choosing one must
+#: see them all (the 21 issuers of ../shared cut at 12 hid the General Assembly's 328 texts).
+_VALUES_AT_MOST = 60
 _TITLES_AT_MOST = 3  # declarations a speakers' filter names by title; beyond, it says how many
 
 
@@ -178,7 +181,19 @@ def by_issuer(declarations: Iterable[Declaration], issuers: Iterable[str]) -> li
     wanted = {same_issuer(i) for i in names}
     return [d for d in declarations
             if any(same_issuer(name) in wanted for name in issuer_names(d))
-            or issuer_unsure(d) and any(title_names(d.title, i) for i in names)]
+            or issuer_unsure(d) and any(_title_names_issuer(d.title, i) for i in names)]
+
+
+def _title_names_issuer(title: str, issuer: str) -> bool:
+    """True if a title names ``issuer`` as a word; a joint issuer in either order and by any of
+    its parties' names ("EU-US" is named by "U.S.-EU Cooperation on Energy Security"), as the
+    filter keeps the pair's declarations however it is written (:func:`same_issuer`)."""
+    pair = parties(issuer)
+    if not pair:
+        return title_names(title, issuer)
+    first, second = ((party, *PARTY_NAMES.get(party_key(party), ())) for party in pair)
+    return any(title_names(title, f"{a}-{b}") for one, other in ((first, second), (second, first))
+               for a in one for b in other)
 
 
 def issuer_unsure(decl: Declaration) -> bool:
@@ -252,6 +267,11 @@ def kinds(declarations: Iterable[Declaration]) -> list[str]:
     return [k for k in KINDS if k in held] + sorted(held - set(KINDS))
 
 
+def issuers_listed(declarations: Iterable[Declaration]) -> str:
+    """The library's issuers as an error lists them ("APEC, ASEAN, …"), for a user to choose from."""
+    return _listed(issuers(declarations), _VALUES_AT_MOST)
+
+
 def years(declarations: Iterable[Declaration]) -> list[int]:
     """Every year the declarations are dated, ascending."""
     return sorted({d.year for d in declarations if d.year is not None})
@@ -267,7 +287,7 @@ def _check_values(
             also = f" (a kind is one of {', '.join(every)})" if every else ""
             raise InvalidOptionError(
                 f"No declaration has the {name} {value!r}. The library's {name} values are: "
-                f"{_listed(held)}{also}."
+                f"{_listed(held, _VALUES_AT_MOST)}{also}."
             )
 
 
@@ -337,9 +357,9 @@ def _listed_by_title(doc_ids: Sequence[str], titles: Mapping[str, str]) -> str:
     return ", ".join(f"{titles[ids[0]]} ({', '.join(ids)})" if titles.get(ids[0]) else ids[0] for ids in grouped.values())
 
 
-def _listed(values: Sequence[str]) -> str:
-    shown = ", ".join(values[:_LIST_AT_MOST])
-    return shown + (f", … ({len(values)} in all)" if len(values) > _LIST_AT_MOST else "") if values else "none"
+def _listed(values: Sequence[str], at_most: int = _LIST_AT_MOST) -> str:
+    shown = ", ".join(values[:at_most])
+    return shown + (f", … ({len(values)} in all)" if len(values) > at_most else "") if values else "none"
 
 
 def _year_span(declarations: Sequence[Declaration]) -> str:

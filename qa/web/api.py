@@ -16,7 +16,7 @@ import logging
 import threading
 from typing import Annotated
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -50,6 +50,11 @@ DocIds = Annotated[list[str] | None, Query(description="only these declarations 
 Issuer = Annotated[str | None, Query(max_length=100, description="only declarations by this issuer, e.g. G7")]
 Year = Annotated[int | None, Query(ge=1000, le=9999)]
 Since = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{1,2})?$", description="a year (2022) or a month (2022-03)")]
+Kind = Annotated[list[str] | None, Query(max_length=5, description="only declarations of these kinds (repeatable): "
+                                                                   "declaration, communiqué, joint statement, "
+                                                                   "resolution, statement")]
+Narrow = Annotated[bool, Query(description="read an issuer or year the question names as a filter (false: every "
+                                           "declaration)")]
 
 
 class _SizeLimit:
@@ -71,6 +76,20 @@ class _SizeLimit:
         await self.app(scope, receive, send)
 
 
+def _known_parameters(request: Request) -> None:
+    """A parameter the endpoint does not take is an error, not ignored: "narow=false" or
+    "kind=treaty" on an endpoint without it would answer as if they had not been given."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    taken = {param.alias for param in dependant.query_params}
+    unknown = sorted(set(request.query_params) - taken)
+    if unknown:
+        raise InvalidOptionError(f"{request.url.path} takes no parameter {', '.join(map(repr, unknown))}; it takes: "
+                                 f"{', '.join(sorted(taken))}.")
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status)
 
@@ -78,7 +97,8 @@ def _error(status: int, message: str) -> JSONResponse:
 def build_api(library, *, unavailable: str | None = None) -> FastAPI:
     """The API app over ``library`` (None: every call answers 503 with ``unavailable``)."""
     api = FastAPI(title="Declaration QA API", version="1", docs_url="/docs", redoc_url=None,
-                  openapi_url="/openapi.json", description=__doc__.split("\n\n")[0])
+                  openapi_url="/openapi.json", description=__doc__.split("\n\n")[0],
+                  dependencies=[Depends(_known_parameters)])
     slots = threading.BoundedSemaphore(API_CONCURRENCY)
 
     def lib():
@@ -101,16 +121,18 @@ def build_api(library, *, unavailable: str | None = None) -> FastAPI:
 
     @api.get("/search", responses=ERRORS, summary="Rank paragraphs for a query (no abstention)")
     def search(q: Annotated[str, Query(min_length=1, max_length=2000)], k: Annotated[int, Query(ge=1, le=100)] = 10,
-               doc_id: DocIds = None, issuer: Issuer = None, year_from: Since = None, year_to: Since = None) -> dict:
+               doc_id: DocIds = None, issuer: Issuer = None, year_from: Since = None, year_to: Since = None,
+               kind: Kind = None) -> dict:
         with slots:
-            hits = lib().search(q, k=k, doc_ids=scope(doc_id, issuer, year_from, year_to))
+            hits = lib().search(q, k=k, doc_ids=scope(doc_id, issuer, year_from, year_to), kind=kind)
         return {"query": q, "hits": [h.to_dict() for h in hits]}
 
     @api.get("/ask", responses=ERRORS, summary="Answer a question with cited paragraphs, or say the declarations are silent")
     def ask(q: Annotated[str, Query(min_length=1, max_length=2000)], k: Annotated[int, Query(ge=1, le=100)] = 3,
-            doc_id: DocIds = None, issuer: Issuer = None, year_from: Since = None, year_to: Since = None) -> dict:
+            doc_id: DocIds = None, issuer: Issuer = None, year_from: Since = None, year_to: Since = None,
+            kind: Kind = None, narrow: Narrow = True) -> dict:
         with slots:
-            return lib().ask(q, k=k, doc_ids=scope(doc_id, issuer, year_from, year_to)).to_dict()
+            return lib().ask(q, k=k, doc_ids=scope(doc_id, issuer, year_from, year_to), kind=kind, narrow=narrow).to_dict()
 
     @api.get("/track", responses=ERRORS, summary="A topic through the years, changes as offsets into both quotes")
     def track(topic: Annotated[str, Query(min_length=1, max_length=2000)], issuer: Issuer = None, doc_id: DocIds = None,

@@ -51,8 +51,10 @@ def test_track_lists_each_declaration_in_date_order_silent_ones_included(lib: Li
 def test_track_filters(lib: Library) -> None:
     assert [e.doc_id for e in lib.track("Xinjiang", year_from=2022, year_to=2022).entries] == ["g7-2022", "g20-2022"]
     assert [e.doc_id for e in lib.track("Xinjiang", doc_ids="g20-2022").entries] == ["g20-2022"]
-    with pytest.raises(InvalidOptionError, match="No declaration passes"):
+    with pytest.raises(InvalidOptionError, match="No declaration is by the issuer 'ASEAN'. The library's issuers are: G20, G7"):
         lib.track("Xinjiang", issuer="ASEAN")
+    with pytest.raises(InvalidOptionError, match="No declaration passes"):  # an issuer held, in no year asked
+        lib.track("Xinjiang", issuer="G7", year_from=2030)
     with pytest.raises(UnknownDocumentError):
         lib.track("Xinjiang", doc_ids=["nope"])
     with pytest.raises(InvalidOptionError, match="k_per_doc"):

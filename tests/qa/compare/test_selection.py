@@ -51,3 +51,19 @@ def test_bad_filters() -> None:
         select(DECLS, year_from=2024, year_to=2021)
     with pytest.raises(InvalidOptionError, match="issuer must be"):
         select(DECLS, issuer=" ")
+
+
+def test_an_issuer_no_declaration_is_by_names_the_issuers_there_are() -> None:
+    with pytest.raises(InvalidOptionError, match=r"No declaration is by the issuer 'Mars'\. The library's issuers are: "
+                                                 r"G20, G7, NATO\."):
+        select(DECLS, issuer="Mars")
+    assert select(DECLS, issuer="NATO", year_from=2022) == []  # an issuer held, in no year asked: nothing, no error
+
+
+def test_an_issuer_error_lists_every_issuer_of_a_library_of_a_few_dozen() -> None:
+    from qa.search.filters import Filters
+
+    decls = [_decl(f"d{i}", f"Body {i:02d}", "2022-01-01") for i in range(30)]
+    with pytest.raises(InvalidOptionError) as raised:
+        Filters(issuer=("Mars",)).select(decls)
+    assert "Body 29" in str(raised.value) and "in all" not in str(raised.value)

@@ -6,7 +6,7 @@ import pytest
 
 from qa.documents import Declaration
 from qa.ingest.catalog import CatalogEntry
-from qa.ingest.kinds import classify, kind_of, symbol_from_stem
+from qa.ingest.kinds import classify, kind_of, normalise_kind, symbol_from_stem
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,12 @@ def test_a_subsidiary_body_s_resolution_symbol_names_its_kind_and_organ() -> Non
     done = classify(decl, CatalogEntry())
     assert (done.symbol, done.kind, done.issuer) == (
         "A/HRC/RES/55/1", "resolution", "United Nations Human Rights Council")
+
+
+@pytest.mark.parametrize(
+    ("given", "kind"),
+    [("Communique", "communiqué"), ("communiqués", "communiqué"), ("Joint  Statements", "joint statement"),
+     ("resolutions", "resolution"), ("treaties", "treaties"), ("press", "press")],
+)
+def test_a_kind_is_spelled_as_kinds_spell_it_plural_or_not(given: str, kind: str) -> None:
+    assert normalise_kind(given) == kind

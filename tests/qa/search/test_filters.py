@@ -205,6 +205,17 @@ def test_a_declaration_without_an_issuer_is_by_the_issuer_its_title_names() -> N
     assert issuers(library) == ["ASEAN", "ASEAN-U.S.", "G7", "G77"]
 
 
+@pytest.mark.parametrize("pair", ["U.S.-EU", "EU-US", "European Union-United States", "us-eu"])
+def test_a_title_names_a_joint_issuer_in_either_order_and_by_any_of_its_names(pair: str) -> None:
+    library = [
+        _decl("ttc-2021", "U.S.-EU", "2021-09-29", "joint statement"),
+        _untitled("energy-2022", "Joint Statement by President Biden and President von der Leyen on U.S.-EU Cooperation",
+                  "2022-01-28"),
+        _untitled("eu-2022", "EU Statement on Energy", "2022-02-01"),  # names one party alone
+    ]
+    assert [d.doc_id for d in by_issuer(library, [pair])] == ["ttc-2021", "energy-2022"]
+
+
 def test_a_declaration_is_also_by_the_speaker_its_title_names() -> None:
     # A header's "Issued by the Heads of State and Government participating in the meeting of the
     # North Atlantic Council" is what the text prints; people ask for NATO, as its title says.
@@ -235,7 +246,9 @@ def test_a_guessed_issuer_leaves_the_title_to_name_another() -> None:
     # an issuer a catalog states, with a short name of its own, is not second-guessed by the title
     osce = Declaration("osce", "OSCE Statement on the G7 Summit", "2021-06-14", "", "OSCE", "", "",
                        (Paragraph("osce", "1", "x"),), metadata_origin={"issuer": "catalog"})
-    assert by_issuer([osce], ["G7"]) == [] and select([osce], issuer="G7") == []
+    assert by_issuer([osce], ["G7"]) == []
+    with pytest.raises(InvalidOptionError, match="No declaration is by the issuer 'G7'"):
+        select([osce], issuer="G7")
     guessed = dataclasses.replace(osce, metadata_origin={"issuer": "guessed"})
     assert by_issuer([guessed], ["G7"]) == [guessed]  # a guess may be wrong: the title still counts
 

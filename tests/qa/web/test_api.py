@@ -66,6 +66,17 @@ def test_ask_and_search(url: str) -> None:
     assert bad.status_code == 400 and "a month such as 2024-03" in bad.json()["error"]
 
 
+def test_ask_and_search_take_a_kind_and_narrowing_and_refuse_a_parameter_they_do_not_take(url: str) -> None:
+    assert get(url, "/api/ask", q="What did the G7 say about Xinjiang?").json()["narrowed"]["as"] == "issuer G7"
+    assert get(url, "/api/ask", q="What did the G7 say about Xinjiang?", narrow="false").json()["narrowed"] is None
+    unknown = get(url, "/api/search", q="Georgia", kind="treaty")
+    assert unknown.status_code == 400 and "No declaration has the kind 'treaty'" in unknown.json()["error"]
+    for path in ("/api/ask", "/api/search"):
+        typo = get(url, path, q="Georgia", narow="false")
+        assert typo.status_code == 400, path
+        assert typo.json()["error"].startswith(f"{path} takes no parameter 'narow'; it takes: ")
+
+
 def test_track_and_precedents(url: str) -> None:
     timeline = get(url, "/api/track", topic="Xinjiang", issuer="G7").json()
     assert [e["doc_id"] for e in timeline["entries"]] == ["g7-2021", "g7-2024"]
@@ -86,7 +97,7 @@ def test_track_and_precedents(url: str) -> None:
     ("/api/ask", {"q": "Georgia", "doc_id": "nope"}, 404, "nope"),
     ("/api/ask", {"q": "Georgia", "k": "0"}, 422, "k"),
     ("/api/ask", {}, 422, "q"),
-    ("/api/track", {"topic": "Xinjiang", "issuer": "Nobody"}, 400, "No declaration passes"),
+    ("/api/track", {"topic": "Xinjiang", "issuer": "Nobody"}, 400, "No declaration is by the issuer 'Nobody'"),
     ("/api/precedents", {}, 400, "Give text"),
     ("/api/precedents", {"doc_id": "g7-2024", "paragraph": "99"}, 404, "no paragraph"),
     ("/api/precedents", {"text": "x", "before": "soon"}, 422, "before"),
