@@ -26,24 +26,33 @@ SHORT_LINE_RATIO = 0.6
 # prose (72 columns) is at 0.88-0.94; one short paragraph per line, at 0.64-0.72.
 FILLED_SHARE = 0.8
 
+# What ends a line: the breaks str.splitlines() knows (CR LF, CR, LF, VT, FF, FS/GS/RS, NEL,
+# U+2028, U+2029). A text saved with old Mac line ends or pasted from Word uses the rarer ones;
+# one of them between two words is a line break like any other, never nothing.
+LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+# A space within a line: any Unicode white space but a line break (a tab, U+00A0 no-break,
+# U+202F narrow no-break, U+2009 thin, U+3000 ideographic ...). The Quad's 2021 statement puts
+# U+202F after "1." and "5.", which a pattern for " " and tab alone read as no number.
+SPACE = r"[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]"
+
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )
-# "1. We", "10.We" (glued), "1.\u00a0We" (a no-break space), "1) We", and "1 WE" (number, space,
-# capitalised word), but not "3.4 million", "10 OCTOBER 2024" or a four-digit year.
+# "1. We", "10.We" (glued), "1.\u00a0We" or "1.\u202fWe" (any SPACE), "1) We", and "1 WE" (number,
+# space, capitalised word), but not "3.4 million", "10 OCTOBER 2024" or a four-digit year.
 _NUMBERED = re.compile(
-    r"(\d{1,3})(?:[.)](?!\d)[ \t\u00a0]*|[ \t]+(?=[A-Z]{2,}\b)(?!(?i:" + _MONTHS + r")\b))(?=\S)"
+    rf"(\d{{1,3}})(?:[.)](?!\d){SPACE}*|{SPACE}+(?=[A-Z]{{2,}}\b)(?!(?i:{_MONTHS})\b))(?=\S)"
 )
 # "11, We are determined …": a number typed with a comma; the parser takes it as a paragraph
 # number only where it continues the sequence.
-_COMMA_NUMBERED = re.compile(r"(\d{1,3}),[ \t]+(?=[A-Z])")
-_BULLET = re.compile(r"[-•*·▪◦–][ \t]+(?=\S)")
-_ARTICLE = re.compile(r"(?i:article)[ \t]+(\d{1,3})[ \t]*[.:]?$")
-_LETTERED = re.compile(r"\(([a-z]{1,2}|[ivxl]{1,6})\)[ \t]")
-_FOOTNOTE_DEF = re.compile(r"\[\^?(\w{1,4})\]:?[ \t]+(?=\S)")
-_FOOTNOTE_AFTER_RULE = re.compile(r"(\d{1,2}|[*†‡])[ \t]+(?=\S)")  # "1 Noting …"; "1." stays a number
-_RULE = re.compile(r"(?:[-—–_=*·][ \t]*){2,}")
-_NOTES_HEADING = re.compile(r"(?i:foot ?notes|end ?notes|notes)[ \t]*:?")
+_COMMA_NUMBERED = re.compile(rf"(\d{{1,3}}),{SPACE}+(?=[A-Z])")
+_BULLET = re.compile(rf"[-•*·▪◦–]{SPACE}+(?=\S)")
+_ARTICLE = re.compile(rf"(?i:article){SPACE}+(\d{{1,3}}){SPACE}*[.:]?$")
+_LETTERED = re.compile(rf"\(([a-z]{{1,2}}|[ivxl]{{1,6}})\){SPACE}")
+_FOOTNOTE_DEF = re.compile(rf"\[\^?(\w{{1,4}})\]:?{SPACE}+(?=\S)")
+_FOOTNOTE_AFTER_RULE = re.compile(rf"(\d{{1,2}}|[*†‡]){SPACE}+(?=\S)")  # "1 Noting …"; "1." stays a number
+_RULE = re.compile(rf"(?:[-—–_=*·]{SPACE}*){{2,}}")
+_NOTES_HEADING = re.compile(rf"(?i:foot ?notes|end ?notes|notes){SPACE}*:?")
 # Words left in lower case in a title; a line whose other words are mostly capitalised
 # (at least this share) is a title or heading.
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
@@ -51,10 +60,6 @@ TITLE_CASE_SHARE = 0.8
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 # A section's label: a Roman numeral or a capital letter, then "." or ")" ("II. ", "B) ").
 _SECTION_LABEL = re.compile(r"(?:[IVXL]{1,6}|[A-Z])[.)]\s+\S")
-# What ends a line: the breaks str.splitlines() knows (CR LF, CR, LF, VT, FF, FS/GS/RS, NEL,
-# U+2028, U+2029). A text saved with old Mac line ends or pasted from Word uses the rarer ones;
-# one of them between two words is a line break like any other, never nothing.
-LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 class Kind(Enum):

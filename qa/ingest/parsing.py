@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 
 from qa.documents import Paragraph
 from qa.ingest.layout import (
+    SPACE,
     Kind,
     Line,
     Unit,
@@ -60,7 +61,7 @@ SHORT_WORDS = 6
 _FOOTNOTE_REF = re.compile(r"\[\^?(\w{1,4})\]")
 _SYMBOLS = "*†‡"
 _SYMBOL_REF = re.compile(r"(?<=[^\s*])([*†‡])(?![*\w])")  # "2024.*": a glued footnote symbol
-_LEADING_MARKER = re.compile(r"(\d{1,2}|[*†‡])[ \t]+(?=\S)")
+_LEADING_MARKER = re.compile(rf"(\d{{1,2}}|[*†‡]){SPACE}+(?=\S)")
 _SYMBOL = re.compile(r"^[\d/.\s]+")
 _ABBREVIATION_END = re.compile(r"\b\w{1,3}\.$")  # "Jr.", "Inc." end a name, not a sentence
 _INNER_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s+[A-Z“\"]")

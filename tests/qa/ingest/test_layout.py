@@ -41,6 +41,39 @@ def test_not_numbered(line):
     assert split_units(line)[0].kind is Kind.PLAIN
 
 
+# Any space within a line but a line break follows a marker: no-break (U+00A0), narrow
+# no-break (U+202F, the Quad's 2021 statement), thin (U+2009), figure (U+2007), ideographic (U+3000).
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2009", "\u2007", "\u3000", "\t"])
+@pytest.mark.parametrize(
+    ("line", "kind", "marker", "rest"),
+    [
+        ("1.{s}We have convened.", Kind.NUMBERED, "1", "We have convened."),
+        ("1{s}WE, the States.", Kind.NUMBERED, "1", "WE, the States."),
+        ("11,{s}We are determined.", Kind.NUMBERED, "11", "We are determined."),
+        ("-{s}a bullet", Kind.BULLET, "-", "a bullet"),
+        ("•{s}a bullet", Kind.BULLET, "•", "a bullet"),
+        ("Article{s}12", Kind.ARTICLE, "12", ""),
+        ("(a){s}an item;", Kind.LETTERED, "a", "(a){s}an item;"),
+        ("[1]:{s}See resolution.", Kind.FOOTNOTE, "1", "See resolution."),
+    ],
+)
+def test_markers_after_any_horizontal_space(space, line, kind, marker, rest):
+    line, rest = line.format(s=space), rest.format(s=space)
+    assert _kinds(line) == [(kind, marker, rest)]
+
+
+@pytest.mark.parametrize("space", ["\u202f", "\u2009"])
+def test_a_footnote_after_a_rule_with_a_narrow_space(space):
+    text = f"1. We met.\n\n—{space}–\n\n1{space}Noting that one member disagrees."
+    assert [k for k, _, _ in _kinds(text)] == [Kind.NUMBERED, Kind.RULE, Kind.FOOTNOTE]
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\x85", "\v"])
+def test_a_line_break_is_no_space_after_a_marker(brk):
+    # "1." then a line separator: the number stands alone on its line and opens no item.
+    assert split_units(f"1.{brk}We met.")[0].kind is Kind.PLAIN
+
+
 def test_footnote_after_rule_only():
     text = "1. We met.\n\n—–\n\n1 Noting that one member disagrees."
     assert [k for k, _, _ in _kinds(text)] == [Kind.NUMBERED, Kind.RULE, Kind.FOOTNOTE]

@@ -288,3 +288,13 @@ def test_a_typo_separator_counts_only_where_it_continues_the_sequence():
     assert [p.number for p in paragraphs] == ["10", "11", "12", "13"]
     assert paragraphs[1].text == "We are determined to act."
     assert paragraphs[3].text.endswith("40, Member States noted this.")  # not a paragraph number
+
+
+# The Quad's 2021 statement (White House archive) puts a narrow no-break space after "1." and "5.".
+@pytest.mark.parametrize("space", ["\u202f", "\u2009", "\u00a0", " "])
+def test_a_number_before_any_horizontal_space_is_printed(space):
+    text = (f"Quad Leaders’ Joint Statement\n\n1.{space}We have convened to reaffirm our commitment.\n\n"
+            f"2. Together, we commit to a free and open region.\n\n5.{space}To advance these goals, we will meet.")
+    paragraphs = parse_paragraphs(text, doc_id="quad")
+    assert [(p.number, p.numbered) for p in paragraphs] == [("1", True), ("2", True), ("5", True)]
+    assert paragraphs[0].text == "We have convened to reaffirm our commitment."

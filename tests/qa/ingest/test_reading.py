@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.errors import CorpusError
-from qa.evaluation.shared_data import declarations_dir
+from qa.evaluation.shared_data import declarations_dir, shared_dir
 from qa.ingest.catalog import Catalog
 from qa.ingest.reading import UnreadableFileError, read_corpus, read_declaration
 
@@ -238,3 +238,15 @@ def test_mixed_formats_corpus(tmp_path):
         "charter-of-example", "ministerial-communique", "summit-page",
     ]
     assert reading.skipped == []
+
+
+QUAD = shared_dir() / "archive/white-house-joint-statements-2021-2022" \
+    / "2021-03-12-quad-leaders-joint-statement-the-spirit-of-the-quad.md"
+
+
+@pytest.mark.skipif(not QUAD.is_file(), reason="the White House archive is absent")
+def test_numbers_followed_by_a_narrow_no_break_space_are_read():
+    # "1.\u202fWe have convened" and "5.\u202fTo advance": were "P1" and "4-a" (unnumbered)
+    declaration = read_declaration(QUAD)
+    assert [(p.number, p.numbered) for p in declaration.paragraphs] == [(str(n), True) for n in range(1, 6)]
+    assert declaration.paragraphs[0].text.startswith("We have\u202fconvened")
