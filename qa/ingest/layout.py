@@ -46,7 +46,10 @@ _NUMBERED = re.compile(
 # "11, We are determined …": a number typed with a comma; the parser takes it as a paragraph
 # number only where it continues the sequence.
 _COMMA_NUMBERED = re.compile(rf"(\d{{1,3}}),{SPACE}+(?=[A-Z])")
-_BULLET = re.compile(rf"[-•*·▪◦–]{SPACE}+(?=\S)")
+# A bullet, then any SPACE; but a dash then one space alone that is not " " or a tab is prose's dash
+# kept to its word by a no-break space: "–\u00a0bilaterally and with other allies … –" opens a
+# line of the 2021 U.S.-France statement mid-sentence ("-\u00a0   Improve", with more, is a bullet).
+_BULLET = re.compile(rf"(?:[•*·▪◦]{SPACE}+|[-–](?:[ \t]|{SPACE}{{2}}){SPACE}*)(?=\S)")
 _ARTICLE = re.compile(rf"(?i:article){SPACE}+(\d{{1,3}}){SPACE}*[.:]?$")
 _LETTERED = re.compile(rf"\(([a-z]{{1,2}}|[ivxl]{{1,6}})\){SPACE}")
 _FOOTNOTE_DEF = re.compile(rf"\[\^?(\w{{1,4}})\]:?{SPACE}+(?=\S)")

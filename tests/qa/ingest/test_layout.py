@@ -50,8 +50,8 @@ def test_not_numbered(line):
         ("1.{s}We have convened.", Kind.NUMBERED, "1", "We have convened."),
         ("1{s}WE, the States.", Kind.NUMBERED, "1", "WE, the States."),
         ("11,{s}We are determined.", Kind.NUMBERED, "11", "We are determined."),
-        ("-{s}a bullet", Kind.BULLET, "-", "a bullet"),
         ("•{s}a bullet", Kind.BULLET, "•", "a bullet"),
+        ("-{s}{s}{s}Improve regional cooperation", Kind.BULLET, "-", "Improve regional cooperation"),
         ("Article{s}12", Kind.ARTICLE, "12", ""),
         ("(a){s}an item;", Kind.LETTERED, "a", "(a){s}an item;"),
         ("[1]:{s}See resolution.", Kind.FOOTNOTE, "1", "See resolution."),
@@ -60,6 +60,14 @@ def test_not_numbered(line):
 def test_markers_after_any_horizontal_space(space, line, kind, marker, rest):
     line, rest = line.format(s=space), rest.format(s=space)
     assert _kinds(line) == [(kind, marker, rest)]
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f"])
+def test_a_dash_kept_to_its_word_by_a_no_break_space_is_prose(space):
+    # The 2021 U.S.-France statement: "… to work closely together\n–\u00a0bilaterally and with …"
+    text = f"From this foundation, the Presidents intend to work closely together\n–{space}bilaterally and with allies."
+    assert [u.kind for u in split_units(text)] == [Kind.PLAIN, Kind.PLAIN]
+    assert _kinds(f"– {space}a bullet") == [(Kind.BULLET, "–", "a bullet")]
 
 
 @pytest.mark.parametrize("space", ["\u202f", "\u2009"])
