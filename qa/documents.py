@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 # "annex 12", "annex II 3 (a)": a paragraph of an annex that numbers from 1 again.
 _IN_PART = re.compile(r"((?:annex|appendix)(?: [IVX]{1,5}| \d{1,2}| [A-Z])?) (\d.*)")
+# "section II 1", "annex section B 2 (a)": a paragraph of a section that numbers from 1 again.
+_IN_SECTION = re.compile(r"(?:(?P<part>\S.*?) )?section (?P<section>[IVXL]{1,6}|[A-Z]) (?P<rest>\d.*)")
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,16 @@ class Paragraph:
 
     @property
     def label(self) -> str:
-        """How a citation names this paragraph: "¶5", "annex ¶12", "Article 3", or "para. 7 (unnumbered)"."""
+        """How a citation names this paragraph: "¶5", "annex ¶12", "section II, ¶1", "Article 3", or
+        "para. 7 (unnumbered)". A section is named as the UN cites one ("section II, paragraph 3,
+        of resolution 78/253"), before the paragraph's number, which restarts in each section."""
         if not self.numbered:
             return f"para. {self.number} (unnumbered)"
         if self.number[:1].isdigit():
             return f"¶{self.number}"
+        if match := _IN_SECTION.fullmatch(self.number):
+            part = f"{match['part']}, " if match["part"] else ""
+            return f"{part}section {match['section']}, ¶{match['rest']}"
         if match := _IN_PART.fullmatch(self.number):
             return f"{match.group(1)} ¶{match.group(2)}"
         return self.number

@@ -99,10 +99,11 @@ def check(declaration: Declaration, row: Row, *, pages: int) -> Verdict:
 
 
 def _parts(declaration: Declaration) -> dict[str, list[int]]:
-    """Top-level printed numbers by part ("" main text, "annex", "annex II")."""
+    """Top-level printed numbers by part ("" main text, "annex", "annex II", "section II",
+    "annex section B")."""
     parts: dict[str, list[int]] = {}
     for p in declaration.paragraphs:
-        match = re.fullmatch(r"(?:(annex(?: \S+)?) )?(\d+)", p.number)
+        match = re.fullmatch(r"(?:((?:annex(?: \S+)?)?(?: ?section \S+)?) )?(\d+)", p.number)
         if p.numbered and match:
             parts.setdefault(match.group(1) or "", []).append(int(match.group(2)))
     return parts

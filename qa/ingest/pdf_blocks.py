@@ -9,9 +9,12 @@ A new block starts, from geometry and type alone:
 * at a line indented more than the one before it (a first-line indent) after such a line.
 
 A page or column break never starts a block by itself: the first line of a page continues the
-last block when it stands at the left margin, in the same type, without a marker. So a paragraph
-cut by a page break is one block again. A line ending in a hyphen is joined to the next without
-the hyphen only where the joined word is a word (in the document or in the English word list)
+last block when it stands at the left margin, in the same type, without a marker, unless the
+last line ended its paragraph (a sentence or clause ended short of the margin, or anywhere
+before a section's label alone) and the new line opens in capitals (a section's label or title
+atop the page: "II", "Financial performance report …" in A/RES/78/253). So a paragraph cut
+by a page break is one block again. A line ending in a hyphen is joined to the next without the
+hyphen only where the joined word is a word (in the document or in the English word list)
 and the hyphenated form is not used elsewhere in the document; otherwise the hyphen stays.
 
 Superscript markers are taken out of the text and kept as (offset, label) in ``Block.marks``.
@@ -38,6 +41,8 @@ _CLOSING = frozenset(",.;:!?)]}”’")
 
 _MARKER = re.compile(r"(?:\d{1,3}[.,)]|\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,2})\)|[•▪◦●–-])(?=\s)")
 _CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
+_SECTION_LABEL = re.compile(r"(?:[IVXL]{1,6}|[A-Z])\.?")  # "II", "B.": a section's label alone
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")  # a clause's end but a comma's
 _HYPHENS = "-\xad\x02"
 #: Words after a suspended hyphen ("low- and middle-income", "medium- to long-term").
 _SUSPENDED = frozenset({"and", "or", "to", "nor"})
@@ -129,7 +134,11 @@ def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: 
         # A page holding nothing but the list has its frame at the list's indent: compare x too.
         same_level = not punctuated and (
             abs((line.x0 - frame.left) - (prev.x0 - prev_frame.left)) < 2 or abs(line.x0 - prev.x0) < 2)
-        return not (at_margin or same_level) or (bool(_MARKER.match(text)) and ended)
+        # After a clause's end, a section's label alone opens a block even under a full line
+        # ("… 30 April 2024;" 20 pt short of the margin, then "XVIII" atop the next page).
+        last_line = bool(_SENTENCE_END.search(before)) and not text[:1].islower() \
+            and (short or bool(_SECTION_LABEL.fullmatch(text)))
+        return not (at_margin or same_level) or (bool(_MARKER.match(text)) and ended) or last_line
     if line.top - prev.bottom > PARAGRAPH_GAP * line.size:
         return True
     if _MARKER.match(text) and ended:
@@ -145,7 +154,7 @@ def _starts_block(prev: TextLine, prev_frame: PageFrame, line: TextLine, frame: 
     # and so does a line a quarter short before a capital (a title line above a date line).
     quarter = prev.x1 < prev_frame.right - (prev_frame.right - prev_frame.left) / 4
     return short and line.x0 <= prev.x0 + 1 and (
-        bool(re.search(r"[.!?:;][\"'”’)\]]*$", before)) or quarter and text[:1].isupper()
+        bool(_SENTENCE_END.search(before)) or quarter and text[:1].isupper()
     )
 
 

@@ -10,7 +10,8 @@ General rules, from position, repetition and type size (none is specific to one 
    it, every paragraph above the first heading).
 2. A line in those bands made only of numbers, codes and symbols ("2/12", "23-20100 (E)",
    "*2320100*", "A/RES/78/1", "- 3 -", "Page 3 of 12") is a page counter, job number or barcode;
-   so is a page counter as the first or last line of a page, wherever it stands.
+   so is a page counter as the first or last line of a page, wherever it stands. A section's
+   label alone in the body's type ("II" atop page 2 of A/RES/78/253) is a heading, not a code.
 3. A line in the band touching a line found by 1 or 2, in the same type size (not the body's),
    belongs to the same header (a short title wrapped over two lines beside the symbol).
 4. Footnotes: the lines below a rule (a drawn horizontal line, or a line of underscores) in the
@@ -41,6 +42,7 @@ SAME_SIZE = 0.5
 _TEXT_RULE = re.compile(r"[_\-—–]{5,}")
 _PAGE_COUNTER = re.compile(r"(?i)(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?|-\s*\d{1,4}\s*-")
 _CODE_WORD = re.compile(r"[\W\d_]*|.*\d.*|\W*[A-Za-z]{1,2}\W*")  # numbers, codes, "(E)"
+_SECTION_LABEL = re.compile(r"(?:[IVXL]{1,6}|[A-Z])\.?")  # "II", "B.": a section's label alone
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,12 @@ def _is_code(line: TextLine) -> bool:
     return bool(_PAGE_COUNTER.fullmatch(text.strip())) or all(_CODE_WORD.fullmatch(w) for w in text.split())
 
 
+def _label(line: TextLine, size: float) -> bool:
+    """A section's label alone on its line in the body's type: "II" heads a section, as "(E)" in
+    small type beside a job number does not."""
+    return abs(line.size - size) < SAME_SIZE and bool(_SECTION_LABEL.fullmatch(line.text.strip()))
+
+
 def find_furniture(pages: list[PdfPage], *, size: float) -> set[tuple[int, int]]:
     """(page number, line index) of every running header, footer, counter, job number or barcode.
 
@@ -112,7 +120,7 @@ def find_furniture(pages: list[PdfPage], *, size: float) -> set[tuple[int, int]]
         marked = [
             i for i, line in enumerate(page.lines)
             if _in_band(line, page) and not _TEXT_RULE.fullmatch(line.text)
-            and (_is_code(line) or i not in notes[page.number] and repeated(line))
+            and (_is_code(line) and not _label(line, size) or i not in notes[page.number] and repeated(line))
             or i in (0, len(page.lines) - 1) and _PAGE_COUNTER.fullmatch(line.text.strip())
         ]
         found.update((page.number, i) for i in _spread(page, marked, notes[page.number], size))

@@ -14,6 +14,15 @@
   vote ("[Adopted without a vote.]") are dropped.
 * "Annex", "Annex II", or "Annex: Its title" / "Annex 1 – Its title" (the title becomes the
   section) opens an annex.
+* A resolution in sections that each number from 1 again (A/RES/78/253: "I", its title, its
+  preamble, "1. Takes note …"; then "II", …) has parts by section: "section II 1", cited
+  "section II, ¶1" as the UN cites them ("section II, paragraph 3, of resolution 78/253");
+  "section II P1" for its preamble, "section II 6 (a)" for an item, "annex section B 2" for a
+  section of an annex. A section's label is a heading alone ("II", "B.") or before its title
+  ("II. Title"); a block right after a label alone is the section's title (up to four lines).
+  Sections are parts only where at least two of one part open at 1 again: sections whose
+  numbers run on (A/RES/78/317's I, II, … over 1 … 180) keep them unprefixed, and so do the
+  sections of rules of procedure, whose "Rule 7" numbers its own "1.", "2.".
 * Footnote markers lifted out of a block are kept as offsets (``Paragraph.footnote_marks``),
   and the footnotes they point to in ``Paragraph.footnotes`` ("1 High-level political …").
 """
@@ -43,11 +52,20 @@ _ANNEX_TITLED = re.compile(r"(?i)(annex|appendix)(?:\s+([IVX]{1,5}|\d{1,2}|[A-Z]
 _ADOPTION_RECORD = re.compile(r"\[(?:Adopted|Adoption)\b[^\[\]]*\]\.?")
 _CLAUSE_END = re.compile(r"[.;:,!?][\"'”’)\]]*$")
 _ROMAN = re.compile(r"[ivxl]{1,6}")
+# A section's label heading: "II", "B." alone, or "II. Its title" (A/RES/78/253's sections I-XXV).
+_LABEL = re.compile(r"(?P<label>[IVXL]{1,6}|[A-Z])[.)]?")
+_LABEL_TITLED = re.compile(r"(?P<label>[IVXL]{1,6}|[A-Z])[.)]\s+(?P<title>\S.*)")
+# Rules of procedure (A/RES/78/327, annex III): "Rule 7", its title, "1. The Presidents …": a
+# section's rules number their own paragraphs, which are no section's restarting at 1.
+_RULE_OR_ARTICLE = re.compile(r"(?i)(?:rule|article)\s+\d{1,3}")
+# The title under a label alone is at most this many lines (A/RES/78/253, section XII: four).
+TITLE_MAX_LINES = 4
 
 
 @dataclass
 class _State:
-    part: str = ""          # "" in the main text, "annex" or "annex II" in an annex
+    part: str = ""          # "" in the main text, "annex" or "annex II" in an annex, "section II" in a section
+    annex: str = ""         # the annex the text is in ("" in the main text), for a section's part
     last: int | None = None  # the last paragraph number in this part
     item: str | None = None  # the last letter of a sub-item under ``last``
     section: str | None = None
@@ -59,12 +77,15 @@ def build_paragraphs(blocks: list[Block], footnotes: list[Footnote], *, body_siz
     """Paragraphs (with ``doc_id`` empty) from the blocks after the title."""
     state = _State()
     paragraphs: list[Paragraph] = []
-    for block in blocks:
+    parts = _section_parts(blocks, body_size)
+    labelled = False  # was the block before a section's label alone?
+    for index, block in enumerate(blocks):
         if block.right_aligned or _ADOPTION_RECORD.fullmatch(block.text.strip()):
             continue
-        if is_heading(block, body_size):
-            _heading(block, state)
+        if is_heading(block, body_size) or labelled and _section_title(block):
+            labelled = _heading(block, state, opens_part=index in parts)
             continue
+        labelled = False
         if _is_lead_in(block):
             continue
         number, numbered, skip = _number(block.text, state)
@@ -95,14 +116,62 @@ def _is_lead_in(block: Block) -> bool:
     return block.lines == 1 and len(block.text.split()) <= LEAD_IN_MAX_WORDS and block.text.endswith((",", ":"))
 
 
-def _heading(block: Block, state: _State) -> None:
+def _section_title(block: Block) -> bool:
+    """The block under a section's label alone is its title: a few lines that end no clause and
+    open with no number ("Request for a subvention to the Extraordinary Chambers in the Courts
+    of Cambodia", two lines, under "IV")."""
+    return block.lines <= TITLE_MAX_LINES and not _CLAUSE_END.search(block.text) \
+        and not _NUMBER.match(block.text) and not _ITEM.match(block.text)
+
+
+def _label(text: str) -> re.Match[str] | None:
+    return _LABEL.fullmatch(text) or _LABEL_TITLED.fullmatch(text)
+
+
+def _section_parts(blocks: list[Block], body_size: float) -> set[int]:
+    """Indexes of the section labels that open a part: those whose first number is 1, where at
+    least two labels of the same part (the main text, an annex) are so."""
+    groups: list[list[tuple[int, int | None]]] = [[]]  # per part: (label's index, its first number)
+    for index, block in enumerate(blocks):
+        text = block.text.strip()
+        if is_heading(block, body_size):
+            if _ANNEX.fullmatch(text) or _ANNEX_TITLED.fullmatch(text):
+                groups.append([])
+            elif _label(text):
+                groups[-1].append((index, None))
+            elif _RULE_OR_ARTICLE.fullmatch(text) and groups[-1] and groups[-1][-1][1] is None:
+                groups[-1][-1] = (groups[-1][-1][0], 0)  # its numbers are the rule's, not the section's
+        elif (match := _NUMBER.match(block.text)) and groups[-1] and groups[-1][-1][1] is None:
+            groups[-1][-1] = (groups[-1][-1][0], int(match.group(1)))
+    parts: set[int] = set()
+    for group in groups:
+        restarting = [index for index, first in group if first == 1]
+        if len(restarting) < 2:
+            continue
+        # A section of the same kind of label without numbers ("XX", "International Trade
+        # Centre", one unnumbered paragraph) is a part too; "A.", "B." inside "VII" are not.
+        roman = all(_ROMAN.fullmatch(_label(blocks[i].text.strip())["label"].lower()) for i in restarting)
+        parts.update(index for index, first in group if first == 1 or first is None
+                     and bool(_ROMAN.fullmatch(_label(blocks[index].text.strip())["label"].lower())) == roman)
+    return parts
+
+
+def _heading(block: Block, state: _State, *, opens_part: bool) -> bool:
+    """Take a heading; True if it is a section's label alone, so a title may follow."""
     text = block.text.strip()
     if match := _ANNEX.fullmatch(text) or _ANNEX_TITLED.fullmatch(text):
-        state.part = "annex" + (f" {match.group(2)}" if match.group(2) else "")
+        state.part = state.annex = "annex" + (f" {match.group(2)}" if match.group(2) else "")
         state.last, state.item = None, None
         state.section = match.groupdict().get("title")
-        return
-    state.section = block.text.rstrip(":,").strip()
+        return False
+    label = _label(text)
+    if opens_part and label:
+        state.part = f"{state.annex} section {label['label']}".lstrip()
+        state.last, state.item = None, None
+        state.section = label.groupdict().get("title")
+        return label.re is _LABEL
+    state.section = " ".join(text.rstrip(":,").split())
+    return bool(label) and label.re is _LABEL
 
 
 def _number(text: str, state: _State) -> tuple[str, bool, int]:

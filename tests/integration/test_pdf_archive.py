@@ -121,3 +121,17 @@ def test_the_real_model_quotes_a_political_declaration_with_its_adoption_date(tm
         "United Nations General Assembly, A/RES/78/1, Political declaration of the high-level political "
         "forum on sustainable development convened under the auspices of the General Assembly, New York, "
         "29 September 2023, annex ¶8")
+
+
+def test_a_resolution_in_sections_numbering_from_one_again_cites_each_section():
+    # A/RES/78/253: sections I-XXVI each open at "1. Takes note …"; section II's had been "2-c"
+    # (its "1." left in the text) and its ¶3 cited as plain "3".
+    declaration = read_declaration(ARCHIVE / "A_RES_78_253.pdf")
+    by = {p.number: p for p in declaration.paragraphs}
+    assert [n for n in by if n.startswith("section II ")][:5] == [
+        "section II P1", "section II P2", "section II 1", "section II 2", "section II 3"]
+    assert by["section II 1"].text == "Takes note of the report of the Secretary-General;"
+    assert by["section II 3"].label == "section II, ¶3"
+    assert by["section II 3"].section == "Financial performance report on the programme budget for 2022"
+    assert by["section XVIII 1"].section.startswith("Progress on the renovation of the North Building")
+    assert not any(re.match(r"\d+\.\s", p.text) for p in declaration.paragraphs)  # no number left in a text

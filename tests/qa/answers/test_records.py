@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from qa.answers.records import Answer, Hit, citation, human_date, make_hit
 from qa.documents import Declaration, Paragraph
 
@@ -100,3 +102,17 @@ def test_a_citation_names_the_symbol_and_the_annex_paragraph() -> None:
         "United Nations General Assembly, A/RES/78/1, Political declaration of the forum, New York, "
         "29 September 2023, annex ¶12")
     assert Paragraph(doc_id="r", number="5 (a)", text="x").label == "¶5 (a)"
+
+
+@pytest.mark.parametrize(("number", "numbered", "label"), [
+    ("section II 1", True, "section II, ¶1"),
+    ("section XXV 6 (a) (i)", True, "section XXV, ¶6 (a) (i)"),
+    ("annex section B 2", True, "annex, section B, ¶2"),
+    ("annex II section C 3", True, "annex II, section C, ¶3"),
+    ("annex II 3 (a)", True, "annex II ¶3 (a)"),
+    ("section II P1", False, "para. section II P1 (unnumbered)"),
+])
+def test_a_section_numbering_from_one_again_is_named_before_its_paragraph(number, numbered, label) -> None:
+    from qa.documents import Paragraph
+
+    assert Paragraph(doc_id="r", number=number, text="Takes note.", numbered=numbered).label == label

@@ -531,3 +531,50 @@ def test_a_taller_heading_in_one_column_does_not_bridge_two_lines_of_the_other(t
         y -= LEADING
     decl = _read(tmp_path, [page])
     assert [p.text for p in decl.paragraphs] == [*texts, *_PROGRESS[3:6]]
+
+
+def _section(label: str, title: str, count: int, *, start: int = 1) -> list[str]:
+    return [label, title, f"Recalling its resolution 77/263 on {title.lower()},",
+            *[f"{n}. Takes note of the report of the Secretary-General on {title.lower()} and point {n};"
+              for n in range(start, start + count)]]
+
+
+def test_sections_that_number_from_one_again_are_parts_cited_by_section(tmp_path):
+    # A/RES/78/253: "I", its title, its preamble, "1. Takes note …"; "II" … each from 1 again.
+    first, top = masthead("A/RES/99/8", "22 December 2023", "99/8", "Special subjects relating to the budget")
+    body = ["The General Assembly,", *_section("I", "Enterprise resource planning", 2),
+            *_section("II", "Financial performance report", 3), *_section("III", "Capital investment planning", 1)]
+    decl = _read(tmp_path, flow(body, lines_per_page=30, first=first, first_top=top))
+    assert [(p.number, p.section) for p in decl.paragraphs] == [
+        ("section I P1", "Enterprise resource planning"), ("section I 1", "Enterprise resource planning"),
+        ("section I 2", "Enterprise resource planning"),
+        ("section II P1", "Financial performance report"), ("section II 1", "Financial performance report"),
+        ("section II 2", "Financial performance report"), ("section II 3", "Financial performance report"),
+        ("section III P1", "Capital investment planning"), ("section III 1", "Capital investment planning")]
+    paragraph = decl.paragraphs[5]
+    assert paragraph.text.startswith("Takes note of the report of the Secretary-General on financial")
+    assert paragraph.label == "section II, ¶2"
+    assert citation(decl, paragraph).endswith("22 December 2023, section II, ¶2")
+    assert decl.paragraphs[3].preambular  # "section II P1": its preamble
+
+
+def test_a_section_label_atop_a_page_under_a_full_line_opens_its_section(tmp_path):
+    # "II" atop page 2, in the running header's band, after "… Committee;" ending page 1: it was
+    # dropped as a code and its title glued to the paragraph before.
+    body = ["The General Assembly,", *_section("I", "Enterprise resource planning", 2),
+            *_section("II", "Financial performance report", 2)]
+    lines_on_page_one = 6  # lead-in, label, title, preamble, two paragraphs: a line each
+    decl = _read(tmp_path, flow(body, lines_per_page=lines_on_page_one, header=("A/RES/99/8", "Budget"),
+                                footer="23-26236"))
+    assert [p.number for p in decl.paragraphs] == [
+        "section I P1", "section I 1", "section I 2", "section II P1", "section II 1", "section II 2"]
+    assert decl.paragraphs[2].text.endswith("point 2;")  # the title is not glued to it
+    assert decl.paragraphs[4].section == "Financial performance report"
+
+
+def test_sections_whose_numbers_run_on_keep_plain_numbers(tmp_path):
+    # A/RES/78/317's parts I, II, … number 1 … 180 on end: no part opens at 1 again.
+    body = [*_section("I", "Build resilient economies", 2), *_section("II", "Act on climate", 2, start=3)]
+    decl = _read(tmp_path, flow(body))
+    assert [p.number for p in decl.paragraphs] == ["P1", "1", "2", "2-a", "3", "4"]
+    assert [p.section for p in decl.paragraphs][-1] == "Act on climate"
