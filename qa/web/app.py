@@ -23,7 +23,7 @@ from qa.search.filters import issuer_menu, kinds
 from qa.web import catalog_view
 from qa.web.address import server_address
 from qa.web.api import api_routes
-from qa.web.chat import MAX_SOURCES, Chat, Filters, echo
+from qa.web.chat import MAX_SOURCES, Chat, Filters, echo, widened_question
 from qa.web.host_check import HostCheck, allowed_hosts
 from qa.web.log_limits import bound_output
 from qa.web.request_limits import RequestLimits
@@ -187,12 +187,14 @@ def _wire_chat(chat: Chat, previous, chatbot, box, send, docs, year_from, year_t
 
 
 def _wire_widen(chat: Chat, jump, previous, chatbot, box, send, docs, year_from, year_to, k, issuer, kind) -> None:
-    """The narrowing notice's "Search every declaration": the last question again, not narrowed."""
+    """The narrowing notice's "Search every declaration": that answer's question again, not narrowed."""
     def widen(payload, history, last, doc_ids, low, high, count, issuers_, kinds_):
         try:
-            wanted = json.loads(payload or "{}").get("view") == "widen"
+            target = json.loads(payload or "{}")
+            wanted = target.get("view") == "widen"
         except (ValueError, AttributeError):
-            wanted = False
+            wanted, target = False, {}
+        last = widened_question(target.get("anchor")) or last  # the question of the answer whose link was clicked
         if not wanted or not last:
             return gr.update(), gr.update()
         filters = _filters(doc_ids, low, high, count, issuers_, kinds_)

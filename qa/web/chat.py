@@ -19,6 +19,7 @@ import dataclasses
 import logging
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from qa.answers.followup import read_question, scope_words
 from qa.answers.questions import check_doc_ids, clean_question
@@ -106,7 +107,7 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     if answer.read_as:
         parts.append(f'<p class="qa-read-as"><em>Read as: {escape(answer.read_as)}</em></p>')
     if answer.narrowed is not None:
-        parts.append(narrowing_notice(answer.narrowed_text))
+        parts.append(narrowing_notice(answer.narrowed_text, answer.read_as or answer.question))
     if scope_note:
         parts.append(f'<p class="qa-scope">{escape(scope_note)}</p>')
     if not hits:
@@ -130,13 +131,22 @@ def render_answer(answer: Answer, *, scope_note: str = "") -> str:
     return "".join(parts)
 
 
-def narrowing_notice(narrowed: str) -> str:
+def narrowing_notice(narrowed: str, question: str = "") -> str:
     """What the question narrowed the search to (``Answer.narrowed_text``), in the follow-up
     notice's style, with a link the page's script turns into "ask again over every declaration"
-    (class qa-widen-link)."""
+    (class qa-widen-link). The link carries ``question`` (:func:`widened_question` reads it back),
+    so widening an earlier answer asks that answer's question, not the last one asked."""
     said = escape(f"Read as: only {narrowed}, as the question names it.")
-    widen = f'<a class="qa-link qa-widen-link" href="#{WIDEN_ANCHOR}">{escape("Search every declaration")}</a>'
+    anchor = f"{WIDEN_ANCHOR}:{quote(question, safe='')}" if question else WIDEN_ANCHOR
+    widen = f'<a class="qa-link qa-widen-link" href="#{escape(anchor)}">{escape("Search every declaration")}</a>'
     return f'<p class="qa-narrowed"><em>{said}</em> {widen}</p>'
+
+
+def widened_question(anchor: object) -> str | None:
+    """The question a widening link carries (:func:`narrowing_notice`), or None."""
+    if not isinstance(anchor, str) or not anchor.startswith(f"{WIDEN_ANCHOR}:"):
+        return None
+    return unquote(anchor[len(WIDEN_ANCHOR) + 1 :]) or None
 
 
 def _also(hit: Hit) -> str:

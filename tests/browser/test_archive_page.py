@@ -22,6 +22,15 @@ def test_a_question_naming_an_issuer_and_year_narrows_and_one_click_widens(page,
     shot("widened")
 
 
+def test_widening_an_earlier_answer_asks_that_answer_s_question_again(page, ask) -> None:
+    first = ask("What did NATO say about Georgia in 2012?")
+    ask("What did NATO say about Afghanistan?")
+    first.locator(".qa-narrowed a.qa-widen-link").click()
+    chat = page.locator("#qa-chat")
+    expect(chat.get_by_text("What did NATO say about Georgia in 2012? (every declaration)")).to_be_visible()
+    expect(chat.get_by_text("What did NATO say about Afghanistan? (every declaration)")).to_have_count(0)
+
+
 def test_the_declarations_table_filters_by_issuer_and_opens_a_row(page, shot) -> None:
     page.get_by_role("tab", name="Declarations").click()
     table = page.locator("#qa-catalog")

@@ -368,3 +368,14 @@ def test_the_declaration_view_shows_footnote_markers_as_superscripts() -> None:
     assert f"{escape('We met at the Summit,')}<sup>1</sup>{escape(' to review progress.')}" in page
     assert f"<li>{escape('1 High-level political forum.')}</li>" in page
     assert escape("annex ¶1") in page
+
+
+def test_a_widening_link_carries_its_answer_s_question() -> None:
+    from html import unescape
+
+    from qa.web.chat import WIDEN_ANCHOR, narrowing_notice, widened_question
+
+    html = narrowing_notice("issuer NATO, year 2012", "What did NATO say about Georgia & Russia in 2012?")
+    anchor = unescape(html.split('href="#', 1)[1].split('"', 1)[0])  # as the browser reads the attribute
+    assert widened_question(anchor) == "What did NATO say about Georgia & Russia in 2012?"
+    assert widened_question(WIDEN_ANCHOR) is None and widened_question(None) is None  # the last question, as before
