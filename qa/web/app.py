@@ -23,7 +23,7 @@ from qa.search.filters import issuer_menu, kinds
 from qa.web import catalog_view
 from qa.web.address import server_address
 from qa.web.api import api_routes
-from qa.web.chat import MAX_SOURCES, Chat, Filters, echo, widened_question
+from qa.web.chat import MAX_SOURCES, Chat, Filters, declaration_choices, echo, widened_question
 from qa.web.host_check import HostCheck, allowed_hosts
 from qa.web.log_limits import bound_output
 from qa.web.request_limits import RequestLimits
@@ -132,7 +132,7 @@ def _ask_tab(chat: Chat):
         with gr.Column(scale=2):
             with gr.Accordion("Filters", open=True):
                 docs = gr.Dropdown(
-                    choices=[(f"{d.title} ({d.year or 'undated'})", d.doc_id) for d in chat.declarations],
+                    choices=declaration_choices(chat.declarations),
                     value=[], multiselect=True, label="Declarations (none chosen: all)", elem_id="qa-docs",
                 )
                 with gr.Row():
@@ -153,7 +153,7 @@ def _ask_tab(chat: Chat):
 
 def _declarations_tab(chat: Chat):
     select = gr.Dropdown(
-        choices=[(f"{d.title} ({d.year or 'undated'})", d.doc_id) for d in chat.declarations],
+        choices=declaration_choices(chat.declarations),
         value=None, label="Declaration", elem_id="qa-declaration-select", render=False,
     )
     view = gr.HTML(chat.declaration(None), elem_id="qa-declaration-view", render=False)
@@ -172,7 +172,7 @@ def _wire_chat(chat: Chat, previous, chatbot, box, send, docs, year_from, year_t
             {"role": "user", "content": echo(message if isinstance(message, str) else "")},
             {"role": "assistant", "content": turn.html},
         ]
-        return history, "", turn.query
+        return history, ("" if turn.error is None else message), turn.query  # a refused question stays to mend
 
     def respond_example(event: gr.SelectData, history, last, doc_ids, low, high, count, issuers_, kinds_):
         value = event.value if isinstance(event.value, dict) else {}

@@ -90,7 +90,7 @@ def build_tab(chat, *, select, view):
 
 
 def _count(shown: int, total: int) -> str:
-    return f"{shown} of {total} declarations. Click a column's name to sort, a row to read it."
+    return f"{shown} of {total} declarations. Sort from a column's ⋮ menu; click a row to read it."
 
 
 def _int(value: object) -> int | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -140,6 +141,15 @@ def narrowing_notice(narrowed: str, question: str = "") -> str:
     anchor = f"{WIDEN_ANCHOR}:{quote(question, safe='')}" if question else WIDEN_ANCHOR
     widen = f'<a class="qa-link qa-widen-link" href="#{escape(anchor)}">{escape("Search every declaration")}</a>'
     return f'<p class="qa-narrowed"><em>{said}</em> {widen}</p>'
+
+
+def declaration_choices(declarations: list[Declaration]) -> list[tuple[str, str]]:
+    """The declarations as a menu offers them, (label, doc_id): the title and date, and the id too
+    where that still leaves two alike (the G7's four "G7 Leaders' Statement" of 2022 differ by their
+    dates; one text from two sources by its id)."""
+    labels = [f"{d.title} ({human_date(d.date) if d.date else 'undated'})" for d in declarations]
+    repeated = {label for label, count in Counter(labels).items() if count > 1}
+    return [(f"{label} – {d.doc_id}" if label in repeated else label, d.doc_id) for label, d in zip(labels, declarations)]
 
 
 def widened_question(anchor: object) -> str | None:

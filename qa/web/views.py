@@ -77,6 +77,24 @@ def track_tab(chat: Chat) -> None:
     return topic, issuer, view
 
 
+def _first_paragraph(chat: Chat, doc_id: str) -> str | None:
+    try:
+        paragraphs = chat.library.declaration(doc_id).paragraphs
+    except (QAError, AttributeError):
+        return None
+    return paragraphs[0].number if paragraphs else None
+
+
+def _unknown_place(chat: Chat, link) -> str:
+    """Why a shared link opens nothing: the declaration or the paragraph it names is not here."""
+    try:
+        chat.library.declaration(link.doc_id)
+    except (QAError, AttributeError):
+        return (f"This link names a declaration this library does not hold ({link.doc_id!r}). Ask a question, or "
+                "find the declaration in the Declarations tab.")
+    return f"This link names a paragraph {link.doc_id} does not have ({link.paragraph!r}); the Declarations tab opens it whole."
+
+
 def wire_links(demo: gr.Blocks, chat: Chat, *, jump, tabs, chatbot, previous, track_parts) -> None:
     """Open the page where a shared link points (see qa.web.links)."""
     topic, issuer, track_view = track_parts
@@ -86,8 +104,14 @@ def wire_links(demo: gr.Blocks, chat: Chat, *, jump, tabs, chatbot, previous, tr
         nothing = gr.update()
         out = {jump: nothing, tabs: nothing, chatbot: nothing, previous: nothing,
                topic: nothing, issuer: nothing, track_view: nothing}
-        if link.doc_id and link.paragraph and chat.locate(anchor_id(link.doc_id, link.paragraph)):
-            out[jump] = json.dumps({"anchor": anchor_id(link.doc_id, link.paragraph), "view": "full", "at": time.time()})
+        if link.doc_id:
+            paragraph = link.paragraph or _first_paragraph(chat, link.doc_id)  # "?doc=…" alone: its opening
+            if paragraph and chat.locate(anchor_id(link.doc_id, paragraph)):
+                out[jump] = json.dumps({"anchor": anchor_id(link.doc_id, paragraph), "view": "full", "at": time.time()})
+            else:  # a link cut short or from another library: say so rather than open a blank page
+                shared = f"?doc={link.doc_id}" + (f"&p={link.paragraph}" if link.paragraph else "")
+                out[chatbot] = [{"role": "user", "content": echo(shared)},
+                                {"role": "assistant", "content": render_error(_unknown_place(chat, link))}]
         elif link.question:
             turn = chat.reply(link.question, previous=None, filters=Filters())
             out[chatbot] = [{"role": "user", "content": echo(link.question)}, {"role": "assistant", "content": turn.html}]

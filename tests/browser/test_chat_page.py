@@ -127,6 +127,7 @@ def test_a_follow_up_reuses_the_previous_question(page, ask, shot) -> None:
 def test_bad_input_gets_one_sentence_and_the_chat_goes_on(page, ask, shot) -> None:
     expect(ask("")).to_have_text(re.compile(r"^The question is empty\."))
     expect(ask("x" * 100_000)).to_contain_text("100,000 characters long; the limit is 2,000")
+    assert len(page.locator("#qa-question textarea").input_value()) == 100_000  # kept, to shorten
     expect(ask("\u202e\u200f\x00\x07")).to_contain_text("The question is empty")
     reply = ask("\x07When will the \u202eISAF\u2066 mission end?\x00", press_enter=True)
     expect(reply.locator(".qa-best mark")).to_contain_text("2014")

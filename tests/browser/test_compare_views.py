@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -145,6 +146,20 @@ def test_a_shared_paragraph_link_opens_the_full_view_there(g7_page, g7_url) -> N
     box = focus.bounding_box()
     assert box is not None and -2 <= box["y"] < 1100  # scrolled into view (sub-pixel above the top is fine)
     g7_page.screenshot(path=str(OUTPUT / "browser-compare-paragraph-link.png"))
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ("?doc=nope&p=1", "This link names a declaration this library does not hold ('nope')"),
+    ("?doc=g7-2024-apulia&p=9999", "This link names a paragraph g7-2024-apulia does not have ('9999')"),
+])
+def test_a_shared_link_to_nothing_here_says_so(g7_page, g7_url, query: str, said: str) -> None:
+    g7_page.goto(g7_url + query)
+    expect(g7_page.locator("#qa-chat .qa-error")).to_contain_text(said)
+
+
+def test_a_shared_declaration_link_without_a_paragraph_opens_it(g7_page, g7_url) -> None:
+    g7_page.goto(g7_url + "?doc=g7-2024-apulia")
+    g7_page.locator("#qa-declaration-view .qa-focus").wait_for()
 
 
 def test_copy_citation_gives_the_citation_and_its_link(g7_page, g7_url) -> None:

@@ -379,3 +379,22 @@ def test_a_widening_link_carries_its_answer_s_question() -> None:
     anchor = unescape(html.split('href="#', 1)[1].split('"', 1)[0])  # as the browser reads the attribute
     assert widened_question(anchor) == "What did NATO say about Georgia & Russia in 2012?"
     assert widened_question(WIDEN_ANCHOR) is None and widened_question(None) is None  # the last question, as before
+
+
+def test_the_declaration_menus_tell_every_entry_apart() -> None:
+    from qa.documents import Declaration
+    from qa.web.chat import declaration_choices
+
+    def decl(doc_id: str, title: str, date: str) -> Declaration:
+        return Declaration(doc_id, title, date, "", "G7", "", "", ())
+
+    choices = declaration_choices([decl("s1", "G7 Leaders' Statement", "2022-03-24"),
+                                   decl("s2", "G7 Leaders' Statement", "2022-05-08"),
+                                   decl("bali-wh", "G20 Bali Leaders' Declaration", "2022-11-16"),
+                                   decl("bali", "G20 Bali Leaders' Declaration", "2022-11-16"),
+                                   decl("old", "Declaration", "")])
+    assert [label for label, _ in choices] == [
+        "G7 Leaders' Statement (24 March 2022)", "G7 Leaders' Statement (8 May 2022)",
+        "G20 Bali Leaders' Declaration (16 November 2022) – bali-wh",
+        "G20 Bali Leaders' Declaration (16 November 2022) – bali", "Declaration (undated)"]
+    assert [doc_id for _, doc_id in choices] == ["s1", "s2", "bali-wh", "bali", "old"]
