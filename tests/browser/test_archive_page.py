@@ -43,3 +43,12 @@ def test_the_declarations_table_filters_by_issuer_and_opens_a_row(page, shot) ->
     table.get_by_text("Chicago Summit Declaration").locator("visible=true").first.click()
     expect(page.locator("#qa-declaration-view h2")).to_have_text("Chicago Summit Declaration")
     shot("catalog")
+
+
+def test_the_declarations_table_keeps_readable_columns_on_a_phone(page, shot) -> None:
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.get_by_role("tab", name="Declarations").click()
+    date = page.locator("#qa-catalog .virtual-row").first.locator(".body-cell").nth(3)
+    expect(date).to_contain_text("20")
+    assert date.bounding_box()["width"] >= 60  # "2012-05-20" on a line or two, not a letter a line
+    shot("catalog-phone")
