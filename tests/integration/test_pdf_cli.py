@@ -29,7 +29,7 @@ def test_a_noisy_pdf_is_listed_with_its_warning_and_a_scan_is_skipped(tmp_path: 
     options = ("--corpus", str(corpus), "--index", str(tmp_path / "index"))
     built = _qa(*options, "index")
     assert built.returncode == 0, built.stderr
-    assert "scan.pdf: scanned: no text layer; run OCR first" in built.stdout
+    assert "scan.pdf: scanned: no text layer; run OCR first" in built.stderr  # "Skipped …" on stderr
     listed = _qa(*options, "list")
     assert listed.returncode == 0, listed.stderr
     assert "noisy" in listed.stdout and "warning: the PDF's text layer is mostly non-words" in listed.stdout
