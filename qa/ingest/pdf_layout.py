@@ -4,7 +4,8 @@ pypdfium2 (PDFium) gives each character's box and font size; everything after th
 geometry, so the rules hold for any PDF, not one publisher's:
 
 * Words break at spaces, at a horizontal gap wider than :data:`WORD_GAP` of the font size, and
-  where the size or baseline changes (a raised footnote marker is a word of its own).
+  where the size or baseline changes (a raised footnote marker is a word of its own); not at a
+  space PDFium made up from a kern inside a word (:mod:`qa.ingest.pdf_spacing`).
 * Lines are words that overlap vertically; a line is cut into segments at a gap wider than
   :data:`SEGMENT_GAP` font sizes (a masthead's left and right parts, two columns).
 * Two columns: when the lines of a right column start at one x in the middle of the page, after
@@ -35,6 +36,7 @@ from operator import attrgetter
 
 from qa.errors import ReadLimitError
 from qa.ingest import limits
+from qa.ingest.pdf_spacing import GLUE_GAP, glue
 
 # A gap wider than this share of the font size between two characters separates words.
 WORD_GAP = 0.25
@@ -187,11 +189,16 @@ def _words(textpage: object, height: float) -> list[Word]:
     words: list[Word] = []
     add = words.append
     gap = WORD_GAP
+    close: list[tuple[int, int]] = []  # (word, space) for pdf_spacing.glue: a word a single space
+    glue_gap, previous_end = GLUE_GAP, 0  # from the one before, their boxes nearly touching
     for run in _RUNS.finditer(text):
         start, end = run.span()
         loose(handle, start, ref)
         size = font_size(handle, start)
         x0, top, x1, bottom = read_box(box)
+        if words and x0 - words[-1].x1 < glue_gap * size and start - previous_end == 1 and text[start - 1] == " ":
+            close.append((len(words), start - 1))
+        previous_end = end
         top, bottom = height - top, height - bottom
         drop, reach, back = 0.3 * size, gap * size, x0 - 0.5  # the word's limits, computed once
         for index in range(start + 1, end):
@@ -210,7 +217,7 @@ def _words(textpage: object, height: float) -> list[Word]:
             if c_top < top:  # min(top, c_top)
                 top = c_top
         add(Word(text[start:end], x0, x1, top, bottom, size))
-    return words
+    return glue(words, close, handle) if close else words
 
 
 # FS_RECTF: left, top, right, bottom as C floats.

@@ -29,6 +29,11 @@ class Page:
         """A superscript: smaller type, raised a third of the body size."""
         self.ops.append(("text", x, y + 3.5, text, size))
 
+    def kerned(self, x: float, y: float, parts: list[str | float], size: float = 10.0) -> None:
+        """A ``TJ`` array: strings, and between them shifts in thousandths of the size (-130
+        moves the next glyph 0.13 of the size right: a kern PDFium may take for a space)."""
+        self.ops.append(("tj", x, y, parts, size))
+
     def rule(self, x0: float, x1: float, y: float) -> None:
         self.ops.append(("rule", x0, x1, y))
 
@@ -55,6 +60,11 @@ def build(pages: list[Page]) -> bytes:
                 _, x, y, text, size = op
                 pdf.setFont("Helvetica", size)
                 pdf.drawString(x, y, text)
+            elif op[0] == "tj":
+                _, x, y, parts, size = op
+                pdf.setFont("Helvetica", size)  # the font's resource, named as the canvas names it
+                array = " ".join(f"({p})" if isinstance(p, str) else f"{p:g}" for p in parts)
+                pdf.addLiteral(f"BT {pdf._doc.getInternalFontName('Helvetica')} {size:g} Tf {x:g} {y:g} Td [{array}] TJ ET")
             elif op[0] == "rule":
                 _, x0, x1, y = op
                 pdf.setLineWidth(0.5)
