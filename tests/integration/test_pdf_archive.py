@@ -103,6 +103,18 @@ def test_operative_paragraphs_are_the_pdfs_own_text(tmp_path):
     assert missing == []
 
 
+def test_words_the_text_layer_kerns_apart_are_quoted_whole():
+    """PDFium makes up a space from a kern inside a word ("resilie nt"); a space it makes up
+    between words, or one the PDF typed, stays (qa.ingest.pdf_spacing)."""
+    texts = {name: " ".join(p.text for p in read_declaration(ARCHIVE / f"A_RES_78_{name}.pdf").paragraphs)
+             for name in ("1", "3", "98", "140")}
+    assert "strong and resilient health systems" in texts["3"]
+    assert "note with concern that highly trained" in texts["3"]
+    assert "an integral part of the 2030 Agenda." in texts["1"]
+    assert "account the 2030 Agenda for" in texts["98"]  # a made-up space 0.2 of the size wide: a word break
+    assert "Recalling further the" in texts["140"]       # an italic "f" reaching left over the gap
+
+
 def test_the_real_model_quotes_a_political_declaration_with_its_adoption_date(tmp_path):
     from qa.library import Library
 
