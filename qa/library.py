@@ -326,11 +326,27 @@ class Library:
         state = self._state  # one version throughout (qa.library_state)
         text = clean_question(question)
         filters = state.filters(doc_ids, issuer, year_from, year_to, kind)
-        implied = missing = None
+        implied = missing = said = None
         if narrow and filters.empty:
             implied = state.implied(text)
             missing = self._missing(state, text, implied)
-        return self._answer(state, text, implied or filters, k=k, implied=implied, missing=missing)
+        elif narrow and (named := state.implied(text)) is not None:
+            implied, missing = self._within(state, named, filters)
+            said = f"{state.describe(named)}, within the filters chosen" if implied is not None else None
+        return self._answer(state, text, implied or filters, k=k, implied=implied, missing=missing, said=said)
+
+    @staticmethod
+    def _within(state: LibraryState, named: Filters, chosen: Filters) -> tuple[Filters | None, str | None]:
+        """A question naming an issuer or year asked within filters the caller chose ("What did the
+        G7 say about climate finance in 2024?" with the years 2022-2022 chosen): the declarations
+        both keep, not the filters' alone, whose answer would quote another issuer or year as the
+        G7's of 2024. None kept: the filters' own are searched, and the answer says none is the
+        question's ("no text of issuer G7, year 2024 among the declarations the filters keep")."""
+        kept = {d.doc_id for d in chosen.select(state.declarations)}
+        both = tuple(d.doc_id for d in named.select(state.declarations) if d.doc_id in kept)
+        if not both:
+            return None, f"no text of {state.describe(named)} among the declarations the filters keep"
+        return dataclasses.replace(named, doc_ids=both), None
 
     def ask_within(self, question: str, doc_id: str, *, among: Filters, k: int = 3) -> Answer:
         """Answer a question from one declaration, which answers it only as the declarations
@@ -349,14 +365,14 @@ class Library:
         return self._answer(state, text, searched, k=k, held_to=among)
 
     def _answer(self, state: LibraryState, text: str, searched: Filters, *, k: int, implied: Filters | None = None,
-                held_to: Filters | None = None, missing: str | None = None) -> Answer:
+                held_to: Filters | None = None, missing: str | None = None, said: str | None = None) -> Answer:
         """The answer from the declarations ``searched`` keeps, held to the bar of ``held_to``'s (or
         its own); none when the question asks of a text the library lacks (``missing``)."""
         ranked = state.rank(text, k=k, filters=searched)
         need = state.min_cosine_for(searched if held_to is None else held_to)
         found = (missing is None and bool(ranked) and is_answered(ranked[0], min_cosine=need)
                  and self._on_topic(text, searched, ranked[0], need))
-        said = None if implied is None else state.describe(implied)
+        said = said or (None if implied is None else state.describe(implied))
         return Answer(question=text, found=found, hits=state.hits(ranked, k, searched), narrowed=implied, narrowed_as=said,
                       missing=missing)
 

@@ -108,9 +108,21 @@ def test_a_question_asking_the_words_of_a_body_or_resolution_the_library_lacks_i
     assert answer.hits  # the nearest passages stay, for reference
     assert f"The library holds {missing}, which the question asks of." in answer.markdown.replace("\\", "")
     assert lib.ask(question, k=1, narrow=False).missing is None  # searching every declaration asks of none
-    assert lib.ask(question, k=1, issuer="NATO").missing is None  # nor does a filter the caller chose
+    assert "resolution" not in (lib.ask(question, k=1, issuer="NATO").missing or "")  # nor within filters chosen
+    assert "African Union" not in (lib.ask(question, k=1, issuer="NATO").missing or "")
 
 
 def test_a_body_the_library_holds_is_answered_as_before(fake_encoder) -> None:
     answer = _library(fake_encoder).ask("What did NATO say about the Sudan?", k=1)
     assert answer.missing is None and answer.narrowed_text == "issuer NATO"
+
+
+def test_a_question_naming_an_issuer_within_filters_keeps_what_both_keep(fake_encoder) -> None:
+    lib = _library(fake_encoder)
+    inside = lib.ask("What did NATO say about the Sudan?", k=1, year_from=2012, year_to=2023)
+    assert inside.narrowed_text == "issuer NATO, within the filters chosen"
+    assert [h.doc_id for h in inside.hits] == ["nato-2012"]  # not the resolution the years keep too
+    outside = lib.ask("What did NATO say about the Sudan?", k=1, year_from=2023, year_to=2023)
+    assert not outside.found and outside.narrowed is None
+    assert outside.missing == "no text of issuer NATO among the declarations the filters keep"
+    assert lib.ask("What did NATO say about the Sudan?", k=1, year_from=2023, narrow=False).missing is None
