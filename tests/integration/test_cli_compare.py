@@ -84,7 +84,7 @@ def test_diff_of_two_declarations(run) -> None:
     (("precedents",), "Give a text"),
     (("precedents", "x", "--doc", "g7-2024-apulia", "--paragraph", "1"), "not both"),
     (("diff", "g7-2024-apulia", "nope"), "nope"),
-    (("track", "China", "--issuer", "Nobody"), "No declaration passes"),
+    (("track", "China", "--issuer", "Nobody"), "No declaration is by the issuer 'Nobody'. The library's issuers are"),
 ])
 def test_errors_are_one_sentence(run, args, needle) -> None:
     result = run(*args)
