@@ -507,7 +507,8 @@ def filter_words(filters: Filters, *, asked: str = "",
     for "ASEAN" and "ASEAN-U.S.") stops counting too, and so do "latest" or "most recent" where
     they chose the year (:data:`_LATEST`). Given the kept declarations' ``titles`` (doc_id to
     title), the words naming one of them ("the Golden Gate Declaration": :func:`_named_by_title`)
-    stop counting too: inside it, its title's paragraph alone holds them.
+    stop counting too: inside it, its title's paragraph alone holds them. Given the question, the
+    years it bounds a span of years by stop counting too ("since 2022").
     """
     words: set[str] = set()
     if len({same_issuer(issuer) for issuer in filters.issuer}) == 1:  # one body or pair, however spelled
@@ -522,6 +523,13 @@ def filter_words(filters: Filters, *, asked: str = "",
             words.update(tokenize(" ".join(name for name, number in _MONTHS.items() if number == filters.month_from)))
         for latest in _LATEST.finditer(asked):  # "the latest G7 summit": its year, as "the 2024 G7 summit"
             words.update(tokenize(next(word for word in latest.groups() if word)))
+    elif (filters.year_from is not None or filters.year_to is not None) and asked:
+        # A span's years as written ("since 2022", "after 2021", "between 2021 and 2022") date the
+        # texts, as one year does: "2021" had matched a Carbis Bay paragraph's "since 2021".
+        low = -1 if filters.year_from is None else filters.year_from - 1
+        high = 10_000 if filters.year_to is None else filters.year_to + 1
+        words.update(token for match in _YEAR.finditer(asked) if low <= int(match.group()) <= high
+                     for token in tokenize(match.group()))
     words.update(tokenize(" ".join(filters.speakers)))  # "Biden", "Kishida": named in most of their paragraphs
     if titles and filters.doc_ids and asked:
         at = _words_at(asked)

@@ -802,3 +802,17 @@ def test_a_question_without_two_capitalised_words_in_a_row_never_reads_the_long_
     assert implied_filters("What did NATO say about Georgia in 2012?", ALIASED, aliases=unread).describe() == \
         "issuer NATO, year 2012"
     assert filter_words(Filters(issuer=("NATO",)), asked="What did NATO say about Georgia?", aliases=unread) == {"nato"}
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("What did the G7 say about China since 2022?", {"2022"}),
+        ("What did the G7 say about Russia after 2021?", {"2021"}),  # the years from 2022: its bound as written
+        ("Between 2021 and 2022, what did the G7 say about the 2030 Agenda?", {"2021", "2022"}),  # not the topic's 2030
+    ],
+)
+def test_a_span_s_years_as_written_stop_counting(question: str, years: set[str]) -> None:
+    implied = implied_filters(question, DECLS)
+    assert implied.year_from is not None or implied.year_to is not None
+    assert {w for w in filter_words(implied, asked=question) if w.isdigit()} == years
