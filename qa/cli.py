@@ -105,10 +105,8 @@ def _flags(decl) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from qa.search.filters import Filters
-
     lib = _library(args)
-    chosen = Filters.of(**_narrowing(args)).select(lib.declarations)
+    chosen = lib.select(**_narrowing(args))
     if args.json:
         rows = [{"doc_id": d.doc_id, "title": d.title, "date": d.date, "place": d.place,
                  "issuer": d.issuer, "kind": d.kind, "symbol": d.symbol, "paragraphs": len(d.paragraphs),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from embeddings.protocol import TextEncoder
 from qa.answers.absent_bodies import unheld_bodies
-from qa.answers.narrowing import topic_of, unheld_symbols, unheld_years
+from qa.answers.narrowing import issuer_called, topic_of, unheld_symbols, unheld_years
 from qa.answers.questions import check_doc_ids, clean_question
 from qa.answers.records import Answer, Hit
 from qa.documents import Declaration, Paragraph
@@ -457,6 +457,8 @@ class Library:
         narrows, unless ``narrow`` is False or a filter is given. See :mod:`qa.compare.track`."""
         from qa.compare.track import track
 
+        if isinstance(issuer, str) and issuer.strip():  # "UNGA", "the Group of Seven", as a question names one
+            issuer = issuer_called(issuer.strip(), self._state.declarations, self._state.issuer_aliases)
         return track(self, topic, issuer=issuer, doc_ids=doc_ids, year_from=year_from, year_to=year_to,
                      k_per_doc=k_per_doc, narrow=narrow)
 
@@ -489,6 +491,14 @@ class Library:
         return diff_declarations(self.declaration(old_id), self.declaration(new_id))
 
     # ----- internals (the benchmarks look inside) ------------------------------------------
+
+    def select(self, *, doc_ids: Iterable[str] | str | None = None, issuer: Iterable[str] | str | None = None,
+               year_from: int | str | None = None, year_to: int | str | None = None,
+               kind: Iterable[str] | str | None = None) -> list[Declaration]:
+        """The declarations the filters keep, read as :meth:`search` and :meth:`ask` read them (an
+        issuer as a question may name it: "UNGA", "the Group of Seven"). Raises their errors."""
+        state = self._state
+        return state.filters(doc_ids, issuer, year_from, year_to, kind).select(state.declarations)
 
     def _filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
         return self._state.filters(doc_ids, issuer, year_from, year_to, kind)

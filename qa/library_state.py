@@ -9,6 +9,7 @@ old index and quote the new one's paragraph at that row.)
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.answers.duplicates import fuller_copy, merge_hits
-from qa.answers.narrowing import filter_words, implied_filters, issuer_aliases, unsaid_words
+from qa.answers.narrowing import filter_words, implied_filters, issuer_aliases, issuer_called, unsaid_words
 from qa.answers.questions import check_doc_ids, check_k
 from qa.answers.records import Hit, citation, make_hit
 from qa.documents import Declaration, Paragraph
@@ -83,9 +84,14 @@ class LibraryState:
         self.min_cosine = needed_cosine(index.probe_cosines())
 
     def filters(self, doc_ids, issuer, year_from, year_to, kind) -> Filters:
-        """The filters asked for, doc_ids checked against this version's declarations."""
+        """The filters asked for, doc_ids checked against this version's declarations, an issuer
+        named as a question may name it ("UNGA", "the Group of Seven": issuer_called)."""
         wanted = check_doc_ids(doc_ids, self.by_id)
-        return Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
+        filters = Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
+        if not filters.issuer:
+            return filters
+        called = tuple(issuer_called(value, self.declarations, self.issuer_aliases) for value in filters.issuer)
+        return dataclasses.replace(filters, issuer=called)
 
     def named_people(self) -> frozenset[str]:
         """The words of the people the library's texts name, and the places named in one word (PERSON

@@ -601,6 +601,20 @@ def _named_issuers(question: str, declarations: Sequence[Declaration],
     return named | {issuer for issuer in held if same_issuer(issuer) in bodies}
 
 
+def issuer_called(value: str, declarations: Sequence[Declaration],
+                  aliases: Callable[[], Mapping[str, Sequence[str]]] | None = None) -> str:
+    """The issuer a filter's value names as a question would ("UNGA", "G-7", "the Group of
+    Seven", "North Atlantic Treaty Organization"): an issuer the library holds, spelled as it
+    does; the value itself when it is one already, or names none or several bodies (the filter
+    then says which issuers there are)."""
+    held = issuers(declarations)
+    if any(same_issuer(value) == same_issuer(issuer) for issuer in held):
+        return value
+    long_names = aliases() if aliases is not None and _CAPITALISED_RUN.search(value) else {}
+    named = _named_issuers(value, declarations, long_names)
+    return sorted(named)[0] if named and len({same_issuer(i) for i in named}) == 1 else value
+
+
 _G_NUMBER = re.compile(r"(?<![\w-])(G)-(\d{1,2})(?![\w-])")
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in"})
 

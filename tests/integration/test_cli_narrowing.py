@@ -64,6 +64,8 @@ def test_list_filters_and_prints_json_with_kind_and_symbol(run) -> None:
     assert all(r["symbol"] == "" for r in rows)
     text = run("list", "--from", "2023", "--kind", "declaration")
     assert text.stdout.splitlines()[0].startswith("apec-2023-san-francisco-golden-gate")
+    spelled = run("list", "--issuer", "G-7", "--kind", "communiqués", "--json")  # as a question may write them
+    assert [r["doc_id"] for r in json.loads(spelled.stdout)] == ["g7-2021-carbis-bay", "g7-2024-apulia"], spelled.stderr
 
 
 def test_a_month_narrows_list_and_ask_and_a_bad_month_is_a_clear_error(run) -> None:

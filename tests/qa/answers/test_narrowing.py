@@ -816,3 +816,23 @@ def test_a_span_s_years_as_written_stop_counting(question: str, years: set[str])
     implied = implied_filters(question, DECLS)
     assert implied.year_from is not None or implied.year_to is not None
     assert {w for w in filter_words(implied, asked=question) if w.isdigit()} == years
+
+
+def test_a_filter_s_issuer_may_be_named_as_a_question_names_it(fake_encoder) -> None:
+    from qa.answers.narrowing import issuer_called
+
+    library = [*DECLS, _decl("a-res-78-1", "United Nations General Assembly", "2023-09-18")]
+    assert issuer_called("UNGA", library) == "United Nations General Assembly"
+    assert issuer_called("G-7", library) == "G7"
+    assert issuer_called("the Group of Seven", library, lambda: {"G7": ("Group of Seven",)}) == "G7"
+    assert issuer_called("g7", library) == "g7"  # an issuer already, however written
+    assert issuer_called("Mars", library) == "Mars"  # none: the filter says which there are
+    rows = [{"doc_id": "g7-2021", "paragraph": "1", "issuer": "G7", "date": "2021-06-13", "title": "Carbis Bay",
+             "text": "We, the Leaders of the Group of Seven (G7), met in Cornwall."},
+            {"doc_id": "nato-2012", "paragraph": "1", "issuer": "NATO", "date": "2012-05-20", "title": "Chicago",
+             "text": "Allies met in Chicago."}]
+    lib = Library.from_passages(rows, encoder=fake_encoder)
+    assert [d.doc_id for d in lib.select(issuer="the Group of Seven")] == ["g7-2021"]
+    assert [h.doc_id for h in lib.search("met", issuer="G-7")] == ["g7-2021"]
+    with pytest.raises(InvalidOptionError, match="No declaration has the issuer 'Mars'"):
+        lib.select(issuer="Mars")
