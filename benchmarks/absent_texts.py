@@ -21,11 +21,9 @@ that mentions the Sudan, as if it were the African Union's words. For each libra
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from benchmarks.common import add_data_options, archive_library, declarations_dir
+from benchmarks.common import declarations_and_whole
 from benchmarks.narrowed_abstention import questions
 
 ABSENT = ("the African Union", "ECOWAS", "the OSCE", "the Arab League", "the Organization of American States",
@@ -80,17 +78,8 @@ def _refusals(lib, label: str, asked: list[tuple[str, bool | None]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", type=Path, required=True, help="index of ../shared/declarations")
-    parser.add_argument("--whole-index", type=Path, help="index of the whole ../shared library (built if stale)")
-    add_data_options(parser)
-    args = parser.parse_args(argv)
-
-    from qa.library import Library
-
-    report("the 11 declarations", Library.open(declarations_dir(args), args.index), HELD)
-    if args.whole_index is not None:
-        report("the whole library", Library.open(archive_library(args), args.whole_index), HELD + HELD_WHOLE)
+    for name, lib in declarations_and_whole(__doc__.split("\n\n")[0], argv):
+        report(name, lib, HELD if name == "the 11 declarations" else HELD + HELD_WHOLE)
     return 0
 
 

@@ -30,6 +30,7 @@ import numpy as np
 if TYPE_CHECKING:
     from embeddings.cache import CachingEncoder
     from qa.documents import Declaration
+    from qa.library import Library
     from qa.search.retrieval import HybridIndex
 
 #: The repository root (the folder holding benchmarks/ and qa/).
@@ -101,6 +102,22 @@ def archive_library(args: argparse.Namespace) -> list[Path]:
     from qa.evaluation.shared_data import ARCHIVES
 
     return [declarations_dir(args), *(archive_dir(args, name) for name in ARCHIVES)]
+
+
+def declarations_and_whole(description: str, argv: list[str] | None = None) -> list[tuple[str, Library]]:
+    """The libraries a script reports on, from its options: the 11 declarations (``--index``) and,
+    given ``--whole-index``, the whole ../shared library (built where stale), each with its name."""
+    from qa.library import Library
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--index", type=Path, required=True, help="index of ../shared/declarations")
+    parser.add_argument("--whole-index", type=Path, help="index of the whole ../shared library (built if stale)")
+    add_data_options(parser)
+    args = parser.parse_args(argv)
+    libraries = [("the 11 declarations", Library.open(declarations_dir(args), args.index))]
+    if args.whole_index is not None:
+        libraries.append(("the whole library", Library.open(archive_library(args), args.whole_index)))
+    return libraries
 
 
 def _present(path: Path, what: str, flag: str | None) -> Path:

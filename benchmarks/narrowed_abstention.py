@@ -23,13 +23,11 @@ and counted).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-from benchmarks.common import ROOT, add_data_options, archive_library, declarations_dir
+from benchmarks.common import ROOT, declarations_and_whole
 
 #: Bodies and topics for the grid (a question whose declarations hold a topic word is left out).
 ISSUERS = ("NATO", "the G7", "the G20", "ASEAN", "APEC", "the General Assembly")
@@ -109,17 +107,8 @@ def report(name: str, lib) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", type=Path, required=True, help="index of ../shared/declarations")
-    parser.add_argument("--whole-index", type=Path, help="index of the whole ../shared library (built if stale)")
-    add_data_options(parser)
-    args = parser.parse_args(argv)
-
-    from qa.library import Library
-
-    report("the 11 declarations", Library.open(declarations_dir(args), args.index))
-    if args.whole_index is not None:
-        report("the whole library", Library.open(archive_library(args), args.whole_index))
+    for name, lib in declarations_and_whole(__doc__.split("\n\n")[0], argv):
+        report(name, lib)
     return 0
 
 

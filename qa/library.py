@@ -402,8 +402,10 @@ class Library:
                              said=not named)
         if not years:
             return None
-        who = ("" if not named else " or ".join(implied.issuer) + " " if implied.issuer else "such ")
-        return f"no {who}text of {' or '.join(map(str, years))}"
+        dated = " or ".join(map(str, years))
+        if not named:
+            return f"no text of {dated}"
+        return f"no {' or '.join(implied.issuer) if implied.issuer else 'such'} text of {dated}"
 
     def _on_topic(self, text: str, searched: Filters, best: Ranked, need: float) -> bool:
         """Whether the best passage of a filtered search is about what the question asks, not only

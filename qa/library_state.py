@@ -26,7 +26,7 @@ from qa.index.duplicates import Duplicates
 from qa.ingest.kinds import TITLED_BY_SUBJECT
 from qa.search.abstention import needed_cosine
 from qa.search.filter_scans import Narrowed
-from qa.search.filters import Filters
+from qa.search.filters import Filters, issuers, same_issuer
 from qa.search.retrieval import HybridIndex, Ranked
 from qa.text.language import guess_language, languages
 
@@ -78,6 +78,7 @@ class LibraryState:
         self._lock = threading.Lock()  # the web app searches from several threads
         self._named_people: frozenset[str] | None = None  # named_people(), once read
         self._issuer_aliases: dict[str, tuple[str, ...]] | None = None  # issuer_aliases(), once read
+        self._issuer_keys: frozenset[str] | None = None  # the issuers' same_issuer keys, once read
         self._reuse: ReuseIndex | None = None  # qa.compare.reuse's shingle index, built on the first precedents()
         self._reuse_lock = threading.Lock()  # its build takes seconds: not under the masks' lock
         #: The cosine at which the best passage answers by meaning in this library (qa.search.abstention).
@@ -89,6 +90,10 @@ class LibraryState:
         wanted = check_doc_ids(doc_ids, self.by_id)
         filters = Filters.of(doc_ids=wanted, issuer=issuer, year_from=year_from, year_to=year_to, kind=kind)
         if not filters.issuer:
+            return filters
+        if self._issuer_keys is None:  # read once: a filtered search asks again and again with held issuers
+            self._issuer_keys = frozenset(same_issuer(name) for name in issuers(self.declarations))
+        if all(same_issuer(value) in self._issuer_keys for value in filters.issuer):
             return filters
         called = tuple(issuer_called(value, self.declarations, self.issuer_aliases) for value in filters.issuer)
         return dataclasses.replace(filters, issuer=called)

@@ -26,19 +26,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from qa.answers.narrowing import OPENING, spelled_out
+from qa.answers.narrowing import OPENING, SPOKE, spelled_out, subject_before
 from qa.documents import Declaration
 from qa.ingest.kinds import TITLED_BY_SUBJECT
 from qa.search.filters import PARTY_NAMES, issuers, keeps_case, parties, party_key, short_names
 
-#: Verbs whose subject is who speaks: the speakers' verbs and a body's ("decide", "condemn").
-_VERBS = ("say said says agree agreed agrees pledge pledged promise promised commit committed announce announced "
-          "discuss discussed declare declared state stated welcome welcomed reaffirm reaffirmed affirm affirmed "
-          "express expressed talk talked decide decided decides condemn condemned adopt adopted call called urge "
-          "urged demand demanded recommend recommended resolve resolved endorse endorsed propose proposed "
-          "conclude concluded write wrote sign signed").split()
-_SUBJECT = re.compile(r"^\W*(?:(?:what|how|when|where|why|which|who|whom)\b[^?]*?\s)?(?:did|do|does|have|has|had)"
-                      rf"\s+(?P<subject>[^?,;:]+?)\s+(?:{'|'.join(_VERBS)})\b", re.IGNORECASE)
+#: A body's verbs beside the speakers' (qa.answers.narrowing.SPOKE): "What did the Security Council
+#: decide …", "Did the OSCE condemn …".
+_DECIDED = (r"(?:says|agrees|decide|decided|decides|condemn|condemned|adopt|adopted|call|called|urge|urged|demand|"
+            r"demanded|recommend|recommended|resolve|resolved|endorse|endorsed|propose|proposed|conclude|concluded|"
+            r"write|wrote|sign|signed)")
+_SUBJECT = subject_before(rf"(?:{SPOKE}|{_DECIDED})")
 #: Words that make capitalised words a body's name ("the African Union", "the Group of 77").
 BODY_NOUNS = frozenset("Union Council Assembly Organization Organisation League Commission Community Conference "
                        "Bank Fund Forum Group Movement Alliance Parliament Congress Court Committee Agency "
@@ -62,7 +60,7 @@ def unheld_bodies(question: str, declarations: Sequence[Declaration],
     """The bodies (as the question writes them, "the African Union") that the question asks the
     words of and that no declaration is of; () when it names none, or every one it names is held.
 
-    The subject is read before a verb of saying or deciding (:data:`_VERBS`); it must be bodies and
+    The subject is read before a verb of saying or deciding (:data:`_DECIDED`); it must be bodies and
     nothing else but words for who speaks (:data:`_ALSO_SAID`), so "What did the Security Council
     resolutions on Haiti say" or "What did the signers pledge" name none. ``aliases`` are the long
     names the library's texts define for its issuers (qa.answers.narrowing.issuer_aliases), read

@@ -252,11 +252,19 @@ def _year_span(question: str) -> _YearSpan | None:
 # Who spoke, as the subject of a verb of saying in a question: "What did Biden and Kishida agree
 # on …", "Did President Yoon and Prime Minister Kishida discuss …". Not "Will China sign …": who
 # will act is a topic, as is a text ("What did the Declaration of Independence say …").
-_SPOKE = (r"(?:say|said|agree|agreed|pledge|pledged|promise|promised|commit|committed|announce|announced|discuss|"
-          r"discussed|declare|declared|state|stated|welcome|welcomed|reaffirm|reaffirmed|affirm|affirmed|express|"
-          r"expressed|talk|talked)")
-_SUBJECT = re.compile(rf"^\W*(?:(?:what|how|when|where|why|which|who|whom)\b[^?]*?\s)?(?:did|do|does|have|has|had)"
-                      rf"\s+(?P<subject>[^?,;:]+?)\s+{_SPOKE}\b", re.IGNORECASE)
+SPOKE = _SPOKE = (r"(?:say|said|agree|agreed|pledge|pledged|promise|promised|commit|committed|announce|announced|"
+                  r"discuss|discussed|declare|declared|state|stated|welcome|welcomed|reaffirm|reaffirmed|affirm|"
+                  r"affirmed|express|expressed|talk|talked)")
+
+
+def subject_before(verbs: str) -> re.Pattern[str]:
+    """A question's subject (group "subject") before one of ``verbs`` (a pattern): "What did <the
+    G7> say …", "Did <President Yoon and Prime Minister Kishida> discuss …"."""
+    return re.compile(rf"^\W*(?:(?:what|how|when|where|why|which|who|whom)\b[^?]*?\s)?(?:did|do|does|have|has|had)"
+                      rf"\s+(?P<subject>[^?,;:]+?)\s+{verbs}\b", re.IGNORECASE)
+
+
+_SUBJECT = subject_before(_SPOKE)
 _A_TEXT = re.compile(rf"\b{_TEXT_WORDS}\b|\b(?:charter|treaty|convention|protocol|agenda)\b", re.IGNORECASE)
 # A name: a capitalised word with a lower-case letter ("Kishida", "Al-Sisi"); not an acronym
 # such as "NATO" or "G7", which name issuers, nor a title or form of address.
@@ -731,9 +739,9 @@ def _un_names(issuer: str) -> list[str]:
 # Words right before a year that surely make it a text's, not the topic's: a verb of saying
 # right before ("say in 2024"), or a word for a text or meeting with no topic begun between
 # ("the summit in New Delhi in 2023"; not "say about the mission ending in 2014").
-_SURELY_DATING = re.compile(rf"(?:\b{_SPOKE}\s+|"
-                            rf"\b{_TEXT_WORDS}\b(?:(?!\b(?:about|on|regarding|concerning)\b)[^.?!,;]){{0,40}}?\s)"
-                            r"(?:in|at|of)\s+$", re.IGNORECASE)
+_SAID_IN = re.compile(rf"\b{_SPOKE}\s+(?:in|at|of|during)\s+$", re.IGNORECASE)
+_TEXT_IN = re.compile(rf"\b{_TEXT_WORDS}\b(?:(?!\b(?:about|on|regarding|concerning)\b)[^.?!,;]){{0,40}}?\s"
+                      r"(?:in|at|of)\s+$", re.IGNORECASE)
 
 
 # Words that begin a question's topic: a text dated after them may be the one the topic cites
@@ -744,7 +752,6 @@ _TOPIC_BEGUN = re.compile(r"\b(?:about|on|regarding|concerning)\b", re.IGNORECAS
 # "in" is an event's ("the mission ending in 2014", "the summit held in 2023"), whose year it is
 # (:func:`_ends_dated`).
 _LAST = re.compile(r"^\W*$")
-_SAID_IN = re.compile(rf"\b{_SPOKE}\s+(?:in|during)\s+$", re.IGNORECASE)
 # The participles that date an event ("ending in 2014"); not any word in -ing ("defence spending
 # in 2023" is a topic said about in 2023).
 _EVENT_IN = re.compile(r"\b(?:end|ended|ending|ends|start|started|starting|starts|begin|began|begun|beginning|held|"
@@ -804,9 +811,9 @@ def _names_a_text(before: str, after: str, *, surely: bool = False) -> bool:
     """True if the words around a year or a place (``before`` and ``after`` it) make it a text's
     or a meeting's (_DATING): "the 2022 summit", "the declaration of 2024", "said ... in Bali".
     ``surely`` reads only what cannot be the topic's (:func:`unheld_years`): not "said about the
-    mission ending in 2014" (_SURELY_DATING instead of _DATING's last pattern), nor a text dated
+    mission ending in 2014" (_SAID_IN and _TEXT_IN instead of _DATING's last pattern), nor a text dated
     once the topic has begun ("about the 2023 G20 summit")."""
     if surely:
         return bool(_DATING[0].match(after) and not _TOPIC_BEGUN.search(before)
-                    or any(pattern.search(before) for pattern in (*_DATING[1:3], _SURELY_DATING)))
+                    or any(pattern.search(before) for pattern in (*_DATING[1:3], _SAID_IN, _TEXT_IN)))
     return bool(_DATING[0].match(after) or any(pattern.search(before) for pattern in _DATING[1:]))
